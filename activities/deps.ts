@@ -1,0 +1,15 @@
+// What activities need from the process: built once by the worker and injected (testable, no globals).
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { Database } from '../schema/db.js';
+import type { Config } from '../lib/config.js';
+import type { Logger } from '../lib/logger.js';
+
+export interface ActivityDeps {
+  db: Database;
+  config: Config;
+  secretKey: Buffer;
+  sqs: SQSClient;
+  log: Logger;
+  /** The clock; tests may pin it. */
+  now?: () => Date;
+}

@@ -1,0 +1,16 @@
+// All activities, built from the process's dependencies. Workflows import only the type.
+import type { ActivityDeps } from './deps.js';
+import { integrationActivities } from './integration.js';
+import { oktaActivities } from './okta.js';
+import { pipelineActivities } from './pipeline.js';
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...integrationActivities(deps),
+    ...oktaActivities(deps),
+    ...pipelineActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;
+export type { ActivityDeps };

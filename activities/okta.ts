@@ -1,0 +1,113 @@
+// Activities that call the tenant's Okta org. Thin: they load the integration, open a client with
+// its decrypted token, and hand over to the domain modules.
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Client } from '@okta/okta-sdk-nodejs';
+import { classifyOktaError, createOktaClient, describeOktaError, OktaDomainError } from '../okta/client.js';
+import { apiUrl, fetchRawPage } from '../okta/pages.js';
+import { verifyLogStream as judgeLogStream, type LogStreamView } from '../okta/log-stream.js';
+import { syncDirectory as syncDirectoryFrom } from '../directory/sync.js';
+import { refreshUserDirectory as refreshDirectoryOf, refreshUserEvents as refreshEventsOf } from '../user-activity/refresh.js';
+import { getIntegration, oktaConnection } from '../integrations/repository.js';
+import { CREDENTIALS_REJECTED, type CredentialCheck, type DirectorySyncResult, type IntegrationRef, type StreamCheck } from '../workflows/types.js';
+import type { ActivityDeps } from './deps.js';
+
+/** Okta's "no" to our token is final for this attempt: the workflow waits for corrected credentials. */
+function rethrowOktaError(err: unknown, what: string): never {
+  const kind = classifyOktaError(err);
+  if (kind === 'invalid_token' || kind === 'forbidden') {
+    throw ApplicationFailure.nonRetryable(`${what}: ${describeOktaError(err)}`, CREDENTIALS_REJECTED);
+  }
+  if (kind === 'not_found') throw ApplicationFailure.nonRetryable(`${what}: ${describeOktaError(err)}`, 'OktaUserNotFound');
+  throw err;
+}
+
+export function oktaActivities(deps: ActivityDeps) {
+  const clientFor = async (integrationId: string): Promise<Client> => {
+    const row = await getIntegration(deps.db, integrationId);
+    return createOktaClient(oktaConnection(row, deps.secretKey), {
+      allowPrivateAddresses: deps.config.OKTA_ALLOW_PRIVATE_ADDRESSES,
+      requestTimeoutMs: deps.config.OKTA_REQUEST_TIMEOUT_MS,
+      maxRetries: deps.config.OKTA_MAX_RETRIES,
+    });
+  };
+  const heartbeat = (details: unknown) => Context.current().heartbeat(details);
+
+  return {
+    /** Reads what the product needs (users, the System Log, log streams); says precisely what is missing. */
+    async validateCredentials({ integrationId }: IntegrationRef): Promise<CredentialCheck> {
+      let client: Client;
+      try {
+        client = await clientFor(integrationId);
+      } catch (err) {
+        if (err instanceof OktaDomainError) return { ok: false, message: err.message };
+        throw err;
+      }
+      const probes: Array<[string, string]> = [
+        ['/api/v1/users?limit=1', 'read users (okta.users.read)'],
+        ['/api/v1/logs?limit=1', 'read the System Log (okta.logs.read)'],
+        ['/api/v1/logStreams?limit=1', 'read log streams (okta.logStreams.read)'],
+      ];
+      for (const [path, capability] of probes) {
+        try {
+          await fetchRawPage(client, apiUrl(client, path), `checking the token can ${capability}`);
+        } catch (err) {
+          const kind = classifyOktaError(err);
+          if (kind === 'invalid_token') {
+            return { ok: false, message: `Okta rejected the API token (${describeOktaError(err)}). Create a new token in Okta and update it with \`oort-okta integrations rotate-token ${integrationId}\`.` };
+          }
+          if (kind === 'forbidden') {
+            return { ok: false, message: `The API token cannot ${capability} (${describeOktaError(err)}). Use a token of a Read-only administrator (or higher) and rotate it with \`oort-okta integrations rotate-token ${integrationId}\`.` };
+          }
+          throw err;
+        }
+      }
+      return { ok: true, message: null };
+    },
+
+    async syncDirectory({ integrationId }: IntegrationRef): Promise<DirectorySyncResult> {
+      const client = await clientFor(integrationId);
+      try {
+        return await syncDirectoryFrom(client, deps.db, integrationId, heartbeat);
+      } catch (err) {
+        rethrowOktaError(err, 'directory sync');
+      }
+    },
+
+    async verifyLogStream({ integrationId }: IntegrationRef): Promise<StreamCheck> {
+      const row = await getIntegration(deps.db, integrationId);
+      const client = await clientFor(integrationId);
+      let streams: LogStreamView[];
+      try {
+        streams = (await fetchRawPage<LogStreamView>(client, apiUrl(client, '/api/v1/logStreams', { limit: '200' }), 'listing log streams')).items;
+      } catch (err) {
+        rethrowOktaError(err, 'reading log streams');
+      }
+      const verdict = judgeLogStream(streams, {
+        eventSourceName: row.eventSourceName,
+        awsAccountId: row.awsAccountId,
+        awsRegion: row.awsRegion,
+      });
+      if (!verdict.ok) return { ok: false, message: verdict.message };
+      await deps.db.$client`update integrations set log_stream_id = ${verdict.streamId} where id = ${integrationId}`;
+      return { ok: true, message: null };
+    },
+
+    async refreshUserDirectory({ integrationId, userId }: IntegrationRef & { userId: string }) {
+      const client = await clientFor(integrationId);
+      try {
+        return await refreshDirectoryOf(client, deps.db, integrationId, userId);
+      } catch (err) {
+        rethrowOktaError(err, `refreshing user ${userId}`);
+      }
+    },
+
+    async refreshUserEvents({ integrationId, userId }: IntegrationRef & { userId: string }) {
+      const client = await clientFor(integrationId);
+      try {
+        return await refreshEventsOf(client, deps.db, integrationId, userId, deps.now?.() ?? new Date(), heartbeat);
+      } catch (err) {
+        rethrowOktaError(err, `reading System Log events of user ${userId}`);
+      }
+    },
+  };
+}

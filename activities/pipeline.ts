@@ -1,0 +1,66 @@
+// Activities of the hourly run and the daily Activity job.
+import { Context } from '@temporalio/activity';
+import { drainQueue as drain, DEFAULT_DRAIN_OPTIONS } from '../pipeline/drain.js';
+import { commitBatch } from '../pipeline/store-batch.js';
+import { detectForRun as detect } from '../pipeline/detect-run.js';
+import { deliverPendingNotifications } from '../notify/deliver.js';
+import { writeActivityForDay } from '../user-activity/daily.js';
+import { envelopeExpectation, getIntegration } from '../integrations/repository.js';
+import type { DailyActivityResult, DrainResult, IngestRunRef, IntegrationRef } from '../workflows/types.js';
+import type { ActivityDeps } from './deps.js';
+
+export function pipelineActivities(deps: ActivityDeps) {
+  const sql = deps.db.$client;
+  return {
+    /** Opens the run's record; a retried attempt of the same workflow run finds it again. */
+    async openIngestRun(input: IntegrationRef & { workflowId: string; workflowRunId: string }): Promise<{ ingestRunId: number }> {
+      const [row] = await sql<{ id: number }[]>`
+        insert into ingest_runs (integration_id, workflow_id, workflow_run_id)
+        values (${input.integrationId}, ${input.workflowId}, ${input.workflowRunId})
+        on conflict (workflow_run_id) do update set workflow_id = excluded.workflow_id
+        returning id`;
+      return { ingestRunId: Number(row.id) };
+    },
+
+    async closeIngestRun({ ingestRunId, status }: IngestRunRef & { status: 'completed' | 'failed' }): Promise<void> {
+      await sql`update ingest_runs set status = ${status}, finished_at = now() where id = ${ingestRunId}`;
+    },
+
+    async drainQueue({ integrationId, ingestRunId }: IngestRunRef): Promise<DrainResult> {
+      const row = await getIntegration(deps.db, integrationId);
+      if (!row.queueUrl) throw new Error(`Integration ${integrationId} has no queue yet; onboarding creates it.`);
+      const expect = { ...envelopeExpectation(row), integrationId };
+      const ctx = Context.current();
+      const progress = await drain(
+        deps.sqs,
+        row.queueUrl,
+        async (messages) => {
+          await commitBatch(deps.db, expect, ingestRunId, messages);
+        },
+        { ...DEFAULT_DRAIN_OPTIONS, signal: ctx.cancellationSignal },
+        (p) => ctx.heartbeat(p),
+      );
+      const [totals] = await sql<{ received: number; stored: number; duplicates: number; quarantined: number; deleted: number }[]>`
+        update ingest_runs set deleted = deleted + ${progress.deleted} where id = ${ingestRunId}
+        returning received, stored, duplicates, quarantined, deleted`;
+      return totals;
+    },
+
+    async detectForRun({ integrationId, ingestRunId }: IngestRunRef): Promise<{ detections: number }> {
+      const result = await detect(deps.db, integrationId, ingestRunId);
+      await sql`update ingest_runs set detections = ${result.created} where id = ${ingestRunId}`;
+      return { detections: result.created };
+    },
+
+    async notifyForRun({ integrationId, ingestRunId }: IngestRunRef): Promise<{ sent: number }> {
+      const { sent } = await deliverPendingNotifications(deps.db, deps.secretKey, integrationId);
+      await sql`update ingest_runs set notifications_sent = notifications_sent + ${sent} where id = ${ingestRunId}`;
+      return { sent };
+    },
+
+    async writeDailyActivity({ integrationId, day }: IntegrationRef & { day: string }): Promise<DailyActivityResult> {
+      const result = await writeActivityForDay(deps.db, integrationId, day);
+      return { day, ...result };
+    },
+  };
+}

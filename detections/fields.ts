@@ -1,0 +1,253 @@
+/**
+ * Field access by dotted path into a raw Okta event.
+ *
+ * Path syntax: `actor.alternateId`, `target.id` (any element of the array), `target[type=User].id` (elements whose
+ * `type` equals `User`), `target[0].id` (one element), `target[].id` (same as `target.id`).
+ *
+ * Okta quirks handled here, so rules don't have to:
+ * - key names resolve case-insensitively (`eventtype` finds `eventType`; old Sigma and Panther spell keys both ways);
+ * - arrays are walked at every level and matched if any element matches; null and missing values are skipped;
+ * - a path that continues into a string decodes it first: JSON in a string (`logOnlySecurityData`,
+ *   `threatDetections`), Java-map strings `{k=v, …}` (`behaviors`, `risk`) and list-like strings `[A, B]`;
+ * - leaves are returned raw (a packed string stays a string); `textOf` and `isTrue` normalise scalars
+ *   (booleans and numbers become strings, `"true"` counts as true).
+ */
+
+interface Segment {
+  readonly key: string;
+  readonly lowerKey: string;
+  /** `[n]`: one element of an array. */
+  readonly index?: number;
+  /** `[key=value]`: elements whose key equals value, case-insensitively. */
+  readonly where?: { readonly key: string; readonly lowerKey: string; readonly value: string };
+}
+
+/** A compiled path. Compile once (module load or rule load), call per event. */
+export interface Field {
+  readonly path: string;
+  /** Every non-null value at the path, arrays flattened. */
+  all(event: unknown): unknown[];
+  /** The first non-null value, or undefined. */
+  first(event: unknown): unknown;
+  /** The first scalar value as a string, or undefined. */
+  text(event: unknown): string | undefined;
+  /** Every scalar value as a string. */
+  texts(event: unknown): string[];
+}
+
+const compiled = new Map<string, Field>();
+
+/** Compile (or fetch the cached compilation of) a path. */
+export function field(path: string): Field {
+  let result = compiled.get(path);
+  if (!result) {
+    result = compileField(path);
+    compiled.set(path, result);
+  }
+  return result;
+}
+
+export function getAll(event: unknown, path: string): unknown[] {
+  return field(path).all(event);
+}
+
+export function getFirst(event: unknown, path: string): unknown {
+  return field(path).first(event);
+}
+
+export function getText(event: unknown, path: string): string | undefined {
+  return field(path).text(event);
+}
+
+/** Scalars as strings (true → "true", 42 → "42"); objects, null and undefined → undefined. */
+export function textOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return undefined;
+}
+
+/** A JSON boolean true or the string "true" (any case). Okta stores some flags one way, some the other. */
+export function isTrue(value: unknown): boolean {
+  return value === true || (typeof value === 'string' && value.trim().toLowerCase() === 'true');
+}
+
+function compileField(path: string): Field {
+  const segments = parsePath(path);
+  const all = (event: unknown): unknown[] => {
+    const out: unknown[] = [];
+    walk(event, segments, 0, out, false);
+    return out;
+  };
+  const first = (event: unknown): unknown => {
+    const out: unknown[] = [];
+    walk(event, segments, 0, out, true);
+    return out[0];
+  };
+  return {
+    path,
+    all,
+    first,
+    text: (event) => {
+      for (const value of all(event)) {
+        const text = textOf(value);
+        if (text !== undefined) return text;
+      }
+      return undefined;
+    },
+    texts: (event) => all(event).map(textOf).filter((text): text is string => text !== undefined),
+  };
+}
+
+const SEGMENT = /^([^[\]]+)(?:\[([^\]]*)\])?$/;
+
+function parsePath(path: string): Segment[] {
+  if (path.trim() === '') throw new Error('Empty field path');
+  return splitPath(path).map((part) => {
+    const parsed = SEGMENT.exec(part.trim());
+    if (!parsed) throw new Error(`Invalid field path "${path}" at "${part}"`);
+    const key = parsed[1];
+    const bracket = parsed[2]?.trim();
+    const segment: Segment = { key, lowerKey: key.toLowerCase() };
+    if (bracket === undefined || bracket === '') return segment;
+    if (/^\d+$/.test(bracket)) return { ...segment, index: Number(bracket) };
+    const eq = bracket.indexOf('=');
+    if (eq <= 0) throw new Error(`Invalid element filter "[${bracket}]" in "${path}"`);
+    const whereKey = bracket.slice(0, eq).trim();
+    return { ...segment, where: { key: whereKey, lowerKey: whereKey.toLowerCase(), value: bracket.slice(eq + 1).trim() } };
+  });
+}
+
+/** Split on dots outside brackets, so `target[alternateId=a.b].id` keeps its filter value. */
+function splitPath(path: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < path.length; i++) {
+    const ch = path[i];
+    if (ch === '[') depth++;
+    else if (ch === ']') depth--;
+    else if (ch === '.' && depth === 0) {
+      parts.push(path.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(path.slice(start));
+  return parts;
+}
+
+/** Depth-first walk; `stopAtFirst` ends the walk once one value is found. Returns true when it stopped. */
+function walk(value: unknown, segments: readonly Segment[], i: number, out: unknown[], stopAtFirst: boolean): boolean {
+  if (value === null || value === undefined) return false;
+  if (Array.isArray(value)) {
+    for (const element of value) if (walk(element, segments, i, out, stopAtFirst)) return true;
+    return false;
+  }
+  if (i === segments.length) {
+    out.push(value);
+    return stopAtFirst;
+  }
+  if (typeof value === 'string') {
+    const decoded = decodePackedString(value);
+    return decoded === undefined ? false : walk(decoded, segments, i, out, stopAtFirst);
+  }
+  if (typeof value !== 'object') return false;
+
+  const segment = segments[i];
+  let child = property(value as Record<string, unknown>, segment.key, segment.lowerKey);
+  if (typeof child === 'string' && (segment.index !== undefined || segment.where)) child = decodePackedString(child);
+  if (segment.index !== undefined) {
+    child = Array.isArray(child) ? child[segment.index] : segment.index === 0 ? child : undefined;
+  } else if (segment.where) {
+    const { key, lowerKey, value: wanted } = segment.where;
+    const elements = Array.isArray(child) ? child : [child];
+    for (const element of elements) {
+      if (element === null || typeof element !== 'object') continue;
+      const actual = textOf(property(element as Record<string, unknown>, key, lowerKey));
+      if (actual !== undefined && actual.toLowerCase() === wanted.toLowerCase()) {
+        if (walk(element, segments, i + 1, out, stopAtFirst)) return true;
+      }
+    }
+    return false;
+  }
+  return walk(child, segments, i + 1, out, stopAtFirst);
+}
+
+/** Exact key first (the common, cheap case), then a case-insensitive scan. */
+function property(object: Record<string, unknown>, key: string, lowerKey: string): unknown {
+  if (Object.prototype.hasOwnProperty.call(object, key)) return object[key];
+  for (const candidate of Object.keys(object)) {
+    if (candidate.toLowerCase() === lowerKey) return object[candidate];
+  }
+  return undefined;
+}
+
+// Packed strings repeat a lot (every event carries the same handful of behaviour strings), so decodings are cached.
+const DECODE_CACHE_LIMIT = 2_000;
+const decodeCache = new Map<string, unknown>();
+
+/**
+ * Decode a string that packs structure: JSON (`{"a":1}`, `["x"]`), a Java map (`{New IP=POSITIVE, level=HIGH}`)
+ * or a list-like string (`[DEVICE_BOUND, PHISHING_RESISTANT]`). Anything else → undefined.
+ */
+export function decodePackedString(raw: string): unknown {
+  const text = raw.trim();
+  const open = text[0];
+  const close = text[text.length - 1];
+  if (!((open === '{' && close === '}') || (open === '[' && close === ']'))) return undefined;
+  if (decodeCache.has(text)) return decodeCache.get(text);
+  const decoded = decodeUncached(text);
+  if (decodeCache.size >= DECODE_CACHE_LIMIT) decodeCache.clear();
+  decodeCache.set(text, decoded);
+  return decoded;
+}
+
+function decodeUncached(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // Not JSON: Okta's Java toString() formats.
+  }
+  return text[0] === '{' ? parseJavaMap(text) : splitTopLevel(text.slice(1, -1)).map((item) => item.trim());
+}
+
+/**
+ * `{reasons=Anomalous Device, New IP, level=HIGH}` → { reasons: 'Anomalous Device, New IP', level: 'HIGH' }.
+ * A comma-separated piece without '=' continues the previous value; nested `{…}` values are parsed too.
+ */
+function parseJavaMap(text: string): Record<string, unknown> | undefined {
+  const result: Record<string, unknown> = {};
+  let lastKey: string | undefined;
+  for (const piece of splitTopLevel(text.slice(1, -1))) {
+    const eq = piece.indexOf('=');
+    if (eq <= 0) {
+      if (lastKey === undefined) {
+        if (piece.trim() === '') continue;
+        return undefined;
+      }
+      result[lastKey] = `${String(result[lastKey])},${piece}`;
+      continue;
+    }
+    lastKey = piece.slice(0, eq).trim();
+    const value = piece.slice(eq + 1).trim();
+    result[lastKey] = value.startsWith('{') && value.endsWith('}') ? (parseJavaMap(value) ?? value) : value;
+  }
+  return result;
+}
+
+/** Split on commas that are not inside braces or brackets. */
+function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '{' || ch === '[') depth++;
+    else if (ch === '}' || ch === ']') depth--;
+    else if (ch === ',' && depth === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  if (text.trim() !== '') parts.push(text.slice(start));
+  return parts;
+}

@@ -1,0 +1,145 @@
+/**
+ * Threshold rules: count (or distinct count) of filtered events per group within a sliding window.
+ * Events are grouped first, then one two-pointer pass per group: O(events) overall, with O(1) window updates.
+ */
+import { field } from '../fields.js';
+import type { MatchCandidate } from '../match.js';
+import type { TimelineEntry } from '../timeline.js';
+import type { ThresholdRule, WindowStats } from '../types.js';
+
+interface Counted {
+  readonly entry: TimelineEntry;
+  /** Normalised distinct value (only when the rule counts distinct values). */
+  readonly value?: string;
+}
+
+/** A run of overlapping windows that all met the rule, as indexes into one group's events. */
+interface Run {
+  start: number;
+  end: number;
+  readonly triggerStart: number;
+  readonly triggerEnd: number;
+  maxDistinct: number;
+}
+
+export function evaluateThreshold(rule: ThresholdRule, entries: readonly TimelineEntry[]): MatchCandidate[] {
+  const candidates: MatchCandidate[] = [];
+  for (const [groupKey, items] of groupEvents(rule, entries)) {
+    for (const run of findRuns(rule, items)) candidates.push(toCandidate(rule, groupKey, items, run));
+  }
+  return candidates;
+}
+
+function groupEvents(rule: ThresholdRule, entries: readonly TimelineEntry[]): Map<string, Counted[]> {
+  const distinct = rule.distinct ? field(rule.distinct) : undefined;
+  const attempt = rule.countOnceBy ? field(rule.countOnceBy) : undefined;
+  const seenAttempts = new Set<string>();
+  const groups = new Map<string, Counted[]>();
+  for (const entry of entries) {
+    if (!rule.filter(entry.event)) continue;
+    const groupKey = rule.dedupe.key(entry.event);
+    if (!groupKey) continue;
+    let value: string | undefined;
+    if (distinct) {
+      value = distinct.text(entry.event)?.trim().toLowerCase();
+      if (!value) continue;
+    }
+    const attemptId = attempt?.text(entry.event);
+    if (attemptId) {
+      const attemptKey = `${groupKey}\u0000${attemptId}`;
+      if (seenAttempts.has(attemptKey)) continue;
+      seenAttempts.add(attemptKey);
+    }
+    const item: Counted = value === undefined ? { entry } : { entry, value };
+    const group = groups.get(groupKey);
+    if (group) group.push(item);
+    else groups.set(groupKey, [item]);
+  }
+  return groups;
+}
+
+/**
+ * Slides the window over one group (events in time order) and merges windows that meet the rule and share events
+ * into one run, so a long burst gives one match.
+ */
+function findRuns(rule: ThresholdRule, items: readonly Counted[]): Run[] {
+  const windowMs = rule.window * 60_000;
+  const counter = new WindowCounter();
+  const meets = (): boolean =>
+    (rule.distinct ? counter.distinct : counter.count) >= rule.threshold && (!rule.having || rule.having(counter));
+  const runs: Run[] = [];
+  let current: Run | undefined;
+  let left = 0;
+  for (let right = 0; right < items.length; right++) {
+    counter.add(items[right].value);
+    while (items[right].entry.time - items[left].entry.time > windowMs) counter.remove(items[left++].value);
+    if (!meets()) continue;
+    if (current && left <= current.end) {
+      current.end = right;
+      current.maxDistinct = Math.max(current.maxDistinct, counter.distinct);
+    } else {
+      current = { start: left, end: right, triggerStart: left, triggerEnd: right, maxDistinct: counter.distinct };
+      runs.push(current);
+    }
+  }
+  return runs;
+}
+
+function toCandidate(rule: ThresholdRule, groupKey: string, items: readonly Counted[], run: Run): MatchCandidate {
+  const entries = items.slice(run.start, run.end + 1).map((item) => item.entry);
+  const triggerItems = items.slice(run.triggerStart, run.triggerEnd + 1);
+  return {
+    groupKey,
+    entries,
+    trigger: rule.distinct ? latestPerValue(triggerItems) : triggerItems.map((item) => item.entry),
+    ...(rule.distinct ? { distinctCount: run.maxDistinct } : {}),
+  };
+}
+
+/** One event per distinct value (its latest), enough to prove the distinct count. */
+function latestPerValue(items: readonly Counted[]): TimelineEntry[] {
+  const byValue = new Map<string, TimelineEntry>();
+  for (const item of items) byValue.set(item.value ?? '', item.entry);
+  return [...byValue.values()].sort((a, b) => a.seq - b.seq);
+}
+
+/**
+ * Window statistics with O(1) add/remove. `maxPerValue` is kept with a histogram of per-value counts: removing one
+ * event lowers a count by one, so the maximum can only drop by one per removal.
+ */
+class WindowCounter implements WindowStats {
+  count = 0;
+  maxPerValue = 0;
+  readonly perValue = new Map<string, number>();
+  /** valuesWithCount[c] = how many distinct values have exactly c events in the window. */
+  private readonly valuesWithCount: number[] = [];
+
+  get distinct(): number {
+    return this.perValue.size;
+  }
+
+  add(value: string | undefined): void {
+    this.count++;
+    if (value === undefined) return;
+    const next = (this.perValue.get(value) ?? 0) + 1;
+    this.perValue.set(value, next);
+    if (next > 1) this.valuesWithCount[next - 1]--;
+    this.valuesWithCount[next] = (this.valuesWithCount[next] ?? 0) + 1;
+    if (next > this.maxPerValue) this.maxPerValue = next;
+  }
+
+  remove(value: string | undefined): void {
+    this.count--;
+    if (value === undefined) return;
+    const before = this.perValue.get(value) ?? 0;
+    if (before === 0) return;
+    this.valuesWithCount[before]--;
+    if (before === 1) {
+      this.perValue.delete(value);
+    } else {
+      this.perValue.set(value, before - 1);
+      this.valuesWithCount[before - 1]++;
+    }
+    if (before === this.maxPerValue && this.valuesWithCount[before] === 0) this.maxPerValue--;
+  }
+}

@@ -1,0 +1,76 @@
+// Registers a tenant's Okta integration: the token is sealed before it touches the database, and
+// the integration id doubles as the log stream's event source name (the setup guide's step 5).
+import { randomBytes } from 'node:crypto';
+import type { Database } from '../schema/db.js';
+import { encryptSecret } from '../lib/secrets.js';
+import { OORT_AWS_REGION } from '../lib/config.js';
+import { oktaOrgFromDomain, orgUrlFromDomain } from '../okta/client.js';
+
+export interface NewIntegration {
+  tenantId: string;
+  tenantName?: string;
+  name: string;
+  oktaDomain: string;
+  /** Override of the org subdomain when the domain is a custom one (e.g. sso.acme.com → acme). */
+  oktaOrg?: string;
+  apiToken: string;
+  awsAccountId: string;
+  awsRegion?: string;
+  webhook?: { url: string; secret: string; minSeverity?: string };
+  /** Fixed id (tests, migrations from another system); default a new readable id. */
+  integrationId?: string;
+}
+
+const TENANT_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+export function newIntegrationId(): string {
+  return `okta-${randomBytes(8).toString('hex')}`;
+}
+
+export async function createIntegration(db: Database, secretKey: Buffer, input: NewIntegration): Promise<{ integrationId: string }> {
+  if (!TENANT_ID.test(input.tenantId)) {
+    throw new Error(`Tenant id "${input.tenantId}" must be lowercase letters, digits and dashes (e.g. acme-corp).`);
+  }
+  if (!input.apiToken.trim()) throw new Error('The Okta API token is empty. Pass it through OKTA_API_TOKEN, stdin or a file.');
+  orgUrlFromDomain(input.oktaDomain); // throws a clear error for a malformed domain
+  if (input.webhook) {
+    const url = new URL(input.webhook.url);
+    if (!/^https?:$/.test(url.protocol)) throw new Error(`Webhook URL ${input.webhook.url} must be http(s).`);
+  }
+  const integrationId = input.integrationId ?? newIntegrationId();
+  if (!/^[a-zA-Z0-9._-]{1,75}$/.test(integrationId)) {
+    throw new Error(`Integration id "${integrationId}" cannot be an Okta event source name (1–75 of letters, digits, . _ -).`);
+  }
+  const sql = db.$client;
+  await sql.begin(async (tx) => {
+    await tx`insert into tenants (id, name) values (${input.tenantId}, ${input.tenantName ?? input.tenantId}) on conflict (id) do nothing`;
+    await tx`insert into integrations ${tx({
+      id: integrationId,
+      tenant_id: input.tenantId,
+      name: input.name,
+      okta_domain: input.oktaDomain,
+      okta_org: input.oktaOrg ?? oktaOrgFromDomain(input.oktaDomain),
+      api_token_encrypted: encryptSecret(input.apiToken.trim(), secretKey, integrationId),
+      event_source_name: integrationId,
+      aws_account_id: input.awsAccountId,
+      aws_region: input.awsRegion ?? OORT_AWS_REGION,
+    })}`;
+    if (input.webhook) {
+      await tx`insert into notification_channels ${tx({
+        integration_id: integrationId,
+        kind: 'webhook',
+        url: input.webhook.url,
+        secret_encrypted: encryptSecret(input.webhook.secret, secretKey, `channel:${integrationId}`),
+        min_severity: input.webhook.minSeverity ?? 'low',
+      })}`;
+    }
+  });
+  return { integrationId };
+}
+
+/** Replaces the sealed token (the onboarding then gets the `credentialsUpdated` signal). */
+export async function rotateToken(db: Database, secretKey: Buffer, integrationId: string, apiToken: string): Promise<void> {
+  const sealed = encryptSecret(apiToken.trim(), secretKey, integrationId);
+  const res = await db.$client`update integrations set api_token_encrypted = ${sealed}, updated_at = now() where id = ${integrationId}`;
+  if (res.count === 0) throw new Error(`Integration ${integrationId} does not exist.`);
+}

@@ -1,0 +1,60 @@
+// Reading and updating integrations. The Okta token is decrypted here, inside activities only.
+import { eq } from 'drizzle-orm';
+import type { Database } from '../schema/db.js';
+import { integrations, tenants } from '../schema/tables.js';
+import { assertTransition, type IntegrationStatus } from '../lib/integration-status.js';
+import { decryptSecret } from '../lib/secrets.js';
+import type { EnvelopeExpectation } from '../okta/envelope.js';
+import type { OktaConnection } from '../okta/client.js';
+
+export type IntegrationRow = typeof integrations.$inferSelect;
+
+export class IntegrationNotFoundError extends Error {
+  override name = 'IntegrationNotFound';
+  constructor(integrationId: string) {
+    super(`Integration ${integrationId} does not exist. List integrations with \`oort-okta integrations list\`.`);
+  }
+}
+
+export async function getIntegration(db: Database, integrationId: string): Promise<IntegrationRow> {
+  const [row] = await db.select().from(integrations).where(eq(integrations.id, integrationId));
+  if (!row) throw new IntegrationNotFoundError(integrationId);
+  return row;
+}
+
+export async function getIntegrationWithTenant(db: Database, integrationId: string) {
+  const [row] = await db
+    .select({ integration: integrations, tenantName: tenants.name })
+    .from(integrations)
+    .innerJoin(tenants, eq(tenants.id, integrations.tenantId))
+    .where(eq(integrations.id, integrationId));
+  if (!row) throw new IntegrationNotFoundError(integrationId);
+  return row;
+}
+
+export function oktaConnection(row: IntegrationRow, secretKey: Buffer): OktaConnection {
+  return { domain: row.oktaDomain, token: decryptSecret(row.apiTokenEncrypted, secretKey, row.id) };
+}
+
+export function envelopeExpectation(row: IntegrationRow): EnvelopeExpectation {
+  return { oktaOrg: row.oktaOrg, eventSourceName: row.eventSourceName, awsAccountId: row.awsAccountId, awsRegion: row.awsRegion };
+}
+
+/** Moves the integration to `status` if the state machine allows it; the same status again is a no-op. */
+export async function setIntegrationStatus(
+  db: Database,
+  integrationId: string,
+  status: IntegrationStatus,
+  detail: string | null,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ status: integrations.status })
+      .from(integrations)
+      .where(eq(integrations.id, integrationId))
+      .for('update');
+    if (!row) throw new IntegrationNotFoundError(integrationId);
+    assertTransition(integrationId, row.status, status);
+    await tx.update(integrations).set({ status, statusDetail: detail, updatedAt: new Date() }).where(eq(integrations.id, integrationId));
+  });
+}

@@ -1,0 +1,119 @@
+// The three Schedules of a streaming integration, created by onboarding and paused, resumed and
+// deleted with the integration. Ids are readable (`okta-hourly:<integrationId>`) so operators find
+// them in the Temporal UI; every Schedule and every run carries TenantId and IntegrationId.
+import {
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleOptions,
+} from '@temporalio/client';
+import { IntegrationId, TenantId } from '../workflows/search-attributes.js';
+
+export interface ScheduledIntegration {
+  integrationId: string;
+  tenantId: string;
+  name: string;
+  tenantName: string;
+}
+
+export type ScheduleKind = 'hourly' | 'daily-activity' | 'directory-sync';
+export const SCHEDULE_KINDS: ScheduleKind[] = ['hourly', 'daily-activity', 'directory-sync'];
+
+export function scheduleId(kind: ScheduleKind, integrationId: string): string {
+  return `okta-${kind}:${integrationId}`;
+}
+
+export function scheduleOptions(kind: ScheduleKind, i: ScheduledIntegration, taskQueue: string): ScheduleOptions {
+  const searchAttributes = [
+    { key: TenantId, value: i.tenantId },
+    { key: IntegrationId, value: i.integrationId },
+  ];
+  const memo = { tenant: i.tenantName, integration: i.name };
+  const common = {
+    scheduleId: scheduleId(kind, i.integrationId),
+    typedSearchAttributes: searchAttributes,
+    memo,
+  };
+  const action = {
+    type: 'startWorkflow' as const,
+    taskQueue,
+    args: [{ integrationId: i.integrationId }],
+    typedSearchAttributes: searchAttributes,
+    memo,
+  };
+  switch (kind) {
+    case 'hourly':
+      // SKIP: one drain per queue at a time is enough (a second would only compete). The catch-up
+      // window lets one missed hour run after an outage; that run drains everything anyway.
+      return {
+        ...common,
+        spec: { intervals: [{ every: '1h' }], jitter: '5m' },
+        action: { ...action, workflowType: 'hourlyAnalysis', workflowId: `okta-hourly:${i.integrationId}`, workflowExecutionTimeout: '2h' },
+        policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1h', pauseOnFailure: false },
+      };
+    case 'daily-activity':
+      // BUFFER_ONE: each day's run writes a different day, so none may be skipped.
+      return {
+        ...common,
+        spec: { calendars: [{ hour: 0, minute: 30 }], jitter: '15m' },
+        action: { ...action, workflowType: 'dailyActivity', workflowId: `okta-daily-activity:${i.integrationId}`, workflowExecutionTimeout: '6h' },
+        policies: { overlap: ScheduleOverlapPolicy.BUFFER_ONE, catchupWindow: '1d', pauseOnFailure: false },
+      };
+    case 'directory-sync':
+      return {
+        ...common,
+        spec: { calendars: [{ hour: 3, minute: 0 }], jitter: '30m' },
+        action: { ...action, workflowType: 'directorySync', workflowId: `okta-directory-sync:${i.integrationId}`, workflowExecutionTimeout: '6h' },
+        policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '6h', pauseOnFailure: false },
+      };
+  }
+}
+
+/** Creates the Schedules, or brings existing ones to the intended spec (idempotent). */
+export async function ensureSchedules(client: Client, i: ScheduledIntegration, taskQueue: string): Promise<void> {
+  for (const kind of SCHEDULE_KINDS) {
+    const opts = scheduleOptions(kind, i, taskQueue);
+    try {
+      await client.schedule.create(opts);
+    } catch (err) {
+      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+      await client.schedule.getHandle(opts.scheduleId).update((prev) => ({
+        ...prev,
+        spec: opts.spec,
+        action: opts.action,
+        policies: { ...prev.policies, ...opts.policies },
+      }));
+    }
+  }
+}
+
+export async function pauseSchedules(client: Client, integrationId: string, note: string): Promise<void> {
+  await forEachSchedule(client, integrationId, (h) => h.pause(note));
+}
+
+export async function resumeSchedules(client: Client, integrationId: string, note: string): Promise<void> {
+  await forEachSchedule(client, integrationId, (h) => h.unpause(note));
+}
+
+/** Deleting a Schedule does not stop the runs it started; those are terminated too. */
+export async function deleteSchedules(client: Client, integrationId: string): Promise<void> {
+  await forEachSchedule(client, integrationId, (h) => h.delete());
+  for await (const wf of client.workflow.list({ query: `IntegrationId = "${integrationId}" AND ExecutionStatus = "Running"` })) {
+    await client.workflow.getHandle(wf.workflowId, wf.runId).terminate('integration removed');
+  }
+}
+
+async function forEachSchedule(
+  client: Client,
+  integrationId: string,
+  fn: (h: ReturnType<Client['schedule']['getHandle']>) => Promise<void>,
+): Promise<void> {
+  for (const kind of SCHEDULE_KINDS) {
+    try {
+      await fn(client.schedule.getHandle(scheduleId(kind, integrationId)));
+    } catch (err) {
+      if (!(err instanceof ScheduleNotFoundError)) throw err;
+    }
+  }
+}

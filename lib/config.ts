@@ -1,0 +1,72 @@
+// Process configuration, read once from the environment and validated with zod so a wrong value
+// fails at start-up with the variable's name and what to set, not deep inside an activity.
+import { z } from 'zod';
+
+/** The AWS accounts customers enter in Okta as the log stream target, per Oort environment. */
+export const OORT_AWS_ACCOUNTS = {
+  staging: '909617834444',
+  production: '988897525199',
+} as const;
+export type OortEnvironment = keyof typeof OORT_AWS_ACCOUNTS;
+
+/** Okta's log stream region for Oort: US East (Ohio). */
+export const OORT_AWS_REGION = 'us-east-2';
+export const OORT_AWS_REGION_LABEL = 'US East (Ohio)';
+
+export const TASK_QUEUE_DEFAULT = 'oort-okta';
+
+const duration = z
+  .string()
+  .regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d)$/, 'a duration such as 30s, 15m, 3d');
+
+const schema = z.object({
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/oort_okta'),
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default(TASK_QUEUE_DEFAULT),
+  OORT_ENVIRONMENT: z.enum(['staging', 'production']).default('staging'),
+  /** base64 of 32 random bytes: the AES-256-GCM key that encrypts Okta API tokens at rest. */
+  OORT_SECRET_KEY: z.string().optional(),
+  /** SQS endpoint override (the local emulator); unset in AWS. */
+  SQS_ENDPOINT: z.string().url().optional(),
+  AWS_REGION: z.string().default(OORT_AWS_REGION),
+  /** Prefix of per-integration queue names, e.g. `oort-okta-<integrationId>`. */
+  SQS_QUEUE_PREFIX: z.string().default('oort-okta-'),
+  /** Visibility timeout given to newly created integration queues. */
+  SQS_VISIBILITY_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(43200).default(300),
+  ONBOARDING_REMINDER_AFTER: duration.default('3d'),
+  /** How long onboarding waits for the first streamed event before it checks the queue again. */
+  FIRST_EVENT_POLL_INTERVAL: duration.default('5m'),
+  /** Test/demo only: allow Okta domains on loopback or private addresses (the simulator). */
+  OKTA_ALLOW_PRIVATE_ADDRESSES: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** Okta request timeout (ms) and retry attempts for 5xx/network errors. */
+  OKTA_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  OKTA_MAX_RETRIES: z.coerce.number().int().min(0).default(4),
+  /** Heartbeat timeout of long activities; short values make tests notice a killed worker quickly. */
+  ACTIVITY_HEARTBEAT_TIMEOUT: duration.default('60s'),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  METRICS_PORT: z.coerce.number().int().min(0).optional(),
+});
+
+/** Every environment variable the worker reads. */
+export const CONFIG_KEYS = Object.keys(schema.shape);
+
+export type Config = z.infer<typeof schema> & { awsAccountId: string };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(
+      `Invalid configuration in the environment:\n${lines.join('\n')}\nFix these variables (see README "Configuration") and start again.`,
+    );
+  }
+  return { ...parsed.data, awsAccountId: OORT_AWS_ACCOUNTS[parsed.data.OORT_ENVIRONMENT] };
+}

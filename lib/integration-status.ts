@@ -1,0 +1,48 @@
+// The integration's lifecycle as an explicit state machine. Every status change goes through
+// `assertTransition`, so a bug or a stale retry cannot, say, mark a removed integration streaming.
+
+export const INTEGRATION_STATUSES = [
+  'validating_credentials',
+  'credentials_invalid',
+  'syncing_directory',
+  'awaiting_log_stream',
+  'log_stream_misconfigured',
+  'awaiting_first_event',
+  'streaming',
+  'paused',
+  'degraded',
+  'removed',
+] as const;
+export type IntegrationStatus = (typeof INTEGRATION_STATUSES)[number];
+
+const TRANSITIONS: Record<IntegrationStatus, readonly IntegrationStatus[]> = {
+  validating_credentials: ['credentials_invalid', 'syncing_directory'],
+  credentials_invalid: ['validating_credentials'],
+  syncing_directory: ['awaiting_log_stream', 'credentials_invalid'],
+  awaiting_log_stream: ['log_stream_misconfigured', 'awaiting_first_event', 'credentials_invalid'],
+  log_stream_misconfigured: ['awaiting_first_event', 'awaiting_log_stream', 'credentials_invalid'],
+  awaiting_first_event: ['streaming', 'credentials_invalid'],
+  streaming: ['paused', 'degraded', 'credentials_invalid'],
+  degraded: ['streaming', 'paused', 'credentials_invalid'],
+  paused: ['streaming'],
+  removed: [],
+};
+
+/** Any status but `removed` may go to `removed`; staying in a status is always allowed (retries). */
+export function canTransition(from: IntegrationStatus, to: IntegrationStatus): boolean {
+  if (from === to) return true;
+  if (to === 'removed') return from !== 'removed';
+  // A corrected token restarts validation from wherever onboarding or streaming stopped.
+  if (to === 'validating_credentials' && from !== 'removed') return true;
+  return TRANSITIONS[from].includes(to);
+}
+
+export class IllegalTransitionError extends Error {
+  override name = 'IllegalTransitionError';
+}
+
+export function assertTransition(integrationId: string, from: IntegrationStatus, to: IntegrationStatus): void {
+  if (!canTransition(from, to)) {
+    throw new IllegalTransitionError(`Integration ${integrationId} cannot go from ${from} to ${to}.`);
+  }
+}

@@ -1,0 +1,123 @@
+// The Okta API client the activities use: the official SDK configured the safe way
+// (reference/okta.md §6: no cache middleware, bounded 429 retries with a real timeout), a guard
+// against Okta domains that point into our own network, retries for 5xx and network errors
+// (which the SDK does not retry), and errors that say what the operator should do.
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { Client, DefaultRequestExecutor, OktaApiError } from '@okta/okta-sdk-nodejs';
+import pRetry, { AbortError } from 'p-retry';
+
+export interface OktaConnection {
+  domain: string;
+  token: string;
+}
+
+export interface OktaClientOptions {
+  /** Tests and the demo talk to the local simulator over plain HTTP on loopback. */
+  allowPrivateAddresses: boolean;
+  requestTimeoutMs: number;
+  maxRetries: number;
+}
+
+export class OktaDomainError extends Error {
+  override name = 'OktaDomainError';
+}
+
+/** `acme.okta.com`, `https://acme.okta.com/` or (simulator) `http://127.0.0.1:8080` → an org URL. */
+export function orgUrlFromDomain(domain: string): URL {
+  const withScheme = /^https?:\/\//i.test(domain) ? domain : `https://${domain}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new OktaDomainError(`"${domain}" is not an Okta domain. Use the org's domain, e.g. acme.okta.com.`);
+  }
+  if (url.pathname !== '/' || url.search || url.username) {
+    throw new OktaDomainError(`"${domain}" has a path, query or credentials. Use just the org's domain, e.g. acme.okta.com.`);
+  }
+  return url;
+}
+
+/** The org's subdomain, as Okta writes it into the EventBridge source name. */
+export function oktaOrgFromDomain(domain: string): string {
+  const host = orgUrlFromDomain(domain).hostname;
+  return isIP(host) ? 'localhost' : host.split('.')[0];
+}
+
+function isPrivateAddress(address: string): boolean {
+  if (address.includes(':')) {
+    const a = address.toLowerCase();
+    return a === '::1' || a === '::' || a.startsWith('fc') || a.startsWith('fd') || a.startsWith('fe80') || a.startsWith('::ffff:');
+  }
+  const [a, b] = address.split('.').map(Number);
+  return (
+    a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127)
+  );
+}
+
+/** Refuses domains resolving to loopback, private, link-local or metadata addresses (SSRF). */
+export async function assertPublicOktaDomain(domain: string, opts: Pick<OktaClientOptions, 'allowPrivateAddresses'>): Promise<URL> {
+  const url = orgUrlFromDomain(domain);
+  if (opts.allowPrivateAddresses) return url;
+  if (url.protocol !== 'https:') throw new OktaDomainError(`Okta domain ${domain} must use https.`);
+  const addresses = isIP(url.hostname) ? [{ address: url.hostname }] : await lookup(url.hostname, { all: true });
+  const bad = addresses.find((a) => isPrivateAddress(a.address));
+  if (bad) {
+    throw new OktaDomainError(
+      `Okta domain ${url.hostname} resolves to ${bad.address}, a private or loopback address. Use your org's public Okta domain (e.g. acme.okta.com).`,
+    );
+  }
+  return url;
+}
+
+export async function createOktaClient(conn: OktaConnection, opts: OktaClientOptions): Promise<Client> {
+  const orgUrl = await assertPublicOktaDomain(conn.domain, opts);
+  return new Client({
+    orgUrl: orgUrl.origin,
+    token: conn.token,
+    // The default cache serves stale users forever and can hang on large bodies (okta.md §6.4).
+    cacheMiddleware: null,
+    requestExecutor: new DefaultRequestExecutor({ maxRetries: opts.maxRetries, requestTimeout: opts.requestTimeoutMs }),
+  } as ConstructorParameters<typeof Client>[0]);
+}
+
+export type OktaErrorKind = 'invalid_token' | 'forbidden' | 'not_found' | 'rate_limited' | 'bad_request' | 'server' | 'network';
+
+export function classifyOktaError(err: unknown): OktaErrorKind {
+  if (err instanceof OktaApiError || (typeof err === 'object' && err !== null && 'status' in err)) {
+    const status = Number((err as { status: unknown }).status);
+    if (status === 401) return 'invalid_token';
+    if (status === 403) return 'forbidden';
+    if (status === 404) return 'not_found';
+    if (status === 429) return 'rate_limited';
+    if (status >= 500) return 'server';
+    if (status >= 400) return 'bad_request';
+  }
+  return 'network';
+}
+
+/** A message for the operator: what Okta said, without the token or any header. */
+export function describeOktaError(err: unknown): string {
+  if (err instanceof OktaApiError) return `Okta answered ${err.status} ${err.errorCode}: ${err.errorSummary}`;
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+/** Retries 5xx and network failures with backoff; 4xx answers are final and go to the caller. */
+export async function withOktaRetry<T>(what: string, fn: () => Promise<T>, retries = 4): Promise<T> {
+  return pRetry(
+    async () => {
+      try {
+        return await fn();
+      } catch (err) {
+        const kind = classifyOktaError(err);
+        if (kind === 'server' || kind === 'network') throw err;
+        throw new AbortError(err as Error);
+      }
+    },
+    { retries, minTimeout: 250, maxTimeout: 5_000, factor: 2 },
+  ).catch((err: unknown) => {
+    if (err instanceof Error && !(err instanceof OktaApiError)) err.message = `${what}: ${err.message}`;
+    throw err;
+  });
+}

@@ -1,0 +1,66 @@
+// The integration's SQS queue (the EventBridge rule's target) and its dead-letter queue.
+// Poison messages are quarantined and deleted by the drain, so the DLQ only catches crash loops.
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  QueueDoesNotExist,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+
+export interface QueueSettings {
+  prefix: string;
+  visibilityTimeoutSeconds: number;
+}
+
+export function queueNames(prefix: string, integrationId: string) {
+  // SQS names: up to 80 characters of [A-Za-z0-9_-].
+  const base = `${prefix}${integrationId}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 76);
+  return { queue: base, deadLetter: `${base}-dlq` };
+}
+
+export async function createIntegrationQueues(
+  sqs: SQSClient,
+  integrationId: string,
+  settings: QueueSettings,
+): Promise<{ queueUrl: string; deadLetterQueueUrl: string }> {
+  const names = queueNames(settings.prefix, integrationId);
+  const fourteenDays = String(14 * 86_400);
+  // CreateQueue is idempotent for identical attributes, so a retried activity gets the same URLs.
+  const dlq = await sqs.send(
+    new CreateQueueCommand({ QueueName: names.deadLetter, Attributes: { MessageRetentionPeriod: fourteenDays } }),
+  );
+  const dlqArn = await queueArn(sqs, dlq.QueueUrl!);
+  const queue = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: names.queue,
+      Attributes: {
+        // The DLQ keeps 14 days, longer than the source: a moved message keeps its original timestamp.
+        MessageRetentionPeriod: String(4 * 86_400),
+        VisibilityTimeout: String(settings.visibilityTimeoutSeconds),
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 10 }),
+      },
+    }),
+  );
+  return { queueUrl: queue.QueueUrl!, deadLetterQueueUrl: dlq.QueueUrl! };
+}
+
+export async function queueArn(sqs: SQSClient, queueUrl: string): Promise<string> {
+  const res = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+  return res.Attributes!.QueueArn!;
+}
+
+/** Messages waiting or in flight: how onboarding notices the first streamed event. */
+export async function approximateDepth(sqs: SQSClient, queueUrl: string): Promise<number> {
+  try {
+    const res = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    return Number(res.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(res.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+  } catch (err) {
+    if (err instanceof QueueDoesNotExist) return 0;
+    throw err;
+  }
+}

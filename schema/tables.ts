@@ -1,0 +1,319 @@
+// The product's PostgreSQL schema. Every tenant-owned row carries its integration id (tenant isolation),
+// and every table that ingestion writes has a natural key so that retries and redeliveries are no-ops.
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const createdAt = () => ts('created_at').notNull().defaultNow();
+
+export const tenants = pgTable('tenants', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+});
+
+/** See lib/integration-status.ts for the transitions between these states. */
+export const integrationStatus = pgEnum('integration_status', [
+  'validating_credentials',
+  'credentials_invalid',
+  'syncing_directory',
+  'awaiting_log_stream',
+  'log_stream_misconfigured',
+  'awaiting_first_event',
+  'streaming',
+  'paused',
+  'degraded',
+  'removed',
+]);
+
+export const integrations = pgTable(
+  'integrations',
+  {
+    /** Also the Okta log stream's "AWS Event Source Name". */
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    name: text('name').notNull(),
+    status: integrationStatus('status').notNull().default('validating_credentials'),
+    /** What is wrong and what to do, for the current status; null when all is well. */
+    statusDetail: text('status_detail'),
+    oktaDomain: text('okta_domain').notNull(),
+    /** The org's subdomain, as it appears in the EventBridge source `aws.partner/okta.com/<org>/<id>`. */
+    oktaOrg: text('okta_org').notNull(),
+    /** AES-256-GCM sealed Okta API token (lib/secrets.ts). */
+    apiTokenEncrypted: text('api_token_encrypted').notNull(),
+    eventSourceName: text('event_source_name').notNull(),
+    awsAccountId: text('aws_account_id').notNull(),
+    awsRegion: text('aws_region').notNull(),
+    queueUrl: text('queue_url'),
+    deadLetterQueueUrl: text('dead_letter_queue_url'),
+    logStreamId: text('log_stream_id'),
+    firstEventAt: ts('first_event_at'),
+    lastEventAt: ts('last_event_at'),
+    directorySyncedAt: ts('directory_synced_at'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('integrations_tenant_idx').on(t.tenantId)],
+);
+
+export const notificationChannelKind = pgEnum('notification_channel_kind', ['webhook']);
+export const severity = pgEnum('severity', ['info', 'low', 'medium', 'high', 'critical']);
+
+export const notificationChannels = pgTable('notification_channels', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  integrationId: text('integration_id')
+    .notNull()
+    .references(() => integrations.id, { onDelete: 'cascade' }),
+  kind: notificationChannelKind('kind').notNull(),
+  url: text('url').notNull(),
+  /** Sealed HMAC-SHA256 signing secret. */
+  secretEncrypted: text('secret_encrypted').notNull(),
+  minSeverity: severity('min_severity').notNull().default('low'),
+  enabled: boolean('enabled').notNull().default(true),
+  createdAt: createdAt(),
+});
+
+export const oktaUsers = pgTable(
+  'okta_users',
+  {
+    integrationId: text('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    status: text('status').notNull(),
+    login: text('login'),
+    email: text('email'),
+    displayName: text('display_name'),
+    lastLogin: ts('last_login'),
+    raw: jsonb('raw').notNull(),
+    syncedAt: ts('synced_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.integrationId, t.id] }), index('okta_users_login_idx').on(t.integrationId, t.login)],
+);
+
+export const oktaDevices = pgTable(
+  'okta_devices',
+  {
+    integrationId: text('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    status: text('status').notNull(),
+    displayName: text('display_name'),
+    platform: text('platform'),
+    raw: jsonb('raw').notNull(),
+    syncedAt: ts('synced_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.integrationId, t.id] })],
+);
+
+/** The device–user link, where Okta keeps management status and screen lock. */
+export const oktaUserDevices = pgTable(
+  'okta_user_devices',
+  {
+    integrationId: text('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    userId: text('user_id').notNull(),
+    deviceId: text('device_id').notNull(),
+    managementStatus: text('management_status'),
+    screenLockType: text('screen_lock_type'),
+    syncedAt: ts('synced_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.integrationId, t.userId, t.deviceId] })],
+);
+
+export const oktaFactors = pgTable(
+  'okta_factors',
+  {
+    integrationId: text('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    userId: text('user_id').notNull(),
+    factorType: text('factor_type').notNull(),
+    provider: text('provider'),
+    status: text('status').notNull(),
+    raw: jsonb('raw').notNull(),
+    syncedAt: ts('synced_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.integrationId, t.id] }), index('okta_factors_user_idx').on(t.integrationId, t.userId)],
+);
+
+export const ingestRunStatus = pgEnum('ingest_run_status', ['running', 'completed', 'failed']);
+
+export const ingestRuns = pgTable(
+  'ingest_runs',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    integrationId: text('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    /** Temporal workflow id + run id: a retried activity finds its run again instead of opening another. */
+    workflowId: text('workflow_id').notNull(),
+    workflowRunId: text('workflow_run_id').notNull(),
+    status: ingestRunStatus('status').notNull().default('running'),
+    received: integer('received').notNull().default(0),
+    stored: integer('stored').notNull().default(0),
+    duplicates: integer('duplicates').notNull().default(0),
+    quarantined: integer('quarantined').notNull().default(0),
+    deleted: integer('deleted').notNull().default(0),
+    detections: integer('detections').notNull().default(0),
+    notificationsSent: integer('notifications_sent').notNull().default(0),
+    startedAt: ts('started_at').notNull().defaultNow(),
+    finishedAt: ts('finished_at'),
+  },
+  (t) => [
+    uniqueIndex('ingest_runs_workflow_run_uq').on(t.workflowRunId),
+    index('ingest_runs_integration_idx').on(t.integrationId, t.startedAt),
+  ],
+);
+
+export const events = pgTable(
+  'events',
+  {
+    integrationId: text('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    uuid: text('uuid').notNull(),
+    published: ts('published').notNull(),
+    eventType: text('event_type').notNull(),
+    severity: text('severity'),
+    actorId: text('actor_id'),
+    actorAlternateId: text('actor_alternate_id'),
+    actorType: text('actor_type'),
+    /** Ids of every target, so "events about this user" is an index lookup. */
+    targetIds: text('target_ids').array().notNull().default(sql`'{}'::text[]`),
+    /** The targets of type User: whose Activity an event belongs to besides the actor's. */
+    targetUserIds: text('target_user_ids').array().notNull().default(sql`'{}'::text[]`),
+    outcomeResult: text('outcome_result'),
+    outcomeReason: text('outcome_reason'),
+    clientIp: text('client_ip'),
+    country: text('country'),
+    city: text('city'),
+    sessionId: text('session_id'),
+    rootSessionId: text('root_session_id'),
+    raw: jsonb('raw').notNull(),
+    /** The ingest run that first stored the event: detection reads "this run's new events" by it. */
+    ingestRunId: bigint('ingest_run_id', { mode: 'number' }),
+    receivedAt: ts('received_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.integrationId, t.uuid] }),
+    index('events_actor_timeline_idx').on(t.integrationId, t.actorId, t.published.desc()),
+    index('events_target_users_idx').using('gin', t.targetUserIds),
+    index('events_published_idx').on(t.integrationId, t.published),
+    index('events_run_idx').on(t.ingestRunId),
+  ],
+);
+
+export const activitySource = pgEnum('activity_source', ['daily', 'refresh']);
+
+/** A user's Activity table: one row per event in which the user is actor or target. */
+export const userActivity = pgTable(
+  'user_activity',
+  {
+    integrationId: text('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    userId: text('user_id').notNull(),
+    eventUuid: text('event_uuid').notNull(),
+    published: ts('published').notNull(),
+    role: text('role').notNull(), // 'actor' | 'target' | 'actor+target'
+    eventType: text('event_type').notNull(),
+    displayMessage: text('display_message'),
+    outcomeResult: text('outcome_result'),
+    clientIp: text('client_ip'),
+    country: text('country'),
+    city: text('city'),
+    source: activitySource('source').notNull(),
+    writtenAt: ts('written_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.integrationId, t.userId, t.eventUuid] }),
+    index('user_activity_timeline_idx').on(t.integrationId, t.userId, t.published.desc()),
+  ],
+);
+
+export const quarantine = pgTable(
+  'quarantine',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    integrationId: text('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    ingestRunId: bigint('ingest_run_id', { mode: 'number' }),
+    /** SQS MessageId is stable across redeliveries, so a redelivered poison message is quarantined once. */
+    messageId: text('message_id').notNull(),
+    reasonCode: text('reason_code').notNull(),
+    reason: text('reason').notNull(),
+    body: text('body').notNull(),
+    bodyBytes: integer('body_bytes').notNull(),
+    receivedAt: ts('received_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('quarantine_message_uq').on(t.integrationId, t.messageId)],
+);
+
+export const detections = pgTable(
+  'detections',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    integrationId: text('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    ruleId: text('rule_id').notNull(),
+    dedupeKey: text('dedupe_key').notNull(),
+    severity: severity('severity').notNull(),
+    title: text('title').notNull(),
+    subjectUserId: text('subject_user_id'),
+    subjectUser: text('subject_user'),
+    firstEventAt: ts('first_event_at').notNull(),
+    lastEventAt: ts('last_event_at').notNull(),
+    count: integer('count').notNull(),
+    evidenceUuids: text('evidence_uuids').array().notNull(),
+    tactics: text('tactics').array().notNull(),
+    techniques: text('techniques').array().notNull(),
+    runbook: text('runbook'),
+    ingestRunId: bigint('ingest_run_id', { mode: 'number' }),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('detections_dedupe_idx').on(t.integrationId, t.dedupeKey, t.lastEventAt)],
+);
+
+export const notificationStatus = pgEnum('notification_status', ['pending', 'sent', 'failed']);
+
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    detectionId: bigint('detection_id', { mode: 'number' })
+      .notNull()
+      .references(() => detections.id, { onDelete: 'cascade' }),
+    channelId: bigint('channel_id', { mode: 'number' })
+      .notNull()
+      .references(() => notificationChannels.id, { onDelete: 'cascade' }),
+    idempotencyKey: text('idempotency_key').notNull(),
+    status: notificationStatus('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    sentAt: ts('sent_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('notifications_detection_channel_uq').on(t.detectionId, t.channelId)],
+);

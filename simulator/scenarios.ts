@@ -1,0 +1,80 @@
+/**
+ * Attack and audit scenarios injected into an activity stream. Each injection is labelled and
+ * reports its subjects (user, IP, …) so a test knows exactly which detection to expect.
+ *
+ * To add a scenario: write `scenarios/<name>.ts` with `defineScenario(...)` and register it in
+ * `SCENARIOS` below; its options and subjects types flow through `injectScenario`.
+ */
+import { sortByPublished } from './activity.js';
+import { Random, type Seed } from './random.js';
+import { adminRoleGranted } from './scenarios/admin-role-granted.js';
+import { apiTokenCreated } from './scenarios/api-token-created.js';
+import type { ScenarioDefinition } from './scenarios/context.js';
+import { mfaPushBombing } from './scenarios/mfa-push-bombing.js';
+import { passwordSpray } from './scenarios/password-spray.js';
+import { twoCountriesWithinHour } from './scenarios/two-countries-within-hour.js';
+import { userReportedSuspicious } from './scenarios/user-reported-suspicious.js';
+import { isoSeconds } from './time.js';
+import type { OktaLogEvent, SimulatedOrg } from './types.js';
+
+export const SCENARIOS = {
+  passwordSpray,
+  mfaPushBombing,
+  adminRoleGranted,
+  twoCountriesWithinHour,
+  apiTokenCreated,
+  userReportedSuspicious,
+} as const;
+
+export type ScenarioName = keyof typeof SCENARIOS;
+export type ScenarioOptions<N extends ScenarioName> = (typeof SCENARIOS)[N] extends ScenarioDefinition<infer O, unknown> ? O : never;
+export type ScenarioSubjects<N extends ScenarioName> = (typeof SCENARIOS)[N] extends ScenarioDefinition<never, infer S> ? S : never;
+
+export type InjectOptions<N extends ScenarioName> = ScenarioOptions<N> & {
+  seed: Seed;
+  /** When the scenario begins. */
+  at: Date;
+};
+
+export interface ScenarioInjection<N extends ScenarioName = ScenarioName> {
+  scenario: N;
+  /** Unique, readable label, e.g. `passwordSpray@2026-01-06T14:00:00Z`. */
+  label: string;
+  /** published of the first and last added event. */
+  start: string;
+  end: string;
+  /** The events added, sorted by published. */
+  events: OktaLogEvent[];
+  subjects: ScenarioSubjects<N>;
+}
+
+/** Builds a scenario's events without touching any event list (e.g. to `addEvents` to a live simulator). */
+export function buildScenario<N extends ScenarioName>(org: SimulatedOrg, scenario: N, options: InjectOptions<N>): ScenarioInjection<N> {
+  const { seed, at, ...scenarioOptions } = options;
+  const definition = SCENARIOS[scenario] as unknown as ScenarioDefinition<ScenarioOptions<N>, ScenarioSubjects<N>>;
+  const rng = new Random(seed).fork('scenario', scenario, at.toISOString());
+  const { events, subjects } = definition.build({ org, rng, at }, scenarioOptions as unknown as ScenarioOptions<N>);
+  const sorted = sortByPublished([...events]);
+  return {
+    scenario,
+    label: `${scenario}@${isoSeconds(at)}`,
+    start: sorted[0]?.published ?? at.toISOString(),
+    end: sorted[sorted.length - 1]?.published ?? at.toISOString(),
+    events: sorted,
+    subjects,
+  };
+}
+
+/** Builds a scenario and merges its events into `events` (kept sorted by published, in place). */
+export function injectScenario<N extends ScenarioName>(
+  org: SimulatedOrg, events: OktaLogEvent[], scenario: N, options: InjectOptions<N>,
+): ScenarioInjection<N> {
+  const injection = buildScenario(org, scenario, options);
+  for (const event of injection.events) events.push(event);
+  sortByPublished(events);
+  return injection;
+}
+
+export function describeScenarios(): Record<ScenarioName, string> {
+  return Object.fromEntries(Object.entries(SCENARIOS).map(([name, s]) => [name, s.description])) as Record<ScenarioName, string>;
+}

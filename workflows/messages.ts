@@ -1,0 +1,12 @@
+// Signals and queries of the integration lifecycle, shared by workflows, the CLI and clients.
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { OnboardingState } from './types.js';
+
+/** Sent by the customer's technical contact once the Okta log stream to EventBridge exists. */
+export const eventBridgeInPlaceSignal = defineSignal('eventBridgeInPlace');
+
+/** Sent after the API token was corrected (`oort-okta integrations rotate-token`). */
+export const credentialsUpdatedSignal = defineSignal('credentialsUpdated');
+
+/** The onboarding status and the values the customer must enter in Okta. */
+export const onboardingStatusQuery = defineQuery<OnboardingState>('status');
