@@ -75,28 +75,20 @@ function compileField(path: string): Field {
   const segments = parsePath(path);
   const all = (event: unknown): unknown[] => {
     const out: unknown[] = [];
-    walk(event, segments, 0, out, false);
+    walk(event, segments, 0, out);
     return out;
-  };
-  const first = (event: unknown): unknown => {
-    const out: unknown[] = [];
-    walk(event, segments, 0, out, true);
-    return out[0];
   };
   return {
     path,
     all,
-    first,
-    text: (event) => {
-      for (const value of all(event)) {
-        const text = textOf(value);
-        if (text !== undefined) return text;
-      }
-      return undefined;
-    },
+    first: (event) => walkFirst(event, segments, 0, isPresent),
+    text: (event) => textOf(walkFirst(event, segments, 0, isScalar)),
     texts: (event) => all(event).map(textOf).filter((text): text is string => text !== undefined),
   };
 }
+
+const isPresent = (value: unknown): boolean => value !== null && value !== undefined;
+const isScalar = (value: unknown): boolean => textOf(value) !== undefined;
 
 const SEGMENT = /^([^[\]]+)(?:\[([^\]]*)\])?$/;
 
@@ -135,41 +127,66 @@ function splitPath(path: string): string[] {
   return parts;
 }
 
-/** Depth-first walk; `stopAtFirst` ends the walk once one value is found. Returns true when it stopped. */
-function walk(value: unknown, segments: readonly Segment[], i: number, out: unknown[], stopAtFirst: boolean): boolean {
-  if (value === null || value === undefined) return false;
+/** Depth-first walk collecting every value at the path. */
+function walk(value: unknown, segments: readonly Segment[], i: number, out: unknown[]): void {
+  if (value === null || value === undefined) return;
   if (Array.isArray(value)) {
-    for (const element of value) if (walk(element, segments, i, out, stopAtFirst)) return true;
-    return false;
+    for (const element of value) walk(element, segments, i, out);
+    return;
   }
   if (i === segments.length) {
     out.push(value);
-    return stopAtFirst;
+    return;
   }
-  if (typeof value === 'string') {
-    const decoded = decodePackedString(value);
-    return decoded === undefined ? false : walk(decoded, segments, i, out, stopAtFirst);
-  }
-  if (typeof value !== 'object') return false;
+  for (const child of children(value, segments[i])) walk(child, segments, i + 1, out);
+}
 
+/** The same walk, stopping at the first accepted value without allocating (the per-event hot path). */
+function walkFirst(value: unknown, segments: readonly Segment[], i: number, accept: (value: unknown) => boolean): unknown {
+  if (value === null || value === undefined) return undefined;
+  if (Array.isArray(value)) {
+    for (const element of value) {
+      const found = walkFirst(element, segments, i, accept);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (i === segments.length) return accept(value) ? value : undefined;
   const segment = segments[i];
-  let child = property(value as Record<string, unknown>, segment.key, segment.lowerKey);
+  // Plain objects with no element selector: the common case, one property read.
+  if (typeof value === 'object' && segment.index === undefined && !segment.where) {
+    return walkFirst(property(value as Record<string, unknown>, segment.key, segment.lowerKey), segments, i + 1, accept);
+  }
+  for (const child of children(value, segment)) {
+    const found = walkFirst(child, segments, i + 1, accept);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+const NONE: readonly unknown[] = [];
+
+/** The values one segment leads to from a non-array value; packed strings are decoded first. */
+function children(value: unknown, segment: Segment): readonly unknown[] {
+  let container = value;
+  if (typeof container === 'string') container = decodePackedString(container);
+  if (container === null || typeof container !== 'object') return NONE;
+  if (Array.isArray(container)) return container.flatMap((element) => children(element, segment));
+
+  let child = property(container as Record<string, unknown>, segment.key, segment.lowerKey);
   if (typeof child === 'string' && (segment.index !== undefined || segment.where)) child = decodePackedString(child);
   if (segment.index !== undefined) {
-    child = Array.isArray(child) ? child[segment.index] : segment.index === 0 ? child : undefined;
-  } else if (segment.where) {
-    const { key, lowerKey, value: wanted } = segment.where;
-    const elements = Array.isArray(child) ? child : [child];
-    for (const element of elements) {
-      if (element === null || typeof element !== 'object') continue;
-      const actual = textOf(property(element as Record<string, unknown>, key, lowerKey));
-      if (actual !== undefined && actual.toLowerCase() === wanted.toLowerCase()) {
-        if (walk(element, segments, i + 1, out, stopAtFirst)) return true;
-      }
-    }
-    return false;
+    const element = Array.isArray(child) ? child[segment.index] : segment.index === 0 ? child : undefined;
+    return element === undefined ? NONE : [element];
   }
-  return walk(child, segments, i + 1, out, stopAtFirst);
+  if (!segment.where) return [child];
+  const { key, lowerKey, value: wanted } = segment.where;
+  const elements = Array.isArray(child) ? child : [child];
+  return elements.filter((element) => {
+    if (element === null || typeof element !== 'object') return false;
+    const actual = textOf(property(element as Record<string, unknown>, key, lowerKey));
+    return actual !== undefined && actual.toLowerCase() === wanted.toLowerCase();
+  });
 }
 
 /** Exact key first (the common, cheap case), then a case-insensitive scan. */

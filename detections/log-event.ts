@@ -18,8 +18,13 @@ export const fields = {
 
 /** Case-insensitive equality of a field value with one of the expected strings. */
 export function isOneOf(value: unknown, expected: readonly string[]): boolean {
-  const text = textOf(value)?.toLowerCase();
-  return text !== undefined && expected.some((candidate) => candidate.toLowerCase() === text);
+  const text = textOf(value);
+  if (text === undefined) return false;
+  // Okta's spelling is canonical almost always: try the exact compare before lower-casing.
+  for (const candidate of expected) {
+    if (candidate.length === text.length && (candidate === text || candidate.toLowerCase() === text.toLowerCase())) return true;
+  }
+  return false;
 }
 
 export function hasOutcome(event: OktaLogEvent, ...results: string[]): boolean {

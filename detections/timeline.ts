@@ -10,6 +10,13 @@ export interface TimelineEntry {
   readonly seq: number;
 }
 
+interface MutableEntry {
+  readonly event: OktaLogEvent;
+  readonly time: number;
+  isNew: boolean;
+  seq: number;
+}
+
 export interface Timeline {
   readonly entries: readonly TimelineEntry[];
   /** Entries whose eventType matches any of the patterns (exact, or prefix glob ending in '*'), in time order. */
@@ -22,19 +29,19 @@ export interface Timeline {
  * Ties on time are broken by uuid so that the order never depends on how the caller loaded the events.
  */
 export function buildTimeline(events: readonly OktaLogEvent[], isNew: (event: OktaLogEvent) => boolean): Timeline {
-  const parsed: { event: OktaLogEvent; time: number; isNew: boolean; seq: number }[] = [];
+  const parsed: MutableEntry[] = [];
   for (const event of events) {
     if (!event || typeof event.uuid !== 'string' || typeof event.published !== 'string') continue;
     const time = Date.parse(event.published);
     if (Number.isNaN(time)) continue;
     parsed.push({ event, time, isNew: isNew(event), seq: 0 });
   }
-  parsed.sort((a, b) => a.time - b.time || compareUuid(a.event.uuid, b.event.uuid));
+  orderByTime(parsed);
 
   // Copies of one event share time and uuid, so after sorting they are neighbours: no hashing needed.
-  const entries: TimelineEntry[] = [];
+  const entries: MutableEntry[] = [];
   for (const entry of parsed) {
-    const previous = entries[entries.length - 1] as (typeof parsed)[number] | undefined;
+    const previous = entries[entries.length - 1];
     if (previous && previous.time === entry.time && previous.event.uuid === entry.event.uuid) {
       previous.isNew &&= entry.isNew;
       continue;
@@ -63,8 +70,32 @@ export function buildTimeline(events: readonly OktaLogEvent[], isNew: (event: Ok
   };
 }
 
-function compareUuid(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/**
+ * Sorts by time, then uuid. Callers usually load events already ordered by `published`, so check that first and
+ * only order the runs of equal timestamps; a full sort of 100k objects costs far more than the rules.
+ */
+function orderByTime(entries: MutableEntry[]): void {
+  for (let i = 1; i < entries.length; i++) {
+    if (entries[i].time < entries[i - 1].time) {
+      entries.sort(byTimeThenUuid);
+      return;
+    }
+  }
+  let start = 0;
+  for (let i = 1; i <= entries.length; i++) {
+    if (i < entries.length && entries[i].time === entries[start].time) continue;
+    if (i - start > 1) {
+      const tied = entries.slice(start, i).sort(byTimeThenUuid);
+      for (let k = 0; k < tied.length; k++) entries[start + k] = tied[k];
+    }
+    start = i;
+  }
+}
+
+function byTimeThenUuid(a: MutableEntry, b: MutableEntry): number {
+  const uuidA = a.event.uuid;
+  const uuidB = b.event.uuid;
+  return a.time - b.time || (uuidA < uuidB ? -1 : uuidA > uuidB ? 1 : 0);
 }
 
 function typeMatches(eventType: string, pattern: string): boolean {

@@ -35,6 +35,7 @@ export async function onboarding(input: OnboardingInput): Promise<void> {
     detail: null,
     setup: null,
     signalsReceived: input.resume?.signalsReceived ?? 0,
+    streamChecks: input.resume?.streamChecks ?? 0,
     remindersSent: input.resume?.remindersSent ?? 0,
   };
   let credentialUpdates = 0;
@@ -92,8 +93,12 @@ export async function onboarding(input: OnboardingInput): Promise<void> {
       }
       handled = state.signalsReceived;
       const stream = await withValidCredentials(() => okta.verifyLogStream({ integrationId }));
-      if (stream.ok) break;
+      if (stream.ok) {
+        state.streamChecks += 1;
+        break;
+      }
       await setStatus('log_stream_misconfigured', stream.message);
+      state.streamChecks += 1;
       log.info('log stream not ready', { integrationId, problem: stream.message });
     }
 
@@ -105,7 +110,7 @@ export async function onboarding(input: OnboardingInput): Promise<void> {
     if (workflowInfo().continueAsNewSuggested) {
       await continueAsNew<typeof onboarding>({
         ...input,
-        resume: { phase: 'awaiting_first_event', remindersSent: state.remindersSent, signalsReceived: state.signalsReceived },
+        resume: { phase: 'awaiting_first_event', remindersSent: state.remindersSent, signalsReceived: state.signalsReceived, streamChecks: state.streamChecks },
       });
     }
     await sleep(input.firstEventPollInterval ?? '5 minutes');

@@ -14,7 +14,7 @@ export interface OnboardingInput extends IntegrationRef {
   /** How often to look for the first streamed event. */
   firstEventPollInterval?: string;
   /** Carried across continue-as-new. */
-  resume?: { phase: 'awaiting_first_event'; remindersSent: number; signalsReceived: number };
+  resume?: { phase: 'awaiting_first_event'; remindersSent: number; signalsReceived: number; streamChecks: number };
 }
 
 /** The values the customer enters in Okta → Reports → Log Streaming → AWS EventBridge. */
@@ -32,6 +32,8 @@ export interface OnboardingState {
   detail: string | null;
   setup: LogStreamSetupValues | null;
   signalsReceived: number;
+  /** Log stream verifications finished (one per handled signal). */
+  streamChecks: number;
   remindersSent: number;
 }
 

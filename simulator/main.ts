@@ -1,0 +1,49 @@
+/**
+ * Starts a simulator for manual demos:
+ *   npx tsx simulator/main.ts [--port 8080] [--users 200] [--days 7] [--seed demo] [--token <t>] [--scenarios]
+ * Prints the org URL and the SSWS token, then serves until Ctrl-C.
+ */
+import { parseArgs } from 'node:util';
+import { generateActivity } from './activity.js';
+import { generateOrg } from './org.js';
+import { SCENARIOS, injectScenario, type ScenarioName } from './scenarios.js';
+import { startOktaSimulator } from './server.js';
+import { DAY, HOUR } from './time.js';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '8080' },
+    users: { type: 'string', default: '200' },
+    days: { type: 'string', default: '7' },
+    seed: { type: 'string', default: 'demo' },
+    token: { type: 'string', default: 'sim-token-00000000000000000000000000000000' },
+    domain: { type: 'string', default: 'acme.example' },
+    scenarios: { type: 'boolean', default: false },
+  },
+});
+
+const now = new Date();
+const start = new Date(now.getTime() - Number(values.days) * DAY);
+const org = generateOrg({ seed: values.seed, users: Number(values.users), domain: values.domain, asOf: start });
+const events = generateActivity(org, { seed: values.seed, start, end: now });
+if (values.scenarios) {
+  // One of each, spread over the last day, so detections have something to find.
+  (Object.keys(SCENARIOS) as ScenarioName[]).forEach((name, i) => {
+    const injection = injectScenario(org, events, name, { seed: values.seed, at: new Date(now.getTime() - (20 - 3 * i) * HOUR) } as never);
+    console.log(`scenario ${injection.label}: ${injection.events.length} events`, JSON.stringify(injection.subjects));
+  });
+}
+
+const sim = await startOktaSimulator({ port: Number(values.port), token: values.token, org });
+sim.addEvents(events);
+console.log(`Okta simulator for org "${org.orgName}" at ${sim.url}`);
+console.log(`token: ${values.token}   (Authorization: SSWS <token>)`);
+console.log(`${org.users.length} users, ${org.devices.length} devices, ${events.length} log events from ${start.toISOString()}`);
+console.log(`try: curl -H "Authorization: SSWS ${values.token}" "${sim.url}/api/v1/logs?limit=5"`);
+
+const stop = async () => {
+  await sim.close();
+  process.exit(0);
+};
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);

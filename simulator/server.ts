@@ -1,0 +1,200 @@
+/**
+ * A local Okta Management API (the subset the product calls), good enough for the real
+ * `@okta/okta-sdk-nodejs` with `orgUrl: sim.url`: SSWS auth, Okta error bodies, Link paging,
+ * rate-limit headers and 429s the SDK's retry understands, plus latency and fault injection.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { OktaApiFailure, OktaErrors } from './api-errors.js';
+import type { ApiRequest, ApiResponse } from './api-paging.js';
+import { getDevice, getUser, listDevices, listFactors, listUserDevices, listUsers } from './directory-api.js';
+import { SystemLogStore } from './log-store.js';
+import { getLogStream, listLogStreams } from './log-streams-api.js';
+import { generateOrg } from './org.js';
+import { RateLimiter, bucketFor, type RateLimitBucket, type RateLimitSettings, type RateLimitState } from './rate-limiter.js';
+import { listLogEvents } from './system-log-api.js';
+import type { LogStream, OktaLogEvent, SimulatedOrg } from './types.js';
+
+export interface OktaSimulatorOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** The valid SSWS token (more with `setTokens`). */
+  token: string;
+  /** Default: an org with no users and no log stream. */
+  org?: SimulatedOrg;
+  /** Enforced budgets; without it nothing is enforced and headers advertise Okta's Workforce limits. */
+  rateLimit?: RateLimitSettings | null;
+  latencyMs?: number;
+  /** The org's clock for `/api/v1/logs` defaults and the 180-day check (rate limits use real time). */
+  now?: () => Date;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  /** Query string including `?`, or ''. */
+  query: string;
+  status: number;
+  bucket: RateLimitBucket;
+  at: number;
+}
+
+export interface InjectedFaults {
+  /** The next N authenticated requests fail with 500 E0000009. */
+  status5xx?: number;
+  /** The next N authenticated requests get 429 E0000047 with a reset ~1 s ahead. */
+  rateLimitNext?: number;
+}
+
+export interface OktaSimulator {
+  /** `http://127.0.0.1:<port>`. */
+  readonly url: string;
+  readonly port: number;
+  /** Live, mutable state: what the endpoints serve. */
+  readonly org: SimulatedOrg;
+  /** Every request, in arrival order. */
+  readonly requests: RecordedRequest[];
+  /** Appends to the System Log in persistence order; `persistedAt` models late-arriving events. */
+  addEvents(events: readonly OktaLogEvent[], options?: { persistedAt?: Date }): void;
+  setLogStreams(streams: LogStream[]): void;
+  /** Replaces the accepted tokens; under-privileged ones authenticate but get 403 E0000006. */
+  setTokens(valid: string[], options?: { underPrivileged?: string[] }): void;
+  injectFaults(faults: InjectedFaults): void;
+  setRateLimit(settings: RateLimitSettings | null): void;
+  setLatency(ms: number): void;
+  close(): Promise<void>;
+}
+
+type Handler = (request: ApiRequest, org: SimulatedOrg, store: SystemLogStore, param: string) => ApiResponse;
+
+const ROUTES: readonly (readonly [RegExp, Handler])[] = [
+  [/^\/api\/v1\/logs$/, (r, _o, store) => listLogEvents(r, store)],
+  [/^\/api\/v1\/users$/, (r, o) => listUsers(r, o)],
+  [/^\/api\/v1\/users\/([^/]+)$/, (r, o, _s, id) => getUser(r, o, id)],
+  [/^\/api\/v1\/users\/([^/]+)\/factors$/, (r, o, _s, id) => listFactors(r, o, id)],
+  [/^\/api\/v1\/users\/([^/]+)\/devices$/, (r, o, _s, id) => listUserDevices(r, o, id)],
+  [/^\/api\/v1\/devices$/, (r, o) => listDevices(r, o)],
+  [/^\/api\/v1\/devices\/([^/]+)$/, (r, o, _s, id) => getDevice(r, o, id)],
+  [/^\/api\/v1\/logStreams$/, (r, o) => listLogStreams(r, o)],
+  [/^\/api\/v1\/logStreams\/([^/]+)$/, (r, o, _s, id) => getLogStream(r, o, id)],
+];
+
+export async function startOktaSimulator(options: OktaSimulatorOptions): Promise<OktaSimulator> {
+  const org = options.org ?? generateOrg({ seed: 'empty', users: 0, logStream: false });
+  const store = new SystemLogStore(org);
+  const limiter = new RateLimiter(options.rateLimit);
+  const clock = options.now ?? (() => new Date());
+  const requests: RecordedRequest[] = [];
+  const faults = { status5xx: 0, rateLimitNext: 0 };
+  let validTokens = new Set([options.token]);
+  let underPrivileged = new Set<string>();
+  let latencyMs = options.latencyMs ?? 0;
+  let baseUrl = '';
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', baseUrl);
+    const bucket = bucketFor(url.pathname);
+    const method = req.method ?? 'GET';
+    if (latencyMs > 0) await sleep(latencyMs);
+
+    let rate: RateLimitState;
+    let response: ApiResponse | OktaApiFailure;
+    const token = /^SSWS\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (!token || (!validTokens.has(token) && !underPrivileged.has(token))) {
+      rate = limiter.peek(bucket);
+      response = OktaErrors.invalidToken();
+    } else if (faults.rateLimitNext > 0) {
+      faults.rateLimitNext--;
+      rate = { allowed: false, limit: limiter.peek(bucket).limit, remaining: 0, reset: Math.floor(Date.now() / 1000) + 1 };
+      response = OktaErrors.rateLimited();
+    } else if (faults.status5xx > 0) {
+      faults.status5xx--;
+      rate = limiter.take(bucket);
+      response = OktaErrors.internal();
+    } else {
+      rate = limiter.take(bucket);
+      response = !rate.allowed ? OktaErrors.rateLimited()
+        : underPrivileged.has(token) ? OktaErrors.forbidden()
+        : route(method, url, org, store, { url, baseUrl, now: clock() });
+    }
+
+    const status = response instanceof OktaApiFailure ? response.status : 200;
+    requests.push({ method, path: url.pathname, query: url.search, status, bucket, at: Date.now() });
+    res.statusCode = status;
+    res.setHeader('Content-Type', 'application/json;charset=UTF-8');
+    res.setHeader('Date', new Date().toUTCString());
+    res.setHeader('X-Okta-Request-Id', randomBytes(18).toString('base64url'));
+    res.setHeader('X-Rate-Limit-Limit', String(rate.limit));
+    res.setHeader('X-Rate-Limit-Remaining', String(rate.remaining));
+    res.setHeader('X-Rate-Limit-Reset', String(rate.reset));
+    if (response instanceof OktaApiFailure) {
+      res.end(JSON.stringify(response.toBody()));
+      return;
+    }
+    if (response.links) {
+      // Okta sends one Link header per relation.
+      const links = [`<${response.links.self}>; rel="self"`];
+      if (response.links.next) links.push(`<${response.links.next}>; rel="next"`);
+      res.setHeader('Link', links);
+    }
+    res.end(JSON.stringify(response.body));
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.setHeader('Content-Type', 'application/json;charset=UTF-8');
+      }
+      res.end(JSON.stringify({ ...OktaErrors.internal().toBody(), errorCauses: [{ errorSummary: String(error) }] }));
+    });
+  });
+  // Keep-alive sockets would otherwise hold close() open.
+  server.keepAliveTimeout = 1_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  baseUrl = `http://127.0.0.1:${port}`;
+
+  return {
+    url: baseUrl,
+    port,
+    org,
+    requests,
+    addEvents: (events, addOptions) => store.append(events, addOptions?.persistedAt),
+    setLogStreams: (streams) => { org.logStreams = [...streams]; },
+    setTokens: (valid, tokenOptions) => {
+      validTokens = new Set(valid);
+      underPrivileged = new Set(tokenOptions?.underPrivileged ?? []);
+    },
+    injectFaults: (f) => {
+      faults.status5xx += f.status5xx ?? 0;
+      faults.rateLimitNext += f.rateLimitNext ?? 0;
+    },
+    setRateLimit: (settings) => limiter.configure(settings),
+    setLatency: (ms) => { latencyMs = ms; },
+    close: () => new Promise<void>((resolve, reject) => {
+      server.close((error) => (error ? reject(error) : resolve()));
+      server.closeAllConnections();
+    }),
+  };
+}
+
+function route(method: string, url: URL, org: SimulatedOrg, store: SystemLogStore, request: ApiRequest): ApiResponse | OktaApiFailure {
+  for (const [pattern, handler] of ROUTES) {
+    const match = pattern.exec(url.pathname);
+    if (!match) continue;
+    if (method !== 'GET') return OktaErrors.methodNotAllowed();
+    try {
+      return handler(request, org, store, decodeURIComponent(match[1] ?? ''));
+    } catch (error) {
+      if (error instanceof OktaApiFailure) return error;
+      throw error;
+    }
+  }
+  return OktaErrors.notFound(url.pathname, 'Resource');
+}
