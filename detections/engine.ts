@@ -8,18 +8,21 @@
  * 2. A match is returned only if at least one of its events is new. Windows lying entirely in the look-back are not
  *    reported again; windows crossing the run boundary (old + new events) are caught.
  * 3. Within one evaluation, overlapping windows of one group are merged: a burst is one match, however long.
- *    Single-rule hits of one group closer than the rule's dedupe period are merged too.
+ *    Single rules judge new events only (they need no history); their hits of one group closer than the rule's
+ *    dedupe period are merged too.
  * 4. `groupKey` names the entity (e.g. 'user:00u…', 'ip:203.0.113.9') and depends on the events only, never on time
  *    or on where the run boundary falls; `dedupeKey` is `${ruleId}:${groupKey}`. The caller persists matches and
  *    merges a match into an open detection with the same dedupeKey when
  *    `match.firstEventAt <= detection.lastEventAt + dedupePeriodMinutes` (overlap included, since a burst crossing
  *    the boundary is reported again with its earlier events), extending the detection's lastEventAt, count and
- *    evidence. Otherwise it opens a new detection.
+ *    evidence. Otherwise it opens a new detection. A burst longer than the look-back comes back with its start cut
+ *    at the look-back edge (firstEventAt later than first reported), but with the same keys, so it still merges.
  * 5. The engine is pure: no I/O, no clock, no state between calls. Baselines and caches will come in as inputs.
  *    A rule that throws fails the evaluation, unless `opts.onRuleError` is given: then it is reported and skipped.
  *
- * Cost: one sort, one pass to index by eventType, then per rule only the events of its types; threshold rules
- * group first and slide a two-pointer window per group, so the work is linear in the events.
+ * Cost: one sort (a linear check when the events already come in time order, as loaded from the database), one
+ * pass to index by eventType, then per rule only the events of its types; threshold rules group first and slide a
+ * two-pointer window per group, so the work is linear in the events.
  */
 import { evaluateSingle } from './kinds/single.js';
 import { evaluateThreshold } from './kinds/threshold.js';

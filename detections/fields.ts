@@ -19,7 +19,7 @@ interface Segment {
   /** `[n]`: one element of an array. */
   readonly index?: number;
   /** `[key=value]`: elements whose key equals value, case-insensitively. */
-  readonly where?: { readonly key: string; readonly lowerKey: string; readonly value: string };
+  readonly where?: { readonly key: string; readonly lowerKey: string; readonly lowerValue: string };
 }
 
 /** A compiled path. Compile once (module load or rule load), call per event. */
@@ -105,7 +105,8 @@ function parsePath(path: string): Segment[] {
     const eq = bracket.indexOf('=');
     if (eq <= 0) throw new Error(`Invalid element filter "[${bracket}]" in "${path}"`);
     const whereKey = bracket.slice(0, eq).trim();
-    return { ...segment, where: { key: whereKey, lowerKey: whereKey.toLowerCase(), value: bracket.slice(eq + 1).trim() } };
+    const lowerValue = bracket.slice(eq + 1).trim().toLowerCase();
+    return { ...segment, where: { key: whereKey, lowerKey: whereKey.toLowerCase(), lowerValue } };
   });
 }
 
@@ -180,12 +181,12 @@ function children(value: unknown, segment: Segment): readonly unknown[] {
     return element === undefined ? NONE : [element];
   }
   if (!segment.where) return [child];
-  const { key, lowerKey, value: wanted } = segment.where;
+  const { key, lowerKey, lowerValue } = segment.where;
   const elements = Array.isArray(child) ? child : [child];
   return elements.filter((element) => {
     if (element === null || typeof element !== 'object') return false;
     const actual = textOf(property(element as Record<string, unknown>, key, lowerKey));
-    return actual !== undefined && actual.toLowerCase() === wanted.toLowerCase();
+    return actual !== undefined && actual.toLowerCase() === lowerValue;
   });
 }
 

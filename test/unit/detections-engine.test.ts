@@ -121,6 +121,14 @@ describe('input hygiene', () => {
     expect(pushBombing([...events].reverse())).toEqual(pushBombing(events));
   });
 
+  it('orders events with the same timestamp the same way whatever the input order', () => {
+    const sameMillisecond = [0, 0, 0, 0, 0, 1].map((minute) => rejectedPush(dana, minute));
+    const shuffled = [sameMillisecond[3], sameMillisecond[0], sameMillisecond[4], sameMillisecond[2], sameMillisecond[1], sameMillisecond[5]];
+    const [expected] = pushBombing(sameMillisecond, { evidenceCap: 3 });
+    expect(pushBombing(shuffled, { evidenceCap: 3 })).toEqual([expected]);
+    expect(pushBombing([...sameMillisecond].reverse(), { evidenceCap: 3 })).toEqual([expected]);
+  });
+
   it('counts a redelivered event (same uuid) once', () => {
     const events = [0, 1, 2, 3].map((minute) => rejectedPush(dana, minute));
     expect(pushBombing([...events, { ...events[3] }])).toEqual([]);

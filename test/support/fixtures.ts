@@ -1,0 +1,49 @@
+// Test fixtures built with the product's own functions: an integration that is already streaming
+// (onboarding is tested on its own), its queue, and helpers to run its workflows.
+import { randomBytes } from 'node:crypto';
+import { createIntegration } from '../../integrations/create.js';
+import { createIntegrationQueues } from '../../pipeline/queue.js';
+import type { EventBridgeDestination } from '../../simulator/index.js';
+import type { HourlyAnalysisResult } from '../../workflows/types.js';
+import type { World } from './world.js';
+
+export interface StreamingIntegration {
+  integrationId: string;
+  queueUrl: string;
+  destination: EventBridgeDestination;
+}
+
+export async function streamingIntegration(
+  world: World,
+  opts: { oktaDomain: string; oktaOrg: string; apiToken: string; tenantId?: string; webhook?: { url: string; secret: string; minSeverity?: string } },
+): Promise<StreamingIntegration> {
+  const { integrationId } = await createIntegration(world.db, world.secretKey, {
+    tenantId: opts.tenantId ?? 'globex',
+    name: 'Globex Okta',
+    oktaDomain: opts.oktaDomain,
+    oktaOrg: opts.oktaOrg,
+    apiToken: opts.apiToken,
+    awsAccountId: world.config.awsAccountId,
+    webhook: opts.webhook,
+  });
+  const { queueUrl, deadLetterQueueUrl } = await createIntegrationQueues(world.sqs, integrationId, {
+    prefix: world.config.SQS_QUEUE_PREFIX,
+    visibilityTimeoutSeconds: world.config.SQS_VISIBILITY_TIMEOUT_SECONDS,
+  });
+  await world.db.$client`
+    update integrations set status = 'streaming', queue_url = ${queueUrl}, dead_letter_queue_url = ${deadLetterQueueUrl}
+    where id = ${integrationId}`;
+  return {
+    integrationId,
+    queueUrl,
+    destination: { oktaOrg: opts.oktaOrg, eventSourceName: integrationId, account: world.config.awsAccountId, region: world.config.AWS_REGION },
+  };
+}
+
+export async function runHourly(world: World, integrationId: string): Promise<HourlyAnalysisResult> {
+  return world.client.workflow.execute('hourlyAnalysis', {
+    taskQueue: world.config.TEMPORAL_TASK_QUEUE,
+    workflowId: `okta-hourly:${integrationId}:test-${randomBytes(3).toString('hex')}`,
+    args: [{ integrationId }],
+  });
+}
