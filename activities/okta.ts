@@ -104,7 +104,7 @@ export function oktaActivities(deps: ActivityDeps) {
     async refreshUserEvents({ integrationId, userId }: IntegrationRef & { userId: string }) {
       const client = await clientFor(integrationId);
       try {
-        return await refreshEventsOf(client, deps.db, integrationId, userId, deps.now?.() ?? new Date(), heartbeat);
+        return await refreshEventsOf(client, deps.db, integrationId, userId, deps.now?.() ?? new Date(), deps.config.OKTA_LOG_PAGE_LIMIT, heartbeat);
       } catch (err) {
         rethrowOktaError(err, `reading System Log events of user ${userId}`);
       }

@@ -72,7 +72,7 @@ export function extractColumns(e: OktaLogEvent): EventColumns {
 /** How a user appears in an event, for their Activity table; null when they do not. */
 export function userRole(c: EventColumns, userId: string): 'actor' | 'target' | 'actor+target' | null {
   const isActor = c.actorId === userId;
-  const isTarget = c.targetIds.includes(userId);
+  const isTarget = c.targetUserIds.includes(userId);
   if (isActor && isTarget) return 'actor+target';
   if (isActor) return 'actor';
   if (isTarget) return 'target';

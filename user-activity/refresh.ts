@@ -74,6 +74,7 @@ export async function refreshUserEvents(
   integrationId: string,
   userId: string,
   now: Date,
+  pageLimit: number,
   onPage: (p: { pages: number; eventsRead: number; activityRowsWritten: number }) => void = () => {},
 ) {
   const latest = await latestActivityAt(db, integrationId, userId);
@@ -81,7 +82,7 @@ export async function refreshUserEvents(
   const until = now.toISOString();
   // A bounded query (since + until) is finite and ordered by `published`; `since` is inclusive,
   // and the Activity key makes the already-written event at `since` a no-op.
-  const url = logsUrl(client, { since: since.toISOString(), until, filter: userEventsFilter(userId), limit: 1000 });
+  const url = logsUrl(client, { since: since.toISOString(), until, filter: userEventsFilter(userId), limit: pageLimit });
   const progress = { pages: 0, eventsRead: 0, activityRowsWritten: 0 };
   for await (const events of rawPages<OktaLogEvent>(client, url, 'reading the user\'s System Log events')) {
     progress.pages += 1;

@@ -1,5 +1,4 @@
 /** Catalogue B39: password spraying from one source IP (few attempts each against many accounts). */
-import { field } from '../fields.js';
 import { fields, groupKeys, hasOutcome, isOneOf } from '../log-event.js';
 import type { OktaLogEvent, ThresholdRule } from '../types.js';
 
@@ -11,11 +10,9 @@ const MIN_ATTEMPTS = 10;
 /** Above this, one account is being brute-forced rather than sprayed (a separate rule). */
 const MAX_ATTEMPTS_PER_USER = 8;
 
-const reasonField = field('outcome.reason');
-
 function isFailedPasswordAttempt(event: OktaLogEvent): boolean {
   if (!hasOutcome(event, 'FAILURE')) return false;
-  const reason = reasonField.text(event);
+  const reason = fields.outcomeReason.text(event);
   if (reason && !isOneOf(reason, CREDENTIAL_FAILURES)) return false;
   if (fields.eventType.text(event) === 'user.session.start') return true;
   // Identity Engine logs every authenticator check as user.authentication.*: keep only password checks,

@@ -123,7 +123,7 @@ describe('input hygiene', () => {
 
   it('orders events with the same timestamp the same way whatever the input order', () => {
     const sameMillisecond = [0, 0, 0, 0, 0, 1].map((minute) => rejectedPush(dana, minute));
-    const shuffled = [sameMillisecond[3], sameMillisecond[0], sameMillisecond[4], sameMillisecond[2], sameMillisecond[1], sameMillisecond[5]];
+    const shuffled = [3, 0, 4, 2, 1, 5].map((i) => sameMillisecond[i]);
     const [expected] = pushBombing(sameMillisecond, { evidenceCap: 3 });
     expect(pushBombing(shuffled, { evidenceCap: 3 })).toEqual([expected]);
     expect(pushBombing([...sameMillisecond].reverse(), { evidenceCap: 3 })).toEqual([expected]);

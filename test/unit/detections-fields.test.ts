@@ -67,7 +67,13 @@ describe('field access by dotted path', () => {
   });
 
   it('treats null target, null sub-objects and missing keys as no value', () => {
-    const failed = oktaEvent({ eventType: 'user.session.start', at: '2026-03-02T09:00:00Z', result: 'FAILURE', country: null, target: null });
+    const failed = oktaEvent({
+      eventType: 'user.session.start',
+      at: '2026-03-02T09:00:00Z',
+      result: 'FAILURE',
+      country: null,
+      target: null,
+    });
     expect(getAll(failed, 'target.id')).toEqual([]);
     expect(getAll(failed, 'target[type=User].id')).toEqual([]);
     expect(getFirst(failed, 'target.id')).toBeUndefined();

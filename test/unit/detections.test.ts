@@ -205,11 +205,11 @@ describe('okta-password-spray-single-source', () => {
   });
 
   it('counts failures for guessed (unknown) users, not policy blocks', () => {
-    const mixed = spray(5, 2).map((event, i) =>
-      i % 3 === 0 ? failedSignIn(oktaUser(`guess${i}@example.com`), i, 'UNKNOWN_USER') : event,
-    );
+    // Okta logs an unknown login with actor.id "unknown" and the typed login as alternateId.
+    const guessed = (i: number) => ({ ...oktaUser(`guess${i}@example.com`), id: 'unknown' });
+    const mixed = spray(5, 2).map((event, i) => (i % 3 === 0 ? failedSignIn(guessed(i), i, 'UNKNOWN_USER') : event));
     expect(matchesOf('okta-password-spray-single-source', mixed)).toHaveLength(1);
-    const policyErrors = spray(6, 2).map((event, i) => failedSignIn(users[i % 6], i, 'NETWORK_ZONE_BLACKLIST'));
+    const policyErrors = Array.from({ length: 12 }, (_, i) => failedSignIn(users[i % 6], i, 'NETWORK_ZONE_BLACKLIST'));
     expect(matchesOf('okta-password-spray-single-source', policyErrors)).toEqual([]);
   });
 
@@ -220,8 +220,8 @@ describe('okta-password-spray-single-source', () => {
   });
 
   it('needs one source IP and one hour', () => {
-    const rotating = spray(6, 2).map((_, i) => failedSignIn(users[i % 6], i, 'INVALID_CREDENTIALS', `198.51.100.${i}`));
-    const slow = spray(6, 2).map((_, i) => failedSignIn(users[i % 6], i * 10));
+    const rotating = Array.from({ length: 12 }, (_, i) => failedSignIn(users[i % 6], i, 'INVALID_CREDENTIALS', `198.51.100.${i}`));
+    const slow = Array.from({ length: 12 }, (_, i) => failedSignIn(users[i % 6], i * 10));
     expect(matchesOf('okta-password-spray-single-source', [...rotating, ...slow])).toEqual([]);
   });
 
@@ -231,7 +231,12 @@ describe('okta-password-spray-single-source', () => {
       const base = { actor: user, ip: sprayIp, result: 'FAILURE', reason: 'INVALID_CREDENTIALS', transactionId: `ZvojSpray${minute}` };
       return [
         oktaEvent({ ...base, eventType: 'user.session.start', at: minutesAfter(T0, minute) }),
-        oktaEvent({ ...base, eventType: 'user.authentication.auth_via_mfa', at: minutesAfter(T0, minute), debugData: { factor: 'PASSWORD_AS_FACTOR' } }),
+        oktaEvent({
+          ...base,
+          eventType: 'user.authentication.auth_via_mfa',
+          at: minutesAfter(T0, minute),
+          debugData: { factor: 'PASSWORD_AS_FACTOR' },
+        }),
       ];
     };
     const onePasswordEach = users.slice(0, 5).flatMap((user, i) => doubleLogged(user, i));
@@ -243,7 +248,9 @@ describe('okta-password-spray-single-source', () => {
 
   it('ignores successful sign-ins behind one office NAT', () => {
     const office = [0, 1].flatMap((round) =>
-      users.map((user, i) => oktaEvent({ eventType: 'user.session.start', at: minutesAfter(T0, round * 10 + i), actor: user, ip: sprayIp })),
+      users.map((user, i) =>
+        oktaEvent({ eventType: 'user.session.start', at: minutesAfter(T0, round * 10 + i), actor: user, ip: sprayIp }),
+      ),
     );
     expect(matchesOf('okta-password-spray-single-source', office)).toEqual([]);
   });
