@@ -4,7 +4,7 @@ export { catalogue, findRule } from './catalogue.js';
 export { applySettings } from './settings.js';
 export { validateRules } from './validate.js';
 export { decodePackedString, field, getAll, getFirst, getText, isTrue, textOf, type Field } from './fields.js';
-export { actorSubject, fields, groupKeys, hasOutcome, isOneOf, knownId, targetUserSubject } from './log-event.js';
+export { actorSubject, commonFields, groupKeys, hasOutcome, isOneOf, knownId, targetUserSubject } from './log-event.js';
 export {
   SEVERITIES,
   type AttackMapping,

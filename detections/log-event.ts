@@ -2,7 +2,7 @@
 import { field, textOf } from './fields.js';
 import type { OktaLogEvent, SubjectUser } from './types.js';
 
-export const fields = {
+export const commonFields = {
   eventType: field('eventType'),
   outcomeResult: field('outcome.result'),
   outcomeReason: field('outcome.reason'),
@@ -28,7 +28,7 @@ export function isOneOf(value: unknown, expected: readonly string[]): boolean {
 }
 
 export function hasOutcome(event: OktaLogEvent, ...results: string[]): boolean {
-  return isOneOf(fields.outcomeResult.first(event), results);
+  return isOneOf(commonFields.outcomeResult.first(event), results);
 }
 
 /** Okta writes `actor.id: "unknown"` for sign-ins of users it cannot resolve. */
@@ -42,21 +42,21 @@ export const groupKeys = {
   group: (id: string | undefined) => (knownId(id) ? `group:${id}` : undefined),
   ip: (ip: string | undefined) => (ip ? `ip:${ip.toLowerCase()}` : undefined),
   actor: (event: OktaLogEvent) => {
-    const id = knownId(fields.actorId.text(event));
+    const id = knownId(commonFields.actorId.text(event));
     if (!id) return undefined;
-    return fields.actorType.text(event)?.toLowerCase() === 'user' ? `user:${id}` : `actor:${id}`;
+    return commonFields.actorType.text(event)?.toLowerCase() === 'user' ? `user:${id}` : `actor:${id}`;
   },
 };
 
 /** The actor as subject, if it is a User. */
 export function actorSubject(event: OktaLogEvent): SubjectUser | undefined {
-  if (fields.actorType.text(event)?.toLowerCase() !== 'user') return undefined;
-  return principal(knownId(fields.actorId.text(event)), fields.actorAlternateId.text(event));
+  if (commonFields.actorType.text(event)?.toLowerCase() !== 'user') return undefined;
+  return principal(knownId(commonFields.actorId.text(event)), commonFields.actorAlternateId.text(event));
 }
 
 /** The first `target[type=User]` as subject. */
 export function targetUserSubject(event: OktaLogEvent): SubjectUser | undefined {
-  return principal(knownId(fields.targetUserId.text(event)), fields.targetUserAlternateId.text(event));
+  return principal(knownId(commonFields.targetUserId.text(event)), commonFields.targetUserAlternateId.text(event));
 }
 
 function principal(id: string | undefined, alternateId: string | undefined): SubjectUser | undefined {

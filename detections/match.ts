@@ -1,5 +1,5 @@
 /** Turns the events a rule kind selected into a DetectionMatch (severity, subject, evidence). */
-import { actorSubject, fields } from './log-event.js';
+import { actorSubject, commonFields } from './log-event.js';
 import type { TimelineEntry } from './timeline.js';
 import type { DetectionMatch, OktaLogEvent, Rule, SubjectUser } from './types.js';
 
@@ -65,7 +65,7 @@ function sharedUserActor(events: readonly OktaLogEvent[]): SubjectUser | undefin
   const subject = actorSubject(events[0]);
   if (!subject) return undefined;
   const same = subject.id
-    ? (event: OktaLogEvent) => fields.actorId.text(event) === subject.id
-    : (event: OktaLogEvent) => fields.actorAlternateId.text(event)?.toLowerCase() === subject.alternateId?.toLowerCase();
+    ? (event: OktaLogEvent) => commonFields.actorId.text(event) === subject.id
+    : (event: OktaLogEvent) => commonFields.actorAlternateId.text(event)?.toLowerCase() === subject.alternateId?.toLowerCase();
   return events.every(same) ? subject : undefined;
 }

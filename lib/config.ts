@@ -47,8 +47,6 @@ const schema = z.object({
   OKTA_MAX_RETRIES: z.coerce.number().int().min(0).default(4),
   /** Page size of System Log reads (Okta's maximum, 1000, uses the rate budget best). */
   OKTA_LOG_PAGE_LIMIT: z.coerce.number().int().min(1).max(1000).default(1000),
-  /** Heartbeat timeout of long activities; short values make tests notice a killed worker quickly. */
-  ACTIVITY_HEARTBEAT_TIMEOUT: duration.default('60s'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   METRICS_PORT: z.coerce.number().int().min(0).optional(),
 });

@@ -66,7 +66,7 @@ export function buildEvent(rng: Random, spec: EventSpec): OktaLogEvent {
   const reqId = requestId(rng);
   const source = spec.source;
   const geo = source ? geographicalContext(source.origin.place) : null;
-  const requestUri = spec.requestUri ?? '/api/v1/users';
+  const requestUri = spec.requestUri ?? '/';
   const debugData: Record<string, string> = {
     requestId: reqId,
     ...(source ? { requestUri, url: requestUri } : {}),

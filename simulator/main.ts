@@ -29,7 +29,7 @@ const events = generateActivity(org, { seed: values.seed, start, end: now });
 if (values.scenarios) {
   // One of each, spread over the last day, so detections have something to find.
   (Object.keys(SCENARIOS) as ScenarioName[]).forEach((name, i) => {
-    const injection = injectScenario(org, events, name, { seed: values.seed, at: new Date(now.getTime() - (20 - 3 * i) * HOUR) } as never);
+    const injection = injectScenario(org, events, name, { seed: values.seed, at: new Date(now.getTime() - (20 - 3 * i) * HOUR) });
     console.log(`scenario ${injection.label}: ${injection.events.length} events`, JSON.stringify(injection.subjects));
   });
 }

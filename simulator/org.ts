@@ -105,9 +105,9 @@ function addPerson(org: SimulatedOrg, rng: Random, index: number, status: UserSt
     activated: activated && iso(activated),
     statusChanged: statusChanged && iso(statusChanged),
     lastLogin: lastLogin && iso(lastLogin),
-    lastUpdated: iso(maxDate(created, recently(30))),
+    lastUpdated: iso([statusChanged, passwordChanged, recently(30)].reduce<Date>((a, b) => maxDate(b, a), created)),
     passwordChanged: passwordChanged && iso(passwordChanged),
-    type: { id: 'oty1default0000000000' },
+    type: { id: stableOktaId('oty', `${org.orgName}:default-user-type`) },
     profile: {
       login, email: login, firstName, lastName, displayName: `${firstName} ${lastName}`,
       department: department.name, title: rng.pick(department.titles), employeeNumber: String(10_000 + index),

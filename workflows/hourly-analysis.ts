@@ -13,7 +13,7 @@ const store = proxyActivities<Activities>({
 // timeout and another attempt resumes (committed rows are no-ops, undeleted messages come back).
 const drain = proxyActivities<Activities>({
   startToCloseTimeout: '50 minutes',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '2s', maximumInterval: '1 minute', maximumAttempts: 10 },
 });
 const analyse = proxyActivities<Activities>({

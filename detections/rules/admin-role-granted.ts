@@ -1,6 +1,6 @@
 /** Catalogue A1–A2: an administrator role granted to a user or to a group (persistence, privilege escalation). */
 import { field } from '../fields.js';
-import { fields, groupKeys, hasOutcome, targetUserSubject } from '../log-event.js';
+import { commonFields, groupKeys, hasOutcome, targetUserSubject } from '../log-event.js';
 import type { OktaLogEvent, Severity, SingleRule } from '../types.js';
 
 const privilegeGranted = field('debugContext.debugData.privilegeGranted');
@@ -32,10 +32,10 @@ export const adminRoleGrantedToUser: SingleRule = {
   runbook:
     'Confirm with the granting admin (actor) that the role change was requested; if not, revoke the role, clear the ' +
     "user's sessions and review both accounts' recent activity.",
-  dedupe: { periodMinutes: 60, key: (event) => groupKeys.user(fields.targetUserId.text(event)) },
+  dedupe: { periodMinutes: 60, key: (event) => groupKeys.user(commonFields.targetUserId.text(event)) },
   enabled: true,
   subject: (events) => targetUserSubject(events[0]),
-  match: (event) => fields.eventType.text(event) === 'user.account.privilege.grant' && hasOutcome(event, 'SUCCESS'),
+  match: (event) => commonFields.eventType.text(event) === 'user.account.privilege.grant' && hasOutcome(event, 'SUCCESS'),
 };
 
 export const adminRoleGrantedToGroup: SingleRule = {
@@ -59,5 +59,5 @@ export const adminRoleGrantedToGroup: SingleRule = {
   enabled: true,
   // About a group, not a user: the granting admin is the actor, not the subject.
   subject: () => undefined,
-  match: (event) => fields.eventType.text(event) === 'group.privilege.grant' && hasOutcome(event, 'SUCCESS'),
+  match: (event) => commonFields.eventType.text(event) === 'group.privilege.grant' && hasOutcome(event, 'SUCCESS'),
 };

@@ -1,5 +1,5 @@
 /** Catalogue A4: an SSWS API token was created (long-lived, acts with its creator's admin rights). */
-import { fields, groupKeys, hasOutcome } from '../log-event.js';
+import { commonFields, groupKeys, hasOutcome } from '../log-event.js';
 import type { SingleRule } from '../types.js';
 
 export const apiTokenCreated: SingleRule = {
@@ -18,5 +18,5 @@ export const apiTokenCreated: SingleRule = {
     '(Security > API > Tokens) if nobody claims it.',
   dedupe: { periodMinutes: 60, key: groupKeys.actor },
   enabled: true,
-  match: (event) => fields.eventType.text(event) === 'system.api_token.create' && hasOutcome(event, 'SUCCESS'),
+  match: (event) => commonFields.eventType.text(event) === 'system.api_token.create' && hasOutcome(event, 'SUCCESS'),
 };

@@ -1,5 +1,5 @@
 /** Catalogue C56 (window variant): one user signing in from two countries within an hour. */
-import { fields, groupKeys, hasOutcome } from '../log-event.js';
+import { commonFields, groupKeys, hasOutcome } from '../log-event.js';
 import type { ThresholdRule } from '../types.js';
 
 export const signInsFromTwoCountries: ThresholdRule = {
@@ -16,9 +16,9 @@ export const signInsFromTwoCountries: ThresholdRule = {
   runbook:
     "Compare the sessions' IPs, devices and ISPs (securityContext) with the user's usual ones; if one is unknown, " +
     'clear sessions and reset the password and factors.',
-  dedupe: { periodMinutes: 60, key: (event) => groupKeys.user(fields.actorId.text(event)) },
+  dedupe: { periodMinutes: 60, key: (event) => groupKeys.user(commonFields.actorId.text(event)) },
   enabled: true,
-  filter: (event) => fields.eventType.text(event) === 'user.session.start' && hasOutcome(event, 'SUCCESS'),
+  filter: (event) => commonFields.eventType.text(event) === 'user.session.start' && hasOutcome(event, 'SUCCESS'),
   window: 60,
   threshold: 2,
   distinct: 'client.geographicalContext.country',

@@ -1,6 +1,6 @@
 /** Catalogue B44: MFA fatigue, i.e. repeated rejected or failed Okta Verify pushes for one user. */
 import { field } from '../fields.js';
-import { fields, groupKeys, hasOutcome, isOneOf } from '../log-event.js';
+import { commonFields, groupKeys, hasOutcome, isOneOf } from '../log-event.js';
 import type { OktaLogEvent, ThresholdRule } from '../types.js';
 
 const CLASSIC_DENY = 'user.mfa.okta_verify.deny_push';
@@ -15,11 +15,11 @@ const methodTypeUsed = field('target[type=AuthenticatorEnrollment].detailEntry.m
  * ordinary sign-ins send pushes too. Pushes sent but never answered belong in a sequence rule.
  */
 function isFailedPush(event: OktaLogEvent): boolean {
-  const eventType = fields.eventType.text(event);
+  const eventType = commonFields.eventType.text(event);
   if (eventType === CLASSIC_DENY) return true;
   if (eventType !== MFA_VERIFICATION || !hasOutcome(event, 'FAILURE')) return false;
   // debugData keys are not a contract: without a factor, fall back to how the enrolment was used.
-  const factor = fields.debugFactor.first(event);
+  const factor = commonFields.debugFactor.first(event);
   if (factor !== undefined) return isOneOf(factor, ['OKTA_VERIFY_PUSH']);
   return /push notification/i.test(methodTypeUsed.text(event) ?? '');
 }
@@ -46,7 +46,7 @@ export const mfaPushBombing: ThresholdRule = {
   runbook:
     'Call the user on a known channel: if the pushes were not theirs the password is compromised. Reset it, clear ' +
     'sessions, and check for an approved push or a new session right after the burst.',
-  dedupe: { periodMinutes: 60, key: (event) => groupKeys.user(fields.actorId.text(event)) },
+  dedupe: { periodMinutes: 60, key: (event) => groupKeys.user(commonFields.actorId.text(event)) },
   enabled: true,
   filter: isFailedPush,
   window: 10,

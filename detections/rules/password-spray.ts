@@ -1,5 +1,5 @@
 /** Catalogue B39: password spraying from one source IP (few attempts each against many accounts). */
-import { fields, groupKeys, hasOutcome, isOneOf } from '../log-event.js';
+import { commonFields, groupKeys, hasOutcome, isOneOf } from '../log-event.js';
 import type { OktaLogEvent, ThresholdRule } from '../types.js';
 
 /** Wrong password, unknown user (sprays use guessed logins) or an account already locked by the spray. */
@@ -12,12 +12,12 @@ const MAX_ATTEMPTS_PER_USER = 8;
 
 function isFailedPasswordAttempt(event: OktaLogEvent): boolean {
   if (!hasOutcome(event, 'FAILURE')) return false;
-  const reason = fields.outcomeReason.text(event);
+  const reason = commonFields.outcomeReason.text(event);
   if (reason && !isOneOf(reason, CREDENTIAL_FAILURES)) return false;
-  if (fields.eventType.text(event) === 'user.session.start') return true;
+  if (commonFields.eventType.text(event) === 'user.session.start') return true;
   // Identity Engine logs every authenticator check as user.authentication.*: keep only password checks,
   // so a rejected push from the same office IP is not mistaken for a guessed password.
-  const factor = fields.debugFactor.text(event);
+  const factor = commonFields.debugFactor.text(event);
   return factor === undefined || isOneOf(factor, [PASSWORD_FACTOR]);
 }
 
@@ -44,7 +44,7 @@ export const passwordSpraySingleSource: ThresholdRule = {
   runbook:
     'Block the IP (network zone or ThreatInsight), then look for a successful sign-in from it or for the targeted ' +
     'users afterwards; reset passwords of any account that signed in.',
-  dedupe: { periodMinutes: 60, key: (event) => groupKeys.ip(fields.clientIp.text(event)) },
+  dedupe: { periodMinutes: 60, key: (event) => groupKeys.ip(commonFields.clientIp.text(event)) },
   enabled: true,
   filter: isFailedPasswordAttempt,
   window: 60,

@@ -1,5 +1,5 @@
 /** Catalogue C69: a user clicked "report suspicious activity" in an Okta notification email. */
-import { fields, groupKeys } from '../log-event.js';
+import { commonFields, groupKeys } from '../log-event.js';
 import type { SingleRule } from '../types.js';
 
 export const userReportedSuspicious: SingleRule = {
@@ -16,7 +16,7 @@ export const userReportedSuspicious: SingleRule = {
   runbook:
     "Find the reported event (debugData.suspiciousActivityEventType) in the user's activity, then contain: clear " +
     'sessions, reset the password and factors, and review what the session touched.',
-  dedupe: { periodMinutes: 60, key: (event) => groupKeys.user(fields.actorId.text(event)) },
+  dedupe: { periodMinutes: 60, key: (event) => groupKeys.user(commonFields.actorId.text(event)) },
   enabled: true,
-  match: (event) => fields.eventType.text(event) === 'user.account.report_suspicious_activity_by_enduser',
+  match: (event) => commonFields.eventType.text(event) === 'user.account.report_suspicious_activity_by_enduser',
 };

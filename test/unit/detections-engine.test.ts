@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   catalogue,
   evaluate,
-  fields,
+  commonFields,
   groupKeys,
   lookbackMinutes,
   validateRules,
@@ -234,7 +234,7 @@ describe('sliding window statistics', () => {
       id: 'okta-window-probe',
       eventTypes: ['user.session.*'],
       filter: () => true,
-      dedupe: { periodMinutes: 60, key: (event) => groupKeys.user(fields.actorId.text(event)) },
+      dedupe: { periodMinutes: 60, key: (event) => groupKeys.user(commonFields.actorId.text(event)) },
       window: 3,
       threshold: 1,
       distinct: 'client.ipAddress',

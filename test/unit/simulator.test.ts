@@ -265,7 +265,7 @@ describe('System Log polling and bounded queries', () => {
     const received: OktaLogEvent[] = [];
     let stored = '';
     while (url) {
-      const page = await rawPage(client, url);
+      const page: RawPage<OktaLogEvent> = await rawPage(client, url);
       sizes.push(page.items.length);
       received.push(...page.items);
       expect(page.next).toBeDefined();
@@ -292,7 +292,7 @@ describe('System Log polling and bounded queries', () => {
       const got: OktaLogEvent[] = [];
       let pages = 0;
       while (url) {
-        const page = await rawPage(client, url);
+        const page: RawPage<OktaLogEvent> = await rawPage(client, url);
         got.push(...page.items);
         url = page.next;
         pages++;
