@@ -1,7 +1,7 @@
 // Operator actions on an integration, over the Temporal client: start onboarding, signal that
 // EventBridge is in place, read the onboarding status, refresh a user, pause, resume and remove.
 // The CLI calls these; so can any service with a Temporal client.
-import { WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { Database } from '../schema/db.js';
 import { setIntegrationStatus, getIntegrationWithTenant } from './repository.js';
 import { deleteSchedules, pauseSchedules, resumeSchedules } from './schedules.js';
@@ -31,7 +31,7 @@ export async function startOnboarding(
   db: Database,
   taskQueue: string,
   input: OnboardingInput,
-): Promise<WorkflowHandle<typeof onboarding>> {
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof onboarding>> {
   return client.workflow.start<typeof onboarding>('onboarding', {
     workflowId: onboardingWorkflowId(input.integrationId),
     taskQueue,
@@ -84,7 +84,7 @@ export async function startRefreshUser(
   taskQueue: string,
   integrationId: string,
   userId: string,
-): Promise<WorkflowHandle<typeof refreshUser>> {
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof refreshUser>> {
   if (!/^[0-9A-Za-z]{6,40}$/.test(userId)) {
     throw new Error(`"${userId}" is not an Okta user id (letters and digits, e.g. 00u1a2b3c4d5e6f7g8h9).`);
   }
