@@ -1,6 +1,10 @@
 // Process configuration, read once from the environment and validated with zod so a wrong value
 // fails at start-up with the variable's name and what to set, not deep inside an activity.
+import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
+
+/** Where `npm start` (the local stack) keeps its generated key; used when no key is configured. */
+export const LOCAL_SECRET_KEY_FILE = '.data/secret.key';
 
 /** The AWS accounts customers enter in Okta as the log stream target, per Oort environment. */
 export const OORT_AWS_ACCOUNTS = {
@@ -27,6 +31,8 @@ const schema = z.object({
   OORT_ENVIRONMENT: z.enum(['staging', 'production']).default('staging'),
   /** base64 of 32 random bytes: the AES-256-GCM key that encrypts Okta API tokens at rest. */
   OORT_SECRET_KEY: z.string().optional(),
+  /** Alternatively, a file holding that key (the local stack keeps one in .data/secret.key). */
+  OORT_SECRET_KEY_FILE: z.string().optional(),
   /** SQS endpoint override (the local emulator); unset in AWS. */
   SQS_ENDPOINT: z.string().url().optional(),
   AWS_REGION: z.string().default(OORT_AWS_REGION),
@@ -68,5 +74,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `Invalid configuration in the environment:\n${lines.join('\n')}\nFix these variables (see README "Configuration") and start again.`,
     );
   }
-  return { ...parsed.data, awsAccountId: OORT_AWS_ACCOUNTS[parsed.data.OORT_ENVIRONMENT] };
+  const data = parsed.data;
+  const keyFile = data.OORT_SECRET_KEY_FILE ?? (existsSync(LOCAL_SECRET_KEY_FILE) ? LOCAL_SECRET_KEY_FILE : undefined);
+  const secretKey = data.OORT_SECRET_KEY ?? (keyFile ? readFileSync(keyFile, 'utf8').trim() : undefined);
+  return { ...data, OORT_SECRET_KEY: secretKey, awsAccountId: OORT_AWS_ACCOUNTS[data.OORT_ENVIRONMENT] };
 }
