@@ -32,9 +32,12 @@ export async function detectForRun(
   const from = new Date(new Date(range.first).getTime() - lookbackMs).toISOString();
   // Events published up to a window after the newest new event can complete a window too.
   const to = new Date(new Date(range.last).getTime() + lookbackMs).toISOString();
+  // Only the event types some rule can match are read: most of a tenant's traffic is not.
+  const { exact, prefixes, all } = eventTypeFilter(rules);
   const rows = await sql<{ raw: string; ingest_run_id: number | null }[]>`
     select raw::text as raw, ingest_run_id from events
     where integration_id = ${integrationId} and published >= ${from} and published <= ${to}
+      and (${all} or event_type = any(${exact}::text[]) or event_type like any(${prefixes}::text[]))
     order by published`;
   const newUuids = new Set<string>();
   const events: OktaLogEvent[] = rows.map((r) => {
@@ -54,6 +57,17 @@ export async function detectForRun(
     }
   });
   return { created, updated, evaluatedEvents: events.length };
+}
+
+/** The rules' `eventTypes` as SQL filters: exact names, and `prefix.*` globs as LIKE patterns. */
+export function eventTypeFilter(rules: readonly Rule[]): { exact: string[]; prefixes: string[]; all: boolean } {
+  const types = rules.filter((r) => r.enabled).flatMap((r) => r.eventTypes);
+  const escape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+  return {
+    all: types.includes('*'),
+    exact: [...new Set(types.filter((t) => !t.endsWith('*')))],
+    prefixes: [...new Set(types.filter((t) => t.endsWith('*') && t !== '*').map((t) => `${escape(t.slice(0, -1))}%`))],
+  };
 }
 
 async function persistMatch(
