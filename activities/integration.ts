@@ -4,6 +4,7 @@ import { createIntegrationQueues, approximateDepth } from '../pipeline/queue.js'
 import { ensureSchedules as ensureIntegrationSchedules } from '../integrations/schedules.js';
 import { getIntegration, getIntegrationWithTenant, setIntegrationStatus as moveStatus } from '../integrations/repository.js';
 import { OORT_AWS_REGION_LABEL } from '../lib/config.js';
+import { sendReminder } from '../notify/reminder.js';
 import type { IntegrationStatus } from '../lib/integration-status.js';
 import type { IntegrationRef, LogStreamSetupValues } from '../workflows/types.js';
 import type { ActivityDeps } from './deps.js';
@@ -51,12 +52,21 @@ export function integrationActivities(deps: ActivityDeps) {
       return row.queueUrl ? (await approximateDepth(deps.sqs, row.queueUrl)) > 0 : false;
     },
 
-    async sendOnboardingReminder({ integrationId, reminderNumber }: IntegrationRef & { reminderNumber: number }): Promise<void> {
-      // Operators watch for this line (and the Temporal UI shows remindersSent in the status query).
+    async sendOnboardingReminder({ integrationId, reminderNumber }: IntegrationRef & { reminderNumber: number }): Promise<{ channels: number }> {
+      const row = await getIntegration(deps.db, integrationId);
+      const channels = await sendReminder(deps.db, deps.secretKey, {
+        integrationId,
+        reminderNumber,
+        eventSourceName: row.eventSourceName,
+        awsAccountId: row.awsAccountId,
+        awsRegion: row.awsRegion,
+      });
+      // Operators watch for this line (the status query also counts reminders).
       deps.log.warn(
-        { integrationId, reminderNumber },
+        { integrationId, reminderNumber, channels },
         'onboarding is waiting for the EventBridge-in-place signal: ask the customer\'s technical contact to finish the Okta log stream setup',
       );
+      return { channels };
     },
   };
 }

@@ -53,8 +53,13 @@ export function pipelineActivities(deps: ActivityDeps) {
     },
 
     async notifyForRun({ integrationId, ingestRunId }: IngestRunRef): Promise<{ sent: number }> {
-      const { sent } = await deliverPendingNotifications(deps.db, deps.secretKey, integrationId);
-      await sql`update ingest_runs set notifications_sent = notifications_sent + ${sent} where id = ${ingestRunId}`;
+      await deliverPendingNotifications(deps.db, deps.secretKey, integrationId);
+      // Counted from the records, so deliveries of a failed-then-retried attempt are included once.
+      const [{ sent }] = await sql<{ sent: number }[]>`
+        update ingest_runs r set notifications_sent = (
+          select count(*)::int from notifications n join detections d on d.id = n.detection_id
+          where d.integration_id = r.integration_id and n.status = 'sent' and n.sent_at >= r.started_at)
+        where r.id = ${ingestRunId} returning notifications_sent as sent`;
       return { sent };
     },
 

@@ -67,7 +67,7 @@ export function buildCli(): Command {
         const webhook = opts.webhookUrl
           ? {
               url: opts.webhookUrl,
-              secret: readSecret({ file: opts.webhookSecretFile, envVar: 'OORT_WEBHOOK_SECRET', what: 'webhook secret' }),
+              secret: readSecret({ file: opts.webhookSecretFile, envVar: 'OORT_WEBHOOK_SECRET', what: 'webhook secret', fileOption: '--webhook-secret-file' }),
               minSeverity: opts.minSeverity,
             }
           : undefined;

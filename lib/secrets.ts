@@ -50,7 +50,7 @@ export function decryptSecret(sealed: string, key: Buffer, aad: string): string 
     return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
   } catch {
     throw new SecretKeyError(
-      'Could not decrypt the stored Okta API token: OORT_SECRET_KEY differs from the key it was encrypted with. Restore the original key, or rotate the token.',
+      'Could not decrypt the stored secret: OORT_SECRET_KEY differs from the key it was sealed with, or the secret belongs to another integration. Restore the original key, or rotate the token.',
     );
   }
 }

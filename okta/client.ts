@@ -40,7 +40,7 @@ export function orgUrlFromDomain(domain: string): URL {
 
 /** The org's subdomain, as Okta writes it into the EventBridge source name. */
 export function oktaOrgFromDomain(domain: string): string {
-  const host = orgUrlFromDomain(domain).hostname;
+  const host = orgUrlFromDomain(domain).hostname.replace(/^\[(.*)\]$/, '$1');
   return isIP(host) ? 'localhost' : host.split('.')[0];
 }
 
@@ -60,7 +60,8 @@ export async function assertPublicOktaDomain(domain: string, opts: Pick<OktaClie
   const url = orgUrlFromDomain(domain);
   if (opts.allowPrivateAddresses) return url;
   if (url.protocol !== 'https:') throw new OktaDomainError(`Okta domain ${domain} must use https.`);
-  const addresses = isIP(url.hostname) ? [{ address: url.hostname }] : await lookup(url.hostname, { all: true });
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1'); // IPv6 literals come bracketed
+  const addresses = isIP(host) ? [{ address: host }] : await lookup(host, { all: true });
   const bad = addresses.find((a) => isPrivateAddress(a.address));
   if (bad) {
     throw new OktaDomainError(

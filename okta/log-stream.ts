@@ -43,9 +43,10 @@ export function verifyLogStream(streams: LogStreamView[], expect: LogStreamExpec
         'delete the stream and add it again with the right event source name, then send the signal again.',
     };
   }
-  // Prefer a stream that is fully right; otherwise report the first mismatch of the closest one.
+  // Prefer a stream that is fully right (an active one first); otherwise report the first mismatch.
   const problems = bySource.map((s) => ({ stream: s, issues: settingIssues(s, expect) }));
-  const right = problems.find((p) => p.issues.length === 0);
+  const correct = problems.filter((p) => p.issues.length === 0);
+  const right = correct.find((p) => p.stream.status === 'ACTIVE') ?? correct[0];
   if (!right) {
     const { stream, issues } = problems[0];
     return {

@@ -1,5 +1,6 @@
 // The integration's SQS queue (the EventBridge rule's target) and its dead-letter queue.
 // Poison messages are quarantined and deleted by the drain, so the DLQ only catches crash loops.
+import { createHash } from 'node:crypto';
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
@@ -13,8 +14,14 @@ export interface QueueSettings {
 }
 
 export function queueNames(prefix: string, integrationId: string) {
-  // SQS names: up to 80 characters of [A-Za-z0-9_-].
-  const base = `${prefix}${integrationId}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 76);
+  // SQS names: up to 80 characters of [A-Za-z0-9_-] (76 + "-dlq"). A name that had to be changed
+  // to fit gets a hash of the integration id, so two integrations never share a queue.
+  const wanted = `${prefix}${integrationId}`;
+  let base = wanted.replace(/[^A-Za-z0-9_-]/g, '-');
+  if (base !== wanted || base.length > 76) {
+    const hash = createHash('sha256').update(integrationId).digest('hex').slice(0, 8);
+    base = `${base.slice(0, 67)}-${hash}`;
+  }
   return { queue: base, deadLetter: `${base}-dlq` };
 }
 

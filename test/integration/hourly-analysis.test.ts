@@ -83,6 +83,8 @@ describe('hourlyAnalysis', () => {
     expect(published.failed).toEqual([]);
     expect(published.sent).toBe(5530);
 
+    // The tenant's endpoint is down for the first deliveries: Temporal retries the step.
+    webhook.failNext(2);
     result = await runHourly(world, integration.integrationId);
   });
 
@@ -158,6 +160,10 @@ describe('hourlyAnalysis', () => {
       select count(*)::int as sent from notifications n join detections d on d.id = n.detection_id
       where d.integration_id = ${integration.integrationId} and n.status = 'sent'`;
     expect(sent).toBe(ids.length);
+    const [{ retried }] = await world.db.$client`
+      select count(*)::int as retried from notifications n join detections d on d.id = n.detection_id
+      where d.integration_id = ${integration.integrationId} and n.attempts > 1`;
+    expect(retried).toBeGreaterThan(0);
   });
 
   it('changes nothing when the hour is run again', async () => {

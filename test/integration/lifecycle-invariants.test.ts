@@ -86,6 +86,9 @@ describe('an integration from onboarding to removal', () => {
       return (s as { remindersSent: number }).remindersSent >= 1;
     });
     expect(world.logLines.some((l) => l.includes('waiting for the EventBridge-in-place signal'))).toBe(true);
+    const reminder = JSON.parse(webhook.deliveries[0].body);
+    expect(reminder).toMatchObject({ type: 'onboarding_reminder', integration_id: integrationId, okta_log_stream: { event_source_name: integrationId, aws_account_id: '909617834444', aws_region: 'us-east-2' } });
+
     sim.setLogStreams([makeEventBridgeLogStream({ eventSourceName: integrationId, accountId: world.config.awsAccountId, region: 'us-east-2' })]);
     await signalEventBridgeInPlace(world.client, integrationId);
     await waitFor('awaiting_first_event', async () => (await getIntegration(world.db, integrationId)).status === 'awaiting_first_event');
@@ -104,7 +107,8 @@ describe('an integration from onboarding to removal', () => {
     const hourly = await execute('hourlyAnalysis', `okta-hourly:${integrationId}:manual`, [{ integrationId }]);
     expect(hourly).toMatchObject({ stored: events.length, quarantined: 0 });
     expect(hourly.detections).toBeGreaterThan(0);
-    expect(webhook.deliveries.length).toBe(hourly.notificationsSent);
+    const detectionNotices = webhook.deliveries.filter((d) => JSON.parse(d.body).type === 'detection');
+    expect(detectionNotices.length).toBe(hourly.notificationsSent);
 
     const daily = await execute('dailyActivity', `okta-daily-activity:${integrationId}:manual`, [{ integrationId, day: '2026-11-18' }]);
     expect(daily.rowsWritten).toBeGreaterThan(0);

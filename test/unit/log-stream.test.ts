@@ -33,6 +33,11 @@ describe('verifyLogStream', () => {
     expect(verifyLogStream([stream()], expect_)).toEqual({ ok: true, streamId: '0oa1ls9xQkZ3hT7d81d7', streamName: 'Oort' });
   });
 
+  it('prefers the active one of two correct streams', () => {
+    const inactive = stream({ id: '0oa1ls9xQkZ3hT7dOLD1', name: 'Old', status: 'INACTIVE' });
+    expect(verifyLogStream([inactive, stream()], expect_)).toMatchObject({ ok: true, streamName: 'Oort' });
+  });
+
   it('accepts when one of two streams is right', () => {
     const wrong = stream({ id: '0oa1ls9xQkZ3hT7d0000', name: 'Old', settings: { accountId: '111122223333' } });
     expect(verifyLogStream([splunk, wrong, stream()], expect_)).toMatchObject({ ok: true, streamName: 'Oort' });

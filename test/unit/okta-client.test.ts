@@ -38,6 +38,10 @@ describe('assertPublicOktaDomain', () => {
     },
   );
 
+  it.each(['https://[::1]', 'https://[fd00::7]', 'https://[::ffff:127.0.0.1]'])('refuses the IPv6 address %s', async (domain) => {
+    await expect(assertPublicOktaDomain(domain, { allowPrivateAddresses: false })).rejects.toThrow(/private or loopback address/);
+  });
+
   it('refuses plain http', async () => {
     await expect(assertPublicOktaDomain('http://acme.okta.com', { allowPrivateAddresses: false })).rejects.toThrow(/must use https/);
   });

@@ -21,4 +21,10 @@ describe('queueNames', () => {
     expect(deadLetter).toMatch(SQS_NAME);
     expect(deadLetter).toBe(`${queue}-dlq`);
   });
+
+  it('never gives two integrations the same queue, even when their ids had to be changed to fit', () => {
+    expect(queueNames('oort-okta-', 'acme.prod').queue).not.toBe(queueNames('oort-okta-', 'acme-prod').queue);
+    const long = (tail: string) => `acme-${'x'.repeat(66)}${tail}`;
+    expect(queueNames('oort-okta-', long('a')).queue).not.toBe(queueNames('oort-okta-', long('b')).queue);
+  });
 });
