@@ -31,7 +31,7 @@ export async function onboarding(input: OnboardingInput): Promise<void> {
   const { integrationId } = input;
   const state: OnboardingState = {
     integrationId,
-    status: 'validating_credentials',
+    status: input.resume?.phase ?? 'validating_credentials',
     detail: null,
     setup: null,
     signalsReceived: input.resume?.signalsReceived ?? 0,
@@ -88,18 +88,19 @@ export async function onboarding(input: OnboardingInput): Promise<void> {
       const signalled = await condition(() => state.signalsReceived > handled, input.reminderAfter ?? '3 days');
       if (!signalled) {
         state.remindersSent += 1;
-        await platform.sendOnboardingReminder({ integrationId, reminderNumber: state.remindersSent });
+        try {
+          await platform.sendOnboardingReminder({ integrationId, reminderNumber: state.remindersSent });
+        } catch (err) {
+          // A reminder that cannot be delivered must not end the onboarding.
+          log.warn('onboarding reminder not delivered', { integrationId, error: String(err) });
+        }
         continue;
       }
       handled = state.signalsReceived;
       const stream = await withValidCredentials(() => okta.verifyLogStream({ integrationId }));
-      if (stream.ok) {
-        state.streamChecks += 1;
-        break;
-      }
-      await setStatus('log_stream_misconfigured', stream.message);
+      if (!stream.ok) await setStatus('log_stream_misconfigured', stream.message);
       state.streamChecks += 1;
-      log.info('log stream not ready', { integrationId, problem: stream.message });
+      if (stream.ok) break;
     }
 
     await platform.ensureSchedules({ integrationId });
