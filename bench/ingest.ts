@@ -4,6 +4,7 @@
 //
 //   npm run bench:ingest -- --events 100000
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -67,6 +68,62 @@ interface StageMemory {
   peakMb: number;
 }
 const memory: Record<string, StageMemory> = {};
+
+/** CPU used during a stage, in % of one core: this process, PostgreSQL and Temporal server processes, everything else. */
+interface StageCpu {
+  bench: number;
+  postgres: number;
+  temporal: number;
+  other: number;
+}
+const cpuByStage: Record<string, StageCpu> = {};
+const TICK_MS = 10; // Linux USER_HZ = 100
+
+interface CpuSnapshot {
+  at: number;
+  own: number;
+  machineBusyMs: number | undefined;
+  byName: Record<'postgres' | 'temporal', number>;
+}
+
+/** Machine-wide and per-process CPU from /proc (Linux); elsewhere only this process is measured. */
+function cpuSnapshot(): CpuSnapshot {
+  const own = process.cpuUsage();
+  const snap: CpuSnapshot = { at: performance.now(), own: (own.user + own.system) / 1000, machineBusyMs: undefined, byName: { postgres: 0, temporal: 0 } };
+  try {
+    const [cpuLine] = readFileSync('/proc/stat', 'utf8').split('\n');
+    const f = cpuLine.trim().split(/\s+/).slice(1).map(Number);
+    const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+    snap.machineBusyMs = (total - f[3] - f[4]) * TICK_MS;
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        continue;
+      }
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const key = comm.startsWith('postgres') ? 'postgres' : comm === 'temporal' ? 'temporal' : undefined;
+      if (!key) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      snap.byName[key] += (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    }
+  } catch {
+    // not Linux
+  }
+  return snap;
+}
+
+function cpuBetween(a: CpuSnapshot, b: CpuSnapshot): StageCpu {
+  const wall = b.at - a.at;
+  const pct = (ms: number) => (wall > 0 ? Math.max(0, Math.round((ms / wall) * 100)) : 0);
+  const own = b.own - a.own;
+  const pg = b.byName.postgres - a.byName.postgres;
+  const tp = b.byName.temporal - a.byName.temporal;
+  const busy = a.machineBusyMs !== undefined && b.machineBusyMs !== undefined ? b.machineBusyMs - a.machineBusyMs : own + pg + tp;
+  return { bench: pct(own), postgres: pct(pg), temporal: pct(tp), other: pct(busy - own - pg - tp) };
+}
 let currentStage: string | undefined;
 
 function sampleRss(): void {
@@ -82,10 +139,12 @@ async function stage<T>(name: string, fn: () => Promise<T>): Promise<T> {
   const rss = mb(process.memoryUsage().rss);
   memory[name] = { startMb: rss, peakMb: rss };
   currentStage = name;
+  const cpu0 = cpuSnapshot();
   try {
     return await fn();
   } finally {
     sampleRss();
+    cpuByStage[name] = cpuBetween(cpu0, cpuSnapshot());
     currentStage = undefined;
   }
 }
@@ -272,6 +331,8 @@ interface HistoryFigures {
   largestPayloadAt: string;
   totalPayloadBytes: number;
   historyJsonBytes: number;
+  /** Scheduled → completed, per activity, in seconds. */
+  activitySeconds: Record<string, number>;
 }
 
 function historyFigures(history: Parameters<typeof historyToJSON>[0]): HistoryFigures {
@@ -283,7 +344,16 @@ function historyFigures(history: Parameters<typeof historyToJSON>[0]): HistoryFi
     largestPayloadAt: '-',
     totalPayloadBytes: 0,
     historyJsonBytes: Buffer.byteLength(json),
+    activitySeconds: {},
   };
+  const scheduled = new Map<string, { name: string; at: number }>();
+  for (const e of parsed.events ?? []) {
+    const attrs = e.activityTaskScheduledEventAttributes as { activityType?: { name?: string } } | undefined;
+    if (attrs) scheduled.set(String(e.eventId), { name: attrs.activityType?.name ?? '?', at: Date.parse(String(e.eventTime)) });
+    const done = e.activityTaskCompletedEventAttributes as { scheduledEventId?: string } | undefined;
+    const from = done && scheduled.get(String(done.scheduledEventId));
+    if (from) figures.activitySeconds[from.name] = (Date.parse(String(e.eventTime)) - from.at) / 1000;
+  }
   const walk = (node: unknown, where: string): void => {
     if (Array.isArray(node)) {
       for (const item of node) walk(item, where);
@@ -373,6 +443,7 @@ async function main() {
 
   log(`oort-okta ingest benchmark: ${fmt(n)} events`);
   log(`  machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, ${machine.platform}, Node ${machine.node}`);
+  log(`  load average at start: ${fmt(os.loadavg()[0], 2)} (1 min), ${fmt(os.loadavg()[1], 2)} (5 min)`);
 
   // --- stack ---
   const emulator = await startSqsEmulator();
@@ -550,9 +621,10 @@ async function main() {
       largestPayloadAt: r.history.largestPayloadAt,
       totalPayloadBytes: r.history.totalPayloadBytes,
       historyJsonBytes: r.history.historyJsonBytes,
+      activitySeconds: r.history.activitySeconds,
     }));
-    log(`  ${''.padEnd(24)} ${'N/10'.padStart(18)} ${'N'.padStart(18)}`);
-    const line = (label: string, f: (x: (typeof c)[number]) => string) => log(`  ${label.padEnd(24)} ${f(c[0]).padStart(18)} ${f(c[1]).padStart(18)}`);
+    log(`  ${''.padEnd(24)} ${'N/10'.padStart(28)} ${'N'.padStart(28)}`);
+    const line = (label: string, f: (x: (typeof c)[number]) => string) => log(`  ${label.padEnd(24)} ${f(c[0]).padStart(28)} ${f(c[1]).padStart(28)}`);
     line('events in queue', (x) => fmt(x.events));
     line('stored / detections', (x) => `${fmt(x.stored)} / ${fmt(x.detections)}`);
     line('workflow wall time', (x) => `${fmt(x.runSeconds, 1)} s`);
@@ -562,11 +634,22 @@ async function main() {
     line('  in', (x) => x.largestPayloadAt);
     line('all payloads', (x) => `${fmt(x.totalPayloadBytes)} B`);
     line('history JSON', (x) => `${fmt(x.historyJsonBytes)} B`);
+    for (const name of Object.keys(c[1].activitySeconds)) {
+      line(`  ${name}`, (x) => `${fmt(x.activitySeconds[name] ?? 0, 1)} s`);
+    }
 
     // --- memory ---
     log('');
     log('peak RSS of this process (bench + emulator + worker; sampled every 200 ms)');
     for (const [name, m] of Object.entries(memory)) row(name, `${fmt(m.peakMb)} MB`, `at start ${fmt(m.startMb)} MB`);
+    log('');
+    log(`CPU per stage, % of one core (${machine.cpus} cores = ${machine.cpus * 100} %); "other" = the rest of the machine`);
+    log(`  ${'stage'.padEnd(16)} ${'bench'.padStart(7)} ${'postgres'.padStart(9)} ${'temporal'.padStart(9)} ${'other'.padStart(7)}`);
+    for (const [name, u] of Object.entries(cpuByStage)) {
+      log(`  ${name.padEnd(16)} ${`${u.bench}%`.padStart(7)} ${`${u.postgres}%`.padStart(9)} ${`${u.temporal}%`.padStart(9)} ${`${u.other}%`.padStart(7)}`);
+    }
+    const [load1, load5] = os.loadavg();
+    log(`  load average now: ${fmt(load1, 2)} (1 min), ${fmt(load5, 2)} (5 min)`);
     const total = (Date.now() - started) / 1000;
     log('');
     log(`total ${fmt(total, 0)} s`);
@@ -580,6 +663,7 @@ async function main() {
       b,
       c: { small: c[0], full: c[1] },
       peakRssMb: Object.fromEntries(Object.entries(memory).map(([k, v]) => [k, v.peakMb])),
+      cpuPercentOfOneCore: cpuByStage,
       totalSeconds: total,
     };
     log(JSON.stringify(summary));

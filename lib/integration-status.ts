@@ -1,18 +1,10 @@
 // The integration's lifecycle as an explicit state machine. Every status change goes through
 // `assertTransition`, so a bug or a stale retry cannot, say, mark a removed integration streaming.
 
-export const INTEGRATION_STATUSES = [
-  'validating_credentials',
-  'credentials_invalid',
-  'syncing_directory',
-  'awaiting_log_stream',
-  'log_stream_misconfigured',
-  'awaiting_first_event',
-  'streaming',
-  'paused',
-  'degraded',
-  'removed',
-] as const;
+import { integrationStatus } from '../schema/tables.js';
+
+/** The states, as the database enum declares them. */
+export const INTEGRATION_STATUSES = integrationStatus.enumValues;
 export type IntegrationStatus = (typeof INTEGRATION_STATUSES)[number];
 
 const TRANSITIONS: Record<IntegrationStatus, readonly IntegrationStatus[]> = {

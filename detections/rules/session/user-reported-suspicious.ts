@@ -1,6 +1,6 @@
 /** Catalogue C69: a user clicked "report suspicious activity" in an Okta notification email. */
-import { commonFields, groupKeys } from '../log-event.js';
-import type { SingleRule } from '../types.js';
+import { commonFields, groupKeys } from '../../log-event.js';
+import type { SingleRule } from '../../types.js';
 
 export const userReportedSuspicious: SingleRule = {
   kind: 'single',

@@ -1,6 +1,6 @@
 /** Catalogue B39: password spraying from one source IP (few attempts each against many accounts). */
-import { commonFields, groupKeys, hasOutcome, isOneOf } from '../log-event.js';
-import type { OktaLogEvent, ThresholdRule } from '../types.js';
+import { commonFields, groupKeys, hasOutcome, isOneOf } from '../../log-event.js';
+import type { OktaLogEvent, ThresholdRule } from '../../types.js';
 
 /** Wrong password, unknown user (sprays use guessed logins) or an account already locked by the spray. */
 const CREDENTIAL_FAILURES = ['INVALID_CREDENTIALS', 'VERIFICATION_ERROR', 'UNKNOWN_USER', 'LOCKED_OUT'];

@@ -1,7 +1,7 @@
 /** Catalogue A1–A2: an administrator role granted to a user or to a group (persistence, privilege escalation). */
-import { field } from '../fields.js';
-import { commonFields, groupKeys, hasOutcome, targetUserSubject } from '../log-event.js';
-import type { OktaLogEvent, Severity, SingleRule } from '../types.js';
+import { field } from '../../fields.js';
+import { commonFields, groupKeys, hasOutcome, targetUserSubject } from '../../log-event.js';
+import type { OktaLogEvent, Severity, SingleRule } from '../../types.js';
 
 const privilegeGranted = field('debugContext.debugData.privilegeGranted');
 const targetGroupId = field('target[type=UserGroup].id');

@@ -1,6 +1,6 @@
 /** Catalogue C56 (window variant): one user signing in from two countries within an hour. */
-import { commonFields, groupKeys, hasOutcome } from '../log-event.js';
-import type { ThresholdRule } from '../types.js';
+import { commonFields, groupKeys, hasOutcome } from '../../log-event.js';
+import type { ThresholdRule } from '../../types.js';
 
 export const signInsFromTwoCountries: ThresholdRule = {
   kind: 'threshold',

@@ -1,6 +1,6 @@
 /** Catalogue A4: an SSWS API token was created (long-lived, acts with its creator's admin rights). */
-import { commonFields, groupKeys, hasOutcome } from '../log-event.js';
-import type { SingleRule } from '../types.js';
+import { commonFields, groupKeys, hasOutcome } from '../../log-event.js';
+import type { SingleRule } from '../../types.js';
 
 export const apiTokenCreated: SingleRule = {
   kind: 'single',

@@ -1,7 +1,7 @@
 /** Catalogue B44: MFA fatigue, i.e. repeated rejected or failed Okta Verify pushes for one user. */
-import { field } from '../fields.js';
-import { commonFields, groupKeys, hasOutcome, isOneOf } from '../log-event.js';
-import type { OktaLogEvent, ThresholdRule } from '../types.js';
+import { field } from '../../fields.js';
+import { commonFields, groupKeys, hasOutcome, isOneOf } from '../../log-event.js';
+import type { OktaLogEvent, ThresholdRule } from '../../types.js';
 
 const CLASSIC_DENY = 'user.mfa.okta_verify.deny_push';
 const MFA_VERIFICATION = 'user.authentication.auth_via_mfa';
