@@ -36,6 +36,7 @@ export async function onboarding(input: OnboardingInput): Promise<void> {
     setup: null,
     signalsReceived: input.resume?.signalsReceived ?? 0,
     streamChecks: input.resume?.streamChecks ?? 0,
+    lastStreamCheck: null,
     remindersSent: input.resume?.remindersSent ?? 0,
   };
   let credentialUpdates = 0;
@@ -99,6 +100,7 @@ export async function onboarding(input: OnboardingInput): Promise<void> {
       handled = state.signalsReceived;
       const stream = await withValidCredentials(() => okta.verifyLogStream({ integrationId }));
       if (!stream.ok) await setStatus('log_stream_misconfigured', stream.message);
+      state.lastStreamCheck = stream;
       state.streamChecks += 1;
       if (stream.ok) break;
     }

@@ -32,8 +32,9 @@ export interface OnboardingState {
   detail: string | null;
   setup: LogStreamSetupValues | null;
   signalsReceived: number;
-  /** Log stream verifications finished (one per handled signal). */
+  /** Log stream verifications finished (one per handled signal), and the latest verdict. */
   streamChecks: number;
+  lastStreamCheck: StreamCheck | null;
   remindersSent: number;
 }
 

@@ -50,9 +50,8 @@ async function signalAndWaitForVerdict(integrationId: string) {
   return waitFor('the log stream verdict', async () => {
     const s = await onboardingStatus(world.client, integrationId);
     if (!s || s.streamChecks <= before) return undefined;
-    // The status is written before the check is counted only on a mismatch; on success the
-    // Schedules come first, so wait for the status to settle either way.
-    return s.status === 'log_stream_misconfigured' || s.status === 'awaiting_first_event' ? s : undefined;
+    // After a good verdict onboarding creates the Schedules before it moves on.
+    return s.lastStreamCheck?.ok === false || s.status === 'awaiting_first_event' ? s : undefined;
   });
 }
 
