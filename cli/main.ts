@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import { CliContext, readSecret } from './context.js';
 import { integrations } from '../schema/tables.js';
 import { createIntegration, rotateToken } from '../integrations/create.js';
+import { SEVERITIES } from '../detections/index.js';
 import { getIntegration } from '../integrations/repository.js';
 import {
   onboardingStatus,
@@ -59,7 +60,11 @@ export function buildCli(): Command {
     .option('--token-file <path>', 'read the API token from this file (- for stdin)')
     .option('--webhook-url <url>', 'send detections to this webhook')
     .option('--webhook-secret-file <path>', 'HMAC secret for the webhook (default: OORT_WEBHOOK_SECRET)')
-    .addOption(new Option('--min-severity <level>', 'lowest severity sent to the webhook').choices(['info', 'low', 'medium', 'high', 'critical']).default('low'))
+    .addOption(new Option('--min-severity <level>', 'lowest severity sent to the webhook').choices(SEVERITIES).default('low'))
+    .option('--slack', 'also notify a Slack incoming webhook, whose URL (a secret) comes from OORT_SLACK_WEBHOOK_URL or --slack-webhook-file')
+    .option('--slack-webhook-file <path>', 'read the Slack incoming-webhook URL from this file (- for stdin)')
+    .addOption(new Option('--slack-min-severity <level>', 'lowest severity sent to Slack').choices(SEVERITIES).default('medium'))
+    .option('--digest-after <n>', 'a run with more detections than this sends one digest per channel', '25')
     .option('--integration-id <id>', 'use this id instead of a generated one')
     .action(
       action(async (ctx, print, opts: Record<string, string | undefined>) => {
@@ -71,6 +76,15 @@ export function buildCli(): Command {
               minSeverity: opts.minSeverity,
             }
           : undefined;
+        const slack =
+          opts.slack || opts.slackWebhookFile
+            ? {
+                webhookUrl: readSecret({ file: opts.slackWebhookFile, envVar: 'OORT_SLACK_WEBHOOK_URL', what: 'Slack webhook URL', fileOption: '--slack-webhook-file' }),
+                minSeverity: opts.slackMinSeverity,
+              }
+            : undefined;
+        const digestAfter = Number(opts.digestAfter);
+        if (!Number.isInteger(digestAfter) || digestAfter < 1) throw new Error(`--digest-after must be a whole number ≥ 1, got "${opts.digestAfter}".`);
         const { integrationId } = await createIntegration(ctx.db, ctx.secretKey, {
           tenantId: opts.tenant!,
           name: opts.name!,
@@ -79,6 +93,8 @@ export function buildCli(): Command {
           apiToken,
           awsAccountId: ctx.config.awsAccountId,
           webhook,
+          slack,
+          digestAfter,
           integrationId: opts.integrationId,
         });
         const client = await ctx.client();

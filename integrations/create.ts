@@ -1,7 +1,9 @@
 // Registers a tenant's Okta integration: the token is sealed before it touches the database, and
 // the integration id doubles as the log stream's event source name (the setup guide's step 5).
 import { randomBytes } from 'node:crypto';
+import type postgres from 'postgres';
 import type { Database } from '../schema/db.js';
+import { redactSlackUrl } from '../notify/slack.js';
 import { encryptSecret } from '../lib/secrets.js';
 import { OORT_AWS_REGION } from '../lib/config.js';
 import { oktaOrgFromDomain, orgUrlFromDomain } from '../okta/client.js';
@@ -17,6 +19,10 @@ export interface NewIntegration {
   awsAccountId: string;
   awsRegion?: string;
   webhook?: { url: string; secret: string; minSeverity?: string };
+  /** A Slack incoming webhook (its URL is a secret and is stored sealed). */
+  slack?: { webhookUrl: string; minSeverity?: string };
+  /** More detections than this in one hourly run go out as one digest per channel. */
+  digestAfter?: number;
   /** Fixed id (tests, migrations from another system); default a new readable id. */
   integrationId?: string;
 }
@@ -54,7 +60,9 @@ export async function createIntegration(db: Database, secretKey: Buffer, input: 
       event_source_name: integrationId,
       aws_account_id: input.awsAccountId,
       aws_region: input.awsRegion ?? OORT_AWS_REGION,
+      digest_after: input.digestAfter ?? 25,
     })}`;
+    if (input.slack) await addSlackChannel(tx, secretKey, integrationId, input.slack);
     if (input.webhook) {
       await tx`insert into notification_channels ${tx({
         integration_id: integrationId,
@@ -66,6 +74,18 @@ export async function createIntegration(db: Database, secretKey: Buffer, input: 
     }
   });
   return { integrationId };
+}
+
+async function addSlackChannel(tx: postgres.TransactionSql, secretKey: Buffer, integrationId: string, slack: { webhookUrl: string; minSeverity?: string }) {
+  const url = new URL(slack.webhookUrl);
+  if (!/^https?:$/.test(url.protocol)) throw new Error(`Slack webhook URL must be http(s), got ${url.protocol}`);
+  await tx`insert into notification_channels ${tx({
+    integration_id: integrationId,
+    kind: 'slack',
+    url: redactSlackUrl(slack.webhookUrl),
+    secret_encrypted: encryptSecret(slack.webhookUrl, secretKey, `channel:${integrationId}`),
+    min_severity: slack.minSeverity ?? 'medium',
+  })}`;
 }
 
 /** Replaces the sealed token (the onboarding then gets the `credentialsUpdated` signal). */

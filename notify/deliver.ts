@@ -1,74 +1,171 @@
-// Sends each detection to each of the integration's enabled channels at or above the channel's
-// severity threshold — once: the (detection, channel) notification row is the record, and a row
-// marked sent is never sent again. Failures are recorded and rethrown so Temporal retries the step.
+// Sends each detection to each of the integration's enabled channels (signed webhook or Slack) at or
+// above the channel's severity threshold — once: the (detection, channel) notification row is the
+// record, and a row marked sent is never sent again. When one hourly run finds more detections than
+// the integration's `digest_after`, each channel gets one digest for that run instead. Failures are
+// recorded (status, attempts, last error) and rethrown so Temporal retries the step.
 import type { Database } from '../schema/db.js';
 import { decryptSecret } from '../lib/secrets.js';
 import { SEVERITIES } from '../detections/index.js';
-import { idempotencyKey, postWebhook, webhookBody, WebhookDeliveryError } from './webhook.js';
+import { slackDetectionMessage, slackDigestMessage } from './slack.js';
+import { idempotencyKey, postJson, postWebhook, webhookBody, webhookDigestBody, WebhookDeliveryError } from './webhook.js';
 
 export interface DeliveryResult {
   sent: number;
+  digests: number;
   failed: number;
 }
 
 /** Detections older than this are not notified late (a channel added today does not replay a backlog). */
 const NOTIFY_WINDOW_DAYS = 7;
 
-export async function deliverPendingNotifications(db: Database, secretKey: Buffer, integrationId: string): Promise<DeliveryResult> {
+interface PendingRow {
+  detection_id: number;
+  ingest_run_id: number | null;
+  channel_id: number;
+  kind: 'webhook' | 'slack';
+  url: string;
+  secret_encrypted: string;
+  rule_id: string;
+  severity: string;
+  title: string;
+  subject_user: string | null;
+  subject_user_id: string | null;
+  first_event_at: string;
+  last_event_at: string;
+  evidence_uuids: string[];
+  count: number;
+  runbook: string | null;
+  client_ip: string | null;
+  city: string | null;
+  country: string | null;
+}
+
+export async function deliverPendingNotifications(
+  db: Database,
+  secretKey: Buffer,
+  integrationId: string,
+  ingestRunId: number,
+): Promise<DeliveryResult> {
   const sql = db.$client;
-  const pending = await sql<
-    {
-      detection_id: number; channel_id: number; url: string; secret_encrypted: string; rule_id: string; severity: string; title: string;
-      subject_user: string | null; subject_user_id: string | null; first_event_at: string; last_event_at: string; evidence_uuids: string[];
-    }[]
-  >`
-    select d.id as detection_id, c.id as channel_id, c.url, c.secret_encrypted, d.rule_id, d.severity::text as severity, d.title,
-           d.subject_user, d.subject_user_id, d.first_event_at, d.last_event_at, d.evidence_uuids
+  const [{ digest_after: digestAfter }] = await sql<{ digest_after: number }[]>`select digest_after from integrations where id = ${integrationId}`;
+  const pending = await sql<PendingRow[]>`
+    select d.id as detection_id, d.ingest_run_id, c.id as channel_id, c.kind::text as kind, c.url, c.secret_encrypted,
+           d.rule_id, d.severity::text as severity, d.title, d.subject_user, d.subject_user_id, d.first_event_at, d.last_event_at,
+           d.evidence_uuids, d.count, d.runbook, e.client_ip, e.city, e.country
     from detections d
     join notification_channels c on c.integration_id = d.integration_id and c.enabled
+    left join events e on e.integration_id = d.integration_id and e.uuid = d.evidence_uuids[cardinality(d.evidence_uuids)]
     where d.integration_id = ${integrationId}
       and d.created_at > now() - make_interval(days => ${NOTIFY_WINDOW_DAYS})
       and array_position(${SEVERITIES as string[]}::text[], d.severity::text) >= array_position(${SEVERITIES as string[]}::text[], c.min_severity::text)
       and not exists (select 1 from notifications n where n.detection_id = d.id and n.channel_id = c.id and n.status = 'sent')
     order by d.id, c.id`;
 
-  const result: DeliveryResult = { sent: 0, failed: 0 };
+  const result: DeliveryResult = { sent: 0, digests: 0, failed: 0 };
   const errors: string[] = [];
-  for (const p of pending) {
-    const key = idempotencyKey(p.detection_id, p.channel_id);
-    await sql`
-      insert into notifications (detection_id, channel_id, idempotency_key)
-      values (${p.detection_id}, ${p.channel_id}, ${key})
-      on conflict (detection_id, channel_id) do nothing`;
-    const body = webhookBody({
-      integrationId,
-      detectionId: Number(p.detection_id),
-      ruleId: p.rule_id,
-      severity: p.severity,
-      title: p.title,
-      subjectUser: p.subject_user,
-      subjectUserId: p.subject_user_id,
-      firstEventAt: new Date(p.first_event_at).toISOString(),
-      lastEventAt: new Date(p.last_event_at).toISOString(),
-      evidenceUuids: p.evidence_uuids,
-    });
-    try {
-      await postWebhook(p.url, body, decryptSecret(p.secret_encrypted, secretKey, `channel:${integrationId}`), key);
-      await sql`
-        update notifications set status = 'sent', attempts = attempts + 1, sent_at = now(), last_error = null
-        where detection_id = ${p.detection_id} and channel_id = ${p.channel_id}`;
-      result.sent += 1;
-    } catch (err) {
-      const message = err instanceof WebhookDeliveryError ? err.message : String(err);
-      await sql`
-        update notifications set status = 'failed', attempts = attempts + 1, last_error = ${message}
-        where detection_id = ${p.detection_id} and channel_id = ${p.channel_id}`;
-      result.failed += 1;
-      errors.push(`detection ${p.detection_id}: ${message}`);
+  const byChannel = new Map<number, PendingRow[]>();
+  for (const p of pending) byChannel.set(Number(p.channel_id), [...(byChannel.get(Number(p.channel_id)) ?? []), p]);
+  for (const [channelId, rows] of byChannel) {
+    const secret = decryptSecret(rows[0].secret_encrypted, secretKey, `channel:${integrationId}`);
+    const ofThisRun = rows.filter((r) => Number(r.ingest_run_id) === ingestRunId);
+    let individual = rows;
+    if (ofThisRun.length > digestAfter) {
+      try {
+        await sendDigest(db, integrationId, ingestRunId, channelId, rows[0], secret, ofThisRun);
+        result.digests += 1;
+        individual = rows.filter((r) => Number(r.ingest_run_id) !== ingestRunId);
+      } catch (err) {
+        result.failed += 1;
+        errors.push(`digest of run ${ingestRunId} to channel ${channelId}: ${(err as Error).message}`);
+        continue;
+      }
+    }
+    for (const p of individual) {
+      try {
+        await sendOne(db, integrationId, p, secret);
+        result.sent += 1;
+      } catch (err) {
+        result.failed += 1;
+        errors.push(`detection ${p.detection_id}: ${(err as Error).message}`);
+      }
     }
   }
   if (errors.length > 0) {
     throw new WebhookDeliveryError(`${errors.length} notification(s) failed and will be retried: ${errors.slice(0, 3).join('; ')}`);
   }
   return result;
+}
+
+async function sendOne(db: Database, integrationId: string, p: PendingRow, secret: string): Promise<void> {
+  const sql = db.$client;
+  const key = idempotencyKey(Number(p.detection_id), Number(p.channel_id));
+  await sql`
+    insert into notifications (detection_id, channel_id, idempotency_key) values (${p.detection_id}, ${p.channel_id}, ${key})
+    on conflict (detection_id, channel_id) do nothing`;
+  const notice = {
+    integrationId,
+    detectionId: Number(p.detection_id),
+    ruleId: p.rule_id,
+    severity: p.severity,
+    title: p.title,
+    subjectUser: p.subject_user,
+    subjectUserId: p.subject_user_id,
+    firstEventAt: new Date(p.first_event_at).toISOString(),
+    lastEventAt: new Date(p.last_event_at).toISOString(),
+    evidenceUuids: p.evidence_uuids,
+  };
+  try {
+    if (p.kind === 'slack') {
+      await postJson(secret, slackDetectionMessage({ ...notice, runbook: p.runbook, clientIp: p.client_ip, city: p.city, country: p.country, count: p.count }));
+    } else {
+      await postWebhook(p.url, webhookBody(notice), secret, key);
+    }
+  } catch (err) {
+    await sql`
+      update notifications set status = 'failed', attempts = attempts + 1, last_error = ${(err as Error).message}
+      where detection_id = ${p.detection_id} and channel_id = ${p.channel_id}`;
+    throw err;
+  }
+  await sql`
+    update notifications set status = 'sent', attempts = attempts + 1, sent_at = now(), last_error = null
+    where detection_id = ${p.detection_id} and channel_id = ${p.channel_id}`;
+}
+
+async function sendDigest(
+  db: Database,
+  integrationId: string,
+  ingestRunId: number,
+  channelId: number,
+  channel: Pick<PendingRow, 'kind' | 'url'>,
+  secret: string,
+  rows: PendingRow[],
+): Promise<void> {
+  const sql = db.$client;
+  const [digest] = await sql<{ id: number }[]>`
+    insert into digests (integration_id, ingest_run_id, channel_id, detection_count)
+    values (${integrationId}, ${ingestRunId}, ${channelId}, ${rows.length})
+    on conflict (ingest_run_id, channel_id) do update set detection_count = excluded.detection_count
+    returning id`;
+  const entries = rows.map((r) => ({ detectionId: Number(r.detection_id), ruleId: r.rule_id, severity: r.severity, title: r.title, subjectUser: r.subject_user }));
+  try {
+    if (channel.kind === 'slack') await postJson(secret, slackDigestMessage(integrationId, ingestRunId, entries));
+    else await postWebhook(channel.url, webhookDigestBody(integrationId, ingestRunId, entries), secret, `oort-digest-run-${ingestRunId}-channel-${channelId}`);
+  } catch (err) {
+    await sql`update digests set status = 'failed', attempts = attempts + 1, last_error = ${(err as Error).message} where id = ${digest.id}`;
+    throw err;
+  }
+  await sql.begin(async (tx) => {
+    await tx`update digests set status = 'sent', attempts = attempts + 1, sent_at = now(), last_error = null where id = ${digest.id}`;
+    const notes = rows.map((r) => ({
+      detection_id: r.detection_id,
+      channel_id: channelId,
+      idempotency_key: idempotencyKey(Number(r.detection_id), channelId),
+      digest_id: digest.id,
+      status: 'sent',
+      attempts: 1,
+      sent_at: new Date().toISOString(),
+    }));
+    await tx`insert into notifications ${tx(notes)} on conflict (detection_id, channel_id) do update set
+      status = 'sent', digest_id = excluded.digest_id, sent_at = excluded.sent_at, last_error = null`;
+  });
 }

@@ -46,6 +46,30 @@ export function verifySignature(body: string, secret: string, header: string | u
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
+export interface DigestEntry {
+  detectionId: number;
+  ruleId: string;
+  severity: string;
+  title: string;
+  subjectUser: string | null;
+}
+
+export function webhookDigestBody(integrationId: string, ingestRunId: number, entries: DigestEntry[]): string {
+  return JSON.stringify({
+    type: 'digest',
+    integration_id: integrationId,
+    ingest_run_id: ingestRunId,
+    detection_count: entries.length,
+    detections: entries.map((e) => ({
+      detection_id: e.detectionId,
+      rule_id: e.ruleId,
+      severity: e.severity,
+      title: e.title,
+      subject_user: e.subjectUser,
+    })),
+  });
+}
+
 export function idempotencyKey(detectionId: number, channelId: number): string {
   return `oort-detection-${detectionId}-channel-${channelId}`;
 }
@@ -54,14 +78,19 @@ export class WebhookDeliveryError extends Error {
   override name = 'WebhookDeliveryError';
 }
 
-/** POSTs one notice; any non-2xx answer is an error, so Temporal retries the delivery. */
+/** POSTs one signed notice; any non-2xx answer is an error, so Temporal retries the delivery. */
 export async function postWebhook(url: string, body: string, secret: string, key: string, timeoutMs = 10_000): Promise<void> {
+  await postJson(url, body, { [SIGNATURE_HEADER]: sign(body, secret), [IDEMPOTENCY_HEADER]: key }, timeoutMs);
+}
+
+/** POSTs a JSON body; a non-2xx answer or a network failure is a WebhookDeliveryError naming the host. */
+export async function postJson(url: string, body: string, headers: Record<string, string> = {}, timeoutMs = 10_000): Promise<void> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
     const res = await fetch(url, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', [SIGNATURE_HEADER]: sign(body, secret), [IDEMPOTENCY_HEADER]: key },
+      headers: { 'Content-Type': 'application/json', ...headers },
       body,
       signal: controller.signal,
     });

@@ -65,13 +65,15 @@ export const integrations = pgTable(
     firstEventAt: ts('first_event_at'),
     lastEventAt: ts('last_event_at'),
     directorySyncedAt: ts('directory_synced_at'),
+    /** An hourly run that finds more detections than this sends each channel one digest instead. */
+    digestAfter: integer('digest_after').notNull().default(25),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [index('integrations_tenant_idx').on(t.tenantId)],
 );
 
-export const notificationChannelKind = pgEnum('notification_channel_kind', ['webhook']);
+export const notificationChannelKind = pgEnum('notification_channel_kind', ['webhook', 'slack']);
 export const severity = pgEnum('severity', ['info', 'low', 'medium', 'high', 'critical']);
 
 export const notificationChannels = pgTable('notification_channels', {
@@ -80,8 +82,9 @@ export const notificationChannels = pgTable('notification_channels', {
     .notNull()
     .references(() => integrations.id, { onDelete: 'cascade' }),
   kind: notificationChannelKind('kind').notNull(),
+  /** Where it goes, for display; a Slack webhook URL is itself a secret, so this shows it redacted. */
   url: text('url').notNull(),
-  /** Sealed HMAC-SHA256 signing secret. */
+  /** Sealed: the HMAC-SHA256 signing secret of a webhook, or the full Slack incoming-webhook URL. */
   secretEncrypted: text('secret_encrypted').notNull(),
   minSeverity: severity('min_severity').notNull().default('low'),
   enabled: boolean('enabled').notNull().default(true),
@@ -298,6 +301,28 @@ export const detections = pgTable(
 
 export const notificationStatus = pgEnum('notification_status', ['pending', 'sent', 'failed']);
 
+/** One digest per (hourly run, channel): the run's detections summarised in one message. */
+export const digests = pgTable(
+  'digests',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    integrationId: text('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    ingestRunId: bigint('ingest_run_id', { mode: 'number' }).notNull(),
+    channelId: bigint('channel_id', { mode: 'number' })
+      .notNull()
+      .references(() => notificationChannels.id, { onDelete: 'cascade' }),
+    detectionCount: integer('detection_count').notNull(),
+    status: notificationStatus('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    sentAt: ts('sent_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('digests_run_channel_uq').on(t.ingestRunId, t.channelId)],
+);
+
 export const notifications = pgTable(
   'notifications',
   {
@@ -309,6 +334,8 @@ export const notifications = pgTable(
       .notNull()
       .references(() => notificationChannels.id, { onDelete: 'cascade' }),
     idempotencyKey: text('idempotency_key').notNull(),
+    /** Set when the detection went out in a digest rather than on its own. */
+    digestId: bigint('digest_id', { mode: 'number' }).references(() => digests.id, { onDelete: 'set null' }),
     status: notificationStatus('status').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),

@@ -1,7 +1,7 @@
 // Test fixtures built with the product's own functions: an integration that is already streaming
 // (onboarding is tested on its own), its queue, and helpers to run its workflows.
 import { randomBytes } from 'node:crypto';
-import { createIntegration } from '../../integrations/create.js';
+import { createIntegration, type NewIntegration } from '../../integrations/create.js';
 import { createIntegrationQueues } from '../../pipeline/queue.js';
 import type { EventBridgeDestination } from '../../simulator/index.js';
 import type { HourlyAnalysisResult } from '../../workflows/types.js';
@@ -15,7 +15,7 @@ export interface StreamingIntegration {
 
 export async function streamingIntegration(
   world: World,
-  opts: { oktaDomain: string; oktaOrg: string; apiToken: string; tenantId?: string; webhook?: { url: string; secret: string; minSeverity?: string } },
+  opts: Pick<NewIntegration, 'oktaDomain' | 'oktaOrg' | 'apiToken' | 'webhook' | 'slack' | 'digestAfter'> & { oktaOrg: string; tenantId?: string },
 ): Promise<StreamingIntegration> {
   const { integrationId } = await createIntegration(world.db, world.secretKey, {
     tenantId: opts.tenantId ?? 'globex',
@@ -25,6 +25,8 @@ export async function streamingIntegration(
     apiToken: opts.apiToken,
     awsAccountId: world.config.awsAccountId,
     webhook: opts.webhook,
+    slack: opts.slack,
+    digestAfter: opts.digestAfter,
   });
   const { queueUrl, deadLetterQueueUrl } = await createIntegrationQueues(world.sqs, integrationId, {
     prefix: world.config.SQS_QUEUE_PREFIX,
