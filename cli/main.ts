@@ -1,11 +1,15 @@
 #!/usr/bin/env -S npx tsx
 // oort-okta: the operator CLI. Every command takes --json for machine-readable output.
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { CliContext, readSecret } from './context.js';
 import { integrations } from '../schema/tables.js';
 import { createIntegration, rotateToken } from '../integrations/create.js';
 import { SEVERITIES } from '../detections/index.js';
+import { loadConfig } from '../lib/config.js';
+import { loadRuleSet } from '../pipeline/rule-set.js';
+import { detectionLine, detectOffline, parseEventsFile } from '../pipeline/offline.js';
 import { getIntegration } from '../integrations/repository.js';
 import {
   onboardingStatus,
@@ -226,6 +230,26 @@ export function buildCli(): Command {
         );
       }),
     );
+
+  program
+    .command('detect')
+    .description('run the detection catalogue and Sigma rules over a file of Okta System Log events (JSON array or JSON lines); prints detections as JSON lines. Needs no Temporal or database')
+    .requiredOption('--file <path>', 'the events file (- for stdin)')
+    .option('--sigma-dir <dir>', 'Sigma rules directory (default: SIGMA_RULES_DIR)')
+    .action(async (opts: { file: string; sigmaDir?: string }) => {
+      try {
+        const text = readFileSync(opts.file === '-' ? 0 : opts.file, 'utf8');
+        const { events, problems } = parseEventsFile(text);
+        for (const p of problems) console.error(`skipped ${p}`);
+        const ruleSet = loadRuleSet(opts.sigmaDir ?? loadConfig().SIGMA_RULES_DIR);
+        for (const e of ruleSet.sigmaErrors) console.error(`Sigma rule not loaded: ${e.message}`);
+        for (const d of detectOffline(ruleSet.rules, events)) console.log(detectionLine(d));
+        console.error(`${events.length} events, ${ruleSet.rules.length} rules${problems.length ? `, ${problems.length} entries skipped` : ''}.`);
+      } catch (err) {
+        console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+        process.exitCode = 1;
+      }
+    });
 
   return program;
 }

@@ -1,6 +1,7 @@
 // Process configuration, read once from the environment and validated with zod so a wrong value
 // fails at start-up with the variable's name and what to set, not deep inside an activity.
 import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 /** Where `npm start` (the local stack) keeps its generated key; used when no key is configured. */
@@ -53,6 +54,8 @@ const schema = z.object({
   OKTA_MAX_RETRIES: z.coerce.number().int().min(0).default(4),
   /** Page size of System Log reads (Okta's maximum, 1000, uses the rate budget best). */
   OKTA_LOG_PAGE_LIMIT: z.coerce.number().int().min(1).max(1000).default(1000),
+  /** Sigma rules (YAML) run beside the built-in catalogue; default: the examples shipped in rules/sigma. */
+  SIGMA_RULES_DIR: z.string().default(fileURLToPath(new URL('../rules/sigma', import.meta.url))),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   METRICS_PORT: z.coerce.number().int().min(0).optional(),
 });

@@ -5,7 +5,8 @@
 // the same hour, is reported once.
 import type postgres from 'postgres';
 import type { Database } from '../schema/db.js';
-import { catalogue, evaluate, lookbackMinutes, type DetectionMatch, type Rule } from '../detections/index.js';
+import { evaluate, lookbackMinutes, type Rule } from '../detections/index.js';
+import { EVIDENCE_CAP, mergeMatches, type MergedDetection } from './detection-merge.js';
 import type { OktaLogEvent } from '../okta/envelope.js';
 
 export interface DetectRunResult {
@@ -15,13 +16,11 @@ export interface DetectRunResult {
   evaluatedEvents: number;
 }
 
-const EVIDENCE_CAP = 50;
-
 export async function detectForRun(
   db: Database,
   integrationId: string,
   ingestRunId: number,
-  rules: readonly Rule[] = catalogue,
+  rules: readonly Rule[],
 ): Promise<DetectRunResult> {
   const sql = db.$client;
   const [range] = await sql<{ first: string | null; last: string | null }[]>`
@@ -45,15 +44,15 @@ export async function detectForRun(
     if (Number(r.ingest_run_id) === ingestRunId) newUuids.add(e.uuid);
     return e;
   });
-  const matches = evaluate(rules, events, { isNew: (e) => newUuids.has(e.uuid) });
+  const detections = mergeMatches(evaluate(rules, events, { isNew: (e) => newUuids.has(e.uuid) }));
 
   let created = 0;
   let updated = 0;
   await sql.begin(async (tx) => {
     // One detection writer per integration at a time, so two merges never race.
     await tx`select pg_advisory_xact_lock(hashtext(${`detections:${integrationId}`}))`;
-    for (const m of matches) {
-      (await persistMatch(tx, integrationId, ingestRunId, m)) === 'created' ? created++ : updated++;
+    for (const d of detections) {
+      (await persistDetection(tx, integrationId, ingestRunId, d)) === 'created' ? created++ : updated++;
     }
   });
   return { created, updated, evaluatedEvents: events.length };
@@ -70,11 +69,12 @@ export function eventTypeFilter(rules: readonly Rule[]): { exact: string[]; pref
   };
 }
 
-async function persistMatch(
+/** Merges into an open detection from an earlier run, or opens a new one (see detection-merge.ts). */
+async function persistDetection(
   tx: postgres.TransactionSql,
   integrationId: string,
   ingestRunId: number,
-  m: DetectionMatch,
+  m: MergedDetection,
 ): Promise<'created' | 'updated'> {
   const [open] = await tx<{ id: number; evidence_uuids: string[] }[]>`
     select id, evidence_uuids from detections
@@ -103,14 +103,14 @@ async function persistMatch(
       dedupe_key: m.dedupeKey,
       severity: m.severity,
       title: m.title,
-      subject_user_id: m.subjectUserId ?? null,
-      subject_user: m.subjectUser ?? null,
+      subject_user_id: m.subjectUserId,
+      subject_user: m.subjectUser,
       first_event_at: m.firstEventAt,
       last_event_at: m.lastEventAt,
       count: m.count,
-      evidence_uuids: [...m.evidenceUuids],
-      tactics: [...m.tactics],
-      techniques: [...m.techniques],
+      evidence_uuids: m.evidenceUuids,
+      tactics: m.tactics,
+      techniques: m.techniques,
       runbook: m.runbook,
       ingest_run_id: ingestRunId,
     })}`;
