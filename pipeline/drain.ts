@@ -43,25 +43,41 @@ export async function drainQueue(
 ): Promise<DrainProgress> {
   const progress: DrainProgress = { received: 0, deleted: 0, batches: 0 };
   let pending: ReceivedMessage[] = [];
-  let chain: Promise<void> = Promise.resolve();
+  // Commits run one at a time; a batch's deletes run beside the next batch's commit.
+  let commits: Promise<void> = Promise.resolve();
+  const deletions: Promise<void>[] = [];
   let failure: unknown;
 
   const flush = (): Promise<void> => {
-    if (pending.length === 0) return chain;
+    if (pending.length === 0) return commits;
     const batch = pending;
     pending = [];
-    chain = chain.then(async () => {
-      if (failure) return;
+    const committed = commits.then(async () => {
+      if (failure) return false;
       try {
         await commit(batch);
-        progress.deleted += await deleteMessages(sqs, queueUrl, batch);
-        progress.batches += 1;
-        onProgress({ ...progress });
+        return true;
       } catch (err) {
         failure ??= err;
+        return false;
       }
     });
-    return chain;
+    commits = committed.then(() => undefined);
+    deletions.push(
+      committed.then(async (ok) => {
+        if (!ok) return;
+        try {
+          // Read the counter after the await: deletions of several batches overlap.
+          const deleted = await deleteMessages(sqs, queueUrl, batch);
+          progress.deleted += deleted;
+          progress.batches += 1;
+          onProgress({ ...progress });
+        } catch (err) {
+          failure ??= err;
+        }
+      }),
+    );
+    return commits;
   };
 
   const receiver = async () => {
@@ -86,6 +102,7 @@ export async function drainQueue(
 
   const results = await Promise.allSettled(Array.from({ length: options.receivers }, receiver));
   await flush();
+  await Promise.all(deletions);
   const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failure) throw failure;
   if (rejected) throw rejected.reason;

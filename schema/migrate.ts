@@ -6,18 +6,24 @@ import { closeDatabase, connectDatabase, type Database } from './db.js';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
 
+/** Needs a pool of at least two connections: one holds the lock while the other migrates. */
 export async function applyMigrations(db: Database): Promise<void> {
-  // Two workers starting at once would race on the migrations table; a session lock serialises them.
-  await db.$client.begin(async (tx) => {
-    await tx`select pg_advisory_xact_lock(hashtext('oort-okta:migrations'))`;
-  });
-  await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  // Two workers starting at once would race on the migrations table: a session-level lock held on
+  // a reserved connection for the whole migration serialises them.
+  const lock = await db.$client.reserve();
+  try {
+    await lock`select pg_advisory_lock(hashtext('oort-okta:migrations'))`;
+    await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  } finally {
+    await lock`select pg_advisory_unlock(hashtext('oort-okta:migrations'))`;
+    lock.release();
+  }
 }
 
 async function main() {
   const { loadConfig } = await import('../lib/config.js');
   const config = loadConfig();
-  const db = connectDatabase(config.DATABASE_URL, { max: 1 });
+  const db = connectDatabase(config.DATABASE_URL, { max: 2 });
   try {
     await applyMigrations(db);
     console.log(`Migrations applied to ${new URL(config.DATABASE_URL).pathname.slice(1)}.`);

@@ -35,7 +35,7 @@ export default async function setup(project: TestProject) {
     startSqsEmulator(),
     (async () => {
       await ensureDatabase(databaseUrl);
-      const db = connectDatabase(databaseUrl, { max: 1 });
+      const db = connectDatabase(databaseUrl, { max: 2 });
       await applyMigrations(db);
       await closeDatabase(db);
     })(),
