@@ -4,6 +4,7 @@ import { drainQueue as drain, DEFAULT_DRAIN_OPTIONS } from '../pipeline/drain.js
 import { commitBatch } from '../pipeline/store-batch.js';
 import { detectForRun as detect } from '../pipeline/detect-run.js';
 import { loadRuleSet } from '../pipeline/rule-set.js';
+import { getDetectionSettings } from '../integrations/detection-settings.js';
 import { deliverPendingNotifications } from '../notify/deliver.js';
 import { writeActivityForDay } from '../user-activity/daily.js';
 import { envelopeExpectation, getIntegration } from '../integrations/repository.js';
@@ -48,7 +49,10 @@ export function pipelineActivities(deps: ActivityDeps) {
     },
 
     async detectForRun({ integrationId, ingestRunId }: IngestRunRef): Promise<{ detections: number }> {
-      const result = await detect(deps.db, integrationId, ingestRunId, loadRuleSet(deps.config.SIGMA_RULES_DIR).rules);
+      const { rules } = loadRuleSet(deps.config.SIGMA_RULES_DIR);
+      const settings = await getDetectionSettings(deps.db, integrationId);
+      const ctx = Context.current();
+      const result = await detect(deps.db, integrationId, ingestRunId, rules, settings, (p) => ctx.heartbeat(p));
       await sql`update ingest_runs set detections = ${result.created} where id = ${ingestRunId}`;
       return { detections: result.created };
     },

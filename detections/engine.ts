@@ -1,12 +1,16 @@
 /**
- * Detection engine: runs rules over raw Okta System Log events and returns matches.
+ * Detection engine: runs rules over raw Okta System Log events and returns matches (and, for stateful kinds, the
+ * state changes to persist).
  *
  * Contract with the caller (the hourly detection run):
- * 1. Pass this run's NEW events plus LOOK-BACK events (already processed by earlier runs) going back at least
- *    `lookbackMinutes(rules)` before the oldest new event, and say which are new with `opts.isNew`. Order does not
- *    matter (the engine sorts by `published`, then uuid); repeated uuids are counted once.
+ * 1. Pass this run's NEW events plus LOOK-BACK events (already processed by earlier runs) going back, per event
+ *    type, as far as `eventLoadPlan(rules, settings)` says before the oldest new event (`lookbackMinutes` is the
+ *    longest of them), and say which are new with `opts.isNew`. Order does not matter (the engine sorts by
+ *    `published`, then uuid); repeated uuids are counted once.
  * 2. A match is returned only if at least one of its events is new. Windows lying entirely in the look-back are not
- *    reported again; windows crossing the run boundary (old + new events) are caught.
+ *    reported again; windows crossing the run boundary (old + new events) are caught. Exception: absence rules
+ *    ("A not followed by B") are decided by the clock, `opts.now`, long after their events arrived; state remembers
+ *    that they were reported.
  * 3. Within one evaluation, overlapping windows of one group are merged: a burst is one match, however long.
  *    Single rules judge new events only (they need no history); their hits of one group closer than the rule's
  *    dedupe period are merged too.
@@ -17,71 +21,255 @@
  *    the boundary is reported again with its earlier events), extending the detection's lastEventAt, count and
  *    evidence. Otherwise it opens a new detection. A burst longer than the look-back comes back with its start cut
  *    at the look-back edge (firstEventAt later than first reported), but with the same keys, so it still merges.
- * 5. The engine is pure: no I/O, no clock, no state between calls. Baselines and caches will come in as inputs.
- *    A rule that throws fails the evaluation, unless `opts.onRuleError` is given: then it is reported and skipped.
+ * 5. The engine is pure: no I/O, no clock, nothing kept between calls. Stateful kinds (baseline, geo-velocity,
+ *    alert chains, absences) read `opts.state` — the rows listed by `stateKeys(rules, events, opts)`, loaded by the
+ *    caller — and `evaluateRun` returns the upserts to persist (`stateChanges`, merged first_seen = min,
+ *    last_seen = max: idempotent). Without state those kinds still run, with no memory beyond the events passed.
+ *    A rule that throws fails the evaluation, unless `opts.onRuleError` is given: then it is reported and skipped
+ *    (its state changes are dropped with it).
  *
- * Cost: one sort (a linear check when the events already come in time order, as loaded from the database), one
- * pass to index by eventType, then per rule only the events of its types; threshold rules group first and slide a
- * two-pointer window per group, so the work is linear in the events.
+ * Order: rules without alert steps first; then alert-step sequences, which see every candidate of those (reported
+ * or not). Cost: one sort (a linear check when the events already come in time order), one pass to index by
+ * eventType, then per rule only the events of its types; threshold rules slide a two-pointer window per group and
+ * sequences a range per entity, so the work is linear (sequences: n log n) in the events.
  */
+import type { AlertCandidate, KeyContext, KindContext } from './kinds/context.js';
+import { baselineStateKeys, evaluateBaseline } from './kinds/baseline.js';
+import { evaluateGeo, geoStateKeys } from './kinds/geo.js';
+import { ABSENCE_GRACE_MINUTES, evaluateSequence, sequenceStateKeys } from './kinds/sequence.js';
 import { evaluateSingle } from './kinds/single.js';
+import { StateChangeSet, StateKeyList, StateView } from './kinds/state.js';
 import { evaluateThreshold } from './kinds/threshold.js';
-import { DEFAULT_EVIDENCE_CAP, hasNewEvent, toDetectionMatch, type MatchCandidate } from './match.js';
-import { applySettings } from './settings.js';
-import { buildTimeline, type TimelineEntry } from './timeline.js';
-import type { DetectionMatch, DetectionSettings, EvaluateOptions, OktaLogEvent, Rule } from './types.js';
+import { DEFAULT_EVIDENCE_CAP, isReportable, severityOf, toDetectionMatch, type MatchCandidate } from './match.js';
+import { alertSteps, compileAllowList, isAlertStep, resolveRules, type ResolvedRule } from './settings.js';
+import { buildTimeline, type Timeline, type TimelineEntry } from './timeline.js';
+import type {
+  DetectionMatch,
+  DetectionSettings,
+  EvaluateOptions,
+  OktaLogEvent,
+  Rule,
+  RunResult,
+  StateKey,
+} from './types.js';
 
+/** Matches only; the same as `evaluateRun(rules, events, opts).matches`. */
 export function evaluate(
   rules: readonly Rule[],
   events: readonly OktaLogEvent[],
   opts: EvaluateOptions = {},
 ): DetectionMatch[] {
-  const active = applySettings(rules, opts.settings);
-  const timeline = buildTimeline(events, opts.isNew ?? (() => true));
+  return evaluateRun(rules, events, opts).matches;
+}
+
+/** Evaluates the rules and returns the matches plus the state changes the caller must persist with them. */
+export function evaluateRun(rules: readonly Rule[], events: readonly OktaLogEvent[], opts: EvaluateOptions = {}): RunResult {
+  const run = prepare(rules, events, opts);
   const evidenceCap = Math.max(1, opts.evidenceCap ?? DEFAULT_EVIDENCE_CAP);
+  const state = new StateView(opts.state);
+  const changes = new StateChangeSet();
+  const alerts = new Map<string, AlertCandidate[]>();
+  const chains = run.rules.some((resolved) => isChain(resolved.rule));
 
   const matches: DetectionMatch[] = [];
-  for (const rule of active) {
-    const entries = timeline.select(rule.eventTypes);
-    if (entries.length === 0) continue;
+  const evaluateOne = (resolved: ResolvedRule): void => {
+    const { rule } = resolved;
+    const entries = run.entriesFor(resolved);
+    if (entries.length === 0 && !isChain(rule)) return;
+    const ruleChanges = new StateChangeSet();
     try {
-      for (const candidate of candidatesFor(rule, entries)) {
-        if (hasNewEvent(candidate.entries)) matches.push(toDetectionMatch(rule, candidate, evidenceCap));
+      const ctx: KindContext = { now: run.now, state, changes: ruleChanges, alerts };
+      const candidates = candidatesFor(rule, entries, ctx);
+      const produced: DetectionMatch[] = [];
+      if (resolved.report) {
+        for (const candidate of candidates) {
+          if (isReportable(candidate)) produced.push(toDetectionMatch(rule, candidate, evidenceCap));
+        }
       }
+      if (chains && !isChain(rule)) {
+        alerts.set(rule.id, candidates.map((candidate) => ({ ruleId: rule.id, severity: severityOf(rule, candidate), candidate })));
+      }
+      matches.push(...produced);
+      changes.addAll(ruleChanges);
     } catch (error) {
       // One faulty rule must not silence the others, but only when the caller has somewhere to report it.
       if (!opts.onRuleError) throw error;
       opts.onRuleError(rule.id, error);
     }
-  }
-  return matches.sort(
+  };
+  for (const resolved of run.rules) if (!isChain(resolved.rule)) evaluateOne(resolved);
+  for (const resolved of run.rules) if (isChain(resolved.rule)) evaluateOne(resolved);
+
+  matches.sort(
     (a, b) =>
       compare(a.firstEventAt, b.firstEventAt) || compare(a.ruleId, b.ruleId) || compare(a.groupKey, b.groupKey),
   );
+  return { matches, stateChanges: changes.toChanges(state) };
+}
+
+/**
+ * The state rows `evaluateRun` may read for these events and options (same rules, settings, `isNew` and `now`):
+ * load exactly these (missing rows are fine) and pass them as `opts.state`. Listing a key costs one row lookup, so the
+ * list errs on the side of completeness.
+ */
+export function stateKeys(rules: readonly Rule[], events: readonly OktaLogEvent[], opts: EvaluateOptions = {}): StateKey[] {
+  const run = prepare(rules, events, opts);
+  const keys = new StateKeyList();
+  const ctx: KeyContext = {
+    now: run.now,
+    sourceEntries: (ids) => {
+      if (ids === '*') return run.timeline.entries;
+      return run.rules.filter((resolved) => ids.includes(resolved.rule.id)).flatMap((resolved) => run.entriesFor(resolved));
+    },
+  };
+  for (const resolved of run.rules) {
+    const { rule } = resolved;
+    try {
+      const entries = run.entriesFor(resolved);
+      switch (rule.kind) {
+        case 'single':
+        case 'threshold':
+          break;
+        case 'sequence':
+          sequenceStateKeys(rule, entries, ctx, keys);
+          break;
+        case 'baseline':
+          baselineStateKeys(rule, entries, keys);
+          break;
+        case 'geo':
+          geoStateKeys(rule, entries, keys);
+          break;
+        default:
+          unknownKind(rule);
+      }
+    } catch (error) {
+      if (!opts.onRuleError) throw error;
+      opts.onRuleError(rule.id, error);
+    }
+  }
+  return keys.list();
 }
 
 /** Minutes of history before the oldest new event the caller must load so every window is complete. */
 export function lookbackMinutes(rules: readonly Rule[], settings?: DetectionSettings): number {
-  return applySettings(rules, settings).reduce((longest, rule) => Math.max(longest, historyMinutes(rule)), 0);
+  return resolveRules(rules, settings).reduce((longest, { rule }) => Math.max(longest, historyMinutes(rule)), 0);
 }
 
-function candidatesFor(rule: Rule, entries: readonly TimelineEntry[]): MatchCandidate[] {
+/** Event types to load, and how far back, for one look-back length. */
+export interface EventLoadGroup {
+  /** Look-back (and look-ahead) in minutes for these types. */
+  readonly lookbackMinutes: number;
+  /** eventType patterns: exact names, 'prefix.*' globs, or '*' for every type. */
+  readonly eventTypes: readonly string[];
+}
+
+/**
+ * What to load for one evaluation, per event type: for each group, events of `eventTypes` published in
+ * [min(firstNew, now) − lookbackMinutes, max(lastNew, now) + lookbackMinutes] (the look-ahead completes windows
+ * when an old hour is re-run). Types several rules read get the longest look-back; groups are disjoint and sorted
+ * longest first. Includes disabled rules evaluated silently for alert chains.
+ */
+export function eventLoadPlan(rules: readonly Rule[], settings?: DetectionSettings): EventLoadGroup[] {
+  const longest = new Map<string, number>();
+  for (const { rule } of resolveRules(rules, settings)) {
+    const minutes = historyMinutes(rule);
+    for (const type of rule.eventTypes) longest.set(type, Math.max(longest.get(type) ?? 0, minutes));
+  }
+  const groups = new Map<number, string[]>();
+  for (const [type, minutes] of longest) {
+    const list = groups.get(minutes);
+    if (list) list.push(type);
+    else groups.set(minutes, [type]);
+  }
+  return [...groups]
+    .sort(([a], [b]) => b - a)
+    .map(([lookback, eventTypes]) => ({ lookbackMinutes: lookback, eventTypes: [...eventTypes].sort() }));
+}
+
+/**
+ * True when the rules include an absence rule: the caller should then evaluate every run, even one without new
+ * events, since absences are decided by `now`.
+ */
+export function decidesByClock(rules: readonly Rule[], settings?: DetectionSettings): boolean {
+  return resolveRules(rules, settings).some(({ rule }) => rule.kind === 'sequence' && rule.absent === true);
+}
+
+interface PreparedRun {
+  readonly rules: readonly ResolvedRule[];
+  readonly timeline: Timeline;
+  readonly now?: number;
+  entriesFor(resolved: ResolvedRule): readonly TimelineEntry[];
+}
+
+function prepare(rules: readonly Rule[], events: readonly OktaLogEvent[], opts: EvaluateOptions): PreparedRun {
+  const resolved = resolveRules(rules, opts.settings);
+  const allowed = compileAllowList(opts.settings?.allow);
+  const timeline = buildTimeline(events, opts.isNew ?? (() => true));
+  let now: number | undefined;
+  if (opts.now !== undefined) {
+    now = opts.now instanceof Date ? opts.now.getTime() : Date.parse(opts.now);
+    if (Number.isNaN(now)) throw new RangeError(`evaluate: invalid now ${String(opts.now)}`);
+  }
+  // Allow-list verdicts are per event, shared by every rule that applies them.
+  const verdicts = new Map<TimelineEntry, boolean>();
+  const isAllowed = (entry: TimelineEntry): boolean => {
+    let verdict = verdicts.get(entry);
+    if (verdict === undefined) {
+      verdict = allowed!(entry.event);
+      verdicts.set(entry, verdict);
+    }
+    return verdict;
+  };
+  return {
+    rules: resolved,
+    timeline,
+    ...(now === undefined ? {} : { now }),
+    entriesFor({ rule, allowList }) {
+      const entries = timeline.select(rule.eventTypes);
+      if (!allowed || allowList === 'ignore' || entries.length === 0) return entries;
+      return entries.filter((entry) => !isAllowed(entry));
+    },
+  };
+}
+
+/** A sequence consuming other rules' detections: evaluated after them. */
+function isChain(rule: Rule): boolean {
+  return alertSteps(rule).length > 0;
+}
+
+function candidatesFor(rule: Rule, entries: readonly TimelineEntry[], ctx: KindContext): MatchCandidate[] {
   switch (rule.kind) {
     case 'single':
       return evaluateSingle(rule, entries);
     case 'threshold':
       return evaluateThreshold(rule, entries);
+    case 'sequence':
+      return evaluateSequence(rule, entries, ctx);
+    case 'baseline':
+      return evaluateBaseline(rule, entries, ctx);
+    case 'geo':
+      return evaluateGeo(rule, entries, ctx);
     default:
       return unknownKind(rule);
   }
 }
 
+/**
+ * How far before the oldest new event a rule needs events. Kinds that remember through state need none of their own:
+ * baselines and geo-velocity judge new events against state, and chains recall earlier detections from state.
+ */
 function historyMinutes(rule: Rule): number {
   switch (rule.kind) {
     case 'single':
       return 0;
     case 'threshold':
       return rule.window;
+    case 'sequence':
+      if (rule.absent) return rule.within + ABSENCE_GRACE_MINUTES;
+      return isAlertStep(rule.first) ? 0 : rule.within;
+    case 'baseline':
+    case 'geo':
+      return 0;
     default:
       return unknownKind(rule);
   }

@@ -1,7 +1,7 @@
 /** Turns the events a rule kind selected into a DetectionMatch (severity, subject, evidence). */
 import { actorSubject, commonFields } from './log-event.js';
 import type { TimelineEntry } from './timeline.js';
-import type { DetectionMatch, OktaLogEvent, Rule, SubjectUser } from './types.js';
+import type { DetectionMatch, OktaLogEvent, Rule, Severity, SubjectUser } from './types.js';
 
 export const DEFAULT_EVIDENCE_CAP = 50;
 
@@ -12,6 +12,12 @@ export interface MatchCandidate {
   /** The events that met the rule (first window that crossed the threshold); always kept as evidence. */
   readonly trigger: readonly TimelineEntry[];
   readonly distinctCount?: number;
+  /**
+   * Overrides "reported only if one of its events is new": absence matches are decided by the clock, long after
+   * their events arrived, and say themselves whether this evaluation reports them.
+   */
+  readonly report?: boolean;
+  readonly details?: Readonly<Record<string, string | number>>;
 }
 
 /** A match is worth reporting only if this run brings something new to it. */
@@ -21,12 +27,12 @@ export function hasNewEvent(entries: readonly TimelineEntry[]): boolean {
 
 export function toDetectionMatch(rule: Rule, candidate: MatchCandidate, evidenceCap: number): DetectionMatch {
   const { entries, groupKey } = candidate;
-  const events = entries.map((entry) => entry.event);
+  const events = loadedEvents(candidate);
   const subject = rule.subject ? rule.subject(events) : sharedUserActor(events);
   return {
     ruleId: rule.id,
     title: rule.title,
-    severity: typeof rule.severity === 'function' ? rule.severity(events) : rule.severity,
+    severity: severityOf(rule, candidate),
     tactics: rule.attack.tactics,
     techniques: rule.attack.techniques,
     groupKey,
@@ -40,7 +46,18 @@ export function toDetectionMatch(rule: Rule, candidate: MatchCandidate, evidence
     count: entries.length,
     ...(candidate.distinctCount !== undefined ? { distinctCount: candidate.distinctCount } : {}),
     runbook: rule.runbook,
+    ...(candidate.details ? { details: candidate.details } : {}),
   };
+}
+
+/** Entries recalled from state carry only a uuid and a time: rule functions see loaded events only. */
+function loadedEvents(candidate: MatchCandidate): OktaLogEvent[] {
+  const loaded = candidate.entries.filter((entry) => entry.seq >= 0);
+  return (loaded.length > 0 ? loaded : candidate.entries).map((entry) => entry.event);
+}
+
+export function severityOf(rule: Rule, candidate: MatchCandidate): Severity {
+  return typeof rule.severity === 'function' ? rule.severity(loadedEvents(candidate)) : rule.severity;
 }
 
 /**
@@ -57,7 +74,37 @@ function selectEvidence({ entries, trigger }: MatchCandidate, cap: number): stri
   }
   if (firstNew && chosen.size < cap) chosen.add(firstNew);
   for (let i = entries.length - 1; i >= 0 && chosen.size < cap; i--) chosen.add(entries[i]);
-  return [...chosen].sort((a, b) => a.seq - b.seq).map((entry) => entry.event.uuid);
+  return [...chosen].sort(byTimeThenSeq).map((entry) => entry.event.uuid);
+}
+
+/** Timeline order; entries recalled from state (seq -1) sit by their time. */
+export function byTimeThenSeq(a: TimelineEntry, b: TimelineEntry): number {
+  return a.time - b.time || a.seq - b.seq;
+}
+
+/** Should the engine report this candidate? */
+export function isReportable(candidate: MatchCandidate): boolean {
+  return candidate.report ?? hasNewEvent(candidate.entries);
+}
+
+/**
+ * An event known only by uuid and time (recalled from state, not loaded in this evaluation): cited as evidence,
+ * never new, read by no rule.
+ */
+export function recalledEntry(uuid: string, time: number): TimelineEntry {
+  return { event: { uuid, published: new Date(time).toISOString(), eventType: '' }, time, isNew: false, seq: -1 };
+}
+
+/** Merges entry lists: one entry per uuid (a loaded event wins over a recalled one), in time order. */
+export function unionEntries(...lists: (readonly TimelineEntry[])[]): TimelineEntry[] {
+  const byUuid = new Map<string, TimelineEntry>();
+  for (const list of lists) {
+    for (const entry of list) {
+      const known = byUuid.get(entry.event.uuid);
+      if (!known || (known.seq < 0 && entry.seq >= 0)) byUuid.set(entry.event.uuid, entry);
+    }
+  }
+  return [...byUuid.values()].sort(byTimeThenSeq);
 }
 
 /** Default subject: the actor, when every event has the same User actor (a spray from one IP has none). */

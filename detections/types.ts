@@ -62,6 +62,12 @@ interface RuleBase {
   readonly enabled: boolean;
   /** Who the detection is about. Default: the actor, when every event of the match has the same User actor. */
   readonly subject?: (events: readonly OktaLogEvent[]) => SubjectUser | undefined;
+  /**
+   * Whether the tenant's allow-lists hide allow-listed events from this rule. Default by kind: 'ignore' for `single`
+   * (mostly configuration changes, which matter whoever makes them), 'apply' for every other kind (counting,
+   * sequences, baselines and geo-velocity over sign-ins). A tenant override (`RuleOverride.allowList`) wins.
+   */
+  readonly allowList?: AllowListPolicy;
 }
 
 /** One event is enough. */
@@ -87,11 +93,104 @@ export interface ThresholdRule extends RuleBase {
   readonly having?: (stats: WindowStats) => boolean;
 }
 
+/** Whether tenant allow-lists (`DetectionSettings.allow`) hide allow-listed events from a rule. */
+export type AllowListPolicy = 'apply' | 'ignore';
+
+/** One step of a sequence rule that matches raw events. */
+export interface SequenceEventStep {
+  readonly match: (event: OktaLogEvent) => boolean;
+  /**
+   * Minimum number of matching events before the next step (EQL `runs`, "5 rejected pushes then …"). Default 1.
+   * Only on `first`; a tenant's `threshold` override sets it.
+   */
+  readonly atLeast?: number;
+  /** Field path: events of one entity sharing its value count once toward `atLeast` (one attempt logged twice). */
+  readonly countOnceBy?: string;
+  /** Entity key of this step's events; default the rule's `dedupe.key`. */
+  readonly key?: (event: OktaLogEvent) => string | undefined;
+}
+
 /**
- * All rule kinds. Sequence, baseline and geo-velocity kinds join this union later; the engine switches
- * exhaustively on `kind`, so the compiler points at every place a new kind must be handled.
+ * One step of a sequence rule that matches DETECTIONS of other rules (alert → event, alert → alert chains).
+ * The detections come from the same evaluation (every candidate of the source rules, reported or not: a burst lying
+ * entirely in the look-back still counts) and, for a `first` step, from state (detections of earlier runs).
+ * Only rules that are not themselves alert-step sequences can be sources. A source rule the tenant disabled is still
+ * evaluated silently (never reported) so the chain keeps working.
  */
-export type Rule = SingleRule | ThresholdRule;
+export interface SequenceAlertStep {
+  /** Source rule ids; '*' (only in `then`) = every other rule of the evaluation except the `first` step's sources. */
+  readonly alerts: readonly string[] | '*';
+  /** Only detections at least this severe (e.g. 'medium' for "non-low alerts"). */
+  readonly minSeverity?: Severity;
+  /**
+   * Entity key applied to each event of a detection (default the rule's `dedupe.key`); a detection is about every
+   * entity its events yield (a spray from one IP is about each targeted user).
+   */
+  readonly key?: (event: OktaLogEvent) => string | undefined;
+}
+
+export type SequenceStep = SequenceEventStep | SequenceAlertStep;
+
+/**
+ * Ordered events per entity (the entity is `dedupe.key`, or a step's own `key`):
+ * - followed (default): `first` (at least `atLeast` times) then `then`, all within `within` minutes
+ *   (measured from the end of a `first` detection when `first` is an alert step);
+ * - absent: a `first` event NOT followed by a `then` event of the same entity within `within` minutes. Decided only
+ *   once `opts.now` >= first.published + within (never without `opts.now`), and reported once (state remembers it).
+ */
+export interface SequenceRule extends RuleBase {
+  readonly kind: 'sequence';
+  readonly first: SequenceStep;
+  readonly then: SequenceStep;
+  /** Maximum span in minutes. */
+  readonly within: number;
+  /** Absence rule: alert when `then` does NOT follow. Both steps must be event steps. */
+  readonly absent?: boolean;
+}
+
+/**
+ * First-seen ("new terms") per entity, against history kept in state:
+ * an observed NEW event whose term (e.g. its source IP) the entity has not shown within `historyDays` is reported,
+ * unless the entity (or, with `learning: 'tenant'`, the whole tenant for this rule) is still learning: its first
+ * ever observation is less than `minHistoryDays` before the event. So a brand-new tenant, or a user seen for the first
+ * time, does not alert on everything.
+ */
+export interface BaselineRule extends RuleBase {
+  readonly kind: 'baseline';
+  /** Events that build the history (and start the learning clock), e.g. every successful sign-in of a user. */
+  readonly observe: (event: OktaLogEvent) => boolean;
+  /** The term(s) of an observed event judged for novelty; undefined or [] = history only. Keep them short. */
+  readonly terms: (event: OktaLogEvent) => string | readonly string[] | undefined;
+  /** Whose history (default `dedupe.key`), e.g. () => 'org' for a tenant-wide baseline. */
+  readonly entity?: (event: OktaLogEvent) => string | undefined;
+  /** A term not seen for this long is new again (Elastic new_terms history window). */
+  readonly historyDays: number;
+  /** Learning period: no alert until the entity (or tenant) has been observed for this many days. */
+  readonly minHistoryDays: number;
+  /** Whose first observation starts the learning clock. Default 'entity'. */
+  readonly learning?: 'entity' | 'tenant';
+}
+
+/**
+ * Geo-velocity between an entity's consecutive qualifying sign-ins: great-circle distance (haversine on
+ * `client.geographicalContext.geolocation`) over elapsed time above `maxSpeedKmh`. The same IP never alerts; pairs
+ * closer than `minDistanceKm` are geo-IP noise. The previous sign-in comes from the evaluation's events, or from state
+ * when it is older than the look-back.
+ */
+export interface GeoVelocityRule extends RuleBase {
+  readonly kind: 'geo';
+  /** Which sign-ins count (e.g. successful, not behind an anonymiser). Events without a geolocation are skipped. */
+  readonly filter: (event: OktaLogEvent) => boolean;
+  readonly maxSpeedKmh: number;
+  /** Default 100 km. */
+  readonly minDistanceKm?: number;
+}
+
+/**
+ * All rule kinds. The engine switches exhaustively on `kind`, so the compiler points at every place a new kind must
+ * be handled.
+ */
+export type Rule = SingleRule | ThresholdRule | SequenceRule | BaselineRule | GeoVelocityRule;
 export type RuleKind = Rule['kind'];
 
 /** What a threshold rule's `having` sees about the current window. */
@@ -127,16 +226,77 @@ export interface DetectionMatch {
   /** Highest distinct count reached in one window (threshold rules with `distinct`). */
   readonly distinctCount?: number;
   readonly runbook: string;
+  /** Kind-specific facts for the analyst (geo: speed and places; baseline: the new terms; absence: the deadline). */
+  readonly details?: Readonly<Record<string, string | number>>;
 }
 
-/** Per-rule tenant override. Allow-lists and placeholders will join here. */
+/** Per-rule tenant override. */
 export interface RuleOverride {
   readonly enabled?: boolean;
+  /** Threshold rules: the threshold; sequence rules: the `first` step's `atLeast`. Ignored by other kinds. */
   readonly threshold?: number;
+  /** Overrides the rule's allow-list policy. */
+  readonly allowList?: AllowListPolicy;
+}
+
+/**
+ * Sources a tenant trusts. An event is allow-listed when its `client.ipAddress` lies in one of `ipRanges`, OR its
+ * `securityContext.asNumber` is in `asns`, OR its `actor.alternateId` is one of `serviceAccounts`
+ * (case-insensitive). Rules with allow-list policy 'apply' do not see allow-listed events at all.
+ */
+export interface AllowList {
+  /** CIDR blocks or single addresses, IPv4 or IPv6: '10.0.0.0/8', '2001:db8::/32', '203.0.113.7'. */
+  readonly ipRanges?: readonly string[];
+  readonly asns?: readonly number[];
+  /** actor.alternateId values, compared case-insensitively. */
+  readonly serviceAccounts?: readonly string[];
 }
 
 export interface DetectionSettings {
   readonly rules?: Readonly<Record<string, RuleOverride | undefined>>;
+  readonly allow?: AllowList;
+}
+
+/** Identifies one row of the caller's `detection_state` table. */
+export interface StateKey {
+  readonly ruleId: string;
+  /** The entity, e.g. 'user:00u…', 'actor:…', 'org', or '*' for a rule-wide row. */
+  readonly entity: string;
+  /**
+   * What is remembered about it: 'history' (baseline learning clock), 'term:<t>' (a baseline term),
+   * 'last-sign-in' (geo), 'alert:<sourceRuleId>' (a detection a chain rule waits on),
+   * 'reported:<event uuid>' (an absence already reported).
+   */
+  readonly value: string;
+}
+
+/** A row as loaded by the caller (timestamps as ISO strings or Dates; `data` as parsed JSON). */
+export interface StateRow extends StateKey {
+  readonly firstSeen: string | Date;
+  readonly lastSeen: string | Date;
+  readonly data?: Readonly<Record<string, unknown>> | null;
+}
+
+/** The state rows the caller loaded for `stateKeys(rules, events, opts)`. Rows for other keys are ignored. */
+export type DetectionState = readonly StateRow[];
+
+/**
+ * An upsert to persist. Merge rule (idempotent, order-independent):
+ * first_seen = least(old, new), last_seen = greatest(old, new), expires_at = greatest(old, new),
+ * data = the new data when new.last_seen >= old.last_seen (and new data is not null), else the old data.
+ */
+export interface StateChange extends StateKey {
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+  readonly data: Readonly<Record<string, unknown>> | null;
+  /** The row may be deleted after this instant. */
+  readonly expiresAt: string;
+}
+
+export interface RunResult {
+  readonly matches: DetectionMatch[];
+  /** Upserts to persist in the same transaction as the matches (sorted by ruleId, entity, value). */
+  readonly stateChanges: StateChange[];
 }
 
 export interface EvaluateOptions {
@@ -147,4 +307,12 @@ export interface EvaluateOptions {
   readonly evidenceCap?: number;
   /** When set, a rule that throws is reported here and skipped; otherwise the error propagates. */
   readonly onRuleError?: (ruleId: string, error: unknown) => void;
+  /**
+   * The evaluation's watermark (ISO-8601 or Date): every event published before it is assumed delivered. Absence
+   * rules decide "A not followed by B within the span" only when A.published + span <= now; without `now` they never
+   * fire. Nothing else reads it.
+   */
+  readonly now?: string | Date;
+  /** State the caller loaded for `stateKeys(rules, events, opts)`. Missing rows = nothing remembered. */
+  readonly state?: DetectionState;
 }

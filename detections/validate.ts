@@ -1,6 +1,7 @@
 /** Catalogue sanity checks, run once at load so a broken rule fails at start-up, not in the middle of a run. */
 import { field } from './fields.js';
-import { SEVERITIES, type Rule } from './types.js';
+import { isAlertStep } from './settings.js';
+import { SEVERITIES, type Rule, type SequenceRule, type SequenceStep } from './types.js';
 
 const RULE_ID = /^okta-[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const TACTIC = /^TA\d{4}$/;
@@ -18,7 +19,12 @@ export function validateRules(rules: readonly Rule[]): void {
     if (typeof rule.severity === 'string' && !SEVERITIES.includes(rule.severity)) problem(`unknown severity ${rule.severity}`);
     if (rule.attack.tactics.length === 0 || !rule.attack.tactics.every((id) => TACTIC.test(id))) problem('bad ATT&CK tactics');
     if (!rule.attack.techniques.every((id) => TECHNIQUE.test(id))) problem('bad ATT&CK techniques');
-    if (rule.eventTypes.length === 0) problem('eventTypes is empty (use ["*"] for every type)');
+    // A chain of two alert steps reads no events of its own.
+    const readsEvents = !(rule.kind === 'sequence' && isAlertStep(rule.first) && isAlertStep(rule.then));
+    if (rule.eventTypes.length === 0 && readsEvents) problem('eventTypes is empty (use ["*"] for every type)');
+    if (rule.allowList !== undefined && rule.allowList !== 'apply' && rule.allowList !== 'ignore') {
+      problem("allowList must be 'apply' or 'ignore'");
+    }
     if (!(rule.dedupe.periodMinutes > 0)) problem('dedupe.periodMinutes must be > 0');
     for (const path of rule.fields) {
       try {
@@ -27,18 +33,68 @@ export function validateRules(rules: readonly Rule[]): void {
         problem((error as Error).message);
       }
     }
-    if (rule.kind === 'threshold') {
-      if (!(rule.window > 0)) problem('window must be > 0 minutes');
-      if (!Number.isInteger(rule.threshold) || rule.threshold < 1) problem('threshold must be a positive integer');
-      for (const path of [rule.distinct, rule.countOnceBy]) {
-        if (path === undefined) continue;
-        try {
-          field(path);
-        } catch (error) {
-          problem((error as Error).message);
-        }
+    const checkPath = (path: string | undefined) => {
+      if (path === undefined) return;
+      try {
+        field(path);
+      } catch (error) {
+        problem((error as Error).message);
       }
+    };
+    switch (rule.kind) {
+      case 'single':
+        break;
+      case 'threshold':
+        if (!(rule.window > 0)) problem('window must be > 0 minutes');
+        if (!Number.isInteger(rule.threshold) || rule.threshold < 1) problem('threshold must be a positive integer');
+        checkPath(rule.distinct);
+        checkPath(rule.countOnceBy);
+        break;
+      case 'sequence':
+        validateSequence(rule, problem, checkPath);
+        break;
+      case 'baseline':
+        if (!(rule.historyDays > 0)) problem('historyDays must be > 0');
+        if (!(rule.minHistoryDays >= 0)) problem('minHistoryDays must be >= 0');
+        if (rule.learning !== undefined && rule.learning !== 'entity' && rule.learning !== 'tenant') {
+          problem("learning must be 'entity' or 'tenant'");
+        }
+        break;
+      case 'geo':
+        if (!(rule.maxSpeedKmh > 0)) problem('maxSpeedKmh must be > 0');
+        if (rule.minDistanceKm !== undefined && !(rule.minDistanceKm >= 0)) problem('minDistanceKm must be >= 0');
+        break;
+      default:
+        problem(`unknown kind ${String((rule as { kind?: unknown }).kind)}`);
     }
   }
   if (problems.length > 0) throw new Error(`Invalid detection rules:\n${problems.join('\n')}`);
+}
+
+function validateSequence(rule: SequenceRule, problem: (text: string) => void, checkPath: (path: string | undefined) => void): void {
+  if (!(rule.within > 0)) problem('within must be > 0 minutes');
+  const check = (step: SequenceStep | undefined, name: 'first' | 'then') => {
+    if (!step || typeof step !== 'object') {
+      problem(`${name} step is missing`);
+      return;
+    }
+    if (isAlertStep(step)) {
+      if (rule.absent) problem(`${name}: absence rules take event steps only`);
+      if (step.alerts === '*' ? name === 'first' : step.alerts.length === 0) {
+        problem(`${name}: alerts must list rule ids ('*' only in then)`);
+      }
+      if (step.alerts !== '*' && step.alerts.includes(rule.id)) problem(`${name}: a rule cannot chain its own detections`);
+      if (step.minSeverity !== undefined && !SEVERITIES.includes(step.minSeverity)) problem(`${name}: unknown minSeverity`);
+      return;
+    }
+    if (typeof step.match !== 'function') problem(`${name}: match must be a function`);
+    if (step.atLeast !== undefined && (!Number.isInteger(step.atLeast) || step.atLeast < 1)) {
+      problem(`${name}: atLeast must be a positive integer`);
+    }
+    if (name === 'then' && (step.atLeast ?? 1) !== 1) problem('then: atLeast is only supported on first');
+    if (rule.absent && (step.atLeast ?? 1) !== 1) problem(`${name}: absence rules take atLeast 1`);
+    checkPath(step.countOnceBy);
+  };
+  check(rule.first, 'first');
+  check(rule.then, 'then');
 }

@@ -5,7 +5,7 @@
 // the same hour, is reported once.
 import type postgres from 'postgres';
 import type { Database } from '../schema/db.js';
-import { evaluate, lookbackMinutes, type Rule } from '../detections/index.js';
+import { evaluate, lookbackMinutes, type DetectionMatch, type DetectionSettings, type Rule } from '../detections/index.js';
 import { EVIDENCE_CAP, mergeMatches, type MergedDetection } from './detection-merge.js';
 import type { OktaLogEvent } from '../okta/envelope.js';
 
@@ -16,35 +16,51 @@ export interface DetectRunResult {
   evaluatedEvents: number;
 }
 
+/** New events per evaluated chunk: bounds memory and lets the step heartbeat through a backlog. */
+const CHUNK_NEW_EVENTS = 50_000;
+const HOUR = 3_600_000;
+
 export async function detectForRun(
   db: Database,
   integrationId: string,
   ingestRunId: number,
   rules: readonly Rule[],
+  settings: DetectionSettings = {},
+  onProgress: (p: { chunks: number; evaluatedEvents: number }) => void = () => {},
 ): Promise<DetectRunResult> {
   const sql = db.$client;
-  const [range] = await sql<{ first: string | null; last: string | null }[]>`
-    select min(published) as first, max(published) as last from events where ingest_run_id = ${ingestRunId}`;
-  if (!range?.first || !range.last) return { created: 0, updated: 0, evaluatedEvents: 0 };
-
-  const lookbackMs = lookbackMinutes(rules) * 60_000;
-  const from = new Date(new Date(range.first).getTime() - lookbackMs).toISOString();
-  // Events published up to a window after the newest new event can complete a window too.
-  const to = new Date(new Date(range.last).getTime() + lookbackMs).toISOString();
-  // Only the event types some rule can match are read: most of a tenant's traffic is not.
+  // The run's new events by hour of `published`, cut into chunks of bounded size.
+  const hours = await sql<{ hour: Date; n: number }[]>`
+    select date_trunc('hour', published) as hour, count(*)::int as n from events
+    where ingest_run_id = ${ingestRunId} group by 1 order by 1`;
+  const lookbackMs = lookbackMinutes(rules, settings) * 60_000;
   const { exact, prefixes, all } = eventTypeFilter(rules);
-  const rows = await sql<{ raw: string; ingest_run_id: number | null }[]>`
-    select raw::text as raw, ingest_run_id from events
-    where integration_id = ${integrationId} and published >= ${from} and published <= ${to}
-      and (${all} or event_type = any(${exact}::text[]) or event_type like any(${prefixes}::text[]))
-    order by published`;
-  const newUuids = new Set<string>();
-  const events: OktaLogEvent[] = rows.map((r) => {
-    const e = JSON.parse(r.raw) as OktaLogEvent;
-    if (Number(r.ingest_run_id) === ingestRunId) newUuids.add(e.uuid);
-    return e;
-  });
-  const detections = mergeMatches(evaluate(rules, events, { isNew: (e) => newUuids.has(e.uuid) }));
+  const matches: DetectionMatch[] = [];
+  let evaluatedEvents = 0;
+  let chunks = 0;
+  for (const chunk of chunkHours(hours.map((h) => ({ start: new Date(h.hour).getTime(), n: h.n })))) {
+    // Events up to a window before and after the chunk can complete a window with its new events.
+    const from = new Date(chunk.start - lookbackMs).toISOString();
+    const to = new Date(chunk.end + lookbackMs).toISOString();
+    // Only the event types some rule can match are read: most of a tenant's traffic is not.
+    const rows = await sql<{ raw: string; ingest_run_id: number | null; published: Date }[]>`
+      select raw::text as raw, ingest_run_id, published from events
+      where integration_id = ${integrationId} and published >= ${from} and published < ${to}
+        and (${all} or event_type = any(${exact}::text[]) or event_type like any(${prefixes}::text[]))
+      order by published`;
+    const newUuids = new Set<string>();
+    const events: OktaLogEvent[] = rows.map((r) => {
+      const e = JSON.parse(r.raw) as OktaLogEvent;
+      const at = new Date(r.published).getTime();
+      if (Number(r.ingest_run_id) === ingestRunId && at >= chunk.start && at < chunk.end) newUuids.add(e.uuid);
+      return e;
+    });
+    matches.push(...evaluate(rules, events, { isNew: (e) => newUuids.has(e.uuid), settings }));
+    evaluatedEvents += events.length;
+    onProgress({ chunks: ++chunks, evaluatedEvents });
+  }
+  // A burst across a chunk edge is matched on both sides; merging makes it one detection.
+  const detections = mergeMatches(matches);
 
   let created = 0;
   let updated = 0;
@@ -55,7 +71,22 @@ export async function detectForRun(
       (await persistDetection(tx, integrationId, ingestRunId, d)) === 'created' ? created++ : updated++;
     }
   });
-  return { created, updated, evaluatedEvents: events.length };
+  return { created, updated, evaluatedEvents };
+}
+
+/** Groups consecutive hours into `[start, end)` chunks of at most CHUNK_NEW_EVENTS new events (an hour is never split). */
+export function chunkHours(hours: Array<{ start: number; n: number }>, limit = CHUNK_NEW_EVENTS): Array<{ start: number; end: number }> {
+  const chunks: Array<{ start: number; end: number; n: number }> = [];
+  for (const h of hours) {
+    const last = chunks[chunks.length - 1];
+    if (last && last.end === h.start && last.n + h.n <= limit) {
+      last.end = h.start + HOUR;
+      last.n += h.n;
+    } else {
+      chunks.push({ start: h.start, end: h.start + HOUR, n: h.n });
+    }
+  }
+  return chunks.map(({ start, end }) => ({ start, end }));
 }
 
 /** The rules' `eventTypes` as SQL filters: exact names, and `prefix.*` globs as LIKE patterns. */

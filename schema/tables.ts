@@ -67,6 +67,8 @@ export const integrations = pgTable(
     directorySyncedAt: ts('directory_synced_at'),
     /** An hourly run that finds more detections than this sends each channel one digest instead. */
     digestAfter: integer('digest_after').notNull().default(25),
+    /** The tenant's detection settings: rules on/off, threshold overrides, allow-lists (integrations/detection-settings.ts). */
+    detectionSettings: jsonb('detection_settings').notNull().default({}),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },

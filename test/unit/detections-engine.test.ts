@@ -74,10 +74,14 @@ describe('run boundaries and look-back', () => {
   });
 
   it('needs look-back as long as the longest enabled window', () => {
-    expect(lookbackMinutes(catalogue)).toBe(60);
-    const settings = { rules: { 'okta-password-spray-single-source': { enabled: false }, 'okta-impossible-travel': { enabled: false } } };
-    expect(lookbackMinutes(catalogue, settings)).toBe(10);
+    const withWindow = (id: string, window: number): ThresholdRule => ({ ...(catalogue.find((rule) => rule.id === 'okta-mfa-push-bombing') as ThresholdRule), id, window });
+    const rules = [withWindow('short', 10), withWindow('long', 90), withWindow('middle', 45)];
+    expect(lookbackMinutes(rules)).toBe(90);
+    expect(lookbackMinutes(rules, { rules: { long: { enabled: false } } })).toBe(45);
     expect(lookbackMinutes([])).toBe(0);
+    // The catalogue's look-back covers its longest threshold window (3 h of repeated lockouts).
+    const longest = Math.max(...catalogue.filter((rule) => rule.kind === 'threshold').map((rule) => (rule as ThresholdRule).window));
+    expect(lookbackMinutes(catalogue)).toBeGreaterThanOrEqual(longest);
   });
 });
 

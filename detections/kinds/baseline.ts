@@ -1,0 +1,127 @@
+/**
+ * Baseline (first-seen) rules: a NEW event showing a term its entity has not shown within `historyDays`.
+ *
+ * History is the union of the state rows ('term:<t>' per entity, with first/last seen) and the evaluation's earlier
+ * events (look-back included). A state row proves an earlier sighting only when its first_seen is before the event, so
+ * re-running a run with the state it produced finds the same new terms (the caller's merge absorbs them again).
+ *
+ * Learning: the entity's (or, with learning 'tenant', the rule's) first ever observation comes from the 'history'
+ * row, or the evaluation's own events; until it is `minHistoryDays` old nothing is reported, so a new tenant or a new
+ * user is not "new" at everything. History rows are rewritten at most once a day per entity.
+ */
+import { createHash } from 'node:crypto';
+import type { MatchCandidate } from '../match.js';
+import type { TimelineEntry } from '../timeline.js';
+import type { BaselineRule, OktaLogEvent } from '../types.js';
+import type { KindContext } from './context.js';
+import { DAY_MS, stateValue, TENANT_ENTITY, type StateKeyList } from './state.js';
+
+/** History rows outlive terms: an entity forgotten this long simply learns again. */
+const HISTORY_RETENTION_DAYS = 180;
+/** Longer terms are stored as a hash (index-friendly keys). */
+const MAX_TERM_LENGTH = 200;
+
+export function evaluateBaseline(rule: BaselineRule, entries: readonly TimelineEntry[], ctx: KindContext): MatchCandidate[] {
+  const entityOf = rule.entity ?? rule.dedupe.key;
+  const historyMs = rule.historyDays * DAY_MS;
+  const learningMs = rule.minHistoryDays * DAY_MS;
+  const periodMs = rule.dedupe.periodMinutes * 60_000;
+  const tenantLearning = rule.learning === 'tenant';
+  const historyExpiry = Math.max(HISTORY_RETENTION_DAYS, rule.minHistoryDays * 2, rule.historyDays) * DAY_MS;
+
+  /** First observation per learning scope seen in this evaluation. */
+  const firstObserved = new Map<string, number>();
+  /** Last sighting of each entity's term in this evaluation so far. */
+  const lastSighting = new Map<string, number>();
+  const open = new Map<string, { entries: TimelineEntry[]; terms: Set<string> }>();
+  const candidates: { groupKey: string; entries: TimelineEntry[]; terms: Set<string> }[] = [];
+
+  for (const entry of entries) {
+    const { event, time } = entry;
+    if (!rule.observe(event)) continue;
+    const entity = entityOf(event);
+    if (!entity) continue;
+    const terms = termsOf(rule, event);
+    const scope = tenantLearning ? TENANT_ENTITY : entity;
+
+    if (entry.isNew && terms.length > 0) {
+      const stored = ctx.state.get(rule.id, scope, stateValue.history);
+      const learningStart = Math.min(stored?.firstSeen ?? Infinity, firstObserved.get(scope) ?? Infinity, time);
+      if (time - learningStart >= learningMs) {
+        const fresh = terms.filter((term) => !isKnown(rule, ctx, entity, term, time, historyMs, lastSighting));
+        if (fresh.length > 0) report(entry, fresh);
+      }
+    }
+
+    // Observe: the event joins the history (look-back events too; the merge makes it idempotent).
+    if (!firstObserved.has(scope)) firstObserved.set(scope, time);
+    ctx.changes.upsert({ ruleId: rule.id, entity: scope, value: stateValue.history }, time, time, time + historyExpiry, null, DAY_MS);
+    for (const term of terms) {
+      lastSighting.set(`${entity}\u0000${term}`, time);
+      ctx.changes.upsert({ ruleId: rule.id, entity, value: stateValue.term(term) }, time, time, time + historyMs);
+    }
+  }
+  return candidates.map((c) => ({
+    groupKey: c.groupKey,
+    entries: c.entries,
+    trigger: c.entries.slice(0, 1),
+    details: { newTerms: [...c.terms].join(', ') },
+  }));
+
+  function report(entry: TimelineEntry, terms: readonly string[]): void {
+    // Grouped like single rules: hits of one group closer than the dedupe period are one match.
+    const groupKey = rule.dedupe.key(entry.event) ?? `event:${entry.event.uuid}`;
+    const cluster = open.get(groupKey);
+    if (cluster && entry.time - cluster.entries[cluster.entries.length - 1].time <= periodMs) {
+      cluster.entries.push(entry);
+      for (const term of terms) cluster.terms.add(term);
+      return;
+    }
+    const fresh = { entries: [entry], terms: new Set(terms) };
+    open.set(groupKey, fresh);
+    candidates.push({ groupKey, ...fresh });
+  }
+}
+
+/** Was the term seen for the entity within the history window before `time`? */
+function isKnown(
+  rule: BaselineRule,
+  ctx: KindContext,
+  entity: string,
+  term: string,
+  time: number,
+  historyMs: number,
+  lastSighting: ReadonlyMap<string, number>,
+): boolean {
+  const seen = lastSighting.get(`${entity}\u0000${term}`);
+  if (seen !== undefined && time - seen <= historyMs) return true;
+  const row = ctx.state.get(rule.id, entity, stateValue.term(term));
+  // first_seen before the event proves an earlier sighting; last_seen bounds how recent it may have been.
+  return row !== undefined && row.firstSeen < time && row.lastSeen >= time - historyMs;
+}
+
+export function baselineStateKeys(rule: BaselineRule, entries: readonly TimelineEntry[], keys: StateKeyList): void {
+  const entityOf = rule.entity ?? rule.dedupe.key;
+  for (const entry of entries) {
+    if (!entry.isNew || !rule.observe(entry.event)) continue;
+    const entity = entityOf(entry.event);
+    if (!entity) continue;
+    const terms = termsOf(rule, entry.event);
+    keys.add(rule.id, rule.learning === 'tenant' ? TENANT_ENTITY : entity, stateValue.history);
+    for (const term of terms) keys.add(rule.id, entity, stateValue.term(term));
+  }
+}
+
+/** The rule's terms, trimmed, de-duplicated, long ones hashed. */
+export function termsOf(rule: BaselineRule, event: OktaLogEvent): string[] {
+  const raw = rule.terms(event);
+  const list = raw === undefined ? [] : typeof raw === 'string' ? [raw] : raw;
+  const terms = new Set<string>();
+  for (const item of list) {
+    if (typeof item !== 'string') continue;
+    const term = item.trim();
+    if (!term) continue;
+    terms.add(term.length > MAX_TERM_LENGTH ? `sha256:${createHash('sha256').update(term).digest('hex')}` : term);
+  }
+  return [...terms];
+}

@@ -1,0 +1,217 @@
+/**
+ * Detection state: what stateful kinds remember between runs, as rows keyed by (ruleId, entity, value).
+ *
+ * The engine stays pure: the caller loads the rows for `stateKeys(...)`, passes them in `opts.state`, and persists
+ * `stateChanges` with the merge rule of `mergeStateRows` (first_seen = min, last_seen = max, data of the latest
+ * last_seen). The merge is idempotent and order-independent, so a re-run, or two runs persisted in either order,
+ * leave the same rows.
+ */
+import type { DetectionState, StateChange, StateKey, StateRow } from '../types.js';
+
+export const DAY_MS = 86_400_000;
+
+/** Row values, by kind. */
+export const stateValue = {
+  /** Baseline: the entity's (or, with entity TENANT_ENTITY, the rule's) first and last observation. */
+  history: 'history',
+  /** Baseline: one term of the entity. */
+  term: (term: string) => `term:${term}`,
+  /** Geo-velocity: the entity's latest qualifying sign-in (place in `data`). */
+  lastSignIn: 'last-sign-in',
+  /** Alert chains: a detection of `sourceRuleId` about the entity (trigger time .. last event; evidence in `data`). */
+  alert: (sourceRuleId: string) => `alert:${sourceRuleId}`,
+  /** Absence: the `first` event with this uuid was already reported. */
+  reported: (uuid: string) => `reported:${uuid}`,
+} as const;
+
+/** Entity of rule-wide rows (tenant learning clock). */
+export const TENANT_ENTITY = '*';
+
+export interface LoadedRow {
+  readonly firstSeen: number;
+  readonly lastSeen: number;
+  readonly data: Readonly<Record<string, unknown>> | null;
+}
+
+function keyOf(ruleId: string, entity: string, value: string): string {
+  return `${ruleId}\u0000${entity}\u0000${value}`;
+}
+
+function toMs(value: string | Date): number {
+  return value instanceof Date ? value.getTime() : Date.parse(value);
+}
+
+/** The loaded rows, indexed. Rows with unreadable timestamps are ignored (as if never remembered). */
+export class StateView {
+  private readonly rows = new Map<string, LoadedRow>();
+
+  constructor(rows: DetectionState | undefined) {
+    for (const row of rows ?? []) {
+      const firstSeen = toMs(row.firstSeen);
+      const lastSeen = toMs(row.lastSeen);
+      if (Number.isNaN(firstSeen) || Number.isNaN(lastSeen)) continue;
+      const key = keyOf(row.ruleId, row.entity, row.value);
+      const previous = this.rows.get(key);
+      // Duplicated rows (should not happen with a primary key) merge like the database would.
+      this.rows.set(key, previous ? mergeLoaded(previous, { firstSeen, lastSeen, data: row.data ?? null }) : { firstSeen, lastSeen, data: row.data ?? null });
+    }
+  }
+
+  get(ruleId: string, entity: string, value: string): LoadedRow | undefined {
+    return this.rows.get(keyOf(ruleId, entity, value));
+  }
+}
+
+function mergeLoaded(a: LoadedRow, b: LoadedRow): LoadedRow {
+  return {
+    firstSeen: Math.min(a.firstSeen, b.firstSeen),
+    lastSeen: Math.max(a.lastSeen, b.lastSeen),
+    data: b.lastSeen >= a.lastSeen && b.data !== null ? b.data : a.data,
+  };
+}
+
+interface PendingChange {
+  readonly ruleId: string;
+  readonly entity: string;
+  readonly value: string;
+  firstSeen: number;
+  lastSeen: number;
+  data: Readonly<Record<string, unknown>> | null;
+  expiresAt: number;
+  /** Skip the write when the loaded row already has last_seen this close (learning clocks need no precision). */
+  slackMs: number;
+}
+
+/** Upserts collected during one evaluation, merged per key with the same rule the database applies. */
+export class StateChangeSet {
+  private readonly pending = new Map<string, PendingChange>();
+
+  upsert(
+    key: StateKey,
+    firstSeen: number,
+    lastSeen: number,
+    expiresAt: number,
+    data: Readonly<Record<string, unknown>> | null = null,
+    slackMs = 0,
+  ): void {
+    const id = keyOf(key.ruleId, key.entity, key.value);
+    const previous = this.pending.get(id);
+    if (!previous) {
+      this.pending.set(id, { ruleId: key.ruleId, entity: key.entity, value: key.value, firstSeen, lastSeen, data, expiresAt, slackMs });
+      return;
+    }
+    if (lastSeen >= previous.lastSeen && data !== null) previous.data = data;
+    previous.firstSeen = Math.min(previous.firstSeen, firstSeen);
+    previous.lastSeen = Math.max(previous.lastSeen, lastSeen);
+    previous.expiresAt = Math.max(previous.expiresAt, expiresAt);
+    previous.slackMs = Math.max(previous.slackMs, slackMs);
+  }
+
+  addAll(other: StateChangeSet): void {
+    for (const change of other.pending.values()) {
+      this.upsert(change, change.firstSeen, change.lastSeen, change.expiresAt, change.data, change.slackMs);
+    }
+  }
+
+  /**
+   * The changes that would alter the loaded rows (a no-op upsert is left out, so a re-run with the state it produced
+   * writes nothing), sorted by key.
+   */
+  toChanges(loaded: StateView): StateChange[] {
+    const changes: StateChange[] = [];
+    for (const change of this.pending.values()) {
+      const row = loaded.get(change.ruleId, change.entity, change.value);
+      if (row && isCovered(row, change)) continue;
+      changes.push({
+        ruleId: change.ruleId,
+        entity: change.entity,
+        value: change.value,
+        firstSeen: new Date(change.firstSeen).toISOString(),
+        lastSeen: new Date(change.lastSeen).toISOString(),
+        data: change.data,
+        expiresAt: new Date(change.expiresAt).toISOString(),
+      });
+    }
+    return changes.sort(
+      (a, b) => compareText(a.ruleId, b.ruleId) || compareText(a.entity, b.entity) || compareText(a.value, b.value),
+    );
+  }
+}
+
+function isCovered(row: LoadedRow, change: PendingChange): boolean {
+  if (row.firstSeen > change.firstSeen) return false;
+  if (row.lastSeen + change.slackMs < change.lastSeen) return false;
+  if (change.data === null || row.lastSeen > change.lastSeen) return true;
+  return stableJson(row.data) === stableJson(change.data);
+}
+
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => compareText(a, b)))
+      : inner,
+  );
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The reference implementation of the caller's upsert, for tests and in-memory callers: applies `changes` to
+ * `rows` exactly as `INSERT … ON CONFLICT (integration_id, rule_id, entity, value) DO UPDATE SET
+ * first_seen = least(…), last_seen = greatest(…), expires_at = greatest(…),
+ * data = CASE WHEN excluded.last_seen >= detection_state.last_seen AND excluded.data IS NOT NULL
+ *        THEN excluded.data ELSE detection_state.data END` would. Rows expired at `now` (if given) are dropped.
+ */
+export function mergeStateRows(
+  rows: readonly (StateRow & { readonly expiresAt?: string | Date })[],
+  changes: readonly StateChange[],
+  now?: string | Date,
+): (StateRow & { readonly expiresAt?: string })[] {
+  const merged = new Map<string, { ruleId: string; entity: string; value: string; first: number; last: number; expires?: number; data: Readonly<Record<string, unknown>> | null }>();
+  const put = (row: StateRow & { readonly expiresAt?: string | Date }) => {
+    const id = keyOf(row.ruleId, row.entity, row.value);
+    const first = toMs(row.firstSeen);
+    const last = toMs(row.lastSeen);
+    const expires = row.expiresAt === undefined ? undefined : toMs(row.expiresAt);
+    const data = row.data ?? null;
+    const old = merged.get(id);
+    if (!old) {
+      merged.set(id, { ruleId: row.ruleId, entity: row.entity, value: row.value, first, last, expires, data });
+      return;
+    }
+    if (last >= old.last && data !== null) old.data = data;
+    old.first = Math.min(old.first, first);
+    old.last = Math.max(old.last, last);
+    if (expires !== undefined) old.expires = old.expires === undefined ? expires : Math.max(old.expires, expires);
+  };
+  rows.forEach(put);
+  changes.forEach(put);
+  const cutoff = now === undefined ? undefined : toMs(now);
+  return [...merged.values()]
+    .filter((row) => cutoff === undefined || row.expires === undefined || row.expires >= cutoff)
+    .map((row) => ({
+      ruleId: row.ruleId,
+      entity: row.entity,
+      value: row.value,
+      firstSeen: new Date(row.first).toISOString(),
+      lastSeen: new Date(row.last).toISOString(),
+      data: row.data,
+      ...(row.expires === undefined ? {} : { expiresAt: new Date(row.expires).toISOString() }),
+    }));
+}
+
+/** Collects the keys a run needs, de-duplicated, in first-seen order. */
+export class StateKeyList {
+  private readonly keys = new Map<string, StateKey>();
+
+  add(ruleId: string, entity: string, value: string): void {
+    const id = keyOf(ruleId, entity, value);
+    if (!this.keys.has(id)) this.keys.set(id, { ruleId, entity, value });
+  }
+
+  list(): StateKey[] {
+    return [...this.keys.values()];
+  }
+}

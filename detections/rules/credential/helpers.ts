@@ -1,0 +1,261 @@
+/**
+ * Shared predicates, group keys and severity helpers for the credential (B) and session (C) rules.
+ * Everything here is pure and reads events only through `fields.ts`, so Okta's quirks (case, nulls, packed strings)
+ * are handled once.
+ */
+import { decodePackedString, field, getAll, isTrue, textOf } from '../../fields.js';
+import { commonFields, groupKeys, hasOutcome, isOneOf, knownId } from '../../log-event.js';
+import type { OktaLogEvent, Severity, SubjectUser } from '../../types.js';
+
+// --- fields -------------------------------------------------------------------------------------------------
+
+export const F = {
+  transactionId: field('transaction.id'),
+  userAgent: field('client.userAgent.rawUserAgent'),
+  os: field('client.userAgent.os'),
+  asNumber: field('securityContext.asNumber'),
+  isProxy: field('securityContext.isProxy'),
+  isp: field('securityContext.isp'),
+  asOrg: field('securityContext.asOrg'),
+  domain: field('securityContext.domain'),
+  externalSessionId: field('authenticationContext.externalSessionId'),
+  rootSessionId: field('authenticationContext.rootSessionId'),
+  dtHash: field('debugContext.debugData.dtHash'),
+  requestUri: field('debugContext.debugData.requestUri'),
+  threatSuspected: field('debugContext.debugData.threatSuspected'),
+  targetUserId: field('target[type=User].id'),
+  enrollmentMethod: field('target[type=AuthenticatorEnrollment].detailEntry.methodTypeUsed'),
+  actorDisplayName: field('actor.displayName'),
+  legacyEventType: field('legacyEventType'),
+} as const;
+
+// --- values -------------------------------------------------------------------------------------------------
+
+/** Okta's placeholders for "no value": null, '', 'unknown', '-' (dtHash) and the string 'null' (client.zone). */
+export function present(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (trimmed === '' || trimmed === '-') return undefined;
+  const lower = trimmed.toLowerCase();
+  return lower === 'unknown' || lower === 'null' ? undefined : trimmed;
+}
+
+export const eventTypeOf = (event: OktaLogEvent): string | undefined => commonFields.eventType.text(event);
+
+export function sessionIdOf(event: OktaLogEvent): string | undefined {
+  return present(F.externalSessionId.text(event));
+}
+
+/** The root session groups a session with the sessions stepped up from it; fall back to the session itself. */
+export function rootSessionIdOf(event: OktaLogEvent): string | undefined {
+  return present(F.rootSessionId.text(event)) ?? sessionIdOf(event);
+}
+
+export function dtHashOf(event: OktaLogEvent): string | undefined {
+  return present(F.dtHash.text(event));
+}
+
+export function isProxied(event: OktaLogEvent): boolean {
+  return isTrue(F.isProxy.first(event));
+}
+
+/** Okta's own accounts and integrations (system@okta.com, "Okta …" clients), never a person under attack. */
+export function isOktaInternalActor(event: OktaLogEvent): boolean {
+  const id = commonFields.actorId.text(event)?.toLowerCase() ?? '';
+  const name = F.actorDisplayName.text(event)?.toLowerCase() ?? '';
+  const login = commonFields.actorAlternateId.text(event)?.toLowerCase() ?? '';
+  return id.startsWith('okta') || name.startsWith('okta') || login === 'system@okta.com';
+}
+
+/** Distinct non-empty values of a field over the events of a match (case-insensitive). */
+export function distinctValues(events: readonly OktaLogEvent[], read: (event: OktaLogEvent) => string | undefined): Set<string> {
+  const values = new Set<string>();
+  for (const event of events) {
+    const value = present(read(event));
+    if (value) values.add(value.toLowerCase());
+  }
+  return values;
+}
+
+// --- sign-in failures ---------------------------------------------------------------------------------------
+
+/** Wrong password, unknown user (sprays use guessed logins) or an account already locked by the attack. */
+export const CREDENTIAL_FAILURES = ['INVALID_CREDENTIALS', 'VERIFICATION_ERROR', 'UNKNOWN_USER', 'LOCKED_OUT'];
+const PASSWORD_FACTOR = 'PASSWORD_AS_FACTOR';
+
+/**
+ * A failed password attempt: `user.session.start` FAILURE, or an Identity Engine password check
+ * (`user.authentication.*` FAILURE whose factor is the password). Policy blocks (DENY, zone blacklist) are not
+ * guesses and do not count. One attempt may be logged as both events in one transaction: count by `transaction.id`.
+ */
+export function isFailedPasswordAttempt(event: OktaLogEvent): boolean {
+  if (!hasOutcome(event, 'FAILURE')) return false;
+  const reason = commonFields.outcomeReason.text(event);
+  if (reason && !isOneOf(reason, CREDENTIAL_FAILURES)) return false;
+  if (eventTypeOf(event) === 'user.session.start') return true;
+  // Identity Engine logs every authenticator check as user.authentication.*: keep only password checks,
+  // so a rejected push from the same office IP is not mistaken for a guessed password.
+  const factor = commonFields.debugFactor.text(event);
+  return factor === undefined || isOneOf(factor, [PASSWORD_FACTOR]);
+}
+
+export const FAILED_SIGN_IN_TYPES = ['user.session.start', 'user.authentication.*'];
+
+// --- MFA ----------------------------------------------------------------------------------------------------
+
+export const PUSH_SENT = 'system.push.send_factor_verify_push';
+export const CLASSIC_DENY_PUSH = 'user.mfa.okta_verify.deny_push';
+export const MFA_VERIFICATION = 'user.authentication.auth_via_mfa';
+
+/** An Okta Verify push answer (approval, rejection or timeout) in either engine. */
+export function isPushResponse(event: OktaLogEvent): boolean {
+  const eventType = eventTypeOf(event);
+  if (eventType === CLASSIC_DENY_PUSH) return true;
+  if (eventType !== MFA_VERIFICATION) return false;
+  const factor = commonFields.debugFactor.first(event);
+  if (factor !== undefined) return isOneOf(factor, ['OKTA_VERIFY_PUSH']);
+  return /push notification/i.test(F.enrollmentMethod.text(event) ?? '');
+}
+
+export function isPushRejected(event: OktaLogEvent): boolean {
+  return eventTypeOf(event) === CLASSIC_DENY_PUSH || (isPushResponse(event) && !hasOutcome(event, 'SUCCESS'));
+}
+
+/** The factor of an MFA event is the password (Identity Engine logs the password step as auth_via_mfa too). */
+export function isPasswordFactor(event: OktaLogEvent): boolean {
+  const factor = commonFields.debugFactor.text(event);
+  if (factor !== undefined) return isOneOf(factor, [PASSWORD_FACTOR]);
+  return /^password$/i.test(F.enrollmentMethod.text(event) ?? '');
+}
+
+// --- Okta behaviour flags -----------------------------------------------------------------------------------
+
+const behaviorsRaw = field('debugContext.debugData.behaviors');
+const logOnlyBehaviors = field('debugContext.debugData.logOnlySecurityData.behaviors');
+const userBehaviors = field('securityContext.userBehaviors');
+
+/**
+ * Names of the behaviours Okta rated POSITIVE ("New IP", "New Device", …), from whichever place the org's events
+ * carry them: the `behaviors` Java-map string, the `logOnlySecurityData` JSON string, or `securityContext.userBehaviors`.
+ */
+export function positiveBehaviors(event: OktaLogEvent): Set<string> {
+  const names = new Set<string>();
+  const addMap = (map: unknown) => {
+    if (!map || typeof map !== 'object' || Array.isArray(map)) return;
+    for (const [name, result] of Object.entries(map as Record<string, unknown>)) {
+      if (textOf(result)?.trim().toUpperCase() === 'POSITIVE') names.add(name.trim());
+    }
+  };
+  const raw = behaviorsRaw.first(event);
+  addMap(typeof raw === 'string' ? decodePackedString(raw) : raw);
+  for (const map of logOnlyBehaviors.all(event)) addMap(map);
+  for (const entry of userBehaviors.all(event)) {
+    if (!entry || typeof entry !== 'object') continue;
+    const record = entry as Record<string, unknown>;
+    const name = textOf(record.name);
+    if (name && textOf(record.result)?.toUpperCase() === 'POSITIVE') names.add(name.trim());
+  }
+  return names;
+}
+
+export function hasPositiveBehavior(event: OktaLogEvent, name: string): boolean {
+  const wanted = name.toLowerCase();
+  for (const behavior of positiveBehaviors(event)) if (behavior.toLowerCase() === wanted) return true;
+  return false;
+}
+
+// --- user agents ------------------------------------------------------------------------------------------
+
+/** HTTP libraries and headless browsers: what replay and credential tooling sends instead of a real browser. */
+const SCRIPTED_AGENT = /^(python-requests|python-urllib|curl\/|wget\/|httpx|aiohttp|go-http-client|java\/|okhttp|axios\/|node-fetch|libwww-perl|powershell)|headless/i;
+
+export function isScriptedUserAgent(userAgent: string | undefined): boolean {
+  return userAgent !== undefined && SCRIPTED_AGENT.test(userAgent.trim());
+}
+
+// --- group keys ---------------------------------------------------------------------------------------------
+
+/**
+ * The actor as 'user:<id>', or 'login:<typed login>' for sign-ins Okta could not resolve (actor.id "unknown"):
+ * a brute force against a guessed or mistyped login is still one target.
+ */
+export function actorUserOrLoginKey(event: OktaLogEvent): string | undefined {
+  const byId = groupKeys.user(commonFields.actorId.text(event));
+  if (byId) return byId;
+  const login = present(commonFields.actorAlternateId.text(event));
+  return login ? `login:${login.toLowerCase()}` : undefined;
+}
+
+/** The User actor, else the first User target (events Okta logs with a system actor). */
+export function userKey(event: OktaLogEvent): string | undefined {
+  const actorIsUser = commonFields.actorType.text(event)?.toLowerCase() === 'user';
+  return (actorIsUser ? actorUserOrLoginKey(event) : undefined) ?? groupKeys.user(F.targetUserId.text(event));
+}
+
+export const sessionKey = (event: OktaLogEvent): string | undefined => {
+  const id = sessionIdOf(event);
+  return id ? `session:${id}` : undefined;
+};
+
+export const rootSessionKey = (event: OktaLogEvent): string | undefined => {
+  const id = rootSessionIdOf(event);
+  return id ? `session:${id}` : undefined;
+};
+
+/** Device-token hashes are hex digests: lower-cased so one token is one key. */
+export const dtHashKey = (event: OktaLogEvent): string | undefined => {
+  const hash = dtHashOf(event);
+  return hash ? `dthash:${hash.toLowerCase()}` : undefined;
+};
+
+export const ipKey = (event: OktaLogEvent): string | undefined => groupKeys.ip(present(commonFields.clientIp.text(event)));
+
+/** One source attacking one account. */
+export function ipAndUserKey(event: OktaLogEvent): string | undefined {
+  const ip = ipKey(event);
+  const user = actorUserOrLoginKey(event);
+  return ip && user ? `${ip}|${user}` : undefined;
+}
+
+/** Whole-tenant aggregation (an evaluation only ever sees one tenant's events). */
+export const TENANT_KEY = 'tenant';
+
+// --- subjects and severities --------------------------------------------------------------------------------
+
+/** No person is the subject (IP-, tenant- or device-level detections). */
+export const noSubject = (): SubjectUser | undefined => undefined;
+
+const SEVERITY_RANK: Record<Severity, number> = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
+
+export function maxSeverity(a: Severity, b: Severity): Severity {
+  return SEVERITY_RANK[a] >= SEVERITY_RANK[b] ? a : b;
+}
+
+/** Okta's own severity words (threatDetections, risk level) mapped onto ours. */
+export function severityFromOkta(level: string | undefined): Severity | undefined {
+  switch (level?.trim().toUpperCase()) {
+    case 'CRITICAL':
+      return 'critical';
+    case 'HIGH':
+      return 'high';
+    case 'MEDIUM':
+      return 'medium';
+    case 'LOW':
+      return 'low';
+    case 'INFO':
+    case 'INFORMATIONAL':
+      return 'info';
+    default:
+      return undefined;
+  }
+}
+
+/** Every value at a path, as lower-cased strings (for "any element contains" tests). */
+export function textsAt(event: OktaLogEvent, path: string): string[] {
+  return getAll(event, path)
+    .map(textOf)
+    .filter((text): text is string => text !== undefined)
+    .map((text) => text.toLowerCase());
+}
+
+export { knownId };

@@ -1,0 +1,1 @@
+ALTER TABLE "integrations" ADD COLUMN "detection_settings" jsonb DEFAULT '{}'::jsonb NOT NULL;
