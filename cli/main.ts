@@ -243,7 +243,7 @@ export function buildCli(): Command {
         for (const p of problems) console.error(`skipped ${p}`);
         const ruleSet = loadRuleSet(opts.sigmaDir ?? loadConfig().SIGMA_RULES_DIR);
         for (const e of ruleSet.sigmaErrors) console.error(`Sigma rule not loaded: ${e.message}`);
-        for (const d of detectOffline(ruleSet.rules, events)) console.log(detectionLine(d));
+        for (const d of await detectOffline(ruleSet.rules, events)) console.log(detectionLine(d));
         console.error(`${events.length} events, ${ruleSet.rules.length} rules${problems.length ? `, ${problems.length} entries skipped` : ''}.`);
       } catch (err) {
         console.error(`error: ${err instanceof Error ? err.message : String(err)}`);

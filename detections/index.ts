@@ -14,6 +14,7 @@ export { validateRules } from './validate.js';
 export { decodePackedString, field, getAll, getFirst, getText, isTrue, textOf, type Field } from './fields.js';
 export { actorSubject, commonFields, groupKeys, hasOutcome, isOneOf, knownId, targetUserSubject } from './log-event.js';
 export { mergeStateRows, stateValue, TENANT_ENTITY } from './kinds/state.js';
+export { typeMatches } from './timeline.js';
 export { haversineKm } from './kinds/geo.js';
 export { ABSENCE_GRACE_MINUTES } from './kinds/sequence.js';
 export {

@@ -98,7 +98,10 @@ function byTimeThenUuid(a: MutableEntry, b: MutableEntry): number {
   return a.time - b.time || (uuidA < uuidB ? -1 : uuidA > uuidB ? 1 : 0);
 }
 
-function typeMatches(eventType: string, pattern: string): boolean {
+/** Case-insensitive eventType match against an exact name, a 'prefix.*' glob or '*'. */
+export function typeMatches(eventType: string, pattern: string): boolean {
+  if (pattern === '*') return true;
   const wanted = pattern.toLowerCase();
-  return wanted.endsWith('*') ? eventType.startsWith(wanted.slice(0, -1)) : eventType === wanted;
+  const type = eventType.toLowerCase();
+  return wanted.endsWith('*') ? type.startsWith(wanted.slice(0, -1)) : type === wanted;
 }

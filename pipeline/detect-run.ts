@@ -5,8 +5,10 @@
 // the same hour, is reported once.
 import type postgres from 'postgres';
 import type { Database } from '../schema/db.js';
-import { evaluate, lookbackMinutes, type DetectionMatch, type DetectionSettings, type Rule } from '../detections/index.js';
+import type { DetectionSettings, Rule } from '../detections/index.js';
 import { EVIDENCE_CAP, mergeMatches, type MergedDetection } from './detection-merge.js';
+import { runDetectionPass, type EventSource, type LoadGroup } from './detection-pass.js';
+import { loadDetectionState, pruneDetectionState, saveDetectionState } from './detection-state.js';
 import type { OktaLogEvent } from '../okta/envelope.js';
 
 export interface DetectRunResult {
@@ -15,10 +17,6 @@ export interface DetectRunResult {
   updated: number;
   evaluatedEvents: number;
 }
-
-/** New events per evaluated chunk: bounds memory and lets the step heartbeat through a backlog. */
-const CHUNK_NEW_EVENTS = 50_000;
-const HOUR = 3_600_000;
 
 export async function detectForRun(
   db: Database,
@@ -29,69 +27,70 @@ export async function detectForRun(
   onProgress: (p: { chunks: number; evaluatedEvents: number }) => void = () => {},
 ): Promise<DetectRunResult> {
   const sql = db.$client;
-  // The run's new events by hour of `published`, cut into chunks of bounded size.
-  const hours = await sql<{ hour: Date; n: number }[]>`
-    select date_trunc('hour', published) as hour, count(*)::int as n from events
-    where ingest_run_id = ${ingestRunId} group by 1 order by 1`;
-  const lookbackMs = lookbackMinutes(rules, settings) * 60_000;
-  const { exact, prefixes, all } = eventTypeFilter(rules);
-  const matches: DetectionMatch[] = [];
-  let evaluatedEvents = 0;
-  let chunks = 0;
-  for (const chunk of chunkHours(hours.map((h) => ({ start: new Date(h.hour).getTime(), n: h.n })))) {
-    // Events up to a window before and after the chunk can complete a window with its new events.
-    const from = new Date(chunk.start - lookbackMs).toISOString();
-    const to = new Date(chunk.end + lookbackMs).toISOString();
-    // Only the event types some rule can match are read: most of a tenant's traffic is not.
-    const rows = await sql<{ raw: string; ingest_run_id: number | null; published: Date }[]>`
-      select raw::text as raw, ingest_run_id, published from events
-      where integration_id = ${integrationId} and published >= ${from} and published < ${to}
-        and (${all} or event_type = any(${exact}::text[]) or event_type like any(${prefixes}::text[]))
-      order by published`;
-    const newUuids = new Set<string>();
-    const events: OktaLogEvent[] = rows.map((r) => {
-      const e = JSON.parse(r.raw) as OktaLogEvent;
-      const at = new Date(r.published).getTime();
-      if (Number(r.ingest_run_id) === ingestRunId && at >= chunk.start && at < chunk.end) newUuids.add(e.uuid);
-      return e;
-    });
-    matches.push(...evaluate(rules, events, { isNew: (e) => newUuids.has(e.uuid), settings }));
-    evaluatedEvents += events.length;
-    onProgress({ chunks: ++chunks, evaluatedEvents });
-  }
+  const pass = await runDetectionPass(rules, storedEvents(sql, integrationId, ingestRunId), {
+    load: (keys) => loadDetectionState(sql, integrationId, keys),
+  }, { settings, onProgress });
   // A burst across a chunk edge is matched on both sides; merging makes it one detection.
-  const detections = mergeMatches(matches);
+  const detections = mergeMatches(pass.matches);
 
   let created = 0;
   let updated = 0;
+  // One transaction: detections and the rule state they imply are stored together or not at all.
   await sql.begin(async (tx) => {
-    // One detection writer per integration at a time, so two merges never race.
+    // Serialise concurrent runs of one integration (a manual trigger beside the Schedule).
     await tx`select pg_advisory_xact_lock(hashtext(${`detections:${integrationId}`}))`;
     for (const d of detections) {
       (await persistDetection(tx, integrationId, ingestRunId, d)) === 'created' ? created++ : updated++;
     }
+    await saveDetectionState(tx, integrationId, pass.stateChanges);
+    if (pass.watermark) await pruneDetectionState(tx, integrationId, pass.watermark);
   });
-  return { created, updated, evaluatedEvents };
+  return { created, updated, evaluatedEvents: pass.evaluatedEvents };
 }
 
-/** Groups consecutive hours into `[start, end)` chunks of at most CHUNK_NEW_EVENTS new events (an hour is never split). */
-export function chunkHours(hours: Array<{ start: number; n: number }>, limit = CHUNK_NEW_EVENTS): Array<{ start: number; end: number }> {
-  const chunks: Array<{ start: number; end: number; n: number }> = [];
-  for (const h of hours) {
-    const last = chunks[chunks.length - 1];
-    if (last && last.end === h.start && last.n + h.n <= limit) {
-      last.end = h.start + HOUR;
-      last.n += h.n;
-    } else {
-      chunks.push({ start: h.start, end: h.start + HOUR, n: h.n });
-    }
-  }
-  return chunks.map(({ start, end }) => ({ start, end }));
+/** The integration's stored events as the detection pass reads them. */
+function storedEvents(sql: postgres.Sql, integrationId: string, ingestRunId: number): EventSource {
+  return {
+    async newEventHours() {
+      const hours = await sql<{ hour: Date; n: number }[]>`
+        select date_trunc('hour', published) as hour, count(*)::int as n from events
+        where ingest_run_id = ${ingestRunId} group by 1 order by 1`;
+      return hours.map((h) => ({ start: new Date(h.hour).getTime(), n: h.n }));
+    },
+    async watermark() {
+      const [row] = await sql<{ at: Date | null }[]>`select max(published) as at from events where integration_id = ${integrationId}`;
+      return row?.at ? new Date(row.at).getTime() : undefined;
+    },
+    async load(groups, newFrom, newTo) {
+      const newUuids = new Set<string>();
+      const events: OktaLogEvent[] = [];
+      for (const group of groups) {
+        const { exact, prefixes, all } = eventTypeFilter(group);
+        // Only the event types some rule can match are read: most of a tenant's traffic is not.
+        const rows = await sql<{ raw: string; ingest_run_id: number | null; published: Date }[]>`
+          select raw::text as raw, ingest_run_id, published from events
+          where integration_id = ${integrationId}
+            and published >= ${new Date(group.from).toISOString()} and published < ${new Date(group.to).toISOString()}
+            and (${all} or lower(event_type) = any(${exact}::text[]) or lower(event_type) like any(${prefixes}::text[]))
+          order by published`;
+        for (const r of rows) {
+          const event = JSON.parse(r.raw) as OktaLogEvent;
+          const at = new Date(r.published).getTime();
+          if (Number(r.ingest_run_id) === ingestRunId && at >= newFrom && at < newTo) newUuids.add(event.uuid);
+          events.push(event);
+        }
+      }
+      return { events, isNew: (e) => newUuids.has(e.uuid) };
+    },
+  };
 }
 
-/** The rules' `eventTypes` as SQL filters: exact names, and `prefix.*` globs as LIKE patterns. */
-export function eventTypeFilter(rules: readonly Rule[]): { exact: string[]; prefixes: string[]; all: boolean } {
-  const types = rules.filter((r) => r.enabled).flatMap((r) => r.eventTypes);
+/**
+ * A load group's event types as SQL filters over lower(event_type): exact names, and `prefix.*` globs as LIKE
+ * patterns. Lower-cased because the engine matches types case-insensitively (`auth_via_IDP`).
+ */
+export function eventTypeFilter(group: Pick<LoadGroup, 'eventTypes'>): { exact: string[]; prefixes: string[]; all: boolean } {
+  const types = group.eventTypes.map((t) => t.toLowerCase());
   const escape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
   return {
     all: types.includes('*'),

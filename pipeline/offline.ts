@@ -1,8 +1,9 @@
 // Trying rules offline: the catalogue (and loaded Sigma rules) over a file of raw Okta System Log
 // events — a JSON array or JSON lines, as exported from Okta — with no Temporal and no database.
 // It runs exactly what the hourly run runs: the same rule set, engine and merging.
-import { evaluate, type OktaLogEvent, type Rule } from '../detections/index.js';
+import { typeMatches, type DetectionSettings, type OktaLogEvent, type Rule, type StateRow } from '../detections/index.js';
 import { mergeMatches, type MergedDetection } from './detection-merge.js';
+import { runDetectionPass, type EventSource } from './detection-pass.js';
 
 export interface ParsedEvents {
   events: OktaLogEvent[];
@@ -53,9 +54,58 @@ export function parseEventsFile(text: string): ParsedEvents {
   return { events, problems };
 }
 
-/** Every event is new (nothing was judged before), as in a tenant's first hourly run. */
-export function detectOffline(rules: readonly Rule[], events: readonly OktaLogEvent[]): MergedDetection[] {
-  return mergeMatches(evaluate(rules, events));
+/**
+ * Every event is new and nothing is remembered, as in a tenant's first hourly run: the same detection pass
+ * (chunks, look-back, clock, rule state carried between chunks) over the file instead of the database.
+ */
+export async function detectOffline(
+  rules: readonly Rule[],
+  events: readonly OktaLogEvent[],
+  settings: DetectionSettings = {},
+): Promise<MergedDetection[]> {
+  const noState = { load: async (): Promise<StateRow[]> => [] };
+  const pass = await runDetectionPass(rules, eventsInMemory(events), noState, { settings });
+  return mergeMatches(pass.matches);
+}
+
+const HOUR = 3_600_000;
+
+/**
+ * Events in memory as the detection pass reads them. `isNewEvent` says which belong to the run being evaluated
+ * (default: all of them, as for a file).
+ */
+export function eventsInMemory(all: readonly OktaLogEvent[], isNewEvent: (e: OktaLogEvent) => boolean = () => true): EventSource {
+  const timed = all
+    .map((event) => ({ event, at: Date.parse(event.published) }))
+    .filter((e) => !Number.isNaN(e.at))
+    .sort((a, b) => a.at - b.at);
+  return {
+    async newEventHours() {
+      const hours = new Map<number, number>();
+      for (const { event, at } of timed) {
+        if (!isNewEvent(event)) continue;
+        const hour = Math.floor(at / HOUR) * HOUR;
+        hours.set(hour, (hours.get(hour) ?? 0) + 1);
+      }
+      return [...hours].sort(([a], [b]) => a - b).map(([start, n]) => ({ start, n }));
+    },
+    async watermark() {
+      return timed.length > 0 ? timed[timed.length - 1].at : undefined;
+    },
+    async load(groups, newFrom, newTo) {
+      const events: OktaLogEvent[] = [];
+      const fresh = new Set<string>();
+      for (const group of groups) {
+        for (const { event, at } of timed) {
+          if (at < group.from || at >= group.to) continue;
+          if (!group.eventTypes.some((pattern) => typeMatches(String(event.eventType), pattern))) continue;
+          events.push(event);
+          if (at >= newFrom && at < newTo && isNewEvent(event)) fresh.add(event.uuid);
+        }
+      }
+      return { events, isNew: (e) => fresh.has(e.uuid) };
+    },
+  };
 }
 
 /** One JSON line per detection, in the field names analysts and the webhook use. */

@@ -301,6 +301,32 @@ export const detections = pgTable(
   (t) => [index('detections_dedupe_idx').on(t.integrationId, t.dedupeKey, t.lastEventAt)],
 );
 
+/**
+ * What stateful detection rules remember between hourly runs (detections/kinds/state.ts): first-seen terms of
+ * baselines, the last sign-in for geo-velocity, detections a chain waits on, absences already reported.
+ * Upserts merge (first_seen = least, last_seen = greatest), so re-running an hour writes the same rows.
+ */
+export const detectionState = pgTable(
+  'detection_state',
+  {
+    integrationId: text('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    ruleId: text('rule_id').notNull(),
+    entity: text('entity').notNull(),
+    value: text('value').notNull(),
+    firstSeen: ts('first_seen').notNull(),
+    lastSeen: ts('last_seen').notNull(),
+    data: jsonb('data'),
+    /** Event time after which the row is of no use to its rule (pruned by the detection step). */
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.integrationId, t.ruleId, t.entity, t.value] }),
+    index('detection_state_expiry_idx').on(t.integrationId, t.expiresAt),
+  ],
+);
+
 export const notificationStatus = pgEnum('notification_status', ['pending', 'sent', 'failed']);
 
 /** One digest per (hourly run, channel): the run's detections summarised in one message. */

@@ -91,7 +91,24 @@ export interface DevServerOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * Starts the dev server. The ports it picks for itself (HTTP API, metrics) can be taken by another process between
+ * its pick and its bind, which makes it exit at start: such an early exit is retried (fresh ports) twice.
+ */
 export async function startTemporalDevServer(opts: DevServerOptions): Promise<TemporalDevServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts);
+    } catch (err) {
+      if (!(err instanceof EarlyExit) || attempt >= 3) throw err;
+      opts.log?.(`The Temporal dev server exited at start (attempt ${attempt}); retrying.`);
+    }
+  }
+}
+
+class EarlyExit extends Error {}
+
+async function startOnce(opts: DevServerOptions): Promise<TemporalDevServer> {
   const port = opts.port ?? (await freePort());
   const namespace = opts.namespace ?? 'default';
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--namespace', namespace, '--log-level', 'error'];
@@ -113,7 +130,7 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<Te
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) {
-      throw new Error(`The Temporal dev server exited with code ${child.exitCode} before it was ready:\n${output}`);
+      throw new EarlyExit(`The Temporal dev server exited with code ${child.exitCode} before it was ready:\n${output}`);
     }
     try {
       const conn = await Connection.connect({ address, connectTimeout: 1000 });

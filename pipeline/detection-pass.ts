@@ -1,0 +1,188 @@
+// One detection pass over a run's new events, independent of where events and state live: the
+// hourly run reads them from PostgreSQL (detect-run.ts), the offline command from a file
+// (offline.ts). Both go through this module, so they evaluate the same chunks with the same
+// look-back, clock and state, and produce the same detections.
+//
+// The pass cuts the new events into chunks of whole hours (bounded memory), evaluates each chunk with
+// the look-back its rules need, carries rule state from chunk to chunk, and finally lets absence
+// rules ("A not followed by B") decide against the clock. The clock is the newest event's time,
+// not the wall clock: a re-run or an offline replay of the same events decides the same way.
+import {
+  decidesByClock,
+  eventLoadPlan,
+  evaluateRun,
+  mergeStateRows,
+  stateKeys,
+  type DetectionMatch,
+  type DetectionSettings,
+  type OktaLogEvent,
+  type Rule,
+  type StateChange,
+  type StateKey,
+  type StateRow,
+} from '../detections/index.js';
+
+/** New events per evaluated chunk: bounds memory and lets the step heartbeat through a backlog. */
+export const CHUNK_NEW_EVENTS = 50_000;
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+
+/** Event types with their load range, as `eventLoadPlan` groups them. */
+export interface LoadGroup {
+  readonly eventTypes: readonly string[];
+  readonly from: number;
+  readonly to: number;
+}
+
+export interface EventSource {
+  /** The run's new events counted per hour of `published` (hour start in epoch ms), ascending. */
+  newEventHours(): Promise<Array<{ start: number; n: number }>>;
+  /** Newest `published` among the integration's events (epoch ms), if any. */
+  watermark(): Promise<number | undefined>;
+  /**
+   * Events of each group's types published in [from, to), and which of them are new events of this run
+   * published in [newFrom, newTo).
+   */
+  load(groups: readonly LoadGroup[], newFrom: number, newTo: number): Promise<{ events: OktaLogEvent[]; isNew: (e: OktaLogEvent) => boolean }>;
+}
+
+export interface StateSource {
+  /** Stored rows for these keys (missing rows are simply absent). */
+  load(keys: readonly StateKey[]): Promise<StateRow[]>;
+}
+
+export interface PassResult {
+  matches: DetectionMatch[];
+  /** Every state upsert of the pass, merged per key: persist them with the detections. */
+  stateChanges: StateChange[];
+  /** The clock absence rules were decided by (ISO), if there were events. */
+  watermark?: string;
+  evaluatedEvents: number;
+  chunks: number;
+}
+
+export interface PassOptions {
+  settings?: DetectionSettings;
+  onProgress?: (p: { chunks: number; evaluatedEvents: number }) => void;
+  onRuleError?: (ruleId: string, error: unknown) => void;
+  chunkNewEvents?: number;
+}
+
+export async function runDetectionPass(
+  rules: readonly Rule[],
+  events: EventSource,
+  stored: StateSource,
+  opts: PassOptions = {},
+): Promise<PassResult> {
+  const settings = opts.settings ?? {};
+  const plan = eventLoadPlan(rules, settings);
+  const watermark = await events.watermark();
+  const empty: PassResult = { matches: [], stateChanges: [], evaluatedEvents: 0, chunks: 0 };
+  if (plan.length === 0 || watermark === undefined) return empty;
+
+  const state = new PassState(stored);
+  const now = new Date(watermark);
+  const result: PassResult = { ...empty, watermark: now.toISOString() };
+
+  const evaluateChunk = async (subset: readonly Rule[], groups: LoadGroup[], newFrom: number, newTo: number) => {
+    const { events: loaded, isNew } = await events.load(groups, newFrom, newTo);
+    const base = { isNew, settings, now, ...(opts.onRuleError ? { onRuleError: opts.onRuleError } : {}) };
+    const rows = await state.rowsFor(stateKeys(subset, loaded, base));
+    const run = evaluateRun(subset, loaded, { ...base, state: rows });
+    result.matches.push(...run.matches);
+    state.apply(run.stateChanges);
+    result.evaluatedEvents += loaded.length;
+    result.chunks += 1;
+    opts.onProgress?.({ chunks: result.chunks, evaluatedEvents: result.evaluatedEvents });
+  };
+
+  for (const chunk of chunkHours(await events.newEventHours(), opts.chunkNewEvents)) {
+    // Events up to a look-back before and after the chunk complete the windows of its new events.
+    const groups = plan.map((g) => ({
+      eventTypes: g.eventTypes,
+      from: chunk.start - g.lookbackMinutes * MINUTE,
+      to: chunk.end + g.lookbackMinutes * MINUTE,
+    }));
+    await evaluateChunk(rules, groups, chunk.start, chunk.end);
+  }
+
+  // Absences are decided by the clock, also in a run that brought nothing new for them.
+  const absenceRules = rules.filter((rule) => rule.kind === 'sequence' && rule.absent === true);
+  if (decidesByClock(absenceRules, settings)) {
+    const clockPlan = eventLoadPlan(absenceRules, settings);
+    const groups = clockPlan.map((g) => ({ eventTypes: g.eventTypes, from: watermark - g.lookbackMinutes * MINUTE, to: watermark + 1 }));
+    await evaluateChunk(absenceRules, groups, watermark + 1, watermark + 1);
+  }
+
+  result.stateChanges = state.changes();
+  return result;
+}
+
+/** Groups consecutive hours into `[start, end)` chunks of at most `limit` new events (an hour is never split). */
+export function chunkHours(hours: ReadonlyArray<{ start: number; n: number }>, limit = CHUNK_NEW_EVENTS): Array<{ start: number; end: number }> {
+  const chunks: Array<{ start: number; end: number; n: number }> = [];
+  for (const h of hours) {
+    const last = chunks[chunks.length - 1];
+    if (last && last.end === h.start && last.n + h.n <= limit) {
+      last.end = h.start + HOUR;
+      last.n += h.n;
+    } else {
+      chunks.push({ start: h.start, end: h.start + HOUR, n: h.n });
+    }
+  }
+  return chunks.map(({ start, end }) => ({ start, end }));
+}
+
+const keyOf = (k: StateKey) => `${k.ruleId}\u0000${k.entity}\u0000${k.value}`;
+
+/** Stored rows overlaid with this pass's own changes, so a later chunk sees what an earlier one learnt. */
+class PassState {
+  private readonly loaded = new Map<string, StateRow | null>();
+  private readonly pending = new Map<string, StateChange>();
+
+  constructor(private readonly stored: StateSource) {}
+
+  async rowsFor(keys: readonly StateKey[]): Promise<StateRow[]> {
+    const missing = keys.filter((k) => !this.loaded.has(keyOf(k)));
+    if (missing.length > 0) {
+      const found = new Map((await this.stored.load(missing)).map((row) => [keyOf(row), row]));
+      for (const k of missing) this.loaded.set(keyOf(k), found.get(keyOf(k)) ?? null);
+    }
+    const rows: StateRow[] = [];
+    for (const k of keys) {
+      const base = this.loaded.get(keyOf(k)) ?? null;
+      const change = this.pending.get(keyOf(k));
+      if (!change) {
+        if (base) rows.push(base);
+        continue;
+      }
+      rows.push(...mergeStateRows(base ? [base] : [], [change]));
+    }
+    return rows;
+  }
+
+  apply(changes: readonly StateChange[]): void {
+    for (const change of changes) {
+      const id = keyOf(change);
+      const previous = this.pending.get(id);
+      if (!previous) {
+        this.pending.set(id, change);
+        continue;
+      }
+      const [merged] = mergeStateRows([previous], [change]);
+      this.pending.set(id, {
+        ruleId: change.ruleId,
+        entity: change.entity,
+        value: change.value,
+        firstSeen: String(merged.firstSeen),
+        lastSeen: String(merged.lastSeen),
+        data: merged.data ?? null,
+        expiresAt: merged.expiresAt ?? change.expiresAt,
+      });
+    }
+  }
+
+  changes(): StateChange[] {
+    return [...this.pending.values()].sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
+  }
+}

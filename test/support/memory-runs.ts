@@ -1,0 +1,41 @@
+// Hourly runs in memory, for unit tests of stateful detections: each batch is one run's new events,
+// evaluated by the same detection pass as the hourly run, with rule state kept between runs by the
+// engine's own merge rule (the table's upsert) and matches merged as the detection step merges them.
+import { mergeStateRows, type DetectionSettings, type OktaLogEvent, type Rule, type StateRow } from '../../detections/index.js';
+import { mergeMatches, type MergedDetection } from '../../pipeline/detection-merge.js';
+import { runDetectionPass } from '../../pipeline/detection-pass.js';
+import { eventsInMemory } from '../../pipeline/offline.js';
+
+export interface MemoryRuns {
+  /** Runs one hourly run over `batch` (this run's new events); returns the run's detections. */
+  run(batch: readonly OktaLogEvent[]): Promise<MergedDetection[]>;
+  /** Every run's detections, merged across runs by dedupe key and period. */
+  detections(): MergedDetection[];
+  state(): StateRow[];
+}
+
+export function memoryRuns(rules: readonly Rule[], settings: DetectionSettings = {}): MemoryRuns {
+  const delivered: OktaLogEvent[] = [];
+  let rows: StateRow[] = [];
+  const all: Parameters<typeof mergeMatches>[0][number][] = [];
+  return {
+    async run(batch) {
+      const known = new Set(delivered.map((e) => e.uuid));
+      const fresh = batch.filter((e) => !known.has(e.uuid));
+      delivered.push(...fresh);
+      const newUuids = new Set(fresh.map((e) => e.uuid));
+      const stored = rows;
+      const pass = await runDetectionPass(rules, eventsInMemory(delivered, (e) => newUuids.has(e.uuid)), {
+        load: async (keys) => {
+          const wanted = new Set(keys.map((k) => `${k.ruleId}\u0000${k.entity}\u0000${k.value}`));
+          return stored.filter((r) => wanted.has(`${r.ruleId}\u0000${r.entity}\u0000${r.value}`));
+        },
+      }, { settings });
+      rows = mergeStateRows(rows, pass.stateChanges);
+      all.push(...pass.matches);
+      return mergeMatches(pass.matches);
+    },
+    detections: () => mergeMatches(all),
+    state: () => rows,
+  };
+}
