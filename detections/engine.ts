@@ -34,6 +34,7 @@
  * sequences a range per entity, so the work is linear (sequences: n log n) in the events.
  */
 import type { AlertCandidate, KeyContext, KindContext } from './kinds/context.js';
+import { anomalyStateKeys, evaluateAnomaly } from './kinds/anomaly.js';
 import { baselineStateKeys, evaluateBaseline } from './kinds/baseline.js';
 import { evaluateGeo, geoStateKeys } from './kinds/geo.js';
 import { ABSENCE_GRACE_MINUTES, evaluateSequence, sequenceStateKeys } from './kinds/sequence.js';
@@ -138,6 +139,9 @@ export function stateKeys(rules: readonly Rule[], events: readonly OktaLogEvent[
           break;
         case 'geo':
           geoStateKeys(rule, entries, keys);
+          break;
+        case 'anomaly':
+          anomalyStateKeys(rule, entries, keys);
           break;
         default:
           unknownKind(rule);
@@ -249,6 +253,8 @@ function candidatesFor(rule: Rule, entries: readonly TimelineEntry[], ctx: KindC
       return evaluateBaseline(rule, entries, ctx);
     case 'geo':
       return evaluateGeo(rule, entries, ctx);
+    case 'anomaly':
+      return evaluateAnomaly(rule, entries, ctx);
     default:
       return unknownKind(rule);
   }
@@ -270,6 +276,9 @@ function historyMinutes(rule: Rule): number {
     case 'baseline':
     case 'geo':
       return 0;
+    case 'anomaly':
+      // The bucket of a new event must be loaded whole; earlier buckets come from state.
+      return rule.bucketMinutes;
     default:
       return unknownKind(rule);
   }

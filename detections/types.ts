@@ -159,6 +159,11 @@ export interface BaselineRule extends RuleBase {
   readonly kind: 'baseline';
   /** Events that build the history (and start the learning clock), e.g. every successful sign-in of a user. */
   readonly observe: (event: OktaLogEvent) => boolean;
+  /**
+   * Which observed events are judged for novelty (default: all). The others only build history, e.g. every SSO
+   * builds a user's known user agents, but only SSO from an unknown device is judged.
+   */
+  readonly judge?: (event: OktaLogEvent) => boolean;
   /** The term(s) of an observed event judged for novelty; undefined or [] = history only. Keep them short. */
   readonly terms: (event: OktaLogEvent) => string | readonly string[] | undefined;
   /** Whose history (default `dedupe.key`), e.g. () => 'org' for a tenant-wide baseline. */
@@ -187,10 +192,50 @@ export interface GeoVelocityRule extends RuleBase {
 }
 
 /**
+ * Volume anomaly against the entity's own history (z-scores): filtered events are counted per entity and time bucket
+ * (plus optional measures, e.g. distinct countries), and a bucket with new events is compared with the entity's earlier
+ * ACTIVE buckets within `historyDays` (buckets with no events are not samples: sparse activity would make every active
+ * bucket an outlier). History lives in state, one row per entity and calendar week. `decide` says whether the bucket
+ * is anomalous; during the cold start (fewer than `minHistoryBuckets` active buckets) it sees `learning: true`.
+ */
+export interface AnomalyRule extends RuleBase {
+  readonly kind: 'anomaly';
+  readonly filter: (event: OktaLogEvent) => boolean;
+  /** Whose volume (default `dedupe.key`). */
+  readonly entity?: (event: OktaLogEvent) => string | undefined;
+  /** Bucket length in minutes; divides a day (60 = hourly, 1440 = daily). */
+  readonly bucketMinutes: number;
+  readonly historyDays: number;
+  /** Default 5. */
+  readonly minHistoryBuckets?: number;
+  /** Extra measures per bucket: distinct values of a field path, or a count of the events a predicate accepts. */
+  readonly measures?: Readonly<Record<string, AnomalyMeasure>>;
+  readonly decide: (bucket: AnomalyBucket) => boolean;
+}
+
+export type AnomalyMeasure = { readonly distinct: string } | { readonly count: (event: OktaLogEvent) => boolean };
+
+/** Measure values of one bucket: `count` (events) and each of the rule's measures. */
+export type BucketValues = Readonly<Record<string, number>>;
+
+export interface AnomalyBucket {
+  /** Bucket start, epoch ms (UTC). */
+  readonly start: number;
+  readonly values: BucketValues;
+  /** The entity's earlier active buckets within the history window, oldest first. */
+  readonly history: ReadonlyArray<{ readonly start: number; readonly values: BucketValues }>;
+  /** Fewer active history buckets than `minHistoryBuckets`. */
+  readonly learning: boolean;
+  /** (value − mean) / max(std, 1) over the active history buckets; +Infinity when there is no history and value > 0. */
+  readonly z: (measure: string) => number;
+  readonly mean: (measure: string) => number;
+}
+
+/**
  * All rule kinds. The engine switches exhaustively on `kind`, so the compiler points at every place a new kind must
  * be handled.
  */
-export type Rule = SingleRule | ThresholdRule | SequenceRule | BaselineRule | GeoVelocityRule;
+export type Rule = SingleRule | ThresholdRule | SequenceRule | BaselineRule | GeoVelocityRule | AnomalyRule;
 export type RuleKind = Rule['kind'];
 
 /** What a threshold rule's `having` sees about the current window. */
@@ -265,7 +310,7 @@ export interface StateKey {
   /**
    * What is remembered about it: 'history' (baseline learning clock), 'term:<t>' (a baseline term),
    * 'last-sign-in' (geo), 'alert:<sourceRuleId>' (a detection a chain rule waits on),
-   * 'reported:<event uuid>' (an absence already reported).
+   * 'reported:<event uuid>' (an absence already reported), 'week:<YYYY-MM-DD>' (anomaly buckets of a week).
    */
   readonly value: string;
 }

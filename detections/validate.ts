@@ -60,6 +60,17 @@ export function validateRules(rules: readonly Rule[]): void {
           problem("learning must be 'entity' or 'tenant'");
         }
         break;
+      case 'anomaly':
+        if (!(rule.bucketMinutes > 0) || 1440 % rule.bucketMinutes !== 0) problem('bucketMinutes must divide a day');
+        if (!(rule.historyDays > 0)) problem('historyDays must be > 0');
+        if (rule.minHistoryBuckets !== undefined && !(rule.minHistoryBuckets >= 0)) problem('minHistoryBuckets must be >= 0');
+        for (const [name, measure] of Object.entries(rule.measures ?? {})) {
+          if (name === 'count') problem("measure name 'count' is reserved for the event count");
+          if ('distinct' in measure) checkPath(measure.distinct);
+          else if (typeof measure.count !== 'function') problem(`measure ${name} needs distinct or count`);
+        }
+        if (typeof rule.decide !== 'function') problem('decide must be a function');
+        break;
       case 'geo':
         if (!(rule.maxSpeedKmh > 0)) problem('maxSpeedKmh must be > 0');
         if (rule.minDistanceKm !== undefined && !(rule.minDistanceKm >= 0)) problem('minDistanceKm must be >= 0');

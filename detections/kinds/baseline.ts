@@ -44,7 +44,7 @@ export function evaluateBaseline(rule: BaselineRule, entries: readonly TimelineE
     const terms = termsOf(rule, event);
     const scope = tenantLearning ? TENANT_ENTITY : entity;
 
-    if (entry.isNew && terms.length > 0) {
+    if (entry.isNew && terms.length > 0 && (rule.judge?.(event) ?? true)) {
       const stored = ctx.state.get(rule.id, scope, stateValue.history);
       const learningStart = Math.min(stored?.firstSeen ?? Infinity, firstObserved.get(scope) ?? Infinity, time);
       if (time - learningStart >= learningMs) {
@@ -108,6 +108,8 @@ export function baselineStateKeys(rule: BaselineRule, entries: readonly Timeline
     if (!entity) continue;
     const terms = termsOf(rule, entry.event);
     keys.add(rule.id, rule.learning === 'tenant' ? TENANT_ENTITY : entity, stateValue.history);
+    // Rows of events that are not judged are only written, never read.
+    if (rule.judge && !rule.judge(entry.event)) continue;
     for (const term of terms) keys.add(rule.id, entity, stateValue.term(term));
   }
 }

@@ -22,6 +22,8 @@ export const stateValue = {
   alert: (sourceRuleId: string) => `alert:${sourceRuleId}`,
   /** Absence: the `first` event with this uuid was already reported. */
   reported: (uuid: string) => `reported:${uuid}`,
+  /** Anomaly: the entity's active buckets of the UTC week starting that Monday (`data.buckets`). */
+  week: (monday: string) => `week:${monday}`,
 } as const;
 
 /** Entity of rule-wide rows (tenant learning clock). */

@@ -66,6 +66,8 @@ describe('hourlyAnalysis', () => {
       oktaOrg: 'globex',
       apiToken: 'ssws-unused-here',
       webhook: { url: webhook.url, secret: WEBHOOK_SECRET },
+      // Each detection on its own: digests are tested in notifications.test.ts.
+      digestAfter: 1000,
     });
     const stream = buildStream();
     scenarios = stream.scenarios;

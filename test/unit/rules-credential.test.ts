@@ -125,12 +125,15 @@ describe('credential rules: metadata', () => {
       'okta-credential-stuffing',
       'okta-dthash-many-users',
       'okta-dthash-many-users-proxy',
+      'okta-success-after-credential-attack',
       'okta-mfa-push-bombing',
+      'okta-mfa-push-bombing-success',
       'okta-push-source-response-mismatch',
       'okta-mfa-challenge-failed',
       'okta-reset-unlock-flood',
       'okta-mass-password-reset',
       'okta-password-in-username',
+      'okta-single-factor-success',
     ]);
   });
 

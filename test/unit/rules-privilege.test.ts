@@ -67,7 +67,7 @@ function hits(ruleId: string, events: OktaLogEvent[]): DetectionMatch[] {
 const ruleIdsOf = (matches: DetectionMatch[]) => [...new Set(matches.map((match) => match.ruleId))].sort();
 
 describe('privilegeRules metadata', () => {
-  it('lists the section-A rules that single and threshold kinds can express, in catalogue order', () => {
+  it('lists every section-A rule, in catalogue order', () => {
     expect(privilegeRules.map((rule) => rule.id)).toEqual([
       'okta-admin-role-granted-user',
       'okta-admin-role-granted-group',
@@ -86,14 +86,20 @@ describe('privilegeRules metadata', () => {
       'okta-user-mfa-factor-removed',
       'okta-user-mfa-reset-all',
       'okta-user-mfa-self-reset',
+      'okta-mfa-removed-not-restored',
       'okta-mfa-bypass-attempt',
       'okta-device-enrolled',
+      'okta-admin-enrolls-factors-for-others',
       'okta-support-impersonation',
       'okta-support-credential-reset',
       'okta-user-created',
       'okta-admin-viewed-other-user-password',
       'okta-password-health-report-access',
       'okta-admin-api-via-proxy',
+      'okta-ad-agent-activity-new-source',
+      'okta-ad-agent-auth-anomaly',
+      'okta-swa-bulk-credential-access',
+      'okta-swa-offhours-access',
     ]);
   });
 

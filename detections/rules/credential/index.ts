@@ -18,6 +18,9 @@ import { passwordInUsername } from './password-in-username.js';
 import { massPasswordReset, resetUnlockFlood } from './password-reset.js';
 import { passwordSprayDistributed, passwordSpraySingleSource } from './password-spray.js';
 
+import { mfaPushBombingSuccess, successAfterCredentialAttack } from './attack-then-success.js';
+import { singleFactorSuccess } from './single-factor-success.js';
+
 export const credentialRules: readonly Rule[] = [
   accountLocked, // B32
   repeatedLockoutsUser, // B33
@@ -33,10 +36,13 @@ export const credentialRules: readonly Rule[] = [
   credentialStuffing, // B41
   deviceTokenManyUsers, // B42
   deviceTokenManyUsersBehindProxy, // B42
+  successAfterCredentialAttack, // B43
   mfaPushBombing, // B44
+  mfaPushBombingSuccess, // B45
   pushSourceResponseMismatch, // B46
   mfaChallengeFailed, // B47
   resetUnlockFlood, // B48
   massPasswordReset, // B48
   passwordInUsername, // B49
+  singleFactorSuccess, // B50
 ];

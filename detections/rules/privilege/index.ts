@@ -1,11 +1,4 @@
-/**
- * Section A of the catalogue: privilege, persistence and tenant configuration, in catalogue order.
- *
- * Not here, because they need rule kinds the engine does not have yet (sequence, baseline):
- * A18 okta-mfa-removed-not-restored (absence within 12 h), A21 okta-admin-enrolls-factors-for-others (z-score),
- * A28 okta-ad-agent-activity-new-source, A29 okta-ad-agent-auth-anomaly, A30 okta-swa-bulk-credential-access,
- * A31 okta-swa-offhours-access (baselines).
- */
+/** Section A of the catalogue: privilege, persistence and tenant configuration, in catalogue order. */
 import type { Rule } from '../../types.js';
 import { adminApiViaProxy } from './admin-api-via-proxy.js';
 import { adminRoleGrantedToGroup, adminRoleGrantedToUser } from './admin-role-granted.js';
@@ -21,6 +14,11 @@ import { networkZoneWeakened } from './network-zone-weakened.js';
 import { appSignOnPolicyWeakened, policyRuleWeakened, policyWeakened } from './policy-changes.js';
 import { supportCredentialReset, supportImpersonation } from './support-access.js';
 import { userCreated } from './user-created.js';
+
+import { adAgentActivityNewSource, adAgentAuthAnomaly } from './ad-agent.js';
+import { adminEnrolsFactorsForOthers } from './factor-enrolment-for-others.js';
+import { mfaRemovedNotRestored } from './mfa-not-restored.js';
+import { swaBulkCredentialAccess, swaOffHoursAccess } from './swa-access.js';
 
 export const privilegeRules: readonly Rule[] = [
   adminRoleGrantedToUser, // A1
@@ -40,12 +38,18 @@ export const privilegeRules: readonly Rule[] = [
   userMfaFactorRemoved, // A15
   userMfaResetAll, // A16
   userMfaSelfReset, // A17
+  mfaRemovedNotRestored, // A18
   mfaBypassAttempt, // A19
   deviceEnrolled, // A20
+  adminEnrolsFactorsForOthers, // A21
   supportImpersonation, // A22
   supportCredentialReset, // A23
   userCreated, // A24
   adminViewedOtherUserPassword, // A25
   passwordHealthReportAccess, // A26
   adminApiViaProxy, // A27
+  adAgentActivityNewSource, // A28
+  adAgentAuthAnomaly, // A29
+  swaBulkCredentialAccess, // A30
+  swaOffHoursAccess, // A31
 ];

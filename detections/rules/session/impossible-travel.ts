@@ -1,6 +1,9 @@
 /** Catalogue C56 (window variant): one user signing in from two countries within an hour. */
+import { field, isTrue } from '../../fields.js';
 import { commonFields, groupKeys, hasOutcome } from '../../log-event.js';
-import type { ThresholdRule } from '../../types.js';
+import type { GeoVelocityRule, ThresholdRule } from '../../types.js';
+
+const proxied = field('securityContext.isProxy');
 
 export const signInsFromTwoCountries: ThresholdRule = {
   kind: 'threshold',
@@ -22,4 +25,31 @@ export const signInsFromTwoCountries: ThresholdRule = {
   window: 60,
   threshold: 2,
   distinct: 'client.geographicalContext.country',
+};
+
+/**
+ * Catalogue C56 (velocity variant): consecutive successful sign-ins of one user further apart than a jet could fly
+ * in the time between them. Anonymised sign-ins are left out (their location is the exit node's), and the same IP
+ * never counts, so a VPN the user keeps does not alert.
+ */
+export const impossibleTravelVelocity: GeoVelocityRule = {
+  kind: 'geo',
+  id: 'okta-impossible-travel-velocity',
+  title: 'Impossible travel between consecutive sign-ins',
+  description:
+    "Two consecutive successful Okta sign-ins of one user are so far apart that reaching the second from the first " +
+    'would take more than 900 km/h. One of the two sessions is not the user: a stolen password or session cookie.',
+  severity: 'high',
+  attack: { tactics: ['TA0001'], techniques: ['T1078.004'] },
+  eventTypes: ['user.session.start'],
+  fields: ['eventType', 'outcome.result', 'actor.id', 'client.ipAddress', 'client.geographicalContext.geolocation', 'securityContext.isProxy'],
+  runbook:
+    'Details give both places and the speed: ask the user which sign-in was theirs, then clear the sessions and reset ' +
+    'the password and factors; check the other place for a VPN or carrier egress before closing as benign.',
+  dedupe: { periodMinutes: 180, key: (event) => groupKeys.user(commonFields.actorId.text(event)) },
+  enabled: true,
+  filter: (event) =>
+    commonFields.eventType.text(event) === 'user.session.start' && hasOutcome(event, 'SUCCESS') && !isTrue(proxied.first(event)),
+  maxSpeedKmh: 900,
+  minDistanceKm: 500,
 };

@@ -5,7 +5,7 @@ import { aitmSessionReplay } from './aitm-session-replay.js';
 import { sessionViaAnonymizer } from './anonymizer.js';
 import { failedAppAccessInSession } from './failed-app-access.js';
 import { idpSignIn, idpSignInFailure } from './federation.js';
-import { signInsFromTwoCountries } from './impossible-travel.js';
+import { impossibleTravelVelocity, signInsFromTwoCountries } from './impossible-travel.js';
 import { manySessionsForUser } from './many-sessions.js';
 import { oauthPublicClientAbuse, refreshTokenReuse } from './oauth.js';
 import {
@@ -18,6 +18,9 @@ import { newBehaviorAdminConsole, newRiskBehavior } from './risk-behavior.js';
 import { deviceTokenMultiClient, sessionHijackMultiDevice } from './session-hijack.js';
 import { userReportedSuspicious } from './user-reported-suspicious.js';
 
+import { idpSignInNewIssuer, ssoFromUnknownDeviceNew } from './first-seen.js';
+import { proxyLoginThenAlerts } from './proxy-then-alerts.js';
+
 export const sessionRules: readonly Rule[] = [
   sessionHijackMultiDevice, // C51
   aitmSessionReplay, // C52
@@ -25,12 +28,16 @@ export const sessionRules: readonly Rule[] = [
   manySessionsForUser, // C54
   failedAppAccessInSession, // C55
   signInsFromTwoCountries, // C56
+  impossibleTravelVelocity, // C56
   sessionViaAnonymizer, // C57
+  proxyLoginThenAlerts, // C58
   newBehaviorAdminConsole, // C59
   newRiskBehavior, // C60
   adminConsoleLoginFailure, // C61
   idpSignIn, // C62
   idpSignInFailure, // C62
+  idpSignInNewIssuer, // C62
+  ssoFromUnknownDeviceNew, // C63
   oauthPublicClientAbuse, // C64
   refreshTokenReuse, // C65
   unauthorizedAppAccess, // C66
