@@ -7,6 +7,7 @@ export {
   SCENARIOS, buildScenario, describeScenarios, injectScenario,
   type InjectOptions, type ScenarioInjection, type ScenarioName, type ScenarioOptions, type ScenarioSubjects,
 } from './scenarios.js';
+export { SCENARIO_EXPECTATIONS, scenarioCases, type ExpectedDetection, type ScenarioCase } from './scenario-expectations.js';
 export { defineScenario, type ScenarioContext, type ScenarioDefinition, type ScenarioOutcome } from './scenarios/context.js';
 export { EVENT_TYPES, buildEvent, type EventSpec, type KnownEventType, type RequestSource } from './events.js';
 export { startOktaSimulator, type InjectedFaults, type OktaSimulator, type OktaSimulatorOptions, type RecordedRequest } from './server.js';

@@ -7,13 +7,33 @@
  */
 import { sortByPublished } from './activity.js';
 import { Random, type Seed } from './random.js';
+import { adminConsoleViaProxy } from './scenarios/admin-console-via-proxy.js';
 import { adminRoleGranted } from './scenarios/admin-role-granted.js';
+import { aitmPhishing } from './scenarios/aitm-phishing.js';
 import { apiTokenCreated } from './scenarios/api-token-created.js';
+import { appIntegrationBackdoor } from './scenarios/app-integration-backdoor.js';
+import { appPasswordHarvest } from './scenarios/app-password-harvest.js';
+import { backdoorAccount } from './scenarios/backdoor-account.js';
+import { bruteForce } from './scenarios/brute-force.js';
+import { concurrentSessions } from './scenarios/concurrent-sessions.js';
 import type { ScenarioDefinition } from './scenarios/context.js';
+import { credentialStuffing } from './scenarios/credential-stuffing.js';
+import { defensesDisabled } from './scenarios/defenses-disabled.js';
+import { helpDeskTakeover } from './scenarios/help-desk-takeover.js';
 import { mfaPushBombing } from './scenarios/mfa-push-bombing.js';
+import { mfaWeakened } from './scenarios/mfa-weakened.js';
+import { oauthTokenAbuse } from './scenarios/oauth-token-abuse.js';
+import { passwordInUsername } from './scenarios/password-in-username.js';
+import { passwordResetAbuse } from './scenarios/password-reset-abuse.js';
 import { passwordSpray } from './scenarios/password-spray.js';
+import { policyWeakened } from './scenarios/policy-weakened.js';
+import { pushFromRotatingProxies } from './scenarios/push-from-rotating-proxies.js';
+import { rogueIdentityProvider } from './scenarios/rogue-identity-provider.js';
+import { stolenSessionReplay } from './scenarios/stolen-session-replay.js';
+import { supportAccess } from './scenarios/support-access.js';
 import { twoCountriesWithinHour } from './scenarios/two-countries-within-hour.js';
 import { userReportedSuspicious } from './scenarios/user-reported-suspicious.js';
+import { vpnCredentialTesting } from './scenarios/vpn-credential-testing.js';
 import { isoSeconds } from './time.js';
 import type { OktaLogEvent, SimulatedOrg } from './types.js';
 
@@ -24,6 +44,29 @@ export const SCENARIOS = {
   twoCountriesWithinHour,
   apiTokenCreated,
   userReportedSuspicious,
+  // Credential attacks (catalogue section B).
+  bruteForce,
+  credentialStuffing,
+  passwordResetAbuse,
+  pushFromRotatingProxies,
+  passwordInUsername,
+  vpnCredentialTesting,
+  // Session theft and risky sign-in context (section C).
+  aitmPhishing,
+  stolenSessionReplay,
+  concurrentSessions,
+  adminConsoleViaProxy,
+  oauthTokenAbuse,
+  // Privilege, persistence and tenant configuration (section A).
+  policyWeakened,
+  mfaWeakened,
+  helpDeskTakeover,
+  defensesDisabled,
+  supportAccess,
+  rogueIdentityProvider,
+  appIntegrationBackdoor,
+  backdoorAccount,
+  appPasswordHarvest,
 } as const;
 
 export type ScenarioName = keyof typeof SCENARIOS;
