@@ -27,9 +27,16 @@ const start = new Date(now.getTime() - Number(values.days) * DAY);
 const org = generateOrg({ seed: values.seed, users: Number(values.users), domain: values.domain, asOf: start });
 const events = generateActivity(org, { seed: values.seed, start, end: now });
 if (values.scenarios) {
-  // One of each, spread over the last day, so detections have something to find.
-  (Object.keys(SCENARIOS) as ScenarioName[]).forEach((name, i) => {
-    const injection = injectScenario(org, events, name, { seed: values.seed, at: new Date(now.getTime() - (20 - 3 * i) * HOUR) });
+  // One of each, spread evenly between 48 and 24 hours ago, so detections have something to find and even a
+  // scenario that plays out over hours (slow lockouts, a 12-hour absence) is over by now, however many there are.
+  const names = Object.keys(SCENARIOS) as ScenarioName[];
+  const earliest = Math.max(start.getTime(), now.getTime() - 48 * HOUR);
+  const latest = now.getTime() - 24 * HOUR;
+  // With less than two days of activity, spread them over what there is.
+  const [from, to] = earliest < latest ? [earliest, latest] : [start.getTime(), now.getTime()];
+  names.forEach((name, i) => {
+    const at = new Date(from + ((i + 0.5) / names.length) * (to - from));
+    const injection = injectScenario(org, events, name, { seed: values.seed, at });
     console.log(`scenario ${injection.label}: ${injection.events.length} events`, JSON.stringify(injection.subjects));
   });
 }

@@ -24,6 +24,12 @@ export interface ScenarioCase<N extends ScenarioName = ScenarioName> {
   ruleIds: readonly string[];
   /** The detections the case must raise, each exactly once. */
   detections(subjects: ScenarioSubjects<N>): ExpectedDetection[];
+  /**
+   * Days of the org's ordinary traffic that must come before the scenario: a tenant-wide learning
+   * period (C63 learns the tenant's SSO for 7 days), or room for a scenario that builds days of its
+   * own history. Default 0: a day's traffic around the scenario is enough.
+   */
+  benignDaysBefore?: number;
 }
 
 const user = (id: string) => `user:${id}`;
@@ -33,26 +39,48 @@ const ipAndUser = (address: string, id: string) => `${ip(address)}|${user(id)}`;
 /** One case; `ruleIds` lists the rule ids `detections` returns (test/unit/scenarios-detect checks they agree). */
 function scenarioCase<N extends ScenarioName>(
   scenario: N, variant: string | null, options: ScenarioOptions<N>, ruleIds: readonly string[],
-  detections: (subjects: ScenarioSubjects<N>) => ExpectedDetection[],
+  detections: (subjects: ScenarioSubjects<N>) => ExpectedDetection[], benignDaysBefore?: number,
 ): ScenarioCase<N> {
-  return { scenario, label: variant ? `${scenario}/${variant}` : scenario, options, ruleIds, detections };
+  return { scenario, label: variant ? `${scenario}/${variant}` : scenario, options, ruleIds, detections, ...(benignDaysBefore ? { benignDaysBefore } : {}) };
 }
 
+/** Days of history the scenarios that build one are given: five workdays and a weekend. */
+const HISTORY_DAYS = 7;
+
 export const SCENARIO_EXPECTATIONS: { readonly [N in ScenarioName]: readonly ScenarioCase<N>[] } = {
-  passwordSpray: [scenarioCase('passwordSpray', null, {}, ['okta-password-spray-single-source', 'okta-threatinsight-detection'], (s) => [
-    { ruleId: 'okta-password-spray-single-source', groupKey: ip(s.sourceIp) },
-    { ruleId: 'okta-threatinsight-detection', groupKey: ip(s.sourceIp) },
-  ])],
-  mfaPushBombing: [scenarioCase('mfaPushBombing', null, {}, ['okta-mfa-push-bombing', 'okta-mfa-challenge-failed'], (s) => [
+  passwordSpray: [
+    scenarioCase('passwordSpray', null, {}, ['okta-password-spray-single-source', 'okta-threatinsight-detection'], (s) => [
+      { ruleId: 'okta-password-spray-single-source', groupKey: ip(s.sourceIp) },
+      { ruleId: 'okta-threatinsight-detection', groupKey: ip(s.sourceIp) },
+    ]),
+    // No subject for B43: when the spray and the sign-in fall in one run, its match holds every sprayed user's failures,
+    // so the default subject (one User actor across the match) is empty. The group key still names the user.
+    scenarioCase('passwordSpray', 'password-guessed', { compromise: true },
+      ['okta-password-spray-single-source', 'okta-success-after-credential-attack'], (s) => [
+        { ruleId: 'okta-password-spray-single-source', groupKey: ip(s.sourceIp) },
+        { ruleId: 'okta-success-after-credential-attack', groupKey: user(s.compromisedUserId ?? 'none') },
+      ]),
+  ],
+  // The barrage ends with the approval: the attacker got in (B45).
+  mfaPushBombing: [scenarioCase('mfaPushBombing', null, {}, ['okta-mfa-push-bombing', 'okta-mfa-challenge-failed', 'okta-mfa-push-bombing-success'], (s) => [
     { ruleId: 'okta-mfa-push-bombing', groupKey: user(s.userId), subjectUserId: s.userId },
     { ruleId: 'okta-mfa-challenge-failed', groupKey: user(s.userId), subjectUserId: s.userId },
+    { ruleId: 'okta-mfa-push-bombing-success', groupKey: user(s.userId), subjectUserId: s.userId },
   ])],
   adminRoleGranted: [scenarioCase('adminRoleGranted', null, {}, ['okta-admin-role-granted-user'], (s) => [
     { ruleId: 'okta-admin-role-granted-user', groupKey: user(s.userId), subjectUserId: s.userId },
   ])],
-  twoCountriesWithinHour: [scenarioCase('twoCountriesWithinHour', null, {}, ['okta-impossible-travel'], (s) => [
-    { ruleId: 'okta-impossible-travel', groupKey: user(s.userId), subjectUserId: s.userId },
-  ])],
+  twoCountriesWithinHour: [
+    scenarioCase('twoCountriesWithinHour', null, {}, ['okta-impossible-travel'], (s) => [
+      { ruleId: 'okta-impossible-travel', groupKey: user(s.userId), subjectUserId: s.userId },
+    ]),
+    // Out and back again are both too fast; the user's return within the dedupe period keeps them one detection.
+    scenarioCase('twoCountriesWithinHour', 'consumer-isp', { attackerNetwork: 'consumer', userReturnsAfterMinutes: 70 },
+      ['okta-impossible-travel', 'okta-impossible-travel-velocity'], (s) => [
+        { ruleId: 'okta-impossible-travel', groupKey: user(s.userId), subjectUserId: s.userId },
+        { ruleId: 'okta-impossible-travel-velocity', groupKey: user(s.userId), subjectUserId: s.userId },
+      ]),
+  ],
   apiTokenCreated: [scenarioCase('apiTokenCreated', null, {}, ['okta-api-token-created'], (s) => [
     { ruleId: 'okta-api-token-created', groupKey: user(s.createdBy), subjectUserId: s.createdBy },
   ])],
@@ -111,9 +139,11 @@ export const SCENARIO_EXPECTATIONS: { readonly [N in ScenarioName]: readonly Sce
   ])],
 
   aitmPhishing: [
-    scenarioCase('aitmPhishing', 'session-stolen', { outcome: 'session-stolen' }, ['okta-aitm-session-replay'], (s) => [
+    // The replaying script's app SSO comes from an "Unknown" device: C63 judges it once the tenant has learnt a week of SSO.
+    scenarioCase('aitmPhishing', 'session-stolen', { outcome: 'session-stolen' }, ['okta-aitm-session-replay', 'okta-sso-unknown-device-new'], (s) => [
       { ruleId: 'okta-aitm-session-replay', groupKey: `session:${s.sessionId}`, subjectUserId: s.userId },
-    ]),
+      { ruleId: 'okta-sso-unknown-device-new', groupKey: user(s.userId), subjectUserId: s.userId },
+    ], 8),
     scenarioCase('aitmPhishing', 'fastpass-blocked', { outcome: 'fastpass-blocked' }, ['okta-fastpass-phishing-blocked'], (s) => [
       { ruleId: 'okta-fastpass-phishing-blocked', groupKey: user(s.userId), subjectUserId: s.userId },
     ]),
@@ -128,11 +158,13 @@ export const SCENARIO_EXPECTATIONS: { readonly [N in ScenarioName]: readonly Sce
   concurrentSessions: [scenarioCase('concurrentSessions', null, {}, ['okta-many-sessions-user'], (s) => [
     { ruleId: 'okta-many-sessions-user', groupKey: user(s.userId), subjectUserId: s.userId },
   ])],
+  // The anonymised session followed by the console detections is C58's chain.
   adminConsoleViaProxy: [scenarioCase('adminConsoleViaProxy', null, {},
-    ['okta-admin-console-login-failure', 'okta-new-behavior-admin-console', 'okta-admin-api-via-proxy'], (s) => [
+    ['okta-admin-console-login-failure', 'okta-new-behavior-admin-console', 'okta-admin-api-via-proxy', 'okta-proxy-login-then-alerts'], (s) => [
       { ruleId: 'okta-admin-console-login-failure', groupKey: user(s.adminId), subjectUserId: s.adminId },
       { ruleId: 'okta-new-behavior-admin-console', groupKey: user(s.adminId), subjectUserId: s.adminId },
       { ruleId: 'okta-admin-api-via-proxy', groupKey: user(s.adminId), subjectUserId: s.adminId },
+      { ruleId: 'okta-proxy-login-then-alerts', groupKey: user(s.adminId), subjectUserId: s.adminId },
     ])],
   oauthTokenAbuse: [scenarioCase('oauthTokenAbuse', null, {}, ['okta-oauth-public-client-abuse', 'okta-refresh-token-reuse'], (s) => [
     { ruleId: 'okta-oauth-public-client-abuse', groupKey: `actor:${s.serviceClientId}` },
@@ -146,11 +178,14 @@ export const SCENARIO_EXPECTATIONS: { readonly [N in ScenarioName]: readonly Sce
       { ruleId: 'okta-app-signon-policy-weakened', groupKey: user(s.adminId), subjectUserId: s.adminId },
       ...(s.signIn ? [{ ruleId: 'okta-single-factor-success', groupKey: ipAndUser(s.signIn.sourceIp, s.signIn.userId), subjectUserId: s.signIn.userId }] : []),
     ])],
-  mfaWeakened: [scenarioCase('mfaWeakened', null, {}, ['okta-org-mfa-factor-disabled', 'okta-user-mfa-factor-removed', 'okta-mfa-bypass-attempt'], (s) => [
-    { ruleId: 'okta-org-mfa-factor-disabled', groupKey: user(s.adminId), subjectUserId: s.adminId },
-    { ruleId: 'okta-user-mfa-factor-removed', groupKey: user(s.userId), subjectUserId: s.userId },
-    { ruleId: 'okta-mfa-bypass-attempt', groupKey: user(s.userId), subjectUserId: s.userId },
-  ])],
+  // Nobody re-enrols the removed Okta Verify: twelve hours later that absence is A18.
+  mfaWeakened: [scenarioCase('mfaWeakened', null, {},
+    ['okta-org-mfa-factor-disabled', 'okta-user-mfa-factor-removed', 'okta-mfa-bypass-attempt', 'okta-mfa-removed-not-restored'], (s) => [
+      { ruleId: 'okta-org-mfa-factor-disabled', groupKey: user(s.adminId), subjectUserId: s.adminId },
+      { ruleId: 'okta-user-mfa-factor-removed', groupKey: user(s.userId), subjectUserId: s.userId },
+      { ruleId: 'okta-mfa-bypass-attempt', groupKey: user(s.userId), subjectUserId: s.userId },
+      { ruleId: 'okta-mfa-removed-not-restored', groupKey: user(s.userId), subjectUserId: s.userId },
+    ])],
   helpDeskTakeover: [scenarioCase('helpDeskTakeover', null, {}, ['okta-user-mfa-reset-all', 'okta-device-enrolled'], (s) => [
     { ruleId: 'okta-user-mfa-reset-all', groupKey: user(s.userId), subjectUserId: s.userId },
     { ruleId: 'okta-device-enrolled', groupKey: user(s.userId), subjectUserId: s.userId },
@@ -163,10 +198,19 @@ export const SCENARIO_EXPECTATIONS: { readonly [N in ScenarioName]: readonly Sce
     { ruleId: 'okta-support-impersonation', groupKey: user(s.grantedBy), subjectUserId: s.grantedBy },
     { ruleId: 'okta-support-credential-reset', groupKey: user(s.resetUserId), subjectUserId: s.resetUserId },
   ])],
-  rogueIdentityProvider: [scenarioCase('rogueIdentityProvider', null, {}, ['okta-idp-lifecycle-change', 'okta-idp-signin-failure'], (s) => [
-    { ruleId: 'okta-idp-lifecycle-change', groupKey: `idp:${s.idpId}`, subjectUserId: s.adminId },
-    { ruleId: 'okta-idp-signin-failure', groupKey: user(s.userId), subjectUserId: s.userId },
-  ])],
+  rogueIdentityProvider: [
+    scenarioCase('rogueIdentityProvider', null, {}, ['okta-idp-lifecycle-change', 'okta-idp-signin-failure'], (s) => [
+      { ruleId: 'okta-idp-lifecycle-change', groupKey: `idp:${s.idpId}`, subjectUserId: s.adminId },
+      { ruleId: 'okta-idp-signin-failure', groupKey: user(s.userId), subjectUserId: s.userId },
+    ]),
+    // A tenant that has federated with a partner for a week knows its issuers: the attacker's is new (C62).
+    scenarioCase('rogueIdentityProvider', 'established-federation', { partnerFederationDays: HISTORY_DAYS },
+      ['okta-idp-lifecycle-change', 'okta-idp-signin-failure', 'okta-idp-signin-new-issuer'], (s) => [
+        { ruleId: 'okta-idp-lifecycle-change', groupKey: `idp:${s.idpId}`, subjectUserId: s.adminId },
+        { ruleId: 'okta-idp-signin-failure', groupKey: user(s.userId), subjectUserId: s.userId },
+        { ruleId: 'okta-idp-signin-new-issuer', groupKey: `issuer:${s.idpId}`, subjectUserId: s.userId },
+      ], 1),
+  ],
   appIntegrationBackdoor: [scenarioCase('appIntegrationBackdoor', null, {},
     ['okta-org2org-app-change', 'okta-scim-password-push', 'okta-app-modified-or-removed'], (s) => [
       { ruleId: 'okta-org2org-app-change', groupKey: `app:${s.appId}`, subjectUserId: s.adminId },
@@ -184,6 +228,27 @@ export const SCENARIO_EXPECTATIONS: { readonly [N in ScenarioName]: readonly Sce
     })),
     { ruleId: 'okta-password-health-report-access', groupKey: user(s.adminId), subjectUserId: s.adminId },
   ])],
+  // The admin never enrolled a factor for anyone before: the first time alerts at once.
+  skeletonKeyEnrolment: [scenarioCase('skeletonKeyEnrolment', null, {}, ['okta-admin-enrolls-factors-for-others'], (s) => [
+    { ruleId: 'okta-admin-enrolls-factors-for-others', groupKey: user(s.adminId), subjectUserId: s.adminId },
+  ])],
+  adAgentAbuse: [
+    scenarioCase('adAgentAbuse', 'rogue-agent', { style: 'rogue-agent' }, ['okta-ad-agent-activity-new-source'], (s) => [
+      { ruleId: 'okta-ad-agent-activity-new-source', groupKey: user(s.accountId), subjectUserId: s.accountId },
+    ]),
+    scenarioCase('adAgentAbuse', 'delegated-auth-spike', { style: 'delegated-auth-spike', historyDays: HISTORY_DAYS }, ['okta-ad-agent-auth-anomaly'], (s) => [
+      { ruleId: 'okta-ad-agent-auth-anomaly', groupKey: user(s.accountId), subjectUserId: s.accountId },
+    ], 1),
+  ],
+  // Both against a week of the user's ordinary vaulted-app hours (z-scores, not the cold-start floor).
+  vaultedAppHarvest: [
+    scenarioCase('vaultedAppHarvest', 'bulk', { style: 'bulk', historyDays: HISTORY_DAYS }, ['okta-swa-bulk-credential-access'], (s) => [
+      { ruleId: 'okta-swa-bulk-credential-access', groupKey: user(s.userId), subjectUserId: s.userId },
+    ], 1),
+    scenarioCase('vaultedAppHarvest', 'off-hours', { style: 'off-hours', historyDays: HISTORY_DAYS }, ['okta-swa-offhours-access'], (s) => [
+      { ruleId: 'okta-swa-offhours-access', groupKey: user(s.userId), subjectUserId: s.userId },
+    ], 1),
+  ],
 };
 
 /** Every case of every scenario, in registry order. */

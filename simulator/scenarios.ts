@@ -7,6 +7,7 @@
  */
 import { sortByPublished } from './activity.js';
 import { Random, type Seed } from './random.js';
+import { adAgentAbuse } from './scenarios/ad-agent-abuse.js';
 import { adminConsoleViaProxy } from './scenarios/admin-console-via-proxy.js';
 import { adminRoleGranted } from './scenarios/admin-role-granted.js';
 import { aitmPhishing } from './scenarios/aitm-phishing.js';
@@ -29,10 +30,12 @@ import { passwordSpray } from './scenarios/password-spray.js';
 import { policyWeakened } from './scenarios/policy-weakened.js';
 import { pushFromRotatingProxies } from './scenarios/push-from-rotating-proxies.js';
 import { rogueIdentityProvider } from './scenarios/rogue-identity-provider.js';
+import { skeletonKeyEnrolment } from './scenarios/skeleton-key-enrolment.js';
 import { stolenSessionReplay } from './scenarios/stolen-session-replay.js';
 import { supportAccess } from './scenarios/support-access.js';
 import { twoCountriesWithinHour } from './scenarios/two-countries-within-hour.js';
 import { userReportedSuspicious } from './scenarios/user-reported-suspicious.js';
+import { vaultedAppHarvest } from './scenarios/vaulted-app-harvest.js';
 import { vpnCredentialTesting } from './scenarios/vpn-credential-testing.js';
 import { isoSeconds } from './time.js';
 import type { OktaLogEvent, SimulatedOrg } from './types.js';
@@ -67,6 +70,9 @@ export const SCENARIOS = {
   appIntegrationBackdoor,
   backdoorAccount,
   appPasswordHarvest,
+  skeletonKeyEnrolment,
+  adAgentAbuse,
+  vaultedAppHarvest,
 } as const;
 
 export type ScenarioName = keyof typeof SCENARIOS;

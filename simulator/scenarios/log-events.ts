@@ -1,7 +1,8 @@
 /**
- * System Log event types that only attacks produce, and a builder for them. Everyday traffic never
- * emits these, so they live with the scenarios rather than in `events.ts`; the builder reuses
- * `buildEvent` for the shared shape (okta.md §2) and only swaps the type-specific fields.
+ * System Log event types the everyday generator never emits, and a builder for them: what attacks
+ * produce, plus the ordinary AD-agent and federation traffic that scenarios build as history. They
+ * live with the scenarios rather than in `events.ts`; the builder reuses `buildEvent` for the shared
+ * shape (okta.md §2) and only swaps the type-specific fields.
  */
 import { EVENT_TYPES, buildEvent, type EventSpec, type KnownEventType } from '../events.js';
 import type { Random } from '../random.js';
@@ -46,6 +47,9 @@ export const ATTACK_EVENT_TYPES = {
   'iam.resourceset.bindings.add': { displayMessage: 'Add binding to resource set', legacyEventType: null },
   'app.oauth2.as.token.grant': { displayMessage: 'OAuth2 token granted by authorization server', legacyEventType: null },
   'app.oauth2.as.token.detect_reuse': { displayMessage: 'Detect reuse of refresh token', legacyEventType: null, severity: 'WARN' },
+  'system.agent.ad.agent_instance_added': { displayMessage: 'AD agent instance added', legacyEventType: null },
+  'system.agent.ad.config_change_detected': { displayMessage: 'AD agent configuration change detected', legacyEventType: null },
+  'user.authentication.auth_via_AD_agent': { displayMessage: 'Authenticate user via AD agent', legacyEventType: null },
 } as const satisfies Record<string, EventTypeEntry>;
 
 export type AttackEventType = keyof typeof ATTACK_EVENT_TYPES;

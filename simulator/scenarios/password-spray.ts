@@ -1,10 +1,11 @@
 /**
  * Password spray: one address tries one password against many accounts, then the next
- * password, within half an hour. Some usernames do not exist (actor.id "unknown").
+ * password, within half an hour. Some usernames do not exist (actor.id "unknown"). Optionally one
+ * guess was right: the attacker comes back in a browser and signs in as that user.
  */
-import { SCRIPTED_AGENTS } from '../catalog.js';
+import { DESKTOP_BROWSERS, SCRIPTED_AGENTS } from '../catalog.js';
 import { unknownActor, userActor } from '../events.js';
-import { failedSignIn } from '../sign-in.js';
+import { failedSignIn, successfulSignIn } from '../sign-in.js';
 import { MINUTE, addMs } from '../time.js';
 import type { OktaLogEvent } from '../types.js';
 import { attackerSource, defineScenario } from './context.js';
@@ -16,6 +17,8 @@ export interface PasswordSprayOptions {
   unknownAccounts?: number;
   /** Length of the spray (default 30 minutes). */
   durationMinutes?: number;
+  /** Whether one targeted user's password was guessed and used to sign in (default false). */
+  compromise?: boolean;
 }
 
 export interface PasswordSpraySubjects {
@@ -25,6 +28,8 @@ export interface PasswordSpraySubjects {
   /** Every login name tried, including unknown ones. */
   attemptedLogins: string[];
   failures: number;
+  /** The user the attacker signed in as, when a guess worked. */
+  compromisedUserId: string | null;
 }
 
 const GUESSED_NAMES = ['admin', 'administrator', 'test', 'helpdesk', 'it.support', 'scanner', 'backup', 'j.smith'];
@@ -59,13 +64,25 @@ export const passwordSpray = defineScenario<PasswordSprayOptions, PasswordSprayS
         }));
       });
     }
+    const failures = events.length;
+    let compromised: (typeof known)[number] | null = null;
+    if (options.compromise && known.length > 0) {
+      // Ten minutes after the spray, from the same address, with a real browser: the user approves the push out of habit.
+      compromised = known.find((u) => (org.factors[u.id] ?? []).some((f) => f.factorType === 'push')) ?? known[0];
+      const browser = { origin: source.origin, agent: rng.weighted(DESKTOP_BROWSERS.WINDOWS), device: null };
+      events.push(...successfulSignIn(rng, org, compromised, browser, addMs(at, duration + rng.int(5, 15) * MINUTE), {
+        factor: 'push',
+        assessment: { behaviors: ['New IP', 'New Device', 'New Geo-Location', 'New Country', 'New City', 'New State'], risk: { level: 'HIGH', reasons: ['Anomalous Geo-Distance'] } },
+      }).events);
+    }
     return {
       events,
       subjects: {
         sourceIp: source.origin.ip,
         userIds: known.map((u) => u.id),
         attemptedLogins: accounts.map((a) => a.login),
-        failures: events.length,
+        failures,
+        compromisedUserId: compromised?.id ?? null,
       },
     };
   },
