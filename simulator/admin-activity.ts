@@ -1,8 +1,8 @@
 /** What admins do on a workday: open the Admin Console, then a few routine changes. */
-import { buildEvent, userActor, userTarget, type RequestSource } from './events.js';
+import { buildEvent, enrollmentTarget, userActor, userTarget, type RequestSource } from './events.js';
 import { ID_PREFIX, stableOktaId } from './ids.js';
 import type { Random } from './random.js';
-import type { Session } from './sign-in.js';
+import { newSession, type Session } from './sign-in.js';
 import { MINUTE, addMs } from './time.js';
 import type { AdminAssignment, LogTarget, OktaLogEvent, OktaUser, SimulatedOrg } from './types.js';
 
@@ -68,11 +68,22 @@ function unlock(rng: Random, _org: SimulatedOrg, admin: OktaUser, subject: OktaU
   })];
 }
 
-function resetFactors(rng: Random, _org: SimulatedOrg, admin: OktaUser, subject: OktaUser, source: RequestSource, at: Date, session: Session): OktaLogEvent[] {
-  return [buildEvent(rng, {
+/** A help-desk reset (lost phone): the user enrols again from home within the next hours, as people do. */
+function resetFactors(rng: Random, org: SimulatedOrg, admin: OktaUser, subject: OktaUser, source: RequestSource, at: Date, session: Session): OktaLogEvent[] {
+  const events = [buildEvent(rng, {
     eventType: 'user.mfa.factor.reset_all', published: at, actor: userActor(admin), source, session,
     target: [userTarget(subject)], requestUri: `/api/v1/users/${subject.id}/lifecycle/reset_factors`,
   })];
+  const persona = org.personas[subject.id];
+  const factor = org.factors[subject.id]?.find((f) => f.factorType !== 'email');
+  if (persona && factor) {
+    events.push(buildEvent(rng, {
+      eventType: 'user.mfa.factor.activate', published: addMs(at, rng.int(5, 180) * MINUTE + rng.int(0, 59_999)),
+      actor: userActor(subject), source: { origin: persona.home, agent: persona.browser, device: null }, session: newSession(rng),
+      target: [userTarget(subject), enrollmentTarget(factor)], requestUri: '/idp/idx/credential/enroll',
+    }));
+  }
+  return events;
 }
 
 function updatePolicyRule(rng: Random, org: SimulatedOrg, admin: OktaUser, _subject: OktaUser, source: RequestSource, at: Date, session: Session): OktaLogEvent[] {

@@ -2,7 +2,7 @@
 // volume anomalies against the entity's own history (A21, A29–A31). Each is run as the hourly runs
 // would run it, one batch per run, with state kept between runs.
 import { describe, expect, it } from 'vitest';
-import { catalogue, findRule, type OktaLogEvent, type Rule } from '../../detections/index.js';
+import { catalogue, evaluate, findRule, type OktaLogEvent, type Rule } from '../../detections/index.js';
 import { agentAuthSpike } from '../../detections/rules/privilege/ad-agent.js';
 import { skeletonKeyDay } from '../../detections/rules/privilege/factor-enrolment-for-others.js';
 import { swaBulkHour, swaOffHours } from '../../detections/rules/privilege/swa-access.js';
@@ -122,6 +122,13 @@ describe('okta-ad-agent-activity-new-source (A28)', () => {
     expect(fromElsewhere).toMatchObject({ severity: 'high', ruleId: 'okta-ad-agent-activity-new-source' });
   });
 
+  it('is critical for an install (token and registration from one new host within seconds)', async () => {
+    const runs = memoryRuns(only('okta-ad-agent-activity-new-source'));
+    const [install, ...rest] = await runs.run([agentToken(0, '198.51.100.44'), agentAdded(0.2, '198.51.100.44')]);
+    expect(rest).toEqual([]);
+    expect(install).toMatchObject({ severity: 'critical', count: 2 });
+  });
+
   it('does not look at API tokens that are not the agent', async () => {
     const runs = memoryRuns(only('okta-ad-agent-activity-new-source'));
     await runs.run([agentToken(0, '185.220.101.4', 'terraform-ci')]);
@@ -219,3 +226,18 @@ it('every section-A rule of the catalogue is present', () => {
     'anomaly',
   ]);
 });
+
+describe('okta-admin-api-via-proxy (A27)', () => {
+  const viaProxy = (requestUri: string) =>
+    oktaEvent({ eventType: 'user.authentication.sso', at: T0, actor: admin, isProxy: true, debugData: { requestUri } });
+
+  it('fires on admin paths through a proxy, not on an app whose name contains "admin"', () => {
+    expect(evaluateOnly('okta-admin-api-via-proxy', [viaProxy('/admin/users/search?q=dana')])).toHaveLength(1);
+    expect(evaluateOnly('okta-admin-api-via-proxy', [viaProxy('/api/v1/iam/admin/roles')])).toHaveLength(1);
+    expect(evaluateOnly('okta-admin-api-via-proxy', [viaProxy('/app/shopify_admin/exk1a2b3c4/sso/saml')])).toEqual([]);
+  });
+});
+
+function evaluateOnly(id: string, events: OktaLogEvent[]) {
+  return evaluate(only(id), events);
+}

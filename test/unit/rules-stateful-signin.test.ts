@@ -50,6 +50,12 @@ describe('okta-success-after-credential-attack (B43)', () => {
     expect(ids(runs.detections())).toEqual(['okta-password-spray-single-source', 'okta-success-after-credential-attack']);
   });
 
+  it('names the user who signed in when the spray and the success come in one run', async () => {
+    const runs = memoryRuns(rules);
+    const found = await runs.run([...spray, signIn(users[7], 45, unfamiliar)]);
+    expect(found.find((d) => d.ruleId === 'okta-success-after-credential-attack')).toMatchObject({ subjectUserId: users[7].id });
+  });
+
   it('does not fire for a user who was not a target, after three hours, or on the usual sign-in', async () => {
     const runs = memoryRuns(rules);
     await runs.run(spray);

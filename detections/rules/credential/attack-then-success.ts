@@ -3,7 +3,7 @@
  * detection signs in successfully within three hours of it. B45: five or more rejected pushes are followed, within
  * ten minutes, by an accepted push or a new session for the same user (the user gave in).
  */
-import { commonFields, groupKeys, hasOutcome } from '../../log-event.js';
+import { actorSubject, commonFields, groupKeys, hasOutcome } from '../../log-event.js';
 import type { OktaLogEvent, SequenceRule } from '../../types.js';
 import {
   CLASSIC_DENY_PUSH,
@@ -79,6 +79,11 @@ export const successAfterCredentialAttack: SequenceRule = {
     'the sessions, reset the password and factors; if it was the user at home, still have them change the password.',
   dedupe: { periodMinutes: 180, key: actorUserOrLoginKey },
   enabled: true,
+  // The match holds the attack's failures of many users; the one it is about is who then signed in.
+  subject: (events) => {
+    const success = [...events].reverse().find(isUnfamiliarSuccess);
+    return success ? actorSubject(success) : undefined;
+  },
   within: 180,
   first: { alerts: CREDENTIAL_ATTACK_RULES },
   then: { match: isUnfamiliarSuccess },

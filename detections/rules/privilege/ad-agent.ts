@@ -22,12 +22,17 @@ function isAgentActivity(event: OktaLogEvent): boolean {
   return isEventType(event, [TOKEN_CREATED]) && tokenName.texts(event).some((name) => /\bagent\b/i.test(name));
 }
 
+/**
+ * Sources per kind of agent operation: the first agent registration from a host is new even when a token was just
+ * created from it (an install does both within seconds, and the registration is the one that matters most).
+ */
 function sourceTerms(event: OktaLogEvent): string[] {
+  const operation = isEventType(event, [AGENT_ADDED]) ? 'register' : isEventType(event, [AGENT_CONFIG]) ? 'config' : 'token';
   const terms: string[] = [];
   const ip = commonFields.clientIp.text(event)?.trim().toLowerCase();
-  if (ip) terms.push(`ip:${ip}`);
+  if (ip) terms.push(`${operation}:ip:${ip}`);
   const agent = privilegeFields.rawUserAgent.text(event)?.trim();
-  if (agent) terms.push(`ua:${agent}`);
+  if (agent) terms.push(`${operation}:ua:${agent}`);
   return terms;
 }
 

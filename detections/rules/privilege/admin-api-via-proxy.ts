@@ -4,9 +4,16 @@ import { isTrue } from '../../fields.js';
 import type { OktaLogEvent, SingleRule } from '../../types.js';
 import { privilegeFields } from './helpers.js';
 
+/**
+ * "admin" as a whole path segment (`/admin/…`, `/api/v1/…/admin/…`): the catalogue's plain "contains admin" also hit
+ * ordinary app sign-ins such as `/app/shopify_admin/…/sso/saml`.
+ */
+const ADMIN_SEGMENT = /(^|\/)admin(\/|$)/i;
+
 function isAdminRequestViaProxy(event: OktaLogEvent): boolean {
   if (!isTrue(privilegeFields.isProxy.first(event))) return false;
-  return (privilegeFields.requestUri.text(event) ?? '').toLowerCase().includes('admin');
+  const path = (privilegeFields.requestUri.text(event) ?? '').split('?')[0];
+  return ADMIN_SEGMENT.test(path);
 }
 
 export const adminApiViaProxy: SingleRule = {
@@ -14,7 +21,7 @@ export const adminApiViaProxy: SingleRule = {
   id: 'okta-admin-api-via-proxy',
   title: 'Admin activity through an anonymising proxy',
   description:
-    'A request to an admin page or endpoint (requestUri contains "admin") came through an address Okta flags as an ' +
+    'A request to an admin page or endpoint (an "admin" segment in requestUri) came through an address Okta flags as an ' +
     'anonymising proxy. Admins rarely work through Tor or commercial VPN exits; attackers replaying a stolen admin ' +
     'session usually do.',
   severity: 'medium',
