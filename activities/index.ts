@@ -1,5 +1,6 @@
 // All activities, built from the process's dependencies. Workflows import only the type.
 import type { ActivityDeps } from './deps.js';
+import { ingestActivities } from './ingest.js';
 import { integrationActivities } from './integration.js';
 import { oktaActivities } from './okta.js';
 import { pipelineActivities } from './pipeline.js';
@@ -7,6 +8,7 @@ import { pipelineActivities } from './pipeline.js';
 export function createActivities(deps: ActivityDeps) {
   return {
     ...integrationActivities(deps),
+    ...ingestActivities(deps),
     ...oktaActivities(deps),
     ...pipelineActivities(deps),
   };

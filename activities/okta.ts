@@ -12,7 +12,7 @@ import { CREDENTIALS_REJECTED, type CredentialCheck, type DirectorySyncResult, t
 import type { ActivityDeps } from './deps.js';
 
 /** Okta's "no" to our token is final for this attempt: the workflow waits for corrected credentials. */
-function rethrowOktaError(err: unknown, what: string): never {
+export function rethrowOktaError(err: unknown, what: string): never {
   const kind = classifyOktaError(err);
   if (kind === 'invalid_token' || kind === 'forbidden') {
     throw ApplicationFailure.nonRetryable(`${what}: ${describeOktaError(err)}`, CREDENTIALS_REJECTED);
@@ -21,15 +21,38 @@ function rethrowOktaError(err: unknown, what: string): never {
   throw err;
 }
 
+/** An Okta client for the integration, with its token decrypted here, inside the activity. */
+export async function oktaClientFor(deps: ActivityDeps, integrationId: string): Promise<Client> {
+  const row = await getIntegration(deps.db, integrationId);
+  return createOktaClient(oktaConnection(row, deps.secretKey), {
+    allowPrivateAddresses: deps.config.OKTA_ALLOW_PRIVATE_ADDRESSES,
+    requestTimeoutMs: deps.config.OKTA_REQUEST_TIMEOUT_MS,
+    maxRetries: deps.config.OKTA_MAX_RETRIES,
+  });
+}
+
+/** The integration's log stream as Okta reports it, judged against what the integration expects. */
+export async function checkLogStream(deps: ActivityDeps, integrationId: string): Promise<StreamCheck> {
+  const row = await getIntegration(deps.db, integrationId);
+  const client = await oktaClientFor(deps, integrationId);
+  let streams: LogStreamView[];
+  try {
+    streams = (await fetchRawPage<LogStreamView>(client, apiUrl(client, '/api/v1/logStreams', { limit: '200' }), 'listing log streams')).items;
+  } catch (err) {
+    rethrowOktaError(err, 'reading log streams');
+  }
+  const verdict = judgeLogStream(streams, {
+    eventSourceName: row.eventSourceName,
+    awsAccountId: row.awsAccountId,
+    awsRegion: row.awsRegion,
+  });
+  if (!verdict.ok) return { ok: false, message: verdict.message };
+  await deps.db.$client`update integrations set log_stream_id = ${verdict.streamId} where id = ${integrationId}`;
+  return { ok: true, message: null };
+}
+
 export function oktaActivities(deps: ActivityDeps) {
-  const clientFor = async (integrationId: string): Promise<Client> => {
-    const row = await getIntegration(deps.db, integrationId);
-    return createOktaClient(oktaConnection(row, deps.secretKey), {
-      allowPrivateAddresses: deps.config.OKTA_ALLOW_PRIVATE_ADDRESSES,
-      requestTimeoutMs: deps.config.OKTA_REQUEST_TIMEOUT_MS,
-      maxRetries: deps.config.OKTA_MAX_RETRIES,
-    });
-  };
+  const clientFor = (integrationId: string) => oktaClientFor(deps, integrationId);
   const heartbeat = (details: unknown) => Context.current().heartbeat(details);
 
   return {
@@ -74,22 +97,7 @@ export function oktaActivities(deps: ActivityDeps) {
     },
 
     async verifyLogStream({ integrationId }: IntegrationRef): Promise<StreamCheck> {
-      const row = await getIntegration(deps.db, integrationId);
-      const client = await clientFor(integrationId);
-      let streams: LogStreamView[];
-      try {
-        streams = (await fetchRawPage<LogStreamView>(client, apiUrl(client, '/api/v1/logStreams', { limit: '200' }), 'listing log streams')).items;
-      } catch (err) {
-        rethrowOktaError(err, 'reading log streams');
-      }
-      const verdict = judgeLogStream(streams, {
-        eventSourceName: row.eventSourceName,
-        awsAccountId: row.awsAccountId,
-        awsRegion: row.awsRegion,
-      });
-      if (!verdict.ok) return { ok: false, message: verdict.message };
-      await deps.db.$client`update integrations set log_stream_id = ${verdict.streamId} where id = ${integrationId}`;
-      return { ok: true, message: null };
+      return checkLogStream(deps, integrationId);
     },
 
     async refreshUserDirectory({ integrationId, userId }: IntegrationRef & { userId: string }) {

@@ -429,6 +429,8 @@ async function main() {
     SQS_QUEUE_PREFIX: `bench-${suffix}-`,
     OORT_SECRET_KEY: generateSecretKey(),
     LOG_LEVEL: 'silent',
+    // No metrics endpoint: it would collide with a running `npm start` on 9464.
+    METRICS_PORT: '0',
   };
 
   const cpus = os.cpus();

@@ -7,6 +7,7 @@ import { redactSlackUrl } from '../notify/slack.js';
 import { encryptSecret } from '../lib/secrets.js';
 import { OORT_AWS_REGION } from '../lib/config.js';
 import { oktaOrgFromDomain, orgUrlFromDomain } from '../okta/client.js';
+import { IntegrationNotFoundError } from './repository.js';
 
 export interface NewIntegration {
   tenantId: string;
@@ -23,6 +24,10 @@ export interface NewIntegration {
   slack?: { webhookUrl: string; minSeverity?: string };
   /** More detections than this in one hourly run go out as one digest per channel. */
   digestAfter?: number;
+  /** 'streaming' (Okta Log Streaming → EventBridge → SQS, the default) or 'polling' (the System Log API, hourly). */
+  ingestMode?: 'streaming' | 'polling';
+  /** Days of System Log onboarding reads before the stream or polling takes over (1–90, default 7). */
+  backfillDays?: number;
   /** Fixed id (tests, migrations from another system); default a new readable id. */
   integrationId?: string;
 }
@@ -43,6 +48,10 @@ export async function createIntegration(db: Database, secretKey: Buffer, input: 
     const url = new URL(input.webhook.url);
     if (!/^https?:$/.test(url.protocol)) throw new Error(`Webhook URL ${input.webhook.url} must be http(s).`);
   }
+  const backfillDays = input.backfillDays ?? 7;
+  if (!Number.isInteger(backfillDays) || backfillDays < 1 || backfillDays > 90) {
+    throw new Error(`Backfill of ${input.backfillDays} days is not possible: Okta keeps 90 days of System Log; use 1 to 90.`);
+  }
   const integrationId = input.integrationId ?? newIntegrationId();
   if (!/^[a-zA-Z0-9._-]{1,75}$/.test(integrationId)) {
     throw new Error(`Integration id "${integrationId}" cannot be an Okta event source name (1–75 of letters, digits, . _ -).`);
@@ -61,6 +70,8 @@ export async function createIntegration(db: Database, secretKey: Buffer, input: 
       aws_account_id: input.awsAccountId,
       aws_region: input.awsRegion ?? OORT_AWS_REGION,
       digest_after: input.digestAfter ?? 25,
+      ingest_mode: input.ingestMode ?? 'streaming',
+      backfill_days: backfillDays,
     })}`;
     if (input.slack) await addSlackChannel(tx, secretKey, integrationId, input.slack);
     if (input.webhook) {
@@ -92,5 +103,5 @@ async function addSlackChannel(tx: postgres.TransactionSql, secretKey: Buffer, i
 export async function rotateToken(db: Database, secretKey: Buffer, integrationId: string, apiToken: string): Promise<void> {
   const sealed = encryptSecret(apiToken.trim(), secretKey, integrationId);
   const res = await db.$client`update integrations set api_token_encrypted = ${sealed}, updated_at = now() where id = ${integrationId}`;
-  if (res.count === 0) throw new Error(`Integration ${integrationId} does not exist.`);
+  if (res.count === 0) throw new IntegrationNotFoundError(integrationId);
 }

@@ -54,10 +54,20 @@ const schema = z.object({
   OKTA_MAX_RETRIES: z.coerce.number().int().min(0).default(4),
   /** Page size of System Log reads (Okta's maximum, 1000, uses the rate budget best). */
   OKTA_LOG_PAGE_LIMIT: z.coerce.number().int().min(1).max(1000).default(1000),
+  /** A streaming integration whose stream delivered nothing for this long becomes `degraded` (gap filled from the API). */
+  STREAM_SILENCE_ALERT_AFTER: duration.default('6h'),
+  /** API reads start this long before the newest event held, so a switch or a gap fill misses nothing. */
+  SYSTEM_LOG_POLL_OVERLAP: duration.default('15m'),
+  /** System Log pages one hourly run reads at most (the rest waits for the next run); 60/min is Okta's per-token budget. */
+  SYSTEM_LOG_MAX_PAGES_PER_RUN: z.coerce.number().int().min(1).default(2400),
+  /** Days of System Log onboarding reads (backfill) for new integrations: 1–90 (Okta keeps 90). */
+  BACKFILL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   /** Sigma rules (YAML) run beside the built-in catalogue; default: the examples shipped in rules/sigma. */
   SIGMA_RULES_DIR: z.string().default(fileURLToPath(new URL('../rules/sigma', import.meta.url))),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
-  METRICS_PORT: z.coerce.number().int().min(0).optional(),
+  /** The worker's Prometheus endpoint (GET /metrics): its port (0 turns it off) and listen address. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 });
 
 /** Every environment variable the worker reads. */

@@ -10,13 +10,17 @@ export type IntegrationStatus = (typeof INTEGRATION_STATUSES)[number];
 const TRANSITIONS: Record<IntegrationStatus, readonly IntegrationStatus[]> = {
   validating_credentials: ['credentials_invalid', 'syncing_directory'],
   credentials_invalid: ['validating_credentials'],
-  syncing_directory: ['awaiting_log_stream', 'credentials_invalid'],
-  awaiting_log_stream: ['log_stream_misconfigured', 'awaiting_first_event', 'credentials_invalid'],
-  log_stream_misconfigured: ['awaiting_first_event', 'awaiting_log_stream', 'credentials_invalid'],
-  awaiting_first_event: ['streaming', 'credentials_invalid'],
-  streaming: ['paused', 'degraded', 'credentials_invalid'],
-  degraded: ['streaming', 'paused', 'credentials_invalid'],
-  paused: ['streaming'],
+  // Polling tenants (no Log Streaming module) go from the directory sync straight to `polling`; a tenant waiting for
+  // its stream may switch to polling, and a polling tenant that sets up a stream goes to `streaming` once it delivers.
+  syncing_directory: ['awaiting_log_stream', 'polling', 'credentials_invalid'],
+  awaiting_log_stream: ['log_stream_misconfigured', 'awaiting_first_event', 'polling', 'credentials_invalid'],
+  log_stream_misconfigured: ['awaiting_first_event', 'awaiting_log_stream', 'polling', 'credentials_invalid'],
+  awaiting_first_event: ['streaming', 'polling', 'credentials_invalid'],
+  streaming: ['paused', 'degraded', 'polling', 'credentials_invalid'],
+  // Degraded: the stream went quiet or Okta turned it off; the hourly run fills the gap from the API meanwhile.
+  degraded: ['streaming', 'polling', 'paused', 'credentials_invalid'],
+  polling: ['streaming', 'paused', 'credentials_invalid'],
+  paused: ['streaming', 'polling'],
   removed: [],
 };
 

@@ -34,10 +34,17 @@ export const integrationStatus = pgEnum('integration_status', [
   'log_stream_misconfigured',
   'awaiting_first_event',
   'streaming',
+  'polling',
   'paused',
   'degraded',
   'removed',
 ]);
+
+/**
+ * How the System Log reaches us: Okta Log Streaming through EventBridge and SQS, or the hourly run reading the
+ * System Log API (tenants without the Log Streaming module).
+ */
+export const ingestMode = pgEnum('ingest_mode', ['streaming', 'polling']);
 
 export const integrations = pgTable(
   'integrations',
@@ -67,6 +74,18 @@ export const integrations = pgTable(
     directorySyncedAt: ts('directory_synced_at'),
     /** An hourly run that finds more detections than this sends each channel one digest instead. */
     digestAfter: integer('digest_after').notNull().default(25),
+    ingestMode: ingestMode('ingest_mode').notNull().default('streaming'),
+    /**
+     * The System Log API cursor (the `next` link of the last page read) while the API is read: always in polling
+     * mode; in streaming mode during the backfill, a gap fill (stream degraded) or a switch, until the stream has
+     * taken over. Null when only the stream is read.
+     */
+    pollCursor: text('poll_cursor'),
+    pollCursorAt: ts('poll_cursor_at'),
+    /** When a streamed message last arrived (silence detection). */
+    lastStreamedAt: ts('last_streamed_at'),
+    /** Days of System Log read at onboarding (1–90). */
+    backfillDays: integer('backfill_days').notNull().default(7),
     /** The tenant's detection settings: rules on/off, threshold overrides, allow-lists (integrations/detection-settings.ts). */
     detectionSettings: jsonb('detection_settings').notNull().default({}),
     createdAt: createdAt(),
@@ -180,6 +199,11 @@ export const ingestRuns = pgTable(
     deleted: integer('deleted').notNull().default(0),
     detections: integer('detections').notNull().default(0),
     notificationsSent: integer('notifications_sent').notNull().default(0),
+    /** Events read from the System Log API in this run, and the pages it took (polling, backfill, gap fill). */
+    polled: integer('polled').notNull().default(0),
+    polledPages: integer('polled_pages').notNull().default(0),
+    /** 'hourly' (the Schedule or a trigger) or 'backfill' (onboarding's read of the last days). */
+    kind: text('kind').notNull().default('hourly'),
     startedAt: ts('started_at').notNull().defaultNow(),
     finishedAt: ts('finished_at'),
   },
@@ -270,6 +294,10 @@ export const quarantine = pgTable(
     body: text('body').notNull(),
     bodyBytes: integer('body_bytes').notNull(),
     receivedAt: ts('received_at').notNull().defaultNow(),
+    /** Set when an operator's replay found the body valid and stored its event; the row itself is kept. */
+    replayedAt: ts('replayed_at'),
+    /** The ingest run the replay stored the event in (its detections ran there). */
+    replayIngestRunId: bigint('replay_ingest_run_id', { mode: 'number' }),
   },
   (t) => [uniqueIndex('quarantine_message_uq').on(t.integrationId, t.messageId)],
 );

@@ -1,9 +1,10 @@
-// The hourly run of one integration (one Temporal Schedule per integration): drain the
-// integration's SQS queue into the events table, run the detections over the new events,
-// send the notifications, and record the run with its counts.
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+// The hourly run of one integration (one Temporal Schedule per integration): read what arrived —
+// the integration's SQS queue, and the Okta System Log API when the tenant polls, when the stream
+// has gone quiet, or while the stream takes over from a backfill — store it, run the detections
+// over the new events, send the notifications, and record the run with its counts.
+import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import type { HourlyAnalysisResult, IntegrationRef } from './types.js';
+import type { ApiReadResult, DrainResult, HourlyAnalysisResult, IntegrationRef } from './types.js';
 
 const store = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -16,22 +17,53 @@ const drain = proxyActivities<Activities>({
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '2s', maximumInterval: '1 minute', maximumAttempts: 10 },
 });
+// The API read heartbeats after every committed page; one page may wait out a rate-limit window and
+// retry Okta's 30-s query timeout, hence the longer heartbeat. A new attempt resumes from the cursor
+// stored with the last committed page.
+const api = proxyActivities<Activities>({
+  startToCloseTimeout: '50 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: { initialInterval: '2s', maximumInterval: '1 minute', maximumAttempts: 10 },
+});
 const analyse = proxyActivities<Activities>({
   startToCloseTimeout: '15 minutes',
   heartbeatTimeout: '2 minutes',
   retry: { initialInterval: '2s', maximumInterval: '1 minute', maximumAttempts: 10 },
 });
 
+const NOTHING_DRAINED: DrainResult = { received: 0, stored: 0, duplicates: 0, quarantined: 0, deleted: 0 };
+const NOTHING_READ: ApiReadResult = { pages: 0, read: 0, stored: 0, duplicates: 0, caughtUp: true };
+
 export async function hourlyAnalysis({ integrationId }: IntegrationRef): Promise<HourlyAnalysisResult> {
   const { workflowId, runId } = workflowInfo();
   const { ingestRunId } = await store.openIngestRun({ integrationId, workflowId, workflowRunId: runId });
   const run = { integrationId, ingestRunId };
   try {
-    const drained = await drain.drainQueue(run);
+    let drained: DrainResult;
+    let read = NOTHING_READ;
+    if (patched('system-log-api')) {
+      const plan = await store.planIngest(run);
+      drained = plan.drainQueue ? await drain.drainQueue(run) : NOTHING_DRAINED;
+      // Valid envelopes of this integration, duplicates included: proof that the stream is alive.
+      const streamed = drained.stored + drained.duplicates;
+      const health = await store.judgeStreamHealth({ ...run, streamed });
+      if (plan.readApi || health.readApi) read = await api.readSystemLog(run);
+      await store.settleIngest({ ...run, streamed, apiCaughtUp: read.caughtUp });
+    } else {
+      drained = await drain.drainQueue(run);
+    }
     const { detections } = await analyse.detectForRun(run);
     const { sent } = await analyse.notifyForRun(run);
     await store.closeIngestRun({ ...run, status: 'completed' });
-    return { ingestRunId, ...drained, detections, notificationsSent: sent };
+    return {
+      ingestRunId,
+      ...drained,
+      stored: drained.stored + read.stored,
+      duplicates: drained.duplicates + read.duplicates,
+      polled: read.read,
+      detections,
+      notificationsSent: sent,
+    };
   } catch (err) {
     await store.closeIngestRun({ ...run, status: 'failed' });
     throw err;

@@ -8,5 +8,8 @@ export const eventBridgeInPlaceSignal = defineSignal('eventBridgeInPlace');
 /** Sent after the API token was corrected (`oort-okta integrations rotate-token`). */
 export const credentialsUpdatedSignal = defineSignal('credentialsUpdated');
 
+/** Sent when an operator switches the integration between streaming and polling (the mode is read from the database). */
+export const ingestModeChangedSignal = defineSignal('ingestModeChanged');
+
 /** The onboarding status and the values the customer must enter in Okta. */
 export const onboardingStatusQuery = defineQuery<OnboardingState>('status');

@@ -1,21 +1,24 @@
 // Onboarding of one Okta integration, as the customer-facing setup guide describes it:
-// validate the API token → sync the directory → create the integration's queue → wait for the
-// "EventBridge in place" signal (reminding if it does not come) → verify the log stream through
-// the Okta API → create the Schedules → wait for the first streamed event → streaming.
+// validate the API token → sync the directory → read the last days of System Log (backfill) →
+// create the integration's queue → wait for the "EventBridge in place" signal (reminding if it does
+// not come) → verify the log stream through the Okta API → create the Schedules → wait for the first
+// streamed event → streaming. A tenant without Log Streaming (polling mode, chosen at creation or
+// switched to while waiting) gets its Schedules right after the backfill and is polled hourly.
 import {
   ActivityFailure,
   ApplicationFailure,
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { credentialsUpdatedSignal, eventBridgeInPlaceSignal, onboardingStatusQuery } from './messages.js';
-import { CREDENTIALS_REJECTED, type OnboardingInput, type OnboardingState } from './types.js';
+import { credentialsUpdatedSignal, eventBridgeInPlaceSignal, ingestModeChangedSignal, onboardingStatusQuery } from './messages.js';
+import { CREDENTIALS_REJECTED, type BackfillProgress, type OnboardingInput, type OnboardingState } from './types.js';
 
 const okta = proxyActivities<Activities>({
   startToCloseTimeout: '30 minutes',
@@ -25,6 +28,18 @@ const okta = proxyActivities<Activities>({
 const platform = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1s', maximumInterval: '1 minute', maximumAttempts: 20 },
+});
+// The backfill reads up to 90 days of System Log, a page budget per call; each call resumes from the
+// cursor its predecessor committed.
+const systemLog = proxyActivities<Activities>({
+  startToCloseTimeout: '50 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: { initialInterval: '5s', maximumInterval: '2 minutes', maximumAttempts: 20, nonRetryableErrorTypes: [CREDENTIALS_REJECTED] },
+});
+const analyse = proxyActivities<Activities>({
+  startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: { initialInterval: '2s', maximumInterval: '1 minute', maximumAttempts: 10 },
 });
 
 export async function onboarding(input: OnboardingInput): Promise<void> {
@@ -40,9 +55,11 @@ export async function onboarding(input: OnboardingInput): Promise<void> {
     remindersSent: input.resume?.remindersSent ?? 0,
   };
   let credentialUpdates = 0;
+  let modeChanges = 0;
   setHandler(onboardingStatusQuery, () => state);
   setHandler(eventBridgeInPlaceSignal, () => void (state.signalsReceived += 1));
   setHandler(credentialsUpdatedSignal, () => void (credentialUpdates += 1));
+  setHandler(ingestModeChangedSignal, () => void (modeChanges += 1));
 
   const setStatus = async (status: OnboardingState['status'], detail: string | null = null) => {
     state.status = status;
@@ -74,19 +91,61 @@ export async function onboarding(input: OnboardingInput): Promise<void> {
 
   state.setup = await platform.logStreamSetupValues({ integrationId });
 
+  /** Reads the last days of System Log so baselines, Activity and the first detections have history. */
+  const backfill = async () => {
+    const { workflowId, runId } = workflowInfo();
+    const progress: BackfillProgress = { since: null, ingestRunId: null, pages: 0, eventsRead: 0, eventsStored: 0, done: false };
+    state.backfill = progress;
+    const opened = await systemLog.openBackfill({ integrationId, workflowId, workflowRunId: runId });
+    progress.since = opened.since;
+    progress.ingestRunId = opened.ingestRunId;
+    const run = { integrationId, ingestRunId: opened.ingestRunId };
+    for (;;) {
+      const read = await withValidCredentials(() => systemLog.readSystemLog(run));
+      progress.pages += read.pages;
+      progress.eventsRead += read.read;
+      progress.eventsStored += read.stored;
+      if (read.caughtUp) break;
+    }
+    await analyse.detectForRun(run);
+    await analyse.notifyForRun(run);
+    await platform.closeIngestRun({ ...run, status: 'completed' });
+    progress.done = true;
+  };
+
+  /** The tenant polls: its Schedules read the System Log API from the backfill's cursor on. */
+  const finishAsPolling = async () => {
+    await platform.ensureSchedules({ integrationId });
+    await platform.backfillDailyActivity({ integrationId, since: state.backfill?.since ?? null });
+    await platform.markIngestHealthy({ integrationId });
+    state.status = 'polling';
+    state.detail = null;
+  };
+
+  const newSteps = patched('backfill-and-polling');
   if (input.resume?.phase !== 'awaiting_first_event') {
     await setStatus('validating_credentials');
     await withValidCredentials(async () => {
       await setStatus('syncing_directory');
       await okta.syncDirectory({ integrationId });
     });
+    if (newSteps) {
+      await backfill();
+      if ((await platform.ingestModeOf({ integrationId })) === 'polling') return finishAsPolling();
+    }
     await platform.provisionQueue({ integrationId });
     await setStatus('awaiting_log_stream');
 
     // A signal sent early (while the directory was syncing) counts: `handled` starts at zero.
     let handled = 0;
+    let modeChangesSeen = 0;
     for (;;) {
-      const signalled = await condition(() => state.signalsReceived > handled, input.reminderAfter ?? '3 days');
+      const signalled = await condition(() => state.signalsReceived > handled || modeChanges > modeChangesSeen, input.reminderAfter ?? '3 days');
+      if (newSteps && modeChanges > modeChangesSeen) {
+        modeChangesSeen = modeChanges;
+        if ((await platform.ingestModeOf({ integrationId })) === 'polling') return finishAsPolling();
+        continue;
+      }
       if (!signalled) {
         state.remindersSent += 1;
         try {
@@ -106,6 +165,7 @@ export async function onboarding(input: OnboardingInput): Promise<void> {
     }
 
     await platform.ensureSchedules({ integrationId });
+    if (newSteps) await platform.backfillDailyActivity({ integrationId, since: state.backfill?.since ?? null });
     await setStatus('awaiting_first_event');
   }
 

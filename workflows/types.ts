@@ -36,6 +36,18 @@ export interface OnboardingState {
   streamChecks: number;
   lastStreamCheck: StreamCheck | null;
   remindersSent: number;
+  /** The System Log read of the last days (absent in onboardings started before backfills existed). */
+  backfill?: BackfillProgress;
+}
+
+export interface BackfillProgress {
+  /** Start of the backfilled window (ISO). */
+  since: string | null;
+  ingestRunId: number | null;
+  pages: number;
+  eventsRead: number;
+  eventsStored: number;
+  done: boolean;
 }
 
 export interface CredentialCheck {
@@ -52,6 +64,8 @@ export interface DirectorySyncResult {
   users: number;
   devices: number;
   factors: number;
+  /** The daily log stream check (streaming integrations; true when not applicable). */
+  logStreamOk?: boolean;
 }
 
 export interface IngestRunRef extends IntegrationRef {
@@ -66,8 +80,32 @@ export interface DrainResult {
   deleted: number;
 }
 
+/** Which sources an hourly run reads. */
+export interface IngestPlan {
+  drainQueue: boolean;
+  readApi: boolean;
+}
+
+/** One read of the System Log API from the integration's cursor. */
+export interface ApiReadResult {
+  pages: number;
+  read: number;
+  stored: number;
+  duplicates: number;
+  /** The last page was short: the API has nothing more for now. */
+  caughtUp: boolean;
+}
+
+export interface StreamHealth {
+  degraded: boolean;
+  /** The API cursor is open (polling, backfill not finished, or a gap being filled). */
+  readApi: boolean;
+}
+
 export interface HourlyAnalysisResult extends DrainResult {
   ingestRunId: number;
+  /** Events read from the System Log API in this run (polling mode, or filling a gap). */
+  polled: number;
   detections: number;
   notificationsSent: number;
 }

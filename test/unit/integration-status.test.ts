@@ -15,6 +15,13 @@ describe('integration status transitions', () => {
     ['degraded', 'streaming'],
     ['streaming', 'credentials_invalid'],
     ['streaming', 'validating_credentials'],
+    ['syncing_directory', 'polling'],
+    ['awaiting_log_stream', 'polling'],
+    ['streaming', 'polling'],
+    ['polling', 'streaming'],
+    ['degraded', 'polling'],
+    ['polling', 'paused'],
+    ['paused', 'polling'],
   ])('allows %s → %s', (from, to) => {
     expect(canTransition(from, to)).toBe(true);
     expect(() => assertTransition('okta-1a2b3c4d5e6f7a8b', from, to)).not.toThrow();
@@ -27,6 +34,8 @@ describe('integration status transitions', () => {
     ['validating_credentials', 'streaming'],
     ['credentials_invalid', 'streaming'],
     ['streaming', 'awaiting_log_stream'],
+    ['polling', 'degraded'],
+    ['validating_credentials', 'polling'],
   ])('refuses %s → %s', (from, to) => {
     expect(canTransition(from, to)).toBe(false);
   });

@@ -1,0 +1,151 @@
+// Reading the System Log through the Okta API (reference/okta.md §3.2): a polling query (no `until`)
+// followed by its `next` links, which never run out. The `next` link of the last page read is the
+// integration's cursor; it is stored in the same transaction as that page's events, so a crash or a
+// retry resumes exactly where the last commit ended: nothing skipped, nothing stored twice (events are
+// also unique on uuid). A page shorter than the page size means "caught up for now".
+//
+// Used for tenants without Log Streaming (polling mode), for the onboarding backfill, to fill the gap
+// while a stream is degraded, and across a switch between modes.
+import { createHash } from 'node:crypto';
+import type { Client } from '@okta/okta-sdk-nodejs';
+import type { Database } from '../schema/db.js';
+import { recordBatch } from '../lib/metrics.js';
+import { fetchRawPage, rateLimitPause } from '../okta/pages.js';
+import type { OktaLogEvent } from '../okta/envelope.js';
+import { insertEvents, toEventRow, type EventRow } from './store-batch.js';
+
+export interface PollOptions {
+  /** Events per page (Okta's maximum, 1000, spends the rate budget best). */
+  pageLimit: number;
+  /** Stop after this many pages even if not caught up; the next run continues from the cursor. */
+  maxPages: number;
+  /** Stop when this returns true (the activity's deadline is near, or it was cancelled). */
+  shouldStop?: () => boolean;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface PollProgress {
+  pages: number;
+  read: number;
+  stored: number;
+  duplicates: number;
+  skipped: number;
+  /** The last page was short: everything Okta had persisted was read. */
+  caughtUp: boolean;
+}
+
+/** Where a poll starts when the integration has no cursor yet: events persisted since `since` (no `until`). */
+export function firstPollUrl(orgUrl: URL, since: Date, pageLimit: number): string {
+  const url = new URL('/api/v1/logs', orgUrl);
+  url.searchParams.set('since', since.toISOString());
+  url.searchParams.set('limit', String(pageLimit));
+  url.searchParams.set('sortOrder', 'ASCENDING');
+  return url.toString();
+}
+
+/** Sets the cursor to a polling query from `since`, unless one is already being followed. */
+export async function startPolling(db: Database, orgUrl: URL, integrationId: string, since: Date, pageLimit: number): Promise<boolean> {
+  const res = await db.$client`
+    update integrations set poll_cursor = ${firstPollUrl(orgUrl, since, pageLimit)}, poll_cursor_at = now(), updated_at = now()
+    where id = ${integrationId} and poll_cursor is null`;
+  return res.count > 0;
+}
+
+/** A stored cursor may only ever point at the integration's own Okta org (it came from Okta's Link header). */
+export function cursorUrl(client: Client, cursor: string): string {
+  const url = new URL(cursor, client.baseUrl);
+  const base = new URL(client.baseUrl);
+  if (url.origin !== base.origin || url.pathname !== '/api/v1/logs') {
+    throw new Error(`The stored System Log cursor ${url.origin}${url.pathname} is not this org's /api/v1/logs; clear it to start over.`);
+  }
+  return url.toString();
+}
+
+/** An API event must at least be a LogEvent we can key and place in time. */
+function isLogEvent(value: unknown): value is OktaLogEvent {
+  const e = value as Partial<OktaLogEvent> | null;
+  return typeof e?.uuid === 'string' && e.uuid.length > 0 && typeof e.published === 'string' && !Number.isNaN(Date.parse(e.published)) && typeof e.eventType === 'string';
+}
+
+/** The page size the cursor asks for (it carries the `limit` it was started with). */
+function limitOf(url: string, fallback: number): number {
+  const limit = Number(new URL(url).searchParams.get('limit'));
+  return Number.isInteger(limit) && limit > 0 ? limit : fallback;
+}
+
+function quarantineRow(integrationId: string, ingestRunId: number, item: unknown) {
+  const body = JSON.stringify(item) ?? 'undefined';
+  return {
+    integration_id: integrationId,
+    ingest_run_id: ingestRunId,
+    // API items have no SQS message id: the body's hash keys them, so a re-read page quarantines once.
+    message_id: `api:${createHash('sha256').update(body).digest('hex')}`,
+    reason_code: 'api_not_log_event',
+    reason: 'The System Log API returned an item without uuid, ISO-8601 published or eventType; it was not stored as an event.',
+    body,
+    body_bytes: Buffer.byteLength(body, 'utf8'),
+  };
+}
+
+export async function pollSystemLog(
+  client: Client,
+  db: Database,
+  integrationId: string,
+  ingestRunId: number,
+  opts: PollOptions,
+  onPage: (p: PollProgress) => void = () => {},
+): Promise<PollProgress> {
+  const sql = db.$client;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const progress: PollProgress = { pages: 0, read: 0, stored: 0, duplicates: 0, skipped: 0, caughtUp: false };
+  const [row] = await sql<{ poll_cursor: string | null }[]>`select poll_cursor from integrations where id = ${integrationId}`;
+  if (!row?.poll_cursor) return { ...progress, caughtUp: true };
+  let url = cursorUrl(client, row.poll_cursor);
+
+  while (progress.pages < opts.maxPages && !opts.shouldStop?.()) {
+    const page = await fetchRawPage<unknown>(client, url, 'reading the System Log');
+    const pageLimit = limitOf(url, opts.pageLimit);
+    const events = page.items.filter(isLogEvent);
+    // Nothing is dropped silently: an item that is not a LogEvent is kept in quarantine with the reason.
+    const bad = page.items.filter((item) => !isLogEvent(item)).map((item) => quarantineRow(integrationId, ingestRunId, item));
+    const rows: EventRow[] = events.map((e) => toEventRow(integrationId, e, JSON.stringify(e), ingestRunId));
+    const latest = events.reduce<string | undefined>((max, e) => (!max || e.published > max ? e.published : max), undefined);
+    // Okta always sends a next link on a polling query; without one, keep the cursor and try again next run.
+    const next = page.next ? cursorUrl(client, page.next) : url;
+    let quarantined = 0;
+    const stored = await sql.begin(async (tx) => {
+      const inserted = await insertEvents(tx, rows);
+      quarantined = bad.length > 0 ? (await tx`insert into quarantine ${tx(bad)} on conflict (integration_id, message_id) do nothing`).count : 0;
+      await tx`
+        update ingest_runs set polled = polled + ${page.items.length}, polled_pages = polled_pages + 1,
+          stored = stored + ${inserted}, duplicates = duplicates + ${rows.length - inserted}, quarantined = quarantined + ${quarantined}
+        where id = ${ingestRunId}`;
+      await tx`
+        update integrations set poll_cursor = ${next}, poll_cursor_at = now(),
+          last_event_at = greatest(last_event_at, ${latest ?? null}::timestamptz)
+        where id = ${integrationId}`;
+      return inserted;
+    });
+    // After the commit, as for streamed batches: a rolled-back page is read again.
+    recordBatch(integrationId, {
+      stored,
+      duplicates: rows.length - stored,
+      quarantinedByReason: quarantined > 0 ? { api_not_log_event: quarantined } : {},
+      newestPublished: latest,
+    });
+    progress.pages += 1;
+    progress.read += page.items.length;
+    progress.stored += stored;
+    progress.duplicates += rows.length - stored;
+    progress.skipped += page.items.length - events.length;
+    url = next;
+    onPage({ ...progress });
+    if (page.items.length < pageLimit) {
+      progress.caughtUp = true;
+      break;
+    }
+    const pause = rateLimitPause(page);
+    if (pause > 0) await sleep(pause);
+  }
+  return progress;
+}
