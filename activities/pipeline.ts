@@ -6,6 +6,7 @@ import { detectForRun as detect } from '../pipeline/detect-run.js';
 import { loadRuleSet } from '../pipeline/rule-set.js';
 import { getDetectionSettings } from '../integrations/detection-settings.js';
 import { deliverPendingNotifications } from '../notify/deliver.js';
+import { recordDetections, recordDrain } from '../lib/metrics.js';
 import { writeActivityForDay } from '../user-activity/daily.js';
 import { envelopeExpectation, getIntegration } from '../integrations/repository.js';
 import type { DailyActivityResult, DrainResult, IngestRunRef, IntegrationRef } from '../workflows/types.js';
@@ -33,18 +34,20 @@ export function pipelineActivities(deps: ActivityDeps) {
       if (!row.queueUrl) throw new Error(`Integration ${integrationId} has no queue yet; onboarding creates it.`);
       const expect = { ...envelopeExpectation(row), integrationId };
       const ctx = Context.current();
+      let eventsStored = 0; // this attempt's, shown with the drain's counts in the heartbeat details
       const progress = await drain(
         deps.sqs,
         row.queueUrl,
         async (messages) => {
-          await commitBatch(deps.db, expect, ingestRunId, messages);
+          eventsStored += (await commitBatch(deps.db, expect, ingestRunId, messages)).stored;
         },
         { ...DEFAULT_DRAIN_OPTIONS, signal: ctx.cancellationSignal },
-        (p) => ctx.heartbeat(p),
+        (p) => ctx.heartbeat({ ...p, eventsStored }),
       );
       const [totals] = await sql<{ received: number; stored: number; duplicates: number; quarantined: number; deleted: number }[]>`
         update ingest_runs set deleted = deleted + ${progress.deleted} where id = ${ingestRunId}
         returning received, stored, duplicates, quarantined, deleted`;
+      recordDrain(integrationId, row.lastEventAt);
       return totals;
     },
 
@@ -54,6 +57,9 @@ export function pipelineActivities(deps: ActivityDeps) {
       const ctx = Context.current();
       const result = await detect(deps.db, integrationId, ingestRunId, rules, settings, (p) => ctx.heartbeat(p));
       await sql`update ingest_runs set detections = ${result.created} where id = ${ingestRunId}`;
+      // Only an attempt that created detections records them, so a retry that merged into them adds nothing.
+      if (result.created > 0) recordDetections(integrationId, await sql<{ severity: string; n: number }[]>`
+        select severity::text as severity, count(*)::int as n from detections where integration_id = ${integrationId} and ingest_run_id = ${ingestRunId} group by 1`);
       return { detections: result.created };
     },
 

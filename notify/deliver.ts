@@ -5,6 +5,7 @@
 // recorded (status, attempts, last error) and rethrown so Temporal retries the step.
 import type { Database } from '../schema/db.js';
 import { decryptSecret } from '../lib/secrets.js';
+import { recordNotificationFailure } from '../lib/metrics.js';
 import { SEVERITIES } from '../detections/index.js';
 import { slackDetectionMessage, slackDigestMessage } from './slack.js';
 import { idempotencyKey, postJson, postWebhook, webhookBody, webhookDigestBody, WebhookDeliveryError } from './webhook.js';
@@ -76,6 +77,7 @@ export async function deliverPendingNotifications(
         individual = rows.filter((r) => Number(r.ingest_run_id) !== ingestRunId);
       } catch (err) {
         result.failed += 1;
+        recordNotificationFailure(integrationId, rows[0].kind);
         errors.push(`digest of run ${ingestRunId} to channel ${channelId}: ${(err as Error).message}`);
         continue;
       }
@@ -86,6 +88,7 @@ export async function deliverPendingNotifications(
         result.sent += 1;
       } catch (err) {
         result.failed += 1;
+        recordNotificationFailure(integrationId, p.kind);
         errors.push(`detection ${p.detection_id}: ${(err as Error).message}`);
       }
     }

@@ -5,6 +5,7 @@ import type postgres from 'postgres';
 import type { Database } from '../schema/db.js';
 import { parseEnvelope, type EnvelopeExpectation, type OktaLogEvent } from '../okta/envelope.js';
 import { extractColumns } from '../okta/log-event.js';
+import { recordBatch } from '../lib/metrics.js';
 import type { ReceivedMessage } from './drain.js';
 
 export interface BatchCounts {
@@ -110,12 +111,16 @@ export async function commitBatch(
     }
   }
 
-  return db.$client.begin(async (tx) => {
+  const quarantinedByReason: Record<string, number> = {};
+  const committed = (await db.$client.begin(async (tx) => {
     const stored = await insertEvents(tx, rows);
     let quarantinedNew = 0;
     if (quarantined.length > 0) {
-      const res = await tx`insert into quarantine ${tx(quarantined)} on conflict (integration_id, message_id) do nothing`;
+      // The reasons of the rows actually inserted: a redelivered quarantined message is not counted twice.
+      const res = await tx<{ reason_code: string }[]>`
+        insert into quarantine ${tx(quarantined)} on conflict (integration_id, message_id) do nothing returning reason_code`;
       quarantinedNew = res.count;
+      for (const r of res) quarantinedByReason[r.reason_code] = (quarantinedByReason[r.reason_code] ?? 0) + 1;
     }
     const counts: BatchCounts = {
       received: messages.length,
@@ -138,5 +143,8 @@ export async function commitBatch(
         where id = ${expect.integrationId}`;
     }
     return counts;
-  }) as Promise<BatchCounts>;
+  })) as BatchCounts;
+  // Recorded only once the transaction has committed: a rolled-back batch is delivered again.
+  recordBatch(expect.integrationId, { stored: committed.stored, duplicates: committed.duplicates, quarantinedByReason, newestPublished: latest });
+  return committed;
 }

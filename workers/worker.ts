@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { loadConfig, type Config } from '../lib/config.js';
+import { freeLoopbackPort, startMetricsServer } from '../lib/metrics.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { parseSecretKey } from '../lib/secrets.js';
 import { createSqsClient } from '../lib/sqs.js';
@@ -12,25 +13,36 @@ import { applyMigrations } from '../schema/migrate.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
-let runtimeInstalled = false;
+let runtime: Promise<string | undefined> | undefined;
 
-/** Routes the Temporal runtime's logs into our structured logger (once per process). */
-export function installRuntime(log: Logger): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  Runtime.install({
-    logger: new DefaultLogger('WARN', (entry) => {
-      const level = entry.level.toLowerCase() as 'trace' | 'debug' | 'info' | 'warn' | 'error';
-      log[level]({ ...entry.meta }, entry.message);
-    }),
-    shutdownSignals: [],
-  });
+/**
+ * Installs the Temporal runtime, once per process (Core allows one): its logs go into our structured
+ * logger and, with `coreMetrics`, Core's Prometheus exporter listens on a free loopback port that the
+ * worker's own endpoint re-serves. Returns that exporter's URL; a later call gets the first call's
+ * answer, so a process whose first worker had metrics off has no Temporal metrics.
+ */
+export function installRuntime(log: Logger, opts: { coreMetrics?: boolean } = {}): Promise<string | undefined> {
+  runtime ??= (async () => {
+    const bindAddress = opts.coreMetrics ? `127.0.0.1:${await freeLoopbackPort()}` : undefined;
+    Runtime.install({
+      logger: new DefaultLogger('WARN', (entry) => {
+        const level = entry.level.toLowerCase() as 'trace' | 'debug' | 'info' | 'warn' | 'error';
+        log[level]({ ...entry.meta }, entry.message);
+      }),
+      ...(bindAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress } } } } : {}),
+      shutdownSignals: [],
+    });
+    return bindAddress ? `http://${bindAddress}/metrics` : undefined;
+  })();
+  return runtime;
 }
 
 export interface RunningWorker {
   worker: Worker;
   /** Resolves when the worker has shut down. */
   done: Promise<void>;
+  /** The Prometheus endpoint, when METRICS_PORT is not 0. */
+  metricsUrl?: string;
   shutdown(): Promise<void>;
 }
 
@@ -39,27 +51,42 @@ export async function startWorker(config: Config, log: Logger, opts: { workflowB
   const db = connectDatabase(config.DATABASE_URL);
   await applyMigrations(db);
   const sqs = createSqsClient(config);
-  installRuntime(log);
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const worker = await Worker.create({
-    connection,
-    namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({ db, config, secretKey, sqs, log }),
-    maxConcurrentActivityTaskExecutions: 20,
-    maxCachedWorkflows: 200,
-    shutdownGraceTime: '20s',
-  });
+  const metricsOn = config.METRICS_PORT !== 0;
+  const coreMetricsUrl = await installRuntime(log, { coreMetrics: metricsOn });
+  if (metricsOn && !coreMetricsUrl) log.warn('the Temporal runtime was installed without metrics in this process; /metrics has the pipeline\'s only');
+  const metrics = metricsOn
+    ? await startMetricsServer({ host: config.METRICS_HOST, port: config.METRICS_PORT, coreMetricsUrl, log })
+    : undefined;
+  let connection: NativeConnection;
+  let worker: Worker;
+  try {
+    connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+    worker = await Worker.create({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+      activities: createActivities({ db, config, secretKey, sqs, log }),
+      maxConcurrentActivityTaskExecutions: 20,
+      maxCachedWorkflows: 200,
+      shutdownGraceTime: '20s',
+    });
+  } catch (err) {
+    // A listening endpoint would keep a failed start's process alive.
+    await metrics?.close();
+    throw err;
+  }
   const done = worker.run().finally(async () => {
     await connection.close();
     await closeDatabase(db);
     sqs.destroy();
+    await metrics?.close();
   });
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS }, 'worker started');
   return {
     worker,
     done,
+    metricsUrl: metrics?.url,
     shutdown: async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await done;

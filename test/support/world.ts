@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { loadConfig, type Config } from '../../lib/config.js';
+import { freeLoopbackPort } from '../../lib/metrics.js';
 import { createLogger, type Logger } from '../../lib/logger.js';
 import { generateSecretKey, parseSecretKey } from '../../lib/secrets.js';
 import { createSqsClient } from '../../lib/sqs.js';
@@ -35,7 +36,12 @@ export function workflowBundle(): Promise<{ code: string }> {
   return bundle;
 }
 
-export async function createWorld(overrides: Record<string, string> = {}): Promise<World> {
+export interface WorldOptions {
+  /** Serve the worker's Prometheus endpoint (with the Temporal runtime's metrics) on a free loopback port. */
+  metrics?: boolean;
+}
+
+export async function createWorld(overrides: Record<string, string> = {}, opts: WorldOptions = {}): Promise<World> {
   const stack = inject('stack');
   const env: Record<string, string> = {
     DATABASE_URL: stack.databaseUrl,
@@ -47,6 +53,8 @@ export async function createWorld(overrides: Record<string, string> = {}): Promi
     OKTA_ALLOW_PRIVATE_ADDRESSES: 'true',
     OKTA_MAX_RETRIES: '4',
     LOG_LEVEL: 'info',
+    // Off unless asked for: test files (and the worker processes they spawn) would fight over one port.
+    METRICS_PORT: opts.metrics ? String(await freeLoopbackPort()) : '0',
     ...overrides,
   };
   const config = loadConfig(env);
