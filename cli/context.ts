@@ -1,9 +1,10 @@
-// What every CLI command needs: configuration, the database, a Temporal client — opened lazily
-// and closed after the command — and the way secrets are read (never from argv).
-import { readFileSync } from 'node:fs';
+// What every CLI command needs: configuration, the database, a Temporal client, SQS — opened lazily
+// and closed after the command.
 import { Client, Connection } from '@temporalio/client';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { loadConfig, type Config } from '../lib/config.js';
 import { parseSecretKey } from '../lib/secrets.js';
+import { createSqsClient } from '../lib/sqs.js';
 import { closeDatabase, connectDatabase, type Database } from '../schema/db.js';
 
 export class CliContext {
@@ -11,10 +12,18 @@ export class CliContext {
   private dbInstance?: Database;
   private connection?: Connection;
   private clientInstance?: Client;
+  private sqsInstance?: SQSClient;
 
   get db(): Database {
     this.dbInstance ??= connectDatabase(this.config.DATABASE_URL, { max: 2 });
     return this.dbInstance;
+  }
+
+  get sqs(): SQSClient {
+    // The SDK's advice about future Node versions is not the operator's concern in a command's output.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+    this.sqsInstance ??= createSqsClient(this.config);
+    return this.sqsInstance;
   }
 
   get secretKey(): Buffer {
@@ -36,20 +45,8 @@ export class CliContext {
   }
 
   async close(): Promise<void> {
+    this.sqsInstance?.destroy();
     await this.connection?.close();
     if (this.dbInstance) await closeDatabase(this.dbInstance);
   }
-}
-
-/** A secret from a file, from stdin (`-`), or from an environment variable — never from argv. */
-export function readSecret(opts: { file?: string; envVar: string; what: string; fileOption?: string }): string {
-  let value: string | undefined;
-  if (opts.file === '-') value = readFileSync(0, 'utf8');
-  else if (opts.file) value = readFileSync(opts.file, 'utf8');
-  else value = process.env[opts.envVar];
-  value = value?.trim();
-  if (!value) {
-    throw new Error(`No ${opts.what} given. Set ${opts.envVar}, or pass ${opts.fileOption ?? '--token-file'} <path> (use - to read stdin).`);
-  }
-  return value;
 }

@@ -15,7 +15,8 @@ export function onboardingWorkflowId(integrationId: string): string {
   return `onboarding:${integrationId}`;
 }
 
-async function workflowLabels(db: Database, integrationId: string) {
+/** What the Temporal UI shows of a workflow: filterable ids, readable names, a one-line summary. */
+async function workflowLabels(db: Database, integrationId: string, what: string) {
   const { integration, tenantName } = await getIntegrationWithTenant(db, integrationId);
   return {
     typedSearchAttributes: [
@@ -23,6 +24,7 @@ async function workflowLabels(db: Database, integrationId: string) {
       { key: IntegrationId, value: integrationId },
     ],
     memo: { tenant: tenantName, integration: integration.name },
+    staticSummary: `${what}: ${integration.name} — tenant ${tenantName}`,
   };
 }
 
@@ -38,7 +40,7 @@ export async function startOnboarding(
     args: [input],
     // Starting twice joins the running onboarding instead of failing.
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-    ...(await workflowLabels(db, input.integrationId)),
+    ...(await workflowLabels(db, input.integrationId, 'Onboarding')),
   });
 }
 
@@ -93,7 +95,7 @@ export async function startRefreshUser(
     taskQueue,
     args: [{ integrationId, userId }],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-    ...(await workflowLabels(db, integrationId)),
+    ...(await workflowLabels(db, integrationId, `Refresh User Data for ${userId}`)),
   });
 }
 
@@ -113,7 +115,8 @@ export async function pauseIntegration(client: Client, db: Database, integration
 }
 
 export async function resumeIntegration(client: Client, db: Database, integrationId: string): Promise<void> {
-  await setIntegrationStatus(db, integrationId, 'streaming', null);
+  const { integration } = await getIntegrationWithTenant(db, integrationId);
+  await setIntegrationStatus(db, integrationId, integration.ingestMode === 'polling' ? 'polling' : 'streaming', null);
   await resumeSchedules(client, integrationId, 'resumed by operator');
 }
 

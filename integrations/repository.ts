@@ -12,7 +12,7 @@ export type IntegrationRow = typeof integrations.$inferSelect;
 export class IntegrationNotFoundError extends Error {
   override name = 'IntegrationNotFound';
   constructor(integrationId: string) {
-    super(`Integration ${integrationId} does not exist. List integrations with \`oort-okta integrations list\`.`);
+    super(`no integration ${integrationId}; list them with \`oort-okta integrations list\``);
   }
 }
 

@@ -5,10 +5,13 @@ import {
   ScheduleAlreadyRunning,
   ScheduleNotFoundError,
   ScheduleOverlapPolicy,
+  WorkflowNotFoundError,
   type Client,
   type ScheduleOptions,
+  type ScheduleUpdateOptions,
 } from '@temporalio/client';
 import { IntegrationId, TenantId } from '../workflows/search-attributes.js';
+import { SCHEDULE_KINDS, scheduleId, type ScheduleKind } from './schedule-ids.js';
 
 export interface ScheduledIntegration {
   integrationId: string;
@@ -17,12 +20,14 @@ export interface ScheduledIntegration {
   tenantName: string;
 }
 
-export type ScheduleKind = 'hourly' | 'daily-activity' | 'directory-sync';
-export const SCHEDULE_KINDS: ScheduleKind[] = ['hourly', 'daily-activity', 'directory-sync'];
+// The names live apart so that code needing only them (the CLI's option lists) does not load the client.
+export { SCHEDULE_KINDS, scheduleId, type ScheduleKind } from './schedule-ids.js';
 
-export function scheduleId(kind: ScheduleKind, integrationId: string): string {
-  return `okta-${kind}:${integrationId}`;
-}
+const SUMMARY: Record<ScheduleKind, string> = {
+  hourly: 'Hourly analysis',
+  'daily-activity': 'Daily Activity',
+  'directory-sync': 'Directory sync',
+};
 
 export function scheduleOptions(kind: ScheduleKind, i: ScheduledIntegration, taskQueue: string): ScheduleOptions {
   const searchAttributes = [
@@ -41,6 +46,8 @@ export function scheduleOptions(kind: ScheduleKind, i: ScheduledIntegration, tas
     args: [{ integrationId: i.integrationId }],
     typedSearchAttributes: searchAttributes,
     memo,
+    // Shown beside each run in the Temporal UI's workflow list.
+    staticSummary: `${SUMMARY[kind]}: ${i.name} — tenant ${i.tenantName}`,
   };
   switch (kind) {
     case 'hourly':
@@ -78,11 +85,13 @@ export async function ensureSchedules(client: Client, i: ScheduledIntegration, t
       await client.schedule.create(opts);
     } catch (err) {
       if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+      // The memo of a Schedule cannot be updated; its search attributes are brought up to date too.
       await client.schedule.getHandle(opts.scheduleId).update((prev) => ({
         ...prev,
         spec: opts.spec,
         action: opts.action,
         policies: { ...prev.policies, ...opts.policies },
+        typedSearchAttributes: opts.typedSearchAttributes as ScheduleUpdateOptions['typedSearchAttributes'],
       }));
     }
   }
@@ -96,24 +105,36 @@ export async function resumeSchedules(client: Client, integrationId: string, not
   await forEachSchedule(client, integrationId, (h) => h.unpause(note));
 }
 
-/** Deleting a Schedule does not stop the runs it started; those are terminated too. */
-export async function deleteSchedules(client: Client, integrationId: string): Promise<void> {
-  await forEachSchedule(client, integrationId, (h) => h.delete());
+/** Deleting a Schedule does not stop the runs it started; those are terminated too. Returns what it stopped. */
+export async function deleteSchedules(client: Client, integrationId: string): Promise<{ schedules: number; workflows: number }> {
+  const schedules = await forEachSchedule(client, integrationId, (h) => h.delete());
+  let workflows = 0;
   for await (const wf of client.workflow.list({ query: `IntegrationId = "${integrationId}" AND ExecutionStatus = "Running"` })) {
-    await client.workflow.getHandle(wf.workflowId, wf.runId).terminate('integration removed');
+    try {
+      await client.workflow.getHandle(wf.workflowId, wf.runId).terminate('integration removed');
+      workflows += 1;
+    } catch (err) {
+      // Visibility lags: a run listed as running may have just closed.
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
   }
+  return { schedules, workflows };
 }
 
+/** Runs `fn` on each of the integration's Schedules that exists; returns how many did. */
 async function forEachSchedule(
   client: Client,
   integrationId: string,
   fn: (h: ReturnType<Client['schedule']['getHandle']>) => Promise<void>,
-): Promise<void> {
+): Promise<number> {
+  let found = 0;
   for (const kind of SCHEDULE_KINDS) {
     try {
       await fn(client.schedule.getHandle(scheduleId(kind, integrationId)));
+      found += 1;
     } catch (err) {
       if (!(err instanceof ScheduleNotFoundError)) throw err;
     }
   }
+  return found;
 }

@@ -1,79 +1,120 @@
 // `npm start`: the whole product on one machine with embedded defaults — the Temporal dev server
-// (with its UI, and a state file so a restart keeps workflows and Schedules), the local
-// PostgreSQL, the SQS emulator, the worker, and a demo tenant on the Okta simulator.
+// (with its UI, and a state file so a restart keeps workflows and Schedules), PostgreSQL (the local
+// server, or an embedded one when none answers), the SQS emulator, the worker, and a demo tenant on
+// the Okta simulator. Ports and the state directory come from the environment (local-stack/settings.ts).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { loadConfig, LOCAL_SECRET_KEY_FILE } from '../lib/config.js';
+import { loadConfig } from '../lib/config.js';
 import { createLogger } from '../lib/logger.js';
 import { generateSecretKey, parseSecretKey } from '../lib/secrets.js';
 import { createSqsClient } from '../lib/sqs.js';
 import { closeDatabase, connectDatabase } from '../schema/db.js';
+import { scheduleId } from '../integrations/schedules.js';
 import { ensureTemporalCli, startTemporalDevServer } from './local-stack/temporal-cli.js';
-import { ensureDatabase } from './local-stack/postgres.js';
+import { ensureDatabase, isLocalDatabase, serverAnswers } from './local-stack/postgres.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './local-stack/embedded-postgres.js';
+import { StackProcesses } from './local-stack/leftovers.js';
+import { cliCommand, devStackSettings, temporalCommand } from './local-stack/settings.js';
 import { startSqsEmulator } from './local-stack/sqs-emulator.js';
 import { startDemo } from './local-stack/demo.js';
 import { startWorker } from './worker.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const PORTS = { temporal: 7233, temporalUi: 8233, sqs: 4566, okta: 8085 };
 
-function localSecretKey(): string {
-  const file = join(ROOT, LOCAL_SECRET_KEY_FILE);
+function localSecretKey(file: string): string {
   if (!existsSync(file)) writeFileSync(file, `${generateSecretKey()}\n`, { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
 }
 
 async function main() {
   process.chdir(ROOT);
-  mkdirSync(join(ROOT, '.data'), { recursive: true });
-  const env = {
-    ...process.env,
-    TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? `127.0.0.1:${PORTS.temporal}`,
-    SQS_ENDPOINT: process.env.SQS_ENDPOINT ?? `http://127.0.0.1:${PORTS.sqs}`,
-    OORT_SECRET_KEY: process.env.OORT_SECRET_KEY ?? localSecretKey(),
-    OKTA_ALLOW_PRIVATE_ADDRESSES: 'true',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-  };
-  const config = loadConfig(env);
+  const settings = devStackSettings(ROOT, process.env, (file) => {
+    mkdirSync(join(file, '..'), { recursive: true });
+    return localSecretKey(file);
+  });
+  mkdirSync(settings.dataDir, { recursive: true });
+  const config = loadConfig(settings.env);
   const log = createLogger(config.LOG_LEVEL);
   const say = (line: string) => console.log(line);
+  const processes = new StackProcesses(join(settings.dataDir, 'local-stack.pids'));
+  // A failed start or a forced exit leaves no server behind.
+  process.once('exit', () => processes.signalAll());
+  // Until everything runs, Ctrl-C just exits (and so asks the servers started so far to stop).
+  let stop: (() => Promise<void>) | undefined;
+  const onSignal = () => (stop ? void stop() : process.exit(130));
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   say('Starting the local stack…');
+  await processes.endLeftovers(say);
   const cliPath = await ensureTemporalCli(ROOT, say);
+
+  let embedded: EmbeddedPostgres | undefined;
+  let postgresLine = `PostgreSQL server at ${new URL(config.DATABASE_URL).host}`;
+  if (isLocalDatabase(config.DATABASE_URL) && !(await serverAnswers(config.DATABASE_URL))) {
+    say(`No PostgreSQL answers at ${new URL(config.DATABASE_URL).host}: starting an embedded one (data in ${join(settings.dataDir, 'postgres')}).`);
+    embedded = await startEmbeddedPostgres(config.DATABASE_URL, settings.dataDir);
+    processes.add('embedded PostgreSQL', embedded.process, 'postgres', 'SIGINT');
+    postgresLine = `embedded PostgreSQL ${embedded.version} at ${new URL(config.DATABASE_URL).host} (run ${embedded.how}; log ${embedded.logFile})`;
+  }
   await ensureDatabase(config.DATABASE_URL);
+
   const temporal = await startTemporalDevServer({
     cliPath,
-    port: PORTS.temporal,
-    uiPort: PORTS.temporalUi,
-    dbFilename: join(ROOT, '.data', 'temporal.db'),
+    port: settings.temporalPort,
+    uiPort: settings.temporalUiPort,
+    dbFilename: join(settings.dataDir, 'temporal.db'),
+    ownProcessGroup: true,
+    log: say,
   });
-  const sqsEmulator = await startSqsEmulator({ port: PORTS.sqs });
+  processes.add('Temporal dev server', temporal.process, 'temporal', 'SIGTERM');
+  const sqsEmulator = await startSqsEmulator({ port: settings.sqsPort });
   const worker = await startWorker(config, log);
 
   const db = connectDatabase(config.DATABASE_URL, { max: 4 });
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const sqs = createSqsClient(config);
-  const demo = await startDemo({ db, client, sqs, config, secretKey: parseSecretKey(config.OORT_SECRET_KEY), log, oktaPort: PORTS.okta });
+  const secretKey = parseSecretKey(config.OORT_SECRET_KEY);
+  const demo = await startDemo({ db, client, sqs, config, secretKey, log, oktaPort: settings.oktaPort, say });
 
+  const id = demo.integrationId;
+  const cli = (...args: string[]) => cliCommand(ROOT, settings, args);
   say('');
-  say(`oort-okta is running.`);
+  say('oort-okta is running.');
   say(`  Temporal UI:        ${temporal.uiUrl}`);
-  say(`  Demo integration:   ${demo.integrationId} (Okta simulator at ${demo.sim.url})`);
-  say(`  PostgreSQL:         ${new URL(config.DATABASE_URL).host}${new URL(config.DATABASE_URL).pathname}`);
+  say(`    its workflows:    ${temporal.uiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows?query=${encodeURIComponent(`IntegrationId="${id}"`)}`);
+  say(`  Demo integration:   ${id} (tenant demo-acme; Okta simulator at ${demo.sim.url})`);
+  say(`  PostgreSQL:         ${postgresLine}, database ${new URL(config.DATABASE_URL).pathname.slice(1)}`);
   say(`  SQS emulator:       ${config.SQS_ENDPOINT}`);
+  say(`  State:              ${settings.dataDir}`);
   say('');
-  say('The demo customer has created its Okta log stream. Signal it, as their technical contact would:');
-  say(`  npm run cli -- integrations eventbridge-in-place ${demo.integrationId}`);
-  say(`Then follow it with: npm run cli -- integrations show ${demo.integrationId}`);
+  // Skip, as the Schedule itself: a run already draining the queue makes a second one pointless.
+  const trigger = cli('schedules', 'trigger', id, '--overlap-policy', 'Skip');
+  if (demo.awaitingSignal) {
+    say('The demo customer has created its Okta log stream. Signal it, as their technical contact would:');
+    say(`  ${cli('integrations', 'eventbridge-in-place', id)}`);
+    say('Then follow onboarding (it creates the Schedules), trigger the first hourly run, and read its detections:');
+  } else {
+    say(`The demo integration is past onboarding (${demo.status}); its Schedules run. Follow it, trigger an hourly run, read detections:`);
+  }
+  say(`  ${cli('integrations', 'show', id)}`);
+  say(`  ${trigger}`);
+  say(`  ${cli('detections', 'list', id)}`);
+  say(`(or in the Temporal UI: Schedules → ${scheduleId('hourly', id)} → Trigger; with the Temporal CLI: ${temporalCommand(ROOT, cliPath, settings, ['schedule', 'trigger', '--schedule-id', scheduleId('hourly', id), '--overlap-policy', 'Skip'])})`);
   say('Press Ctrl-C to stop; starting again continues where it stopped.');
 
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
+  let stoppingSince = 0;
+  stop = async () => {
+    if (stoppingSince) {
+      // tsx relays the terminal's SIGINT, so one Ctrl-C can arrive twice: only a later one forces.
+      if (Date.now() - stoppingSince < 2000) return;
+      say('Stopping at once (the servers finish shutting down on their own).');
+      process.exit(130);
+    }
+    stoppingSince = Date.now();
     say('\nStopping…');
     await demo.stop();
     await worker.shutdown();
@@ -82,11 +123,11 @@ async function main() {
     await closeDatabase(db);
     await sqsEmulator.stop();
     await temporal.stop();
+    await embedded?.stop();
+    processes.clear();
     say('Stopped.');
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
 }
 
 main().catch((err) => {

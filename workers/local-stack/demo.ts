@@ -6,21 +6,21 @@ import type { Client } from '@temporalio/client';
 import type { Database } from '../../schema/db.js';
 import type { Config } from '../../lib/config.js';
 import type { Logger } from '../../lib/logger.js';
+import type { IntegrationStatus } from '../../lib/integration-status.js';
 import { createIntegration } from '../../integrations/create.js';
 import { getIntegration, IntegrationNotFoundError } from '../../integrations/repository.js';
 import { startOnboarding } from '../../integrations/lifecycle.js';
 import { createIntegrationQueues } from '../../pipeline/queue.js';
 import {
-  SCENARIOS,
   buildScenario,
   generateActivity,
   generateOrg,
   makeEventBridgeLogStream,
   publishEnvelopes,
   startOktaSimulator,
+  scenarioCases,
   toEventBridgeEnvelopes,
   type OktaSimulator,
-  type ScenarioName,
 } from '../../simulator/index.js';
 
 export const DEMO_INTEGRATION_ID = 'okta-demo';
@@ -30,11 +30,30 @@ const DEMO_ORG = 'demo-acme';
 export interface Demo {
   sim: OktaSimulator;
   integrationId: string;
+  /** The integration's status when the demo started. */
+  status: IntegrationStatus;
+  /** Onboarding still waits for the "EventBridge in place" signal. */
+  awaitingSignal: boolean;
   stop(): Promise<void>;
 }
 
-export async function startDemo(deps: { db: Database; client: Client; sqs: SQSClient; config: Config; secretKey: Buffer; log: Logger; oktaPort: number }): Promise<Demo> {
-  const { db, client, sqs, config, secretKey, log } = deps;
+/** Before the signal was accepted: onboarding has not verified the log stream yet. */
+const BEFORE_SIGNAL: readonly IntegrationStatus[] = ['validating_credentials', 'syncing_directory', 'awaiting_log_stream', 'log_stream_misconfigured', 'credentials_invalid'];
+
+export interface DemoDeps {
+  db: Database;
+  client: Client;
+  sqs: SQSClient;
+  config: Config;
+  secretKey: Buffer;
+  log: Logger;
+  oktaPort: number;
+  /** Lines for the operator's console. */
+  say: (line: string) => void;
+}
+
+export async function startDemo(deps: DemoDeps): Promise<Demo> {
+  const { db, client, sqs, config, secretKey, log, say } = deps;
   const org = generateOrg({
     seed: 'oort-demo',
     users: 200,
@@ -75,41 +94,64 @@ export async function startDemo(deps: { db: Database; client: Client; sqs: SQSCl
     });
   }
 
-  // Live traffic: every tick, the activity of the last tick, into Okta's System Log and — once
-  // onboarding has created the queue — through "EventBridge" into it; an attack every ~10 minutes.
+  // Live traffic: every tick (20 s), the activity since the last, into Okta's System Log and — once
+  // onboarding has created the queue — through "EventBridge" into it. The first tick that reaches
+  // the queue carries an attack, so the first hourly run has detections; then one every ~10 minutes.
   // One seed for all ticks: each tick takes its slice of the same simulated days.
   const seed = 'oort-demo-live';
   const perUserPerDay = 60;
   const tickMs = 20_000;
+  const attackEveryTicks = 30;
   let last = new Date();
   // Okta's System Log already holds the org's last three days (what "Refresh User Data" reads).
   sim.addEvents(generateActivity(sim.org, { seed, start: new Date(last.getTime() - 3 * 86_400_000), end: last, eventsPerUserPerDay: perUserPerDay }));
-  let ticks = 0;
-  const scenarios = Object.keys(SCENARIOS) as ScenarioName[];
+  const cases = scenarioCases();
+  let attacks = 0;
+  let ticksSinceAttack = 0;
   const tick = async () => {
     const now = new Date();
     const events = generateActivity(sim.org, { seed, start: last, end: now, eventsPerUserPerDay: perUserPerDay });
-    if (ticks % 30 === 5) {
-      const name = scenarios[Math.floor(ticks / 30) % scenarios.length];
-      events.push(...buildScenario(sim.org, name, { seed: ticks, at: new Date(now.getTime() - 60_000) } as never).events);
-      log.info({ scenario: name }, 'demo: attack scenario injected');
-    }
     last = now;
-    ticks += 1;
+    const { queueUrl } = await getIntegration(db, DEMO_INTEGRATION_ID);
+    ticksSinceAttack += 1;
+    const attack = queueUrl && (attacks === 0 || ticksSinceAttack >= attackEveryTicks) ? cases[attacks % cases.length] : undefined;
+    if (attack) {
+      const at = new Date(now.getTime() - 60_000);
+      events.push(...buildScenario(sim.org, attack.scenario, { ...attack.options, seed: `demo-${attacks}`, at }).events);
+    }
     if (events.length === 0) return;
     sim.addEvents(events);
-    const { queueUrl } = await getIntegration(db, DEMO_INTEGRATION_ID);
     if (!queueUrl) return;
     const destination = { oktaOrg: DEMO_ORG, eventSourceName: DEMO_INTEGRATION_ID, account: config.awsAccountId, region: config.AWS_REGION };
     await publishEnvelopes(sqs, queueUrl, toEventBridgeEnvelopes(events, destination));
+    if (attack) {
+      attacks += 1;
+      ticksSinceAttack = 0;
+      say(`Demo: attack ${attack.label} streamed; the next hourly run raises ${attack.ruleIds.join(', ')}.`);
+    }
   };
-  const timer = setInterval(() => tick().catch((err) => log.warn({ err: String(err) }, 'demo: publishing failed')), tickMs);
+  // Until onboarding has created the queue, look for it often: the first attack then streams soon after.
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let inFlight: Promise<void> = Promise.resolve();
+  const schedule = (ms: number) => {
+    timer = setTimeout(() => {
+      inFlight = tick()
+        .catch((err) => log.warn({ err: String(err) }, 'demo: publishing failed'))
+        .finally(() => !stopped && schedule(attacks > 0 ? tickMs : 2_000));
+    }, ms);
+  };
+  schedule(2_000);
 
   return {
     sim,
     integrationId: DEMO_INTEGRATION_ID,
+    status: row.status,
+    awaitingSignal: BEFORE_SIGNAL.includes(row.status),
     stop: async () => {
-      clearInterval(timer);
+      stopped = true;
+      clearTimeout(timer);
+      await inFlight;
       await sim.close();
     },
   };

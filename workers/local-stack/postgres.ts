@@ -1,5 +1,29 @@
-// Creates (and for tests, drops) the project's database on an existing PostgreSQL server.
+// Creates (and for tests, drops) the project's database on an existing PostgreSQL server, and tells
+// whether a server answers at all (the local stack starts an embedded one when none does).
+import { connect } from 'node:net';
 import postgres from 'postgres';
+
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/** DATABASE_URL names this machine: only then may the local stack provide the server itself. */
+export function isLocalDatabase(databaseUrl: string): boolean {
+  return LOCAL_HOSTS.has(new URL(databaseUrl).hostname);
+}
+
+/** Whether anything accepts TCP connections at DATABASE_URL's host and port. */
+export function serverAnswers(databaseUrl: string, timeoutMs = 2000): Promise<boolean> {
+  const url = new URL(databaseUrl);
+  return new Promise((resolve) => {
+    const socket = connect({ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 5432) });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
 
 function adminUrl(databaseUrl: string): { admin: string; database: string } {
   const url = new URL(databaseUrl);

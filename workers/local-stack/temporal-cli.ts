@@ -88,6 +88,8 @@ export interface DevServerOptions {
   dbFilename?: string;
   namespace?: string;
   extraArgs?: string[];
+  /** Run in its own process group, so a terminal's Ctrl-C reaches only the caller (which stops it in order). */
+  ownProcessGroup?: boolean;
   log?: (line: string) => void;
 }
 
@@ -118,7 +120,7 @@ async function startOnce(opts: DevServerOptions): Promise<TemporalDevServer> {
   for (const key of SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=Keyword`);
   args.push(...(opts.extraArgs ?? []));
 
-  const child = spawn(opts.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(opts.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: opts.ownProcessGroup ?? false });
   let output = '';
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-8000);

@@ -1,0 +1,164 @@
+// Handlers of `oort-okta integrations …` (definitions in cli/commands/integrations.ts).
+import type { CliContext } from '../context.js';
+import { readSecret } from '../secrets.js';
+import { Refusal, type Output } from '../run.js';
+import { table, time } from '../format.js';
+import { createIntegration, rotateToken } from '../../integrations/create.js';
+import { getIntegration } from '../../integrations/repository.js';
+import { IllegalTransitionError } from '../../lib/integration-status.js';
+import { listIntegrations } from '../../integrations/operator-queries.js';
+import { deleteIntegrationWithData, planDeletion, type DeletionPlan } from '../../integrations/delete.js';
+import {
+  onboardingStatus,
+  pauseIntegration,
+  removeIntegration,
+  resumeIntegration,
+  signalCredentialsUpdated,
+  signalEventBridgeInPlace,
+  startOnboarding,
+} from '../../integrations/lifecycle.js';
+
+export async function create(ctx: CliContext, out: Output, opts: Record<string, string | undefined>): Promise<void> {
+  const apiToken = readSecret({ file: opts.tokenFile, envVar: 'OKTA_API_TOKEN', what: 'Okta API token' });
+  const webhook = opts.webhookUrl
+    ? {
+        url: opts.webhookUrl,
+        secret: readSecret({ file: opts.webhookSecretFile, envVar: 'OORT_WEBHOOK_SECRET', what: 'webhook secret', fileOption: '--webhook-secret-file' }),
+        minSeverity: opts.minSeverity,
+      }
+    : undefined;
+  const slack =
+    opts.slack || opts.slackWebhookFile
+      ? {
+          webhookUrl: readSecret({ file: opts.slackWebhookFile, envVar: 'OORT_SLACK_WEBHOOK_URL', what: 'Slack webhook URL', fileOption: '--slack-webhook-file' }),
+          minSeverity: opts.slackMinSeverity,
+        }
+      : undefined;
+  const digestAfter = Number(opts.digestAfter);
+  if (!Number.isInteger(digestAfter) || digestAfter < 1) throw new Error(`--digest-after must be a whole number ≥ 1, got "${opts.digestAfter}".`);
+  const { integrationId } = await createIntegration(ctx.db, ctx.secretKey, {
+    tenantId: opts.tenant!,
+    name: opts.name!,
+    oktaDomain: opts.oktaDomain!,
+    oktaOrg: opts.oktaOrg,
+    apiToken,
+    awsAccountId: ctx.config.awsAccountId,
+    webhook,
+    slack,
+    digestAfter,
+    integrationId: opts.integrationId,
+  });
+  await startOnboarding(await ctx.client(), ctx.db, ctx.config.TEMPORAL_TASK_QUEUE, {
+    integrationId,
+    reminderAfter: ctx.config.ONBOARDING_REMINDER_AFTER,
+    firstEventPollInterval: ctx.config.FIRST_EVENT_POLL_INTERVAL,
+  });
+  out.print(
+    [
+      `Integration ${integrationId} created; onboarding started (workflow onboarding:${integrationId}).`,
+      'The customer enters in Okta → Reports → Log Streaming → Add Log Stream → AWS EventBridge:',
+      `  AWS Event Source Name: ${integrationId}`,
+      `  AWS account ID:        ${ctx.config.awsAccountId}`,
+      `  AWS region:            US East (Ohio) (${ctx.config.AWS_REGION})`,
+      `Once they confirm, run: oort-okta integrations eventbridge-in-place ${integrationId}`,
+    ].join('\n'),
+    { integrationId, eventSourceName: integrationId, awsAccountId: ctx.config.awsAccountId, awsRegion: ctx.config.AWS_REGION },
+  );
+}
+
+export async function list(ctx: CliContext, out: Output): Promise<void> {
+  const rows = await listIntegrations(ctx.db);
+  out.print(
+    table(['ID', 'TENANT', 'STATUS', 'LAST EVENT', 'NAME'], rows.map((r) => [r.id, r.tenantId, r.status, time(r.lastEventAt), r.name]), 'No integrations yet.'),
+    rows,
+  );
+}
+
+export async function show(ctx: CliContext, out: Output, integrationId: string): Promise<void> {
+  const row = await getIntegration(ctx.db, integrationId);
+  const onboarding = await onboardingStatus(await ctx.client(), integrationId);
+  const data = {
+    integrationId: row.id,
+    tenantId: row.tenantId,
+    name: row.name,
+    status: row.status,
+    statusDetail: row.statusDetail,
+    oktaDomain: row.oktaDomain,
+    setup: { eventSourceName: row.eventSourceName, awsAccountId: row.awsAccountId, awsRegion: row.awsRegion },
+    queueUrl: row.queueUrl,
+    firstEventAt: row.firstEventAt,
+    lastEventAt: row.lastEventAt,
+    onboarding,
+  };
+  out.print(
+    [
+      `${row.id} (${row.name}, tenant ${row.tenantId}): ${row.status}`,
+      row.statusDetail ? `  ${row.statusDetail}` : undefined,
+      `  Okta log stream: event source name ${row.eventSourceName}, account ${row.awsAccountId}, region ${row.awsRegion}`,
+      row.queueUrl ? `  queue: ${row.queueUrl}` : undefined,
+      row.lastEventAt ? `  events: first ${time(row.firstEventAt)}, last ${time(row.lastEventAt)}` : undefined,
+      onboarding ? `  onboarding: ${onboarding.status}, signals ${onboarding.signalsReceived}, reminders ${onboarding.remindersSent}` : undefined,
+    ]
+      .filter(Boolean)
+      .join('\n'),
+    data,
+  );
+}
+
+export async function eventBridgeInPlace(ctx: CliContext, out: Output, integrationId: string): Promise<void> {
+  await getIntegration(ctx.db, integrationId);
+  await signalEventBridgeInPlace(await ctx.client(), integrationId);
+  out.print(`Signal sent: onboarding of ${integrationId} now verifies the log stream. Follow it with \`oort-okta integrations show ${integrationId}\`.`, {
+    integrationId,
+    signalled: true,
+  });
+}
+
+export async function rotate(ctx: CliContext, out: Output, integrationId: string, opts: { tokenFile?: string }): Promise<void> {
+  await getIntegration(ctx.db, integrationId);
+  const token = readSecret({ file: opts.tokenFile, envVar: 'OKTA_API_TOKEN', what: 'Okta API token' });
+  await rotateToken(ctx.db, ctx.secretKey, integrationId, token);
+  const resumed = await signalCredentialsUpdated(await ctx.client(), integrationId);
+  out.print(`Token of ${integrationId} replaced${resumed ? '; onboarding re-validates it now' : ''}.`, { integrationId, rotated: true, revalidating: resumed });
+}
+
+const LIFECYCLE = {
+  pause: ['paused', pauseIntegration],
+  resume: ['resumed', resumeIntegration],
+  remove: ['removed', removeIntegration],
+} as const;
+
+export function lifecycle(name: keyof typeof LIFECYCLE) {
+  return async (ctx: CliContext, out: Output, integrationId: string): Promise<void> => {
+    const [verb, fn] = LIFECYCLE[name];
+    await getIntegration(ctx.db, integrationId);
+    try {
+      await fn(await ctx.client(), ctx.db, integrationId);
+    } catch (err) {
+      if (!(err instanceof IllegalTransitionError)) throw err;
+      throw new Error(`${err.message.replace(/\.$/, '')}: only a streaming integration can be paused, only a paused one resumed; see \`oort-okta integrations show ${integrationId}\``);
+    }
+    out.print(`Integration ${integrationId} ${verb}.`, { integrationId, status: verb });
+  };
+}
+
+export async function remove(ctx: CliContext, out: Output, integrationId: string, opts: { yes?: boolean }): Promise<void> {
+  const client = await ctx.client();
+  if (!opts.yes) {
+    const plan = await planDeletion(client, ctx.db, ctx.sqs, ctx.config.SQS_QUEUE_PREFIX, integrationId);
+    out.print(`Would delete:\n${describePlan(plan)}`, { ...plan, deleted: false });
+    throw new Refusal(`nothing deleted; to delete ${integrationId} and all of its data, run \`oort-okta integrations delete ${integrationId} --yes\``);
+  }
+  const report = await deleteIntegrationWithData(client, ctx.db, ctx.sqs, ctx.config.SQS_QUEUE_PREFIX, integrationId, out.progress);
+  out.print(`Deleted:\n${describePlan(report)}`, report);
+}
+
+function describePlan(p: DeletionPlan): string {
+  const rows = Object.entries(p.rows).filter(([, n]) => n > 0);
+  return [
+    `  integration ${p.integrationId} (${p.name}, tenant ${p.tenantId}, ${p.status})`,
+    `  Schedules: ${p.schedules.join(', ') || 'none'}; running workflows: ${p.runningWorkflows}`,
+    `  queues: ${p.queues.join(', ') || 'none'}`,
+    `  rows: ${rows.map(([t, n]) => `${t} ${n}`).join(', ') || 'none besides the integration'}`,
+  ].join('\n');
+}

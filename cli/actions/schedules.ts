@@ -1,0 +1,81 @@
+// Handlers of `oort-okta schedules list|trigger|backfill`.
+import type { CliContext } from '../context.js';
+import type { Output } from '../run.js';
+import { table, time } from '../format.js';
+import { getIntegration } from '../../integrations/repository.js';
+import type { ScheduleKind } from '../../integrations/schedule-ids.js';
+import type { OverlapPolicyName } from '../../integrations/overlap-policies.js';
+import { backfillSchedule, describeSchedules, triggerSchedule, waitForBackfill } from '../../integrations/schedule-operations.js';
+import { previousUtcDay } from '../../workflows/daily-activity.js';
+
+export async function list(ctx: CliContext, out: Output, integrationId: string): Promise<void> {
+  const row = await getIntegration(ctx.db, integrationId);
+  const schedules = await describeSchedules(await ctx.client(), integrationId);
+  if (schedules.every((s) => !s.exists)) {
+    return out.print(`${integrationId} has no Schedules (status ${row.status}): onboarding creates them once the log stream is verified.`, schedules);
+  }
+  out.print(
+    schedules
+      .map((s) =>
+        !s.exists
+          ? `${s.scheduleId}: missing`
+          : [
+              `${s.scheduleId}: ${s.paused ? `PAUSED${s.note ? ` (${s.note})` : ''}` : 'active'}; ${s.spec}; overlap ${s.overlapPolicy}, catch-up ${s.catchupWindow}`,
+              `  next: ${s.nextRuns!.map(time).join(', ') || '—'}`,
+              `  running: ${s.running!.join(', ') || 'none'}`,
+              s.recentRuns!.length
+                ? table(['  RECENT (SCHEDULED)', 'STARTED', 'WORKFLOW'], s.recentRuns!.map((r) => [`  ${time(r.scheduledAt)}`, time(r.startedAt), r.workflowId]), '')
+                : '  recent: none',
+            ].join('\n'),
+      )
+      .join('\n'),
+    schedules,
+  );
+}
+
+export async function trigger(ctx: CliContext, out: Output, integrationId: string, opts: { kind: ScheduleKind; overlapPolicy: OverlapPolicyName }): Promise<void> {
+  await getIntegration(ctx.db, integrationId);
+  const r = await triggerSchedule(await ctx.client(), integrationId, opts.kind, opts.overlapPolicy);
+  out.print(
+    r.droppedBecause
+      ? `Triggered ${r.scheduleId} with ${r.overlapPolicy}, but ${r.droppedBecause}: this trigger starts nothing.`
+      : `Triggered ${r.scheduleId} (overlap ${r.overlapPolicy}).${opts.kind === 'hourly' ? ` Follow it with \`oort-okta runs ${integrationId}\`.` : ''}`,
+    { ...r, triggered: true },
+  );
+}
+
+export async function backfill(
+  ctx: CliContext,
+  out: Output,
+  integrationId: string,
+  opts: { kind: ScheduleKind; from: Date; to: Date; overlapPolicy: OverlapPolicyName; wait: boolean; timeout: number },
+): Promise<void> {
+  await getIntegration(ctx.db, integrationId);
+  const client = await ctx.client();
+  const req = await backfillSchedule(client, integrationId, opts.kind, { from: opts.from, to: opts.to }, opts.overlapPolicy);
+  // A daily-activity run writes the day before its time: say which days, not only which times.
+  const days = opts.kind === 'daily-activity' ? req.times.map((t) => previousUtcDay(t)) : undefined;
+  const what =
+    `${req.times.length} runs of ${req.scheduleId} (${time(req.times[0])} … ${time(req.times[req.times.length - 1])})` +
+    (days ? `, Activity of ${days[0]} … ${days[days.length - 1]}` : '');
+  const data = { scheduleId: req.scheduleId, overlapPolicy: req.overlapPolicy, from: req.from, to: req.to, times: req.times, days };
+  if (!opts.wait) return out.print(`Backfill requested: ${what}.`, { ...data, requested: true });
+
+  out.progress(`backfill requested: ${what}`);
+  let last = '';
+  const done = await waitForBackfill(
+    client,
+    req,
+    (p) => {
+      const line = `${p.started}/${p.expected} started, ${p.completed} completed, ${p.running} running, ${p.buffered} waiting, ${p.skipped} skipped, ${p.failed} failed`;
+      if (line !== last) out.progress(line);
+      last = line;
+    },
+    { timeoutMs: opts.timeout * 60_000 },
+  );
+  out.print(
+    `Backfill of ${req.scheduleId} done: ${done.completed} completed, ${done.failed} failed, ${done.skipped} skipped by ${req.overlapPolicy} (of ${done.expected}).`,
+    { ...data, ...done },
+  );
+  if (done.failed > 0) process.exitCode = 1;
+}

@@ -1,0 +1,69 @@
+// `oort-okta integrations …`: create, inspect and manage integrations (handlers in cli/actions/integrations.ts).
+import { Option, type Command } from 'commander';
+import { action } from '../run.js';
+import { SEVERITIES } from '../../detections/types.js';
+
+const handlers = () => import('../actions/integrations.js');
+
+export function integrationsCommands(program: Command): void {
+  const cmd = program.command('integrations').description('create, inspect and manage integrations');
+
+  cmd
+    .command('create')
+    .description('register an Okta org and start its onboarding (token from OKTA_API_TOKEN, --token-file or stdin; never from the command line)')
+    .requiredOption('--tenant <tenantId>', 'tenant id, e.g. acme-corp')
+    .requiredOption('--name <name>', 'readable integration name')
+    .requiredOption('--okta-domain <domain>', 'the Okta org domain, e.g. acme.okta.com')
+    .option('--okta-org <subdomain>', 'org subdomain in the EventBridge source name, when the domain is custom')
+    .option('--token-file <path>', 'read the API token from this file (- for stdin)')
+    .option('--webhook-url <url>', 'send detections to this webhook')
+    .option('--webhook-secret-file <path>', 'HMAC secret for the webhook (default: OORT_WEBHOOK_SECRET)')
+    .addOption(new Option('--min-severity <level>', 'lowest severity sent to the webhook').choices(SEVERITIES).default('low'))
+    .option('--slack', 'also notify a Slack incoming webhook, whose URL (a secret) comes from OORT_SLACK_WEBHOOK_URL or --slack-webhook-file')
+    .option('--slack-webhook-file <path>', 'read the Slack incoming-webhook URL from this file (- for stdin)')
+    .addOption(new Option('--slack-min-severity <level>', 'lowest severity sent to Slack').choices(SEVERITIES).default('medium'))
+    .option('--digest-after <n>', 'a run with more detections than this sends one digest per channel', '25')
+    .option('--integration-id <id>', 'use this id instead of a generated one')
+    .action(action(async () => (await handlers()).create));
+
+  cmd
+    .command('list')
+    .description('list integrations with their status')
+    .action(action(async () => (await handlers()).list));
+
+  cmd
+    .command('show <integrationId>')
+    .description('status, setup values for Okta, and what to do next')
+    .action(action(async () => (await handlers()).show));
+
+  cmd
+    .command('eventbridge-in-place <integrationId>')
+    .description("signal that the customer's Okta log stream to EventBridge exists (onboarding then verifies it)")
+    .action(action(async () => (await handlers()).eventBridgeInPlace));
+
+  cmd
+    .command('rotate-token <integrationId>')
+    .description('replace the Okta API token (from OKTA_API_TOKEN, --token-file or stdin; never from the command line)')
+    .option('--token-file <path>', 'read the API token from this file (- for stdin)')
+    .action(action(async () => (await handlers()).rotate));
+
+  for (const [name, what] of [
+    ['pause', 'pause the integration and its Schedules (runs already started finish)'],
+    ['resume', 'resume a paused integration and its Schedules'],
+    ['remove', 'delete its Schedules, stop its running workflows and mark it removed; its data stays (see `delete`)'],
+  ] as const) {
+    cmd
+      .command(`${name} <integrationId>`)
+      .description(what)
+      .action(action(async () => (await handlers()).lifecycle(name)));
+  }
+
+  cmd
+    .command('delete <integrationId>')
+    .description(
+      'delete the integration WITH its data: events, Activity, detections, notifications, quarantine, runs, rule state, ' +
+        'users/devices/factors, its Schedules and running workflows, and its SQS queues. Without --yes it only says what would go',
+    )
+    .option('--yes', 'confirm: delete for good (cannot be undone)')
+    .action(action(async () => (await handlers()).remove));
+}

@@ -1,0 +1,290 @@
+// What operators read about an integration: its integrations list, recent ingest runs, detections (with
+// evidence and deliveries) and quarantined messages. Read-only; the CLI prints these, a service can too.
+import { and, desc, eq, gte, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import type { Database } from '../schema/db.js';
+import {
+  detections,
+  events,
+  ingestRuns,
+  integrations,
+  notificationChannels,
+  notifications,
+  quarantine,
+} from '../schema/tables.js';
+import { SEVERITIES } from '../detections/index.js';
+
+export type Severity = (typeof SEVERITIES)[number];
+
+/** A requested record that does not exist, with the command that lists the existing ones. */
+export class NotFoundError extends Error {
+  override name = 'NotFound';
+}
+
+/** Severities at or above `min`, in catalogue order. */
+export function severitiesFrom(min: Severity): Severity[] {
+  return SEVERITIES.slice(SEVERITIES.indexOf(min)) as Severity[];
+}
+
+export interface IntegrationSummary {
+  id: string;
+  tenantId: string;
+  name: string;
+  status: string;
+  lastEventAt: Date | null;
+}
+
+export async function listIntegrations(db: Database): Promise<IntegrationSummary[]> {
+  return db
+    .select({
+      id: integrations.id,
+      tenantId: integrations.tenantId,
+      name: integrations.name,
+      status: integrations.status,
+      lastEventAt: integrations.lastEventAt,
+    })
+    .from(integrations)
+    .orderBy(integrations.createdAt);
+}
+
+export interface RunSummary {
+  id: number;
+  kind: string;
+  workflowId: string;
+  status: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  received: number;
+  polled: number;
+  stored: number;
+  duplicates: number;
+  quarantined: number;
+  detections: number;
+  notificationsSent: number;
+}
+
+/** The integration's latest ingest runs (hourly, backfill, replay), newest first. */
+export async function recentRuns(db: Database, integrationId: string, limit: number): Promise<RunSummary[]> {
+  return db
+    .select({
+      id: ingestRuns.id,
+      kind: ingestRuns.kind,
+      workflowId: ingestRuns.workflowId,
+      status: ingestRuns.status,
+      startedAt: ingestRuns.startedAt,
+      finishedAt: ingestRuns.finishedAt,
+      received: ingestRuns.received,
+      polled: ingestRuns.polled,
+      stored: ingestRuns.stored,
+      duplicates: ingestRuns.duplicates,
+      quarantined: ingestRuns.quarantined,
+      detections: ingestRuns.detections,
+      notificationsSent: ingestRuns.notificationsSent,
+    })
+    .from(ingestRuns)
+    .where(eq(ingestRuns.integrationId, integrationId))
+    .orderBy(desc(ingestRuns.startedAt), desc(ingestRuns.id))
+    .limit(limit);
+}
+
+export interface DetectionFilters {
+  /** This severity and above. */
+  minSeverity?: Severity;
+  ruleId?: string;
+  /** Detections whose latest event is at or after this time. */
+  since?: Date;
+  limit: number;
+}
+
+export interface DetectionSummary {
+  id: number;
+  ruleId: string;
+  severity: string;
+  title: string;
+  subjectUser: string | null;
+  count: number;
+  firstEventAt: Date;
+  lastEventAt: Date;
+  createdAt: Date;
+}
+
+const detectionSummary = {
+  id: detections.id,
+  ruleId: detections.ruleId,
+  severity: detections.severity,
+  title: detections.title,
+  subjectUser: detections.subjectUser,
+  count: detections.count,
+  firstEventAt: detections.firstEventAt,
+  lastEventAt: detections.lastEventAt,
+  createdAt: detections.createdAt,
+};
+
+export async function listDetections(db: Database, integrationId: string, f: DetectionFilters): Promise<DetectionSummary[]> {
+  const where = [eq(detections.integrationId, integrationId)];
+  if (f.minSeverity) where.push(inArray(detections.severity, severitiesFrom(f.minSeverity)));
+  if (f.ruleId) where.push(eq(detections.ruleId, f.ruleId));
+  if (f.since) where.push(gte(detections.lastEventAt, f.since));
+  return db
+    .select(detectionSummary)
+    .from(detections)
+    .where(and(...where))
+    .orderBy(desc(detections.lastEventAt), desc(detections.id))
+    .limit(f.limit);
+}
+
+export interface DetectionDetail extends DetectionSummary {
+  integrationId: string;
+  dedupeKey: string;
+  subjectUserId: string | null;
+  tactics: string[];
+  techniques: string[];
+  runbook: string | null;
+  ingestRunId: number | null;
+  evidenceUuids: string[];
+  /** The evidence events still stored, oldest first. */
+  evidence: Array<{
+    uuid: string;
+    published: Date;
+    eventType: string;
+    actor: string | null;
+    outcome: string | null;
+    clientIp: string | null;
+    country: string | null;
+  }>;
+  deliveries: Array<{
+    channelId: number;
+    channel: string;
+    url: string;
+    status: string;
+    attempts: number;
+    lastError: string | null;
+    sentAt: Date | null;
+    digestId: number | null;
+  }>;
+}
+
+export async function getDetection(db: Database, detectionId: number): Promise<DetectionDetail> {
+  const [row] = await db.select().from(detections).where(eq(detections.id, detectionId));
+  if (!row) throw new NotFoundError(`no detection ${detectionId}; list them with \`oort-okta detections list <integrationId>\``);
+  const evidence = row.evidenceUuids.length
+    ? await db
+        .select({
+          uuid: events.uuid,
+          published: events.published,
+          eventType: events.eventType,
+          actor: events.actorAlternateId,
+          outcome: events.outcomeResult,
+          clientIp: events.clientIp,
+          country: events.country,
+        })
+        .from(events)
+        .where(and(eq(events.integrationId, row.integrationId), inArray(events.uuid, row.evidenceUuids)))
+        .orderBy(events.published)
+    : [];
+  const deliveries = await db
+    .select({
+      channelId: notifications.channelId,
+      channel: notificationChannels.kind,
+      url: notificationChannels.url,
+      status: notifications.status,
+      attempts: notifications.attempts,
+      lastError: notifications.lastError,
+      sentAt: notifications.sentAt,
+      digestId: notifications.digestId,
+    })
+    .from(notifications)
+    .innerJoin(notificationChannels, eq(notificationChannels.id, notifications.channelId))
+    .where(eq(notifications.detectionId, detectionId))
+    .orderBy(notifications.channelId);
+  return {
+    id: row.id,
+    integrationId: row.integrationId,
+    ruleId: row.ruleId,
+    dedupeKey: row.dedupeKey,
+    severity: row.severity,
+    title: row.title,
+    subjectUser: row.subjectUser,
+    subjectUserId: row.subjectUserId,
+    count: row.count,
+    firstEventAt: row.firstEventAt,
+    lastEventAt: row.lastEventAt,
+    createdAt: row.createdAt,
+    tactics: row.tactics,
+    techniques: row.techniques,
+    runbook: row.runbook,
+    ingestRunId: row.ingestRunId,
+    evidenceUuids: row.evidenceUuids,
+    evidence,
+    deliveries,
+  };
+}
+
+export interface QuarantineFilters {
+  reasonCode?: string;
+  /** true: only rows not replayed yet; false: only replayed rows. */
+  pending?: boolean;
+  limit: number;
+}
+
+export interface QuarantineSummary {
+  id: number;
+  messageId: string;
+  reasonCode: string;
+  reason: string;
+  bodyBytes: number;
+  receivedAt: Date;
+  ingestRunId: number | null;
+  replayedAt: Date | null;
+  replayIngestRunId: number | null;
+}
+
+const quarantineSummary = {
+  id: quarantine.id,
+  messageId: quarantine.messageId,
+  reasonCode: quarantine.reasonCode,
+  reason: quarantine.reason,
+  bodyBytes: quarantine.bodyBytes,
+  receivedAt: quarantine.receivedAt,
+  ingestRunId: quarantine.ingestRunId,
+  replayedAt: quarantine.replayedAt,
+  replayIngestRunId: quarantine.replayIngestRunId,
+};
+
+export async function listQuarantine(db: Database, integrationId: string, f: QuarantineFilters): Promise<QuarantineSummary[]> {
+  const where = [eq(quarantine.integrationId, integrationId)];
+  if (f.reasonCode) where.push(eq(quarantine.reasonCode, f.reasonCode));
+  if (f.pending === true) where.push(isNull(quarantine.replayedAt));
+  if (f.pending === false) where.push(isNotNull(quarantine.replayedAt));
+  return db
+    .select(quarantineSummary)
+    .from(quarantine)
+    .where(and(...where))
+    .orderBy(desc(quarantine.receivedAt), desc(quarantine.id))
+    .limit(f.limit);
+}
+
+export interface QuarantineDetail extends QuarantineSummary {
+  integrationId: string;
+  body: string;
+}
+
+export async function getQuarantined(db: Database, quarantineId: number): Promise<QuarantineDetail> {
+  const [row] = await db
+    .select({ ...quarantineSummary, integrationId: quarantine.integrationId, body: quarantine.body })
+    .from(quarantine)
+    .where(eq(quarantine.id, quarantineId));
+  if (!row) throw new NotFoundError(`no quarantined message ${quarantineId}; list them with \`oort-okta quarantine list <integrationId>\``);
+  return row;
+}
+
+/** Counts of the quarantine by reason, for a one-line overview. */
+export async function quarantineCounts(db: Database, integrationId: string): Promise<{ pending: number; replayed: number }> {
+  const [row] = await db
+    .select({
+      pending: sql<number>`count(*) filter (where ${quarantine.replayedAt} is null)::int`,
+      replayed: sql<number>`count(*) filter (where ${quarantine.replayedAt} is not null)::int`,
+    })
+    .from(quarantine)
+    .where(eq(quarantine.integrationId, integrationId));
+  return row;
+}

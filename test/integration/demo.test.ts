@@ -1,0 +1,250 @@
+// The README's first command, tried as a new user would: `npm start` brings the demo up; the signal
+// command it prints works as printed; the Schedules appear with their search attributes and memo; a
+// triggered hourly run raises the demo attack's detections, which the CLI lists; Ctrl-C stops
+// everything; a restart keeps the state and the demo goes on. Then the same start without a
+// PostgreSQL server: the stack brings its embedded one.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
+import { CONFIG_KEYS } from '../../lib/config.js';
+import { scheduleId, SCHEDULE_KINDS } from '../../integrations/schedules.js';
+import { IntegrationId, TenantId } from '../../workflows/search-attributes.js';
+import { dropDatabase, serverAnswers } from '../../workers/local-stack/postgres.js';
+import { freePort } from '../../workers/local-stack/temporal-cli.js';
+import { waitFor } from '../support/wait.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const run = promisify(execFile);
+const DEMO = 'okta-demo';
+
+interface Stack {
+  child: ChildProcess;
+  lines: string[];
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const running = new Set<Stack>();
+
+/** `npm start` in its own process group, as in a terminal (so Ctrl-C can go to the whole group). */
+function npmStart(env: Record<string, string>): Stack {
+  const child = spawn('npm', ['start'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const lines: string[] = [];
+  let partial = '';
+  const collect = (chunk: Buffer) => {
+    const parts = (partial + chunk.toString()).split('\n');
+    partial = parts.pop()!;
+    lines.push(...parts);
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const stack = { child, lines, exit };
+  running.add(stack);
+  void exit.then(() => running.delete(stack));
+  return stack;
+}
+
+async function line(stack: Stack, pattern: RegExp, timeoutMs = 120_000): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const l of stack.lines) {
+      const m = l.match(pattern);
+      if (m) return m;
+    }
+    const exited = stack.child.exitCode !== null || stack.child.signalCode !== null;
+    if (exited || Date.now() > deadline) {
+      const why = exited ? `npm start exited (${stack.child.exitCode ?? stack.child.signalCode})` : `timed out after ${timeoutMs} ms`;
+      throw new Error(`no line matching ${pattern}: ${why}\n--- npm start output ---\n${stack.lines.join('\n')}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Ctrl-C: SIGINT to the terminal's whole foreground group; then the stack has stopped cleanly. */
+async function ctrlC(stack: Stack) {
+  process.kill(-stack.child.pid!, 'SIGINT');
+  const { code, signal } = await stack.exit;
+  expect(stack.lines).toContain('Stopped.');
+  expect(stack.lines.join('\n')).not.toMatch(/Stopping at once/);
+  // npm, interrupted itself, re-raises the SIGINT once its script has exited.
+  expect(code === 0 || signal === 'SIGINT').toBe(true);
+}
+
+/** A printed command, run exactly as printed, with none of the stack's settings in the environment. */
+async function runPrinted(command: string): Promise<string> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !CONFIG_KEYS.includes(k) && !k.startsWith('OORT_')));
+  const { stdout } = await run('sh', ['-c', command], { cwd: ROOT, env, timeout: 60_000 });
+  return stdout;
+}
+
+/** The JSON an `npm run cli -- … --json` printed after npm's banner. */
+function json<T>(stdout: string): T {
+  return JSON.parse(stdout.slice(stdout.search(/^[[{]/m))) as T;
+}
+
+async function stackEnv(databaseUrl: string, dataDir: string) {
+  const stack = inject('stack');
+  return {
+    DATABASE_URL: databaseUrl,
+    OORT_DATA_DIR: dataDir,
+    TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+    OORT_TEMPORAL_UI_PORT: String(await freePort()),
+    SQS_ENDPOINT: `http://127.0.0.1:${await freePort()}`,
+    OORT_OKTA_SIMULATOR_PORT: String(await freePort()),
+    TEMPORAL_CLI_PATH: stack.temporalCliPath,
+    METRICS_PORT: '0',
+  };
+}
+
+async function temporalClient(address: string): Promise<Client> {
+  const connection = await Connection.connect({ address });
+  return new Client({ connection });
+}
+
+async function hourlyRunsSince(client: Client, since: Date) {
+  const runs = [];
+  const query = `WorkflowType = 'hourlyAnalysis' AND IntegrationId = '${DEMO}' AND ExecutionStatus = 'Completed' AND StartTime > '${since.toISOString()}'`;
+  for await (const wf of client.workflow.list({ query })) runs.push(wf);
+  return runs;
+}
+
+/** Runs the printed trigger command until a run that started after `since` has completed (a scheduled run may be draining). */
+async function triggerHourly(client: Client, command: string, since: Date) {
+  return waitFor(
+    'a triggered hourly run to complete',
+    async () => {
+      const done = await hourlyRunsSince(client, since);
+      if (done.length > 0) return done[0];
+      const running = client.workflow.list({ query: `WorkflowType = 'hourlyAnalysis' AND IntegrationId = '${DEMO}' AND ExecutionStatus = 'Running'` });
+      for await (const _ of running) return undefined;
+      expect(await runPrinted(command)).toMatch(/Triggered okta-hourly:okta-demo/);
+      return undefined;
+    },
+    90_000,
+    3_000,
+  );
+}
+
+const temp = mkdtempSync(join(tmpdir(), 'oort-demo-'));
+const databases: string[] = [];
+
+afterAll(async () => {
+  for (const stack of running) {
+    process.kill(-stack.child.pid!, 'SIGINT');
+    await Promise.race([stack.exit, new Promise((r) => setTimeout(r, 30_000))]);
+  }
+  for (const url of databases) await dropDatabase(url);
+  rmSync(temp, { recursive: true, force: true });
+});
+
+describe('npm start', () => {
+  it('runs the demo end to end: signal, Schedules, a triggered hourly run with detections, Ctrl-C, restart', async () => {
+    const db = new URL(inject('stack').databaseUrl);
+    db.pathname = `/oort_okta_demo_${randomBytes(4).toString('hex')}`;
+    databases.push(db.toString());
+    const env = await stackEnv(db.toString(), join(temp, 'data'));
+
+    // First start: up, with the commands to run.
+    const first = npmStart(env);
+    await line(first, /^oort-okta is running\.$/);
+    const [, uiUrl] = await line(first, /^ {2}Temporal UI: +(\S+)$/);
+    expect(uiUrl).toBe(`http://127.0.0.1:${env.OORT_TEMPORAL_UI_PORT}`);
+    expect((await line(first, /^ {2}Demo integration: +(\S+)/))[1]).toBe(DEMO);
+    expect((await line(first, /^ {2}PostgreSQL: +(.*)$/))[1]).toMatch(/^PostgreSQL server at 127\.0\.0\.1:\d+, database oort_okta_demo_/);
+    const [signal] = await line(first, /\S*.*npm run cli -- integrations eventbridge-in-place okta-demo$/);
+    const [trigger] = await line(first, /\S*.*npm run cli -- schedules trigger okta-demo --overlap-policy Skip$/);
+    const [listDetections] = await line(first, /\S*.*npm run cli -- detections list okta-demo$/);
+    const ui = await fetch(uiUrl);
+    expect(ui.status).toBe(200);
+
+    // The signal, exactly as printed; onboarding verifies the stream and creates the Schedules.
+    expect(await runPrinted(signal.trim())).toMatch(/Signal sent: onboarding of okta-demo/);
+    const client = await temporalClient(env.TEMPORAL_ADDRESS);
+    try {
+      for (const kind of SCHEDULE_KINDS) {
+        const d = await waitFor(`Schedule ${kind}`, () => client.schedule.getHandle(scheduleId(kind, DEMO)).describe(), 60_000, 500);
+        expect(d.typedSearchAttributes.get(TenantId)).toBe('demo-acme');
+        expect(d.typedSearchAttributes.get(IntegrationId)).toBe(DEMO);
+        expect(d.memo).toEqual({ tenant: 'Acme (demo)', integration: 'Acme Okta (simulated)' });
+        if (d.action.type !== 'startWorkflow') throw new Error('a Schedule that starts no workflow');
+        expect(d.action.workflowId).toBe(`${scheduleId(kind, DEMO)}`);
+        expect(d.action.memo).toEqual({ tenant: 'Acme (demo)', integration: 'Acme Okta (simulated)' });
+      }
+      const onboarding = await client.workflow.getHandle(`onboarding:${DEMO}`).describe();
+      expect(onboarding.typedSearchAttributes.get(IntegrationId)).toBe(DEMO);
+      expect(onboarding.memo).toEqual({ tenant: 'Acme (demo)', integration: 'Acme Okta (simulated)' });
+
+      // The demo streams an attack as soon as the queue exists; the triggered hourly run raises its detections.
+      const attack = await line(first, /^Demo: attack (\S+) streamed; the next hourly run raises (.+)\.$/, 60_000);
+      const attackSeen = new Date(Date.now() - 1000);
+      const expectedRules = attack[2].split(', ');
+      const hourly = await triggerHourly(client, trigger.trim(), attackSeen);
+      expect(hourly.workflowId).toMatch(/^okta-hourly:okta-demo-\d{4}-\d\d-\d\dT/);
+      expect(hourly.typedSearchAttributes.get(TenantId)).toBe('demo-acme');
+      expect(hourly.memo).toEqual({ tenant: 'Acme (demo)', integration: 'Acme Okta (simulated)' });
+      const result = await client.workflow.getHandle(hourly.workflowId, hourly.runId).result();
+      expect(result.stored).toBeGreaterThan(0);
+      expect(result.detections).toBeGreaterThan(0);
+      const detections = json<{ ruleId: string }[]>(await runPrinted(`${listDetections.trim()} --json`));
+      expect(detections.map((d) => d.ruleId)).toEqual(expect.arrayContaining(expectedRules));
+
+      // Ctrl-C: every server stops; nothing is left listening.
+      await ctrlC(first);
+      expect(await serverAnswers(`postgres://x@${env.TEMPORAL_ADDRESS}/x`)).toBe(false);
+      expect(existsSync(join(env.OORT_DATA_DIR, 'local-stack.pids'))).toBe(false);
+
+      // Second start: the same integration, its Schedules and past runs; the demo streams again.
+      const second = npmStart(env);
+      await line(second, /^oort-okta is running\.$/);
+      await line(second, /^The demo integration is past onboarding \((awaiting_first_event|streaming)\)/);
+      const again = await temporalClient(env.TEMPORAL_ADDRESS);
+      try {
+        for (const kind of SCHEDULE_KINDS) await again.schedule.getHandle(scheduleId(kind, DEMO)).describe();
+        expect((await hourlyRunsSince(again, attackSeen)).map((r) => r.runId)).toContain(hourly.runId);
+        await line(second, /^Demo: attack \S+ streamed/, 60_000);
+        const secondRun = await triggerHourly(again, trigger.trim(), new Date(Date.now() - 1000));
+        const secondResult = await again.workflow.getHandle(secondRun.workflowId, secondRun.runId).result();
+        expect(secondResult.stored).toBeGreaterThan(0);
+        const [show] = await line(second, /\S*.*npm run cli -- integrations show okta-demo$/);
+        await waitFor('the demo integration to stream', async () => json<{ status: string }>(await runPrinted(`${show.trim()} --json`)).status === 'streaming', 60_000, 1000);
+      } finally {
+        await again.connection.close();
+      }
+      await ctrlC(second);
+    } finally {
+      await client.connection.close();
+    }
+  }, 240_000);
+
+  it('starts an embedded PostgreSQL when no server answers at DATABASE_URL', async () => {
+    const pgPort = await freePort();
+    const databaseUrl = `postgres://postgres@127.0.0.1:${pgPort}/oort_okta`;
+    const env = await stackEnv(databaseUrl, join(temp, 'embedded'));
+    const stack = npmStart(env);
+    await line(stack, /^No PostgreSQL answers at 127\.0\.0\.1:\d+: starting an embedded one/);
+    await line(stack, /^oort-okta is running\.$/);
+    expect((await line(stack, /^ {2}PostgreSQL: +(.*)$/))[1]).toMatch(new RegExp(`^embedded PostgreSQL \\d+ at 127\\.0\\.0\\.1:${pgPort} \\(run `));
+    const [signal] = await line(stack, /\S*.*npm run cli -- integrations eventbridge-in-place okta-demo$/);
+    expect(signal).toContain(`DATABASE_URL=${databaseUrl}`);
+    expect(await runPrinted(signal.trim())).toMatch(/Signal sent/);
+
+    const client = await temporalClient(env.TEMPORAL_ADDRESS);
+    try {
+      await waitFor('the hourly Schedule', () => client.schedule.getHandle(scheduleId('hourly', DEMO)).describe(), 60_000, 500);
+    } finally {
+      await client.connection.close();
+    }
+    await ctrlC(stack);
+    // PostgreSQL stopped with the stack; its cluster stays for the next start.
+    expect(await serverAnswers(databaseUrl)).toBe(false);
+    expect(existsSync(join(env.OORT_DATA_DIR, 'postgres', 'PG_VERSION'))).toBe(true);
+  }, 150_000);
+});
