@@ -9,6 +9,7 @@ import { detectionsCommands } from './commands/detections.js';
 import { schedulesCommands } from './commands/schedules.js';
 import { quarantineCommands } from './commands/quarantine.js';
 import { detectCommand } from './commands/detect.js';
+import { rulesCommands } from './commands/rules.js';
 
 export function buildCli(): Command {
   const program = new Command('oort-okta')
@@ -25,6 +26,7 @@ export function buildCli(): Command {
   schedulesCommands(program);
   quarantineCommands(program);
   detectCommand(program);
+  rulesCommands(program);
   return program;
 }
 

@@ -36,6 +36,11 @@ export async function create(ctx: CliContext, out: Output, opts: Record<string, 
       : undefined;
   const digestAfter = Number(opts.digestAfter);
   if (!Number.isInteger(digestAfter) || digestAfter < 1) throw new Error(`--digest-after must be a whole number ≥ 1, got "${opts.digestAfter}".`);
+  const backfillDays = opts.backfillDays === undefined ? ctx.config.BACKFILL_DAYS : Number(opts.backfillDays);
+  if (!Number.isInteger(backfillDays) || backfillDays < 1 || backfillDays > 90) {
+    throw new Error(`--backfill-days must be a whole number from 1 to 90 (Okta keeps 90 days), got "${opts.backfillDays}".`);
+  }
+  const polling = opts.mode === 'polling';
   const { integrationId } = await createIntegration(ctx.db, ctx.secretKey, {
     tenantId: opts.tenant!,
     name: opts.name!,
@@ -47,12 +52,25 @@ export async function create(ctx: CliContext, out: Output, opts: Record<string, 
     slack,
     digestAfter,
     integrationId: opts.integrationId,
+    ingestMode: polling ? 'polling' : 'streaming',
+    backfillDays,
   });
   await startOnboarding(await ctx.client(), ctx.db, ctx.config.TEMPORAL_TASK_QUEUE, {
     integrationId,
     reminderAfter: ctx.config.ONBOARDING_REMINDER_AFTER,
     firstEventPollInterval: ctx.config.FIRST_EVENT_POLL_INTERVAL,
   });
+  if (polling) {
+    out.print(
+      [
+        `Integration ${integrationId} created in polling mode; onboarding started (workflow onboarding:${integrationId}).`,
+        `It reads the last ${backfillDays} days of System Log, then the hourly Schedule reads the System Log API. No Okta log stream is needed.`,
+        `Follow it with: oort-okta integrations show ${integrationId}`,
+      ].join('\n'),
+      { integrationId, mode: 'polling', backfillDays },
+    );
+    return;
+  }
   out.print(
     [
       `Integration ${integrationId} created; onboarding started (workflow onboarding:${integrationId}).`,
@@ -161,4 +179,42 @@ function describePlan(p: DeletionPlan): string {
     `  queues: ${p.queues.join(', ') || 'none'}`,
     `  rows: ${rows.map(([t, n]) => `${t} ${n}`).join(', ') || 'none besides the integration'}`,
   ].join('\n');
+}
+
+export async function switchMode(ctx: CliContext, out: Output, integrationId: string, mode: string): Promise<void> {
+  if (mode !== 'streaming' && mode !== 'polling') throw new Error(`mode must be streaming or polling, got "${mode}".`);
+  const { switchIngestMode } = await import('../../integrations/ingest-mode.js');
+  const { msToNumber } = await import('@temporalio/common/lib/time.js');
+  const result = await switchIngestMode(await ctx.client(), ctx.db, ctx.sqs, integrationId, mode, {
+    overlapMs: msToNumber(ctx.config.SYSTEM_LOG_POLL_OVERLAP as Parameters<typeof msToNumber>[0]),
+    pageLimit: ctx.config.OKTA_LOG_PAGE_LIMIT,
+    queue: { prefix: ctx.config.SQS_QUEUE_PREFIX, visibilityTimeoutSeconds: ctx.config.SQS_VISIBILITY_TIMEOUT_SECONDS },
+  });
+  const lines = [`${integrationId} is now in ${mode} mode (status ${result.status}).`];
+  if (mode === 'polling') lines.push('The next hourly run reads the System Log API from just before the newest event held.');
+  else lines.push('The hourly runs keep reading the API until the stream delivers, then only the stream.');
+  if (result.queueCreated) lines.push(`A queue was created for the customer's EventBridge rule; see \`oort-okta integrations show ${integrationId}\`.`);
+  if (result.onboardingSignalled) lines.push('Its onboarding was told and continues accordingly.');
+  out.print(lines.join('\n'), { integrationId, ...result });
+}
+
+export async function showSettings(ctx: CliContext, out: Output, integrationId: string): Promise<void> {
+  const { getDetectionSettings } = await import('../../integrations/detection-settings.js');
+  const settings = await getDetectionSettings(ctx.db, integrationId);
+  out.print(JSON.stringify(settings, null, 2), settings);
+}
+
+export async function setSettings(ctx: CliContext, out: Output, integrationId: string, opts: { file: string }): Promise<void> {
+  const { readFileSync } = await import('node:fs');
+  const { parseDetectionSettings, setDetectionSettings } = await import('../../integrations/detection-settings.js');
+  const { loadRuleSet } = await import('../../pipeline/rule-set.js');
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(opts.file === '-' ? 0 : opts.file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${opts.file} is not readable JSON (${(err as Error).message}); write the settings as a JSON object.`);
+  }
+  const settings = parseDetectionSettings(value, loadRuleSet(ctx.config.SIGMA_RULES_DIR).rules);
+  await setDetectionSettings(ctx.db, integrationId, settings);
+  out.print(`Detection settings of ${integrationId} replaced; the next hourly run applies them.`, { integrationId, settings });
 }

@@ -24,7 +24,32 @@ export function integrationsCommands(program: Command): void {
     .addOption(new Option('--slack-min-severity <level>', 'lowest severity sent to Slack').choices(SEVERITIES).default('medium'))
     .option('--digest-after <n>', 'a run with more detections than this sends one digest per channel', '25')
     .option('--integration-id <id>', 'use this id instead of a generated one')
+    .addOption(
+      new Option('--mode <mode>', 'streaming: Okta Log Streaming → EventBridge → SQS; polling: the System Log API every hour (no Log Streaming module)')
+        .choices(['streaming', 'polling'])
+        .default('streaming'),
+    )
+    .option('--backfill-days <n>', 'days of System Log read at onboarding, 1–90 (default: BACKFILL_DAYS, 7)')
     .action(action(async () => (await handlers()).create));
+
+  cmd
+    .command('switch-mode <integrationId> <mode>')
+    .description(
+      'switch between streaming and polling with no gap and no duplicate: to polling, the System Log API is read from just ' +
+        'before the newest event; to streaming, the API is read until the stream has taken over (creates the queue if needed)',
+    )
+    .action(action(async () => (await handlers()).switchMode));
+
+  const settings = cmd.command('settings').description("the integration's detection settings: rules on/off, thresholds, allow-lists");
+  settings
+    .command('show <integrationId>')
+    .description('print the detection settings as JSON')
+    .action(action(async () => (await handlers()).showSettings));
+  settings
+    .command('set <integrationId>')
+    .description('replace the detection settings with a JSON file (- for stdin), validated against the rule set')
+    .requiredOption('--file <path>', 'the settings JSON, e.g. {"rules":{"okta-idp-signin":{"enabled":true}},"allow":{"ipRanges":["203.0.113.0/24"]}}')
+    .action(action(async () => (await handlers()).setSettings));
 
   cmd
     .command('list')

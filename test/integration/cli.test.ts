@@ -50,6 +50,13 @@ afterAll(async () => {
   await world?.close();
 });
 
+/** A valid detection-settings file. */
+function settingsFile(): string {
+  const file = join(dir, 'settings.json');
+  writeFileSync(file, JSON.stringify({ rules: { 'okta-idp-signin': { enabled: true } } }));
+  return file;
+}
+
 async function rowsOf(integrationId: string): Promise<Record<string, number>> {
   const sql = world.db.$client;
   const counts: Record<string, number> = {};
@@ -261,6 +268,9 @@ describe('oort-okta CLI: errors and help', () => {
       ['schedules', 'backfill', UNKNOWN, '--kind', 'hourly', '--from', '2026-11-01', '--to', '2026-11-02', '--overlap-policy', 'Skip'],
       ['quarantine', 'list', UNKNOWN],
       ['quarantine', 'replay', UNKNOWN],
+      ['integrations', 'switch-mode', UNKNOWN, 'polling'],
+      ['integrations', 'settings', 'show', UNKNOWN],
+      ['integrations', 'settings', 'set', UNKNOWN, '--file', settingsFile()],
     ];
     const runs = await runAll({ ...world.env, OKTA_API_TOKEN: TOKEN }, invocations);
     runs.forEach((r, i) => {
@@ -351,6 +361,7 @@ describe('oort-okta CLI: errors and help', () => {
       expect.arrayContaining([
         'integrations delete', 'runs', 'detections list', 'detections show', 'schedules list', 'schedules trigger', 'schedules backfill',
         'quarantine list', 'quarantine show', 'quarantine replay', 'refresh-user', 'detect',
+        'integrations switch-mode', 'integrations settings show', 'integrations settings set', 'rules list',
       ]),
     );
     const runs = await runAll({}, [['--help'], ...leaves.map((l) => [...l, '--help'])]);
