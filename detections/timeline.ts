@@ -58,14 +58,19 @@ export function buildTimeline(events: readonly OktaLogEvent[], isNew: (event: Ok
     else byType.set(type, [entry]);
   }
 
+  // Many rules read the same set of types (every sign-in rule asks for the same few): merged lists are kept.
+  const selected = new Map<string, readonly TimelineEntry[]>();
   return {
     entries,
     select(patterns) {
       if (patterns.includes('*')) return entries;
+      const cacheKey = patterns.map((p) => p.toLowerCase()).sort().join('\u0000');
+      const cached = selected.get(cacheKey);
+      if (cached) return cached;
       const lists = [...byType].filter(([type]) => patterns.some((pattern) => typeMatches(type, pattern))).map(([, list]) => list);
-      if (lists.length === 0) return [];
-      if (lists.length === 1) return lists[0];
-      return lists.flat().sort((a, b) => a.seq - b.seq);
+      const merged = lists.length === 0 ? [] : lists.length === 1 ? lists[0] : lists.flat().sort((a, b) => a.seq - b.seq);
+      selected.set(cacheKey, merged);
+      return merged;
     },
   };
 }

@@ -94,12 +94,16 @@ function keyFn(rule: SequenceRule, step: SequenceStep): KeyFn {
 
 function evaluateFollowed(rule: SequenceRule, entries: readonly TimelineEntry[], ctx: KindContext): MatchCandidate[] {
   const withinMs = rule.within * 60_000;
+  // Event-first sequences look for `then` only where and when a `first` happened: `then` is usually the common event
+  // (a successful sign-in), `first` the rare one, and this keeps the rule linear in the rare one.
+  const earlyFirsts = isAlertStep(rule.first) ? undefined : eventItems(rule, rule.first, entries);
+  if (earlyFirsts && earlyFirsts.size === 0) return [];
   const thens = isAlertStep(rule.then)
     ? alertItems(rule, rule.then, ctx, excludedFromWildcard(rule))
-    : eventItems(rule, rule.then, entries);
+    : eventItems(rule, rule.then, entries, earlyFirsts && followWindow(earlyFirsts, withinMs));
   if (thens.size === 0 && !isAlertStep(rule.first)) return [];
 
-  const firsts = isAlertStep(rule.first) ? alertItems(rule, rule.first, ctx, new Set()) : eventItems(rule, rule.first, entries);
+  const firsts = earlyFirsts ?? alertItems(rule, rule.first as SequenceAlertStep, ctx, new Set());
   if (isAlertStep(rule.first)) {
     rememberAlerts(rule, rule.first, ctx, withinMs);
     addRecalledAlerts(rule, rule.first, firsts, [...thens.keys()], ctx);
@@ -151,6 +155,18 @@ function precedes(a: Item, b: Item): boolean {
   return a.start < b.start || (a.start === b.start && a.seq < b.seq && !(a.seq < 0 && b.seq < 0));
 }
 
+/** First index of time-ordered entries with time >= `time`. */
+function firstAtOrAfter(entries: readonly TimelineEntry[], time: number): number {
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (entries[mid].time < time) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** First index of a time-ordered item list with start >= time. */
 function lowerBound(items: readonly Item[], time: number): number {
   let lo = 0;
@@ -163,14 +179,45 @@ function lowerBound(items: readonly Item[], time: number): number {
   return lo;
 }
 
-function eventItems(rule: SequenceRule, step: SequenceEventStep, entries: readonly TimelineEntry[]): Map<string, Item[]> {
+/** Where a `then` can follow: the entities that have a `first`, from the earliest `first` to `within` after the last. */
+interface FollowWindow {
+  readonly entities: ReadonlySet<string>;
+  readonly from: number;
+  readonly to: number;
+}
+
+function followWindow(firsts: ReadonlyMap<string, Item[]>, withinMs: number): FollowWindow {
+  let from = Infinity;
+  let to = -Infinity;
+  for (const items of firsts.values()) {
+    for (const item of items) {
+      from = Math.min(from, item.start);
+      to = Math.max(to, item.end + withinMs);
+    }
+  }
+  return { entities: new Set(firsts.keys()), from, to };
+}
+
+function eventItems(
+  rule: SequenceRule,
+  step: SequenceEventStep,
+  entries: readonly TimelineEntry[],
+  window?: FollowWindow,
+): Map<string, Item[]> {
   const key = keyFn(rule, step);
   const once: Field | undefined = step.countOnceBy ? field(step.countOnceBy) : undefined;
   const byEntity = new Map<string, Item[]>();
-  for (const entry of entries) {
+  let i = 0;
+  let end = entries.length;
+  if (window) {
+    i = firstAtOrAfter(entries, window.from);
+    end = firstAtOrAfter(entries, window.to + 1);
+  }
+  for (; i < end; i++) {
+    const entry = entries[i];
     if (!step.match(entry.event)) continue;
     const entity = key(entry.event);
-    if (!entity) continue;
+    if (!entity || (window && !window.entities.has(entity))) continue;
     const onceValue = once?.text(entry.event);
     push(byEntity, entity, {
       start: entry.time,
