@@ -29,10 +29,10 @@ export function evaluateBaseline(rule: BaselineRule, entries: readonly TimelineE
   const tenantLearning = rule.learning === 'tenant';
   const historyExpiry = Math.max(HISTORY_RETENTION_DAYS, rule.minHistoryDays * 2, rule.historyDays) * DAY_MS;
 
-  /** First observation per learning scope seen in this evaluation. */
-  const firstObserved = new Map<string, number>();
-  /** Last sighting of each entity's term in this evaluation so far. */
-  const lastSighting = new Map<string, number>();
+  /** First and last observation per learning scope in this evaluation. */
+  const observed = new Map<string, { first: number; last: number }>();
+  /** First and last sighting of each entity's terms in this evaluation so far (nested: no key strings per event). */
+  const sightings = new Map<string, Map<string, { first: number; last: number }>>();
   const open = new Map<string, { entries: TimelineEntry[]; terms: Set<string> }>();
   const candidates: { groupKey: string; entries: TimelineEntry[]; terms: Set<string> }[] = [];
 
@@ -46,19 +46,35 @@ export function evaluateBaseline(rule: BaselineRule, entries: readonly TimelineE
 
     if (entry.isNew && terms.length > 0 && (rule.judge?.(event) ?? true)) {
       const stored = ctx.state.get(rule.id, scope, stateValue.history);
-      const learningStart = Math.min(stored?.firstSeen ?? Infinity, firstObserved.get(scope) ?? Infinity, time);
+      const learningStart = Math.min(stored?.firstSeen ?? Infinity, observed.get(scope)?.first ?? Infinity, time);
       if (time - learningStart >= learningMs) {
-        const fresh = terms.filter((term) => !isKnown(rule, ctx, entity, term, time, historyMs, lastSighting));
+        const seen = sightings.get(entity);
+        const fresh = terms.filter((term) => !isKnown(rule, ctx, entity, term, time, historyMs, seen?.get(term)?.last));
         if (fresh.length > 0) report(entry, fresh);
       }
     }
 
     // Observe: the event joins the history (look-back events too; the merge makes it idempotent).
-    if (!firstObserved.has(scope)) firstObserved.set(scope, time);
-    ctx.changes.upsert({ ruleId: rule.id, entity: scope, value: stateValue.history }, time, time, time + historyExpiry, null, DAY_MS);
+    const span = observed.get(scope);
+    if (span) span.last = time;
+    else observed.set(scope, { first: time, last: time });
+    if (terms.length === 0) continue;
+    let ofEntity = sightings.get(entity);
+    if (!ofEntity) sightings.set(entity, (ofEntity = new Map()));
     for (const term of terms) {
-      lastSighting.set(`${entity}\u0000${term}`, time);
-      ctx.changes.upsert({ ruleId: rule.id, entity, value: stateValue.term(term) }, time, time, time + historyMs);
+      const sighting = ofEntity.get(term);
+      if (sighting) sighting.last = time;
+      else ofEntity.set(term, { first: time, last: time });
+    }
+  }
+
+  // One upsert per row, spanning what this evaluation saw (entries come in time order).
+  for (const [scope, { first, last }] of observed) {
+    ctx.changes.upsert({ ruleId: rule.id, entity: scope, value: stateValue.history }, first, last, last + historyExpiry, null, DAY_MS);
+  }
+  for (const [entity, terms] of sightings) {
+    for (const [term, { first, last }] of terms) {
+      ctx.changes.upsert({ ruleId: rule.id, entity, value: stateValue.term(term) }, first, last, last + historyMs);
     }
   }
   return candidates.map((c) => ({
@@ -83,7 +99,7 @@ export function evaluateBaseline(rule: BaselineRule, entries: readonly TimelineE
   }
 }
 
-/** Was the term seen for the entity within the history window before `time`? */
+/** Was the term seen for the entity within the history window before `time` (`seen`: its last sighting so far here)? */
 function isKnown(
   rule: BaselineRule,
   ctx: KindContext,
@@ -91,9 +107,8 @@ function isKnown(
   term: string,
   time: number,
   historyMs: number,
-  lastSighting: ReadonlyMap<string, number>,
+  seen: number | undefined,
 ): boolean {
-  const seen = lastSighting.get(`${entity}\u0000${term}`);
   if (seen !== undefined && time - seen <= historyMs) return true;
   const row = ctx.state.get(rule.id, entity, stateValue.term(term));
   // first_seen before the event proves an earlier sighting; last_seen bounds how recent it may have been.

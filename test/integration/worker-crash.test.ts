@@ -48,7 +48,7 @@ async function snapshot(integrationId: string) {
   const rows = await sql<{ uuid: string; raw: string }[]>`select uuid, raw::text as raw from events where integration_id = ${integrationId} order by uuid`;
   const detections = await sql<{ rule_id: string; group_key: string; first_event_at: Date; last_event_at: Date; count: number }[]>`
     select rule_id, split_part(dedupe_key, ':', 2) || ':' || split_part(dedupe_key, ':', 3) as group_key, first_event_at, last_event_at, count
-    from detections where integration_id = ${integrationId} order by rule_id, dedupe_key`;
+    from detections where integration_id = ${integrationId} order by rule_id, dedupe_key, first_event_at`;
   return { uuids: rows.map((r) => r.uuid), raws: rows.map((r) => r.raw), detections };
 }
 

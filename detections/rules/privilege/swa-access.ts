@@ -19,7 +19,9 @@ const signOnMode = field('target[type=AppInstance].detailEntry.signOnModeType');
 function isSwaCredentialAccess(event: OktaLogEvent): boolean {
   if (isEventType(event, CREDENTIAL_EVENTS)) return hasOutcome(event, 'SUCCESS');
   if (!isEventType(event, [SSO]) || !hasOutcome(event, 'SUCCESS')) return false;
-  return signOnMode.texts(event).some((mode) => PASSWORD_MODES.includes(mode.trim().toUpperCase()));
+  // An SSO names one app: its first sign-on mode is the one (no array built for every sign-in).
+  const mode = signOnMode.text(event);
+  return mode !== undefined && PASSWORD_MODES.includes(mode.trim().toUpperCase());
 }
 
 const userOf = (event: OktaLogEvent) => groupKeys.user(commonFields.actorId.text(event));
