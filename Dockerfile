@@ -1,4 +1,5 @@
-# The oort-okta worker. TypeScript runs through tsx (a runtime dependency), so there is no build step.
+# The oort-okta worker. TypeScript runs through tsx (a runtime dependency) loaded into node itself, so there is no
+# build step and `docker stop`'s SIGTERM reaches the worker itself (the tsx CLI SIGKILLs a child slow to acknowledge a signal).
 #   docker build -t oort-okta-worker .
 #   docker run --env-file worker.env oort-okta-worker
 FROM node:22.22.0-bookworm-slim
@@ -15,4 +16,4 @@ COPY --chown=node:node . .
 
 USER node
 EXPOSE 9464
-CMD ["npx", "tsx", "workers/worker.ts"]
+CMD ["node", "--import", "tsx", "workers/worker.ts"]

@@ -109,7 +109,7 @@ async function main() {
   let stoppingSince = 0;
   stop = async () => {
     if (stoppingSince) {
-      // tsx relays the terminal's SIGINT, so one Ctrl-C can arrive twice: only a later one forces.
+      // npm forwards the terminal's SIGINT, so one Ctrl-C can arrive twice: only a later one forces.
       if (Date.now() - stoppingSince < 2000) return;
       say('Stopping at once (the servers finish shutting down on their own).');
       process.exit(130);

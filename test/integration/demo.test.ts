@@ -72,7 +72,7 @@ async function line(stack: Stack, pattern: RegExp, timeoutMs = 120_000): Promise
 async function ctrlC(stack: Stack) {
   process.kill(-stack.child.pid!, 'SIGINT');
   const { code, signal } = await stack.exit;
-  expect(stack.lines).toContain('Stopped.');
+  expect(stack.lines, `npm start output:\n${stack.lines.join('\n')}`).toContain('Stopped.');
   expect(stack.lines.join('\n')).not.toMatch(/Stopping at once/);
   // npm, interrupted itself, re-raises the SIGINT once its script has exited.
   expect(code === 0 || signal === 'SIGINT').toBe(true);
