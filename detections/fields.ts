@@ -16,6 +16,8 @@
 interface Segment {
   readonly key: string;
   readonly lowerKey: string;
+  /** The key also names something of Object.prototype (`constructor`…), so a lookup must check own keys. */
+  readonly inherited: boolean;
   /** `[n]`: one element of an array. */
   readonly index?: number;
   /** `[key=value]`: elements whose key equals value, case-insensitively. */
@@ -78,11 +80,20 @@ function compileField(path: string): Field {
     walk(event, segments, 0, out);
     return out;
   };
+  // Most paths are plain keys (`actor.alternateId`) and most events hold plain objects along them: follow the keys
+  // in a loop, and fall back to the general walk only where an array or a packed string appears.
+  const plain = segments.every((segment) => segment.index === undefined && !segment.where);
+  const first = plain
+    ? (event: unknown) => walkPlain(event, segments, isPresent)
+    : (event: unknown) => walkFirst(event, segments, 0, isPresent);
+  const text = plain
+    ? (event: unknown) => textOf(walkPlain(event, segments, isScalar))
+    : (event: unknown) => textOf(walkFirst(event, segments, 0, isScalar));
   return {
     path,
     all,
-    first: (event) => walkFirst(event, segments, 0, isPresent),
-    text: (event) => textOf(walkFirst(event, segments, 0, isScalar)),
+    first,
+    text,
     texts: (event) => all(event).map(textOf).filter((text): text is string => text !== undefined),
   };
 }
@@ -99,7 +110,7 @@ function parsePath(path: string): Segment[] {
     if (!parsed) throw new Error(`Invalid field path "${path}" at "${part}"`);
     const key = parsed[1];
     const bracket = parsed[2]?.trim();
-    const segment: Segment = { key, lowerKey: key.toLowerCase() };
+    const segment: Segment = { key, lowerKey: key.toLowerCase(), inherited: key in Object.prototype };
     if (bracket === undefined || bracket === '') return segment;
     if (/^\d+$/.test(bracket)) return { ...segment, index: Number(bracket) };
     const eq = bracket.indexOf('=');
@@ -156,13 +167,27 @@ function walkFirst(value: unknown, segments: readonly Segment[], i: number, acce
   const segment = segments[i];
   // Plain objects with no element selector: the common case, one property read.
   if (typeof value === 'object' && segment.index === undefined && !segment.where) {
-    return walkFirst(property(value as Record<string, unknown>, segment.key, segment.lowerKey), segments, i + 1, accept);
+    return walkFirst(property(value as Record<string, unknown>, segment.key, segment.lowerKey, segment.inherited), segments, i + 1, accept);
   }
   for (const child of children(value, segment)) {
     const found = walkFirst(child, segments, i + 1, accept);
     if (found !== undefined) return found;
   }
   return undefined;
+}
+
+/** walkFirst for paths without element selectors, iterative while the values are plain objects. */
+function walkPlain(event: unknown, segments: readonly Segment[], accept: (value: unknown) => boolean): unknown {
+  let value = event;
+  for (let i = 0; i < segments.length; i++) {
+    if (value === null || value === undefined) return undefined;
+    if (typeof value !== 'object' || Array.isArray(value)) return walkFirst(value, segments, i, accept);
+    const segment = segments[i];
+    value = property(value as Record<string, unknown>, segment.key, segment.lowerKey, segment.inherited);
+  }
+  if (value === null || value === undefined) return undefined;
+  if (Array.isArray(value)) return walkFirst(value, segments, segments.length, accept);
+  return accept(value) ? value : undefined;
 }
 
 const NONE: readonly unknown[] = [];
@@ -174,7 +199,7 @@ function children(value: unknown, segment: Segment): readonly unknown[] {
   if (container === null || typeof container !== 'object') return NONE;
   if (Array.isArray(container)) return container.flatMap((element) => children(element, segment));
 
-  let child = property(container as Record<string, unknown>, segment.key, segment.lowerKey);
+  let child = property(container as Record<string, unknown>, segment.key, segment.lowerKey, segment.inherited);
   if (typeof child === 'string' && (segment.index !== undefined || segment.where)) child = decodePackedString(child);
   if (segment.index !== undefined) {
     const element = Array.isArray(child) ? child[segment.index] : segment.index === 0 ? child : undefined;
@@ -190,11 +215,20 @@ function children(value: unknown, segment: Segment): readonly unknown[] {
   });
 }
 
-/** Exact key first (the common, cheap case), then a case-insensitive scan. */
-function property(object: Record<string, unknown>, key: string, lowerKey: string): unknown {
-  if (Object.prototype.hasOwnProperty.call(object, key)) return object[key];
-  for (const candidate of Object.keys(object)) {
-    if (candidate.toLowerCase() === lowerKey) return object[candidate];
+/**
+ * Exact key first (the common, cheap case), then a case-insensitive scan. Most misses are keys an event simply
+ * lacks, so only keys of the same length are lower-cased (lower-casing keeps the length of ASCII keys).
+ */
+function property(object: Record<string, unknown>, key: string, lowerKey: string, inherited = true): unknown {
+  // One lookup when the key cannot resolve to something of Object.prototype (parsed JSON has no undefined values).
+  const exact = object[key];
+  if (exact !== undefined && !inherited) return exact;
+  if (inherited && Object.prototype.hasOwnProperty.call(object, key)) return exact;
+  const length = lowerKey.length;
+  for (const candidate in object) {
+    if (candidate.length === length && Object.prototype.hasOwnProperty.call(object, candidate) && candidate.toLowerCase() === lowerKey) {
+      return object[candidate];
+    }
   }
   return undefined;
 }

@@ -34,6 +34,13 @@ const privilegeGrant = oktaEvent({
 });
 
 describe('field access by dotted path', () => {
+  it("finds no value where a key names one of Object.prototype's members and the event has no such key", () => {
+    expect(getFirst(signIn, 'actor.constructor')).toBeUndefined();
+    expect(getText(signIn, 'client.toString')).toBeUndefined();
+    expect(getAll(signIn, 'target.hasOwnProperty')).toEqual([]);
+    expect(getText({ actor: { constructor: 'kept' } }, 'actor.constructor')).toBe('kept');
+  });
+
   it('reads nested objects and returns the raw value', () => {
     expect(getText(signIn, 'actor.alternateId')).toBe('dana.scully@example.com');
     expect(getAll(signIn, 'client.geographicalContext.country')).toEqual(['Netherlands']);
