@@ -50,12 +50,19 @@ export function buildTimeline(events: readonly OktaLogEvent[], isNew: (event: Ok
     entries.push(entry);
   }
 
-  const byType = new Map<string, TimelineEntry[]>();
-  for (const entry of entries) {
-    const type = typeof entry.event.eventType === 'string' ? entry.event.eventType.toLowerCase() : '';
-    const list = byType.get(type);
-    if (list) list.push(entry);
-    else byType.set(type, [entry]);
+  // Each entry's type as a small number, so that a selection of several types is one pass over the timeline.
+  const byType = new Map<string, { readonly index: number; readonly entries: TimelineEntry[] }>();
+  const typeOfEntry = new Uint32Array(entries.length);
+  for (let i = 0; i < entries.length; i++) {
+    const eventType = entries[i].event.eventType;
+    const type = typeof eventType === 'string' ? eventType.toLowerCase() : '';
+    let list = byType.get(type);
+    if (!list) {
+      list = { index: byType.size, entries: [] };
+      byType.set(type, list);
+    }
+    list.entries.push(entries[i]);
+    typeOfEntry[i] = list.index;
   }
 
   // Many rules read the same set of types (every sign-in rule asks for the same few): merged lists are kept.
@@ -68,7 +75,21 @@ export function buildTimeline(events: readonly OktaLogEvent[], isNew: (event: Ok
       const cached = selected.get(cacheKey);
       if (cached) return cached;
       const lists = [...byType].filter(([type]) => patterns.some((pattern) => typeMatches(type, pattern))).map(([, list]) => list);
-      const merged = lists.length === 0 ? [] : lists.length === 1 ? lists[0] : lists.flat().sort((a, b) => a.seq - b.seq);
+      let merged: readonly TimelineEntry[];
+      if (lists.length <= 1) {
+        merged = lists[0]?.entries ?? [];
+      } else {
+        const wanted = new Uint8Array(byType.size);
+        let size = 0;
+        for (const list of lists) {
+          wanted[list.index] = 1;
+          size += list.entries.length;
+        }
+        const out = new Array<TimelineEntry>(size);
+        let n = 0;
+        for (let i = 0; i < entries.length; i++) if (wanted[typeOfEntry[i]] === 1) out[n++] = entries[i];
+        merged = out;
+      }
       selected.set(cacheKey, merged);
       return merged;
     },
