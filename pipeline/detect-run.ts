@@ -27,25 +27,54 @@ export async function detectForRun(
   onProgress: (p: { chunks: number; evaluatedEvents: number }) => void = () => {},
 ): Promise<DetectRunResult> {
   const sql = db.$client;
-  const pass = await runDetectionPass(rules, storedEvents(sql, integrationId, ingestRunId), {
-    load: (keys) => loadDetectionState(sql, integrationId, keys),
-  }, { settings, onProgress });
-  // A burst across a chunk edge is matched on both sides; merging makes it one detection.
-  const detections = mergeMatches(pass.matches);
+  // From reading the rule state to writing it back, one run per integration at a time (a manual trigger or a
+  // quarantine replay beside the Schedule): two runs working from one snapshot would each write back a state
+  // missing the other's sightings.
+  return withDetectionLock(sql, integrationId, () => onProgress({ chunks: 0, evaluatedEvents: 0 }), async () => {
+    const pass = await runDetectionPass(rules, storedEvents(sql, integrationId, ingestRunId), {
+      load: (keys) => loadDetectionState(sql, integrationId, keys),
+    }, { settings, onProgress });
+    // A burst across a chunk edge is matched on both sides; merging makes it one detection.
+    const detections = mergeMatches(pass.matches);
 
-  let created = 0;
-  let updated = 0;
-  // One transaction: detections and the rule state they imply are stored together or not at all.
-  await sql.begin(async (tx) => {
-    // Serialise concurrent runs of one integration (a manual trigger beside the Schedule).
-    await tx`select pg_advisory_xact_lock(hashtext(${`detections:${integrationId}`}))`;
-    for (const d of detections) {
-      (await persistDetection(tx, integrationId, ingestRunId, d)) === 'created' ? created++ : updated++;
-    }
-    await saveDetectionState(tx, integrationId, pass.stateChanges);
-    if (pass.watermark) await pruneDetectionState(tx, integrationId, pass.watermark);
+    let created = 0;
+    let updated = 0;
+    // One transaction: detections and the rule state they imply are stored together or not at all.
+    await sql.begin(async (tx) => {
+      for (const d of detections) {
+        (await persistDetection(tx, integrationId, ingestRunId, d)) === 'created' ? created++ : updated++;
+      }
+      await saveDetectionState(tx, integrationId, pass.stateChanges);
+      if (pass.watermark) await pruneDetectionState(tx, integrationId, pass.watermark);
+    });
+    return { created, updated, evaluatedEvents: pass.evaluatedEvents };
   });
-  return { created, updated, evaluatedEvents: pass.evaluatedEvents };
+}
+
+const LOCK_POLL_MS = 500;
+
+/**
+ * A session advisory lock on a connection of its own, released when `work` ends (or with the connection, if the
+ * process dies). Polled with pg_try_advisory_lock rather than waited for, so the caller can heartbeat meanwhile.
+ */
+async function withDetectionLock<T>(sql: postgres.Sql, integrationId: string, onWait: () => void, work: () => Promise<T>): Promise<T> {
+  const lockKey = `detections:${integrationId}`;
+  const connection = await sql.reserve();
+  try {
+    for (;;) {
+      const [{ locked }] = await connection<{ locked: boolean }[]>`select pg_try_advisory_lock(hashtext(${lockKey})) as locked`;
+      if (locked) break;
+      onWait();
+      await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+    }
+    try {
+      return await work();
+    } finally {
+      await connection`select pg_advisory_unlock(hashtext(${lockKey}))`;
+    }
+  } finally {
+    connection.release();
+  }
 }
 
 /** The integration's stored events as the detection pass reads them. */
