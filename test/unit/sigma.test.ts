@@ -112,26 +112,30 @@ describe('example rules in rules/sigma', () => {
     });
   });
 
-  describe('MFA factor removed by someone else', () => {
+  describe('MFA factor removed by someone else through an anonymising proxy', () => {
     const rule = () => byTitle('MFA Factor');
-    const factorEvent = (eventType: string, actor: TestPrincipal, reason: string | null, result = 'SUCCESS') =>
-      oktaEvent({ eventType, at: T0, actor, target: [dana, oktaVerifyEnrollment(dana)], reason, result });
+    const factorEvent = (eventType: string, actor: TestPrincipal, reason: string | null, result = 'SUCCESS', isProxy: boolean | null = true) =>
+      oktaEvent({ eventType, at: T0, actor, target: [dana, oktaVerifyEnrollment(dana)], reason, result, isProxy, ip: '185.220.101.4' });
 
-    it('fires when an admin deactivates a factor or resets all factors', () => {
+    it('fires when an admin behind a proxy deactivates a factor or resets all factors', () => {
       const deactivate = factorEvent('user.mfa.factor.deactivate', admin, null);
       const resetAll = factorEvent('user.mfa.factor.reset_all', admin, null);
       const [match, ...rest] = matchesOf(rule(), [deactivate, resetAll]);
       expect(rest).toEqual([]);
-      expect(match).toMatchObject({ severity: 'medium', groupKey: `user:${admin.id}`, count: 2, techniques: ['T1556.006'] });
+      expect(match).toMatchObject({ severity: 'high', groupKey: `user:${admin.id}`, count: 2, techniques: ['T1556.006', 'T1090.003'] });
     });
 
-    it("ignores the user's own reset, failures and enrolments", () => {
+    it("ignores the help desk's routine resets (no proxy), the user's own reset, failures and enrolments", () => {
       const events = [
+        factorEvent('user.mfa.factor.reset_all', admin, null, 'SUCCESS', false),
+        factorEvent('user.mfa.factor.deactivate', admin, null, 'SUCCESS', null),
         factorEvent('user.mfa.factor.deactivate', dana, 'User reset SECURITY_QUESTION factor'),
         factorEvent('user.mfa.factor.deactivate', admin, null, 'FAILURE'),
         factorEvent('user.mfa.factor.activate', admin, null),
       ];
       expect(matchesOf(rule(), events)).toEqual([]);
+      // The catalogue still raises the routine reset, once.
+      expect(evaluate([...catalogue, ...rules], [events[0]]).map((m) => m.ruleId)).toEqual(['okta-user-mfa-reset-all']);
     });
   });
 
