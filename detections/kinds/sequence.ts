@@ -96,7 +96,7 @@ function evaluateFollowed(rule: SequenceRule, entries: readonly TimelineEntry[],
   const withinMs = rule.within * 60_000;
   // Event-first sequences look for `then` only where and when a `first` happened: `then` is usually the common event
   // (a successful sign-in), `first` the rare one, and this keeps the rule linear in the rare one.
-  const earlyFirsts = isAlertStep(rule.first) ? undefined : eventItems(rule, rule.first, entries);
+  const earlyFirsts = isAlertStep(rule.first) ? undefined : reachingAtLeast(eventItems(rule, rule.first, entries), rule.first.atLeast ?? 1, withinMs);
   if (earlyFirsts && earlyFirsts.size === 0) return [];
   const thens = isAlertStep(rule.then)
     ? alertItems(rule, rule.then, ctx, excludedFromWildcard(rule))
@@ -179,23 +179,55 @@ function lowerBound(items: readonly Item[], time: number): number {
   return lo;
 }
 
-/** Where a `then` can follow: the entities that have a `first`, from the earliest `first` to `within` after the last. */
+/** Where a `then` can follow: the entities that have a `first`, and the spans from a `first` to `within` after it. */
 interface FollowWindow {
   readonly entities: ReadonlySet<string>;
-  readonly from: number;
-  readonly to: number;
+  /** Disjoint [from, to] spans in time order. */
+  readonly spans: readonly (readonly [number, number])[];
 }
 
 function followWindow(firsts: ReadonlyMap<string, Item[]>, withinMs: number): FollowWindow {
-  let from = Infinity;
-  let to = -Infinity;
-  for (const items of firsts.values()) {
-    for (const item of items) {
-      from = Math.min(from, item.start);
-      to = Math.max(to, item.end + withinMs);
-    }
+  const raw: [number, number][] = [];
+  for (const items of firsts.values()) for (const item of items) raw.push([item.start, item.end + withinMs]);
+  raw.sort((a, b) => a[0] - b[0]);
+  const spans: [number, number][] = [];
+  for (const span of raw) {
+    const last = spans[spans.length - 1];
+    if (last && span[0] <= last[1]) last[1] = Math.max(last[1], span[1]);
+    else spans.push([span[0], span[1]]);
   }
-  return { entities: new Set(firsts.keys()), from, to };
+  return { entities: new Set(firsts.keys()), spans };
+}
+
+/**
+ * Only entities whose `first` items reach `atLeast` distinct ones within `within` of each other can match (every
+ * `first` counted for a `then` lies in the `within` before it), so the others need no `then` at all: for push
+ * bombing, everyone who once rejected a push.
+ */
+function reachingAtLeast(firsts: Map<string, Item[]>, atLeast: number, withinMs: number): Map<string, Item[]> {
+  if (atLeast <= 1) return firsts;
+  for (const [entity, items] of firsts) {
+    if (!reachesAtLeast(items, atLeast, withinMs)) firsts.delete(entity);
+  }
+  return firsts;
+}
+
+function reachesAtLeast(items: readonly Item[], atLeast: number, withinMs: number): boolean {
+  if (items.length < atLeast) return false;
+  const ordered = [...items].sort(byItemOrder);
+  const inWindow = new Map<string, number>();
+  let left = 0;
+  for (const item of ordered) {
+    inWindow.set(item.once, (inWindow.get(item.once) ?? 0) + 1);
+    while (item.start - ordered[left].end > withinMs) {
+      const once = ordered[left++].once;
+      const n = inWindow.get(once)! - 1;
+      if (n === 0) inWindow.delete(once);
+      else inWindow.set(once, n);
+    }
+    if (inWindow.size >= atLeast) return true;
+  }
+  return false;
 }
 
 function eventItems(
@@ -207,25 +239,23 @@ function eventItems(
   const key = keyFn(rule, step);
   const once: Field | undefined = step.countOnceBy ? field(step.countOnceBy) : undefined;
   const byEntity = new Map<string, Item[]>();
-  let i = 0;
-  let end = entries.length;
-  if (window) {
-    i = firstAtOrAfter(entries, window.from);
-    end = firstAtOrAfter(entries, window.to + 1);
-  }
-  for (; i < end; i++) {
-    const entry = entries[i];
-    if (!step.match(entry.event)) continue;
-    const entity = key(entry.event);
-    if (!entity || (window && !window.entities.has(entity))) continue;
-    const onceValue = once?.text(entry.event);
-    push(byEntity, entity, {
-      start: entry.time,
-      end: entry.time,
-      seq: entry.seq,
-      entries: [entry],
-      once: onceValue ? `v:${onceValue}` : `e:${entry.seq}`,
-    });
+  const spans = window ? window.spans : [[-Infinity, Infinity] as const];
+  for (const [from, to] of spans) {
+    const end = window ? firstAtOrAfter(entries, to + 1) : entries.length;
+    for (let i = window ? firstAtOrAfter(entries, from) : 0; i < end; i++) {
+      const entry = entries[i];
+      if (!step.match(entry.event)) continue;
+      const entity = key(entry.event);
+      if (!entity || (window && !window.entities.has(entity))) continue;
+      const onceValue = once?.text(entry.event);
+      push(byEntity, entity, {
+        start: entry.time,
+        end: entry.time,
+        seq: entry.seq,
+        entries: [entry],
+        once: onceValue ? `v:${onceValue}` : `e:${entry.seq}`,
+      });
+    }
   }
   return byEntity;
 }
