@@ -47,6 +47,13 @@ function scenarioCase<N extends ScenarioName>(
 /** Days of history the scenarios that build one are given: five workdays and a weekend. */
 const HISTORY_DAYS = 7;
 
+/** The shipped Sigma rules (rules/sigma/) the hourly run loads next to the catalogue, by their engine rule ids. */
+const SIGMA = {
+  apiTokenViaProxy: 'sigma-1139e5b4-5216-443d-a775-af6348ef0b0b',
+  policyDeactivatedOrDeleted: 'sigma-9d0cec1e-28e2-408d-a917-8295f9bb3418',
+  mfaFactorRemovedByOther: 'sigma-32801c46-866d-4242-909d-7b038adc6ea4',
+} as const;
+
 export const SCENARIO_EXPECTATIONS: { readonly [N in ScenarioName]: readonly ScenarioCase<N>[] } = {
   passwordSpray: [
     scenarioCase('passwordSpray', null, {}, ['okta-password-spray-single-source', 'okta-threatinsight-detection'], (s) => [
@@ -67,9 +74,15 @@ export const SCENARIO_EXPECTATIONS: { readonly [N in ScenarioName]: readonly Sce
     { ruleId: 'okta-mfa-challenge-failed', groupKey: user(s.userId), subjectUserId: s.userId },
     { ruleId: 'okta-mfa-push-bombing-success', groupKey: user(s.userId), subjectUserId: s.userId },
   ])],
-  adminRoleGranted: [scenarioCase('adminRoleGranted', null, {}, ['okta-admin-role-granted-user'], (s) => [
-    { ruleId: 'okta-admin-role-granted-user', groupKey: user(s.userId), subjectUserId: s.userId },
-  ])],
+  adminRoleGranted: [
+    scenarioCase('adminRoleGranted', null, {}, ['okta-admin-role-granted-user'], (s) => [
+      { ruleId: 'okta-admin-role-granted-user', groupKey: user(s.userId), subjectUserId: s.userId },
+    ]),
+    // About the group, so no subject; the member added afterwards is never named in a grant.
+    scenarioCase('adminRoleGranted', 'group', { recipient: 'group' }, ['okta-admin-role-granted-group'], (s) => [
+      { ruleId: 'okta-admin-role-granted-group', groupKey: `group:${s.groupId ?? 'none'}` },
+    ]),
+  ],
   twoCountriesWithinHour: [
     scenarioCase('twoCountriesWithinHour', null, {}, ['okta-impossible-travel'], (s) => [
       { ruleId: 'okta-impossible-travel', groupKey: user(s.userId), subjectUserId: s.userId },
@@ -81,9 +94,15 @@ export const SCENARIO_EXPECTATIONS: { readonly [N in ScenarioName]: readonly Sce
         { ruleId: 'okta-impossible-travel-velocity', groupKey: user(s.userId), subjectUserId: s.userId },
       ]),
   ],
-  apiTokenCreated: [scenarioCase('apiTokenCreated', null, {}, ['okta-api-token-created'], (s) => [
-    { ruleId: 'okta-api-token-created', groupKey: user(s.createdBy), subjectUserId: s.createdBy },
-  ])],
+  apiTokenCreated: [
+    scenarioCase('apiTokenCreated', null, {}, ['okta-api-token-created'], (s) => [
+      { ruleId: 'okta-api-token-created', groupKey: user(s.createdBy), subjectUserId: s.createdBy },
+    ]),
+    scenarioCase('apiTokenCreated', 'via-proxy', { viaProxy: true }, ['okta-api-token-created', SIGMA.apiTokenViaProxy], (s) => [
+      { ruleId: 'okta-api-token-created', groupKey: user(s.createdBy), subjectUserId: s.createdBy },
+      { ruleId: SIGMA.apiTokenViaProxy, groupKey: user(s.createdBy), subjectUserId: s.createdBy },
+    ]),
+  ],
   userReportedSuspicious: [scenarioCase('userReportedSuspicious', null, {}, ['okta-user-reported-suspicious'], (s) => [
     { ruleId: 'okta-user-reported-suspicious', groupKey: user(s.userId), subjectUserId: s.userId },
   ])],
@@ -137,6 +156,12 @@ export const SCENARIO_EXPECTATIONS: { readonly [N in ScenarioName]: readonly Sce
     { ruleId: 'okta-dthash-many-users-proxy', groupKey: `dthash:${s.deviceToken}` },
     { ruleId: 'okta-session-via-anonymizer', groupKey: user(s.compromisedUserId), subjectUserId: s.compromisedUserId },
   ])],
+  // Every account on the list locks within minutes: B34 for the source, and each lockout on its own (B32).
+  lockoutStorm: [scenarioCase('lockoutStorm', null, {}, ['okta-many-accounts-locked', 'okta-account-locked', 'okta-brute-force-by-ip'], (s) => [
+    { ruleId: 'okta-many-accounts-locked', groupKey: ip(s.sourceIp) },
+    { ruleId: 'okta-brute-force-by-ip', groupKey: ip(s.sourceIp) },
+    ...s.userIds.map((id) => ({ ruleId: 'okta-account-locked', groupKey: user(id), subjectUserId: id })),
+  ])],
 
   aitmPhishing: [
     // The replaying script's app SSO comes from an "Unknown" device: C63 judges it once the tenant has learnt a week of SSO.
@@ -170,22 +195,50 @@ export const SCENARIO_EXPECTATIONS: { readonly [N in ScenarioName]: readonly Sce
     { ruleId: 'okta-oauth-public-client-abuse', groupKey: `actor:${s.serviceClientId}` },
     { ruleId: 'okta-refresh-token-reuse', groupKey: `actor:${s.userClientId}` },
   ])],
+  // The token's owner is the actor of Okta's rate-limit events; one detection for the whole flood (24 h dedupe).
+  rateLimitFlood: [scenarioCase('rateLimitFlood', null, {}, ['okta-rate-limit-violation'], (s) => [
+    { ruleId: 'okta-rate-limit-violation', groupKey: user(s.tokenOwnerId), subjectUserId: s.tokenOwnerId },
+  ])],
 
-  policyWeakened: [scenarioCase('policyWeakened', null, {},
-    ['okta-policy-rule-weakened', 'okta-policy-weakened', 'okta-app-signon-policy-weakened', 'okta-single-factor-success'], (s) => [
-      { ruleId: 'okta-policy-rule-weakened', groupKey: user(s.adminId), subjectUserId: s.adminId },
-      { ruleId: 'okta-policy-weakened', groupKey: user(s.adminId), subjectUserId: s.adminId },
-      { ruleId: 'okta-app-signon-policy-weakened', groupKey: user(s.adminId), subjectUserId: s.adminId },
-      ...(s.signIn ? [{ ruleId: 'okta-single-factor-success', groupKey: ipAndUser(s.signIn.sourceIp, s.signIn.userId), subjectUserId: s.signIn.userId }] : []),
-    ])],
+  policyWeakened: [
+    scenarioCase('policyWeakened', null, {},
+      ['okta-policy-rule-weakened', 'okta-policy-weakened', 'okta-app-signon-policy-weakened', 'okta-single-factor-success'], (s) => [
+        { ruleId: 'okta-policy-rule-weakened', groupKey: user(s.adminId), subjectUserId: s.adminId },
+        { ruleId: 'okta-policy-weakened', groupKey: user(s.adminId), subjectUserId: s.adminId },
+        { ruleId: 'okta-app-signon-policy-weakened', groupKey: user(s.adminId), subjectUserId: s.adminId },
+        ...(s.signIn ? [{ ruleId: 'okta-single-factor-success', groupKey: ipAndUser(s.signIn.sourceIp, s.signIn.userId), subjectUserId: s.signIn.userId }] : []),
+      ]),
+    // Switched off and deleted rather than edited: the Sigma rule groups both changes under the admin.
+    scenarioCase('policyWeakened', 'deactivated-or-deleted', { changes: ['enrolment-policy-deactivated', 'sign-on-rule-deleted'] },
+      [SIGMA.policyDeactivatedOrDeleted, 'okta-policy-weakened', 'okta-policy-rule-weakened', 'okta-single-factor-success'], (s) => [
+        { ruleId: SIGMA.policyDeactivatedOrDeleted, groupKey: user(s.adminId), subjectUserId: s.adminId },
+        { ruleId: 'okta-policy-weakened', groupKey: user(s.adminId), subjectUserId: s.adminId },
+        { ruleId: 'okta-policy-rule-weakened', groupKey: user(s.adminId), subjectUserId: s.adminId },
+        ...(s.signIn ? [{ ruleId: 'okta-single-factor-success', groupKey: ipAndUser(s.signIn.sourceIp, s.signIn.userId), subjectUserId: s.signIn.userId }] : []),
+      ]),
+  ],
   // Nobody re-enrols the removed Okta Verify: twelve hours later that absence is A18.
-  mfaWeakened: [scenarioCase('mfaWeakened', null, {},
-    ['okta-org-mfa-factor-disabled', 'okta-user-mfa-factor-removed', 'okta-mfa-bypass-attempt', 'okta-mfa-removed-not-restored'], (s) => [
-      { ruleId: 'okta-org-mfa-factor-disabled', groupKey: user(s.adminId), subjectUserId: s.adminId },
-      { ruleId: 'okta-user-mfa-factor-removed', groupKey: user(s.userId), subjectUserId: s.userId },
-      { ruleId: 'okta-mfa-bypass-attempt', groupKey: user(s.userId), subjectUserId: s.userId },
-      { ruleId: 'okta-mfa-removed-not-restored', groupKey: user(s.userId), subjectUserId: s.userId },
-    ])],
+  mfaWeakened: [
+    scenarioCase('mfaWeakened', null, {},
+      ['okta-org-mfa-factor-disabled', 'okta-user-mfa-factor-removed', 'okta-mfa-bypass-attempt', 'okta-mfa-removed-not-restored'], (s) => [
+        { ruleId: 'okta-org-mfa-factor-disabled', groupKey: user(s.adminId), subjectUserId: s.adminId },
+        { ruleId: 'okta-user-mfa-factor-removed', groupKey: user(s.userId), subjectUserId: s.userId },
+        { ruleId: 'okta-mfa-bypass-attempt', groupKey: user(s.userId), subjectUserId: s.userId },
+        { ruleId: 'okta-mfa-removed-not-restored', groupKey: user(s.userId), subjectUserId: s.userId },
+      ]),
+    // The same changes from an anonymiser: the Sigma rule adds the proxy, keyed and named by the acting admin, and
+    // the Admin Console opened through it is A27.
+    scenarioCase('mfaWeakened', 'admin-via-proxy', { adminViaProxy: true },
+      ['okta-org-mfa-factor-disabled', 'okta-user-mfa-factor-removed', 'okta-mfa-bypass-attempt', 'okta-mfa-removed-not-restored',
+        SIGMA.mfaFactorRemovedByOther, 'okta-admin-api-via-proxy'], (s) => [
+        { ruleId: 'okta-org-mfa-factor-disabled', groupKey: user(s.adminId), subjectUserId: s.adminId },
+        { ruleId: 'okta-user-mfa-factor-removed', groupKey: user(s.userId), subjectUserId: s.userId },
+        { ruleId: 'okta-mfa-bypass-attempt', groupKey: user(s.userId), subjectUserId: s.userId },
+        { ruleId: 'okta-mfa-removed-not-restored', groupKey: user(s.userId), subjectUserId: s.userId },
+        { ruleId: SIGMA.mfaFactorRemovedByOther, groupKey: user(s.adminId), subjectUserId: s.adminId },
+        { ruleId: 'okta-admin-api-via-proxy', groupKey: user(s.adminId), subjectUserId: s.adminId },
+      ]),
+  ],
   helpDeskTakeover: [scenarioCase('helpDeskTakeover', null, {}, ['okta-user-mfa-reset-all', 'okta-device-enrolled'], (s) => [
     { ruleId: 'okta-user-mfa-reset-all', groupKey: user(s.userId), subjectUserId: s.userId },
     { ruleId: 'okta-device-enrolled', groupKey: user(s.userId), subjectUserId: s.userId },

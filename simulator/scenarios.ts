@@ -21,6 +21,7 @@ import type { ScenarioDefinition } from './scenarios/context.js';
 import { credentialStuffing } from './scenarios/credential-stuffing.js';
 import { defensesDisabled } from './scenarios/defenses-disabled.js';
 import { helpDeskTakeover } from './scenarios/help-desk-takeover.js';
+import { lockoutStorm } from './scenarios/lockout-storm.js';
 import { mfaPushBombing } from './scenarios/mfa-push-bombing.js';
 import { mfaWeakened } from './scenarios/mfa-weakened.js';
 import { oauthTokenAbuse } from './scenarios/oauth-token-abuse.js';
@@ -29,6 +30,7 @@ import { passwordResetAbuse } from './scenarios/password-reset-abuse.js';
 import { passwordSpray } from './scenarios/password-spray.js';
 import { policyWeakened } from './scenarios/policy-weakened.js';
 import { pushFromRotatingProxies } from './scenarios/push-from-rotating-proxies.js';
+import { rateLimitFlood } from './scenarios/rate-limit-flood.js';
 import { rogueIdentityProvider } from './scenarios/rogue-identity-provider.js';
 import { skeletonKeyEnrolment } from './scenarios/skeleton-key-enrolment.js';
 import { stolenSessionReplay } from './scenarios/stolen-session-replay.js';
@@ -54,12 +56,14 @@ export const SCENARIOS = {
   pushFromRotatingProxies,
   passwordInUsername,
   vpnCredentialTesting,
+  lockoutStorm,
   // Session theft and risky sign-in context (section C).
   aitmPhishing,
   stolenSessionReplay,
   concurrentSessions,
   adminConsoleViaProxy,
   oauthTokenAbuse,
+  rateLimitFlood,
   // Privilege, persistence and tenant configuration (section A).
   policyWeakened,
   mfaWeakened,

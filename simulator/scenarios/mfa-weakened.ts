@@ -2,13 +2,15 @@
  * MFA taken apart from an admin session: the phishing-resistant authenticator (FIDO2/WebAuthn) is
  * switched off for the whole org, one user's Okta Verify enrolment is removed by the admin, and
  * the attacker, signing in as that user from abroad, tries to get past the factor prompt.
+ * Optionally the admin session itself is driven through an anonymising proxy (an intruder in a
+ * stolen admin session) instead of from the admin's home.
  */
-import { userActor, userTarget, enrollmentTarget } from '../events.js';
+import { userActor, userTarget, enrollmentTarget, type RequestSource } from '../events.js';
 import { ID_PREFIX, stableOktaId } from '../ids.js';
 import { findFactor, newSession } from '../sign-in.js';
 import { MINUTE, addMs } from '../time.js';
 import type { OktaLogEvent } from '../types.js';
-import { attackerSource, chooseAdmin, chooseVictim, defineScenario, homeSource, openAdminConsole } from './context.js';
+import { ATTACKER_AGENTS, anonymizedOrigin, attackerSource, chooseAdmin, chooseVictim, defineScenario, homeSource, openAdminConsole } from './context.js';
 import { scenarioEvent } from './log-events.js';
 
 export type MfaWeakening = 'org-authenticator' | 'user-factor' | 'bypass';
@@ -19,6 +21,8 @@ export interface MfaWeakenedOptions {
   userId?: string;
   /** Which steps, in order (default all three). */
   steps?: MfaWeakening[];
+  /** Whether the admin's changes come through an anonymising proxy rather than from the admin's home (default false). */
+  adminViaProxy?: boolean;
 }
 
 export interface MfaWeakenedSubjects {
@@ -27,18 +31,22 @@ export interface MfaWeakenedSubjects {
   steps: MfaWeakening[];
   /** The attacker's address in the bypass attempt. */
   attackerIp: string;
+  /** Where the admin's changes came from. */
+  adminIp: string;
 }
 
 const ALL_STEPS: MfaWeakening[] = ['org-authenticator', 'user-factor', 'bypass'];
 
 export const mfaWeakened = defineScenario<MfaWeakenedOptions, MfaWeakenedSubjects>({
-  description: "security.authenticator.lifecycle.deactivate of WebAuthn, an admin removing a user's Okta Verify, then user.mfa.attempt_bypass",
+  description: "security.authenticator.lifecycle.deactivate of WebAuthn, an admin removing a user's Okta Verify (optionally through an anonymising proxy), then user.mfa.attempt_bypass",
   build(context, options) {
     const { org, rng, at } = context;
     const admin = chooseAdmin(context, options.adminId);
     const user = chooseVictim(context, options.userId, (u) => (org.factors[u.id] ?? []).some((f) => f.factorType === 'push'));
     const steps = options.steps?.length ? options.steps : ALL_STEPS;
-    const source = homeSource(context, admin);
+    const source: RequestSource = options.adminViaProxy
+      ? { origin: anonymizedOrigin(rng, org.personas[admin.id]?.home.place.countryCode), agent: ATTACKER_AGENTS.linuxChrome, device: null }
+      : homeSource(context, admin);
     const session = newSession(rng);
     const attacker = attackerSource(rng, org.personas[user.id]?.home.place.countryCode);
     const events: OktaLogEvent[] = [openAdminConsole(context, admin, source, at, session)];
@@ -71,6 +79,6 @@ export const mfaWeakened = defineScenario<MfaWeakenedOptions, MfaWeakenedSubject
       }
       t = addMs(t, rng.int(1, 4) * MINUTE + rng.int(0, 59_999));
     }
-    return { events, subjects: { adminId: admin.id, userId: user.id, steps, attackerIp: attacker.origin.ip } };
+    return { events, subjects: { adminId: admin.id, userId: user.id, steps, attackerIp: attacker.origin.ip, adminIp: source.origin.ip } };
   },
 });

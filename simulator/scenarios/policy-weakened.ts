@@ -4,6 +4,7 @@
  * MFA rule of one sensitive app's sign-on policy is deleted. Each change carries Okta's
  * `changeDetails` on the changed target. Then the attacker uses the gap: a stolen password alone
  * signs a user in from abroad (the session lists only the password authenticator).
+ * The blunter changes are options: the MFA enrolment policy switched off, the sign-on rule deleted.
  */
 import { buildEvent, policyTargets, userActor } from '../events.js';
 import { ID_PREFIX, stableOktaId } from '../ids.js';
@@ -13,12 +14,12 @@ import type { OktaLogEvent, SimulatedApp } from '../types.js';
 import { attackerSource, chooseAdminWithRole, chooseVictim, defineScenario, homeSource, openAdminConsole } from './context.js';
 import { scenarioEvent } from './log-events.js';
 
-export type PolicyChange = 'sign-on-rule' | 'session-policy' | 'app-sign-on-rule';
+export type PolicyChange = 'sign-on-rule' | 'session-policy' | 'app-sign-on-rule' | 'enrolment-policy-deactivated' | 'sign-on-rule-deleted';
 
 export interface PolicyWeakenedOptions {
   /** The admin account making the changes (default: an org admin, whose daily work never touches policies). */
   adminId?: string;
-  /** Which changes to make, in order (default all three). */
+  /** Which changes to make, in order (default the first three: updates and the app rule deletion). */
   changes?: PolicyChange[];
   /** Whether a stolen password is then used without MFA (default true). */
   passwordOnlySignIn?: boolean;
@@ -38,7 +39,7 @@ export interface PolicyWeakenedSubjects {
 const ALL_CHANGES: PolicyChange[] = ['sign-on-rule', 'session-policy', 'app-sign-on-rule'];
 
 export const policyWeakened = defineScenario<PolicyWeakenedOptions, PolicyWeakenedSubjects>({
-  description: 'policy.rule.update (requireFactor → false), policy.lifecycle.update (session lifetime → 0), an app sign-on rule deleted, then a password-only sign-in',
+  description: 'policy.rule.update (requireFactor → false), policy.lifecycle.update (session lifetime → 0), an app sign-on rule deleted (or a policy deactivated, a rule deleted), then a password-only sign-in',
   build(context, options) {
     const { org, rng, at } = context;
     const admin = chooseAdminWithRole(context, options.adminId, 'ORG_ADMIN');
@@ -71,6 +72,21 @@ export const policyWeakened = defineScenario<PolicyWeakenedOptions, PolicyWeaken
           }],
         }));
         changedIds.push(policyId);
+      } else if (change === 'enrolment-policy-deactivated') {
+        // Nobody is asked to enrol Okta Verify any more: new and reset accounts stay on the password alone.
+        const policyId = stableOktaId(ID_PREFIX.policy, `${org.orgName}:policy:mfa-enrolment`);
+        events.push(scenarioEvent(rng, {
+          ...base, eventType: 'policy.lifecycle.deactivate', published: t, requestUri: `/api/v1/policies/${policyId}/lifecycle/deactivate`,
+          target: [{ id: policyId, type: 'PolicyEntity', alternateId: 'unknown', displayName: 'Require Okta Verify enrolment', detailEntry: { policyType: 'MFA_ENROLL' } }],
+        }));
+        changedIds.push(policyId);
+      } else if (change === 'sign-on-rule-deleted') {
+        const { policyId, ruleId, ruleName } = org.signOnPolicy;
+        events.push(scenarioEvent(rng, {
+          ...base, eventType: 'policy.rule.delete', published: t, requestUri: `/api/v1/policies/${policyId}/rules/${ruleId}`,
+          target: [{ id: ruleId, type: 'PolicyRule', alternateId: policyId, displayName: ruleName, detailEntry: { policyType: 'OktaSignOn' } }],
+        }));
+        changedIds.push(ruleId);
       } else {
         const app = sensitiveApp(org.apps);
         const ruleId = stableOktaId(ID_PREFIX.policyRule, `${org.orgName}:app-policy:${app.name}:mfa`);

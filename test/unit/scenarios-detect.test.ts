@@ -1,6 +1,7 @@
 // Every attack scenario case, mixed into an org's benign traffic and run through hourly detection runs,
 // raises the detections its expectations name, each exactly once, and the same benign traffic alone
-// raises none of them. The runs are test/support/memory-runs.ts: the product's detection pass (its
+// raises none of them. The rules are the hourly run's rule set: the catalogue plus the Sigma rules shipped
+// in rules/sigma (loadRuleSet). The runs are test/support/memory-runs.ts: the product's detection pass (its
 // chunks, look-back and clock, the newest delivered event), rule state kept between runs and matches
 // merged as the detection step merges them. Cases that need days of ordinary traffic first (a tenant's
 // learning period, a history the scenario builds) run in a longer world. Also: every rule family and
@@ -10,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { catalogue, findRule, type OktaLogEvent as DetectionEvent, type Rule } from '../../detections/index.js';
 import type { MergedDetection } from '../../pipeline/detection-merge.js';
+import { loadRuleSet } from '../../pipeline/rule-set.js';
 import {
   SCENARIOS, buildScenario, generateActivity, generateOrg, scenarioCases, sortByPublished,
   type InjectOptions, type OktaLogEvent, type ScenarioCase, type ScenarioName,
@@ -22,6 +24,10 @@ const DAY = 24 * HOUR;
 const SETTLE = 12 * HOUR;
 
 const org = generateOrg({ seed: 'scenario-detections', users: 60 });
+/** What the hourly run judges events by when SIGMA_RULES_DIR points at the shipped examples. */
+const ruleSet = loadRuleSet(fileURLToPath(new URL('../../rules/sigma/', import.meta.url)));
+const hourlyRules = ruleSet.rules;
+const ruleById = (id: string): Rule | undefined => hourlyRules.find((rule) => rule.id === id);
 
 interface World {
   start: number;
@@ -45,7 +51,7 @@ const LONG = world('2026-01-05T00:00:00.000Z', 11);
 
 /** One hourly run per UTC hour that delivered events, each over that hour's events, as the queue holds them. */
 async function hourlyDetections(events: readonly OktaLogEvent[]): Promise<MergedDetection[]> {
-  const runs = memoryRuns(catalogue);
+  const runs = memoryRuns(hourlyRules);
   let batch: OktaLogEvent[] = [];
   let hour = Number.NaN;
   for (const event of sortByPublished([...events])) {
@@ -77,6 +83,11 @@ function placement(scenarioCase: ScenarioCase): { world: World; at: Date } {
 }
 
 describe('attack scenarios in hourly detection runs', () => {
+  it('loads every shipped Sigma rule', () => {
+    expect(ruleSet.sigmaErrors.map((e) => e.message)).toEqual([]);
+    expect(hourlyRules.length).toBeGreaterThan(catalogue.length);
+  });
+
   it('has a case for every registered scenario', () => {
     expect(new Set(cases.map((c) => c.scenario))).toEqual(new Set(Object.keys(SCENARIOS)));
   });
@@ -91,7 +102,7 @@ describe('attack scenarios in hourly detection runs', () => {
 
     const expected = scenarioCase.detections(injection.subjects as never);
     expect(new Set(expected.map((d) => d.ruleId))).toEqual(new Set(scenarioCase.ruleIds));
-    for (const { ruleId } of expected) expect(findRule(ruleId)?.enabled, `${ruleId} is an enabled catalogue rule`).toBe(true);
+    for (const { ruleId } of expected) expect(ruleById(ruleId)?.enabled, `${ruleId} is an enabled rule of the rule set`).toBe(true);
 
     const detections = await hourlyDetections([...target.benign, ...injection.events]);
     const benignDetections = await target.benignDetections();
