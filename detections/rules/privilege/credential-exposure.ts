@@ -49,7 +49,8 @@ export const adminViewedOtherUserPassword: SingleRule = {
   match: (event) => isEventType(event, [SHOW_PASSWORD]) && succeeded(event) && !actsOnOwnAccount(event),
 };
 
-const PASSWORD_HEALTH_PATH = '/reports/password-health/';
+// Tested against every event's requestUri: a case-insensitive pattern, no lower-cased copy of each URI.
+const PASSWORD_HEALTH_PATH = /\/reports\/password-health\//i;
 
 export const passwordHealthReportAccess: SingleRule = {
   kind: 'single',
@@ -70,5 +71,5 @@ export const passwordHealthReportAccess: SingleRule = {
     'just before, from the same IP); otherwise treat the admin session as stolen.',
   dedupe: { periodMinutes: 24 * 60, key: (event) => groupKeys.actor(event) ?? groupKeys.ip(commonFields.clientIp.text(event)) },
   enabled: true,
-  match: (event) => (privilegeFields.requestUri.text(event) ?? '').toLowerCase().includes(PASSWORD_HEALTH_PATH),
+  match: (event) => PASSWORD_HEALTH_PATH.test(privilegeFields.requestUri.text(event) ?? ''),
 };
