@@ -71,15 +71,23 @@ export function toEventRow(integrationId: string, event: OktaLogEvent, rawJson: 
   };
 }
 
+/**
+ * Rows per INSERT. A batch goes out as several statements sent without waiting for each other (postgres.js pipelines
+ * them on the transaction's connection): the client binds the next rows while the server inserts the previous ones.
+ * Measured on bench/ingest (a): 100 rows per statement ~8.3–9.1k events/s, one statement of 500 ~6.9k.
+ */
+const INSERT_CHUNK = 100;
+
 /** Inserts event rows, skipping uuids the integration already has; returns how many were new. */
 export async function insertEvents(tx: postgres.Sql | postgres.TransactionSql, rows: EventRow[]): Promise<number> {
-  let inserted = 0;
-  // 19 columns: 1,000 rows stay far below postgres' 65,534-parameter limit.
-  for (let i = 0; i < rows.length; i += 1000) {
-    const chunk = rows.slice(i, i + 1000);
-    const res = await tx`insert into events ${tx(chunk, ...EVENT_COLUMNS)} on conflict (integration_id, uuid) do nothing`;
-    inserted += res.count;
+  const pending: Promise<number>[] = [];
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    const chunk = rows.slice(i, i + INSERT_CHUNK);
+    // execute(): postgres.js queries are otherwise sent only once awaited.
+    pending.push(tx`insert into events ${tx(chunk, ...EVENT_COLUMNS)} on conflict (integration_id, uuid) do nothing`.execute().then((res) => res.count));
   }
+  let inserted = 0;
+  for (const n of await Promise.all(pending)) inserted += n;
   return inserted;
 }
 
