@@ -1,25 +1,9 @@
 // What operators do with an integration's Schedules besides pause/resume: read them, trigger one now,
 // and backfill a past range — always with an explicit overlap policy, since the API's default for a
 // manual action (AllowAll) would let two drains of one queue compete.
-import { ScheduleNotFoundError, type Client, type ScheduleDescription, type ScheduleOverlapPolicy } from '@temporalio/client';
+import { ScheduleNotFoundError, type Client, type ScheduleDescription } from '@temporalio/client';
+import { OVERLAP_POLICIES, overlapPolicyName, type OverlapPolicyName } from './overlap-policies.js';
 import { SCHEDULE_KINDS, scheduleId, type ScheduleKind } from './schedules.js';
-
-/** Temporal's overlap policies, by the names the Temporal UI and CLI use. */
-export const OVERLAP_POLICIES = {
-  Skip: 'SKIP',
-  BufferOne: 'BUFFER_ONE',
-  BufferAll: 'BUFFER_ALL',
-  CancelOther: 'CANCEL_OTHER',
-  TerminateOther: 'TERMINATE_OTHER',
-  AllowAll: 'ALLOW_ALL',
-} as const satisfies Record<string, ScheduleOverlapPolicy>;
-export type OverlapPolicyName = keyof typeof OVERLAP_POLICIES;
-export const OVERLAP_POLICY_NAMES = Object.keys(OVERLAP_POLICIES) as OverlapPolicyName[];
-
-export function overlapPolicyName(policy: ScheduleOverlapPolicy | undefined): string {
-  const entry = Object.entries(OVERLAP_POLICIES).find(([, v]) => v === policy);
-  return entry?.[0] ?? String(policy ?? 'unspecified');
-}
 
 /** 3_600_000 → "1h"; 90_000 → "1m30s". */
 export function formatDuration(ms: number): string {
