@@ -123,7 +123,7 @@ function evaluateFollowed(rule: SequenceRule, entries: readonly TimelineEntry[],
     const clusters: { entries: TimelineEntry[]; trigger: TimelineEntry[]; end: number }[] = [];
     for (const b of bs) {
       const eligible: Item[] = [];
-      for (let i = lowerBound(events, b.start - withinMs); i < events.length && precedes(events[i], b); i++) {
+      for (let i = firstAtOrAfter(events, b.start - withinMs, itemStart); i < events.length && precedes(events[i], b); i++) {
         eligible.push(events[i]);
       }
       for (const item of others) if (precedes(item, b) && b.start - item.end <= withinMs) eligible.push(item);
@@ -155,29 +155,20 @@ function precedes(a: Item, b: Item): boolean {
   return a.start < b.start || (a.start === b.start && a.seq < b.seq && !(a.seq < 0 && b.seq < 0));
 }
 
-/** First index of time-ordered entries with time >= `time`. */
-function firstAtOrAfter(entries: readonly TimelineEntry[], time: number): number {
+/** First index of a time-ordered list whose time (by `timeOf`) is >= `time`. */
+function firstAtOrAfter<T>(list: readonly T[], time: number, timeOf: (x: T) => number): number {
   let lo = 0;
-  let hi = entries.length;
+  let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (entries[mid].time < time) lo = mid + 1;
+    if (timeOf(list[mid]) < time) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
-/** First index of a time-ordered item list with start >= time. */
-function lowerBound(items: readonly Item[], time: number): number {
-  let lo = 0;
-  let hi = items.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (items[mid].start < time) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+const entryTime = (entry: TimelineEntry) => entry.time;
+const itemStart = (item: Item) => item.start;
 
 /** Where a `then` can follow: the entities that have a `first`, and the spans from a `first` to `within` after it. */
 interface FollowWindow {
@@ -239,10 +230,9 @@ function eventItems(
   const key = keyFn(rule, step);
   const once: Field | undefined = step.countOnceBy ? field(step.countOnceBy) : undefined;
   const byEntity = new Map<string, Item[]>();
-  const spans = window ? window.spans : [[-Infinity, Infinity] as const];
-  for (const [from, to] of spans) {
-    const end = window ? firstAtOrAfter(entries, to + 1) : entries.length;
-    for (let i = window ? firstAtOrAfter(entries, from) : 0; i < end; i++) {
+  for (const [from, to] of window?.spans ?? [[-Infinity, Infinity] as const]) {
+    const end = firstAtOrAfter(entries, to + 1, entryTime);
+    for (let i = firstAtOrAfter(entries, from, entryTime); i < end; i++) {
       const entry = entries[i];
       if (!step.match(entry.event)) continue;
       const entity = key(entry.event);
