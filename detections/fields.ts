@@ -222,8 +222,7 @@ function children(value: unknown, segment: Segment): readonly unknown[] {
 function property(object: Record<string, unknown>, key: string, lowerKey: string, inherited = true): unknown {
   // One lookup when the key cannot resolve to something of Object.prototype (parsed JSON has no undefined values).
   const exact = object[key];
-  if (exact !== undefined && !inherited) return exact;
-  if (inherited && Object.prototype.hasOwnProperty.call(object, key)) return exact;
+  if (inherited ? Object.prototype.hasOwnProperty.call(object, key) : exact !== undefined) return exact;
   const length = lowerKey.length;
   for (const candidate in object) {
     if (candidate.length === length && Object.prototype.hasOwnProperty.call(object, candidate) && candidate.toLowerCase() === lowerKey) {
