@@ -4,11 +4,11 @@
  * succeeds after the admin approves a push during a fake help-desk call, and the attacker opens
  * the Admin Console through the proxy.
  */
-import { behaviorsString, buildEvent, enrollmentTarget, policyTargets, riskString, userActor, type Behavior, type RequestSource } from '../events.js';
+import { behaviorsString, buildEvent, enrollmentTarget, policyTargets, riskString, userActor, type Behavior } from '../events.js';
 import { findFactor, mfaVerification, newSession, pushChallenge } from '../sign-in.js';
 import { MINUTE, SECOND, addMs } from '../time.js';
 import type { OktaLogEvent } from '../types.js';
-import { ATTACKER_AGENTS, adminConsoleTarget, anonymizedOrigin, chooseAdmin, defineScenario } from './context.js';
+import { ATTACKER_AGENTS, adminConsoleTarget, chooseAdmin, defineScenario, proxiedSource } from './context.js';
 
 export interface AdminConsoleViaProxyOptions {
   /** The admin whose password was phished (default: the super admin). */
@@ -29,8 +29,7 @@ export const adminConsoleViaProxy = defineScenario<AdminConsoleViaProxyOptions, 
   build(context, options) {
     const { org, rng, at } = context;
     const admin = chooseAdmin(context, options.adminId);
-    const persona = org.personas[admin.id];
-    const source: RequestSource = { origin: anonymizedOrigin(rng, persona?.home.place.countryCode), agent: ATTACKER_AGENTS.windowsChrome, device: null };
+    const source = proxiedSource(context, admin, ATTACKER_AGENTS.windowsChrome);
     const consoleApp = adminConsoleTarget(org);
     const unfamiliar = { threatSuspected: 'false', behaviors: behaviorsString(NEW_CONTEXT), risk: riskString('HIGH', ['Anomalous Geo-Distance', 'Anomalous Device']) };
     const evaluation = (published: Date, session: { externalSessionId: string; rootSessionId: string }) => buildEvent(rng, {

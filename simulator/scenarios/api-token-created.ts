@@ -6,7 +6,7 @@
 import { buildEvent, userActor, type RequestSource } from '../events.js';
 import { ID_PREFIX, oktaId } from '../ids.js';
 import { newSession } from '../sign-in.js';
-import { ATTACKER_AGENTS, anonymizedOrigin, chooseAdmin, defineScenario, homeSource } from './context.js';
+import { chooseAdmin, defineScenario, homeSource, proxiedSource } from './context.js';
 
 export interface ApiTokenCreatedOptions {
   createdBy?: string;
@@ -27,13 +27,13 @@ export interface ApiTokenCreatedSubjects {
 export const apiTokenCreated = defineScenario<ApiTokenCreatedOptions, ApiTokenCreatedSubjects>({
   description: 'system.api_token.create by an admin, optionally through an anonymising proxy (securityContext.isProxy)',
   build(context, options) {
-    const { org, rng, at } = context;
+    const { rng, at } = context;
     const admin = chooseAdmin(context, options.createdBy);
     const tokenId = oktaId(rng, ID_PREFIX.apiToken);
     const tokenName = options.tokenName ?? 'automation';
     const viaProxy = options.viaProxy ?? false;
     const source: RequestSource = viaProxy
-      ? { origin: anonymizedOrigin(rng, org.personas[admin.id]?.home.place.countryCode), agent: ATTACKER_AGENTS.linuxChrome, device: null }
+      ? proxiedSource(context, admin)
       : homeSource(context, admin);
     const event = buildEvent(rng, {
       eventType: 'system.api_token.create', published: at, actor: userActor(admin), source,

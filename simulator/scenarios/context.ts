@@ -59,6 +59,11 @@ export function homeSource(context: ScenarioContext, user: OktaUser): RequestSou
   return { origin: persona.home, agent: persona.browser, device: null };
 }
 
+/** The user's session driven from an anonymising proxy outside the user's home country (a stolen session, a VPN exit). */
+export function proxiedSource(context: ScenarioContext, user: OktaUser, agent: BrowserAgent = ATTACKER_AGENTS.linuxChrome): RequestSource {
+  return { origin: anonymizedOrigin(context.rng, context.org.personas[user.id]?.home.place.countryCode), agent, device: null };
+}
+
 /** An attacker abroad (never in `avoidCountryCode`) with an ordinary desktop browser. */
 export function attackerSource(rng: Random, avoidCountryCode?: string, agent?: BrowserAgent): RequestSource {
   return {

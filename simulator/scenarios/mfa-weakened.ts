@@ -10,7 +10,7 @@ import { ID_PREFIX, stableOktaId } from '../ids.js';
 import { findFactor, newSession } from '../sign-in.js';
 import { MINUTE, addMs } from '../time.js';
 import type { OktaLogEvent } from '../types.js';
-import { ATTACKER_AGENTS, anonymizedOrigin, attackerSource, chooseAdmin, chooseVictim, defineScenario, homeSource, openAdminConsole } from './context.js';
+import { attackerSource, chooseAdmin, chooseVictim, defineScenario, homeSource, openAdminConsole, proxiedSource } from './context.js';
 import { scenarioEvent } from './log-events.js';
 
 export type MfaWeakening = 'org-authenticator' | 'user-factor' | 'bypass';
@@ -45,7 +45,7 @@ export const mfaWeakened = defineScenario<MfaWeakenedOptions, MfaWeakenedSubject
     const user = chooseVictim(context, options.userId, (u) => (org.factors[u.id] ?? []).some((f) => f.factorType === 'push'));
     const steps = options.steps?.length ? options.steps : ALL_STEPS;
     const source: RequestSource = options.adminViaProxy
-      ? { origin: anonymizedOrigin(rng, org.personas[admin.id]?.home.place.countryCode), agent: ATTACKER_AGENTS.linuxChrome, device: null }
+      ? proxiedSource(context, admin)
       : homeSource(context, admin);
     const session = newSession(rng);
     const attacker = attackerSource(rng, org.personas[user.id]?.home.place.countryCode);
