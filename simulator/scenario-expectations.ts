@@ -54,6 +54,15 @@ const SIGMA = {
   mfaFactorRemovedByOther: 'sigma-32801c46-866d-4242-909d-7b038adc6ea4',
 } as const;
 
+/** What taking MFA apart raises, whichever address the admin works from. */
+const MFA_WEAKENED_RULES = ['okta-org-mfa-factor-disabled', 'okta-user-mfa-factor-removed', 'okta-mfa-bypass-attempt', 'okta-mfa-removed-not-restored'];
+const mfaWeakenedDetections = (s: ScenarioSubjects<'mfaWeakened'>): ExpectedDetection[] => [
+  { ruleId: 'okta-org-mfa-factor-disabled', groupKey: user(s.adminId), subjectUserId: s.adminId },
+  { ruleId: 'okta-user-mfa-factor-removed', groupKey: user(s.userId), subjectUserId: s.userId },
+  { ruleId: 'okta-mfa-bypass-attempt', groupKey: user(s.userId), subjectUserId: s.userId },
+  { ruleId: 'okta-mfa-removed-not-restored', groupKey: user(s.userId), subjectUserId: s.userId },
+];
+
 export const SCENARIO_EXPECTATIONS: { readonly [N in ScenarioName]: readonly ScenarioCase<N>[] } = {
   passwordSpray: [
     scenarioCase('passwordSpray', null, {}, ['okta-password-spray-single-source', 'okta-threatinsight-detection'], (s) => [
@@ -219,22 +228,12 @@ export const SCENARIO_EXPECTATIONS: { readonly [N in ScenarioName]: readonly Sce
   ],
   // Nobody re-enrols the removed Okta Verify: twelve hours later that absence is A18.
   mfaWeakened: [
-    scenarioCase('mfaWeakened', null, {},
-      ['okta-org-mfa-factor-disabled', 'okta-user-mfa-factor-removed', 'okta-mfa-bypass-attempt', 'okta-mfa-removed-not-restored'], (s) => [
-        { ruleId: 'okta-org-mfa-factor-disabled', groupKey: user(s.adminId), subjectUserId: s.adminId },
-        { ruleId: 'okta-user-mfa-factor-removed', groupKey: user(s.userId), subjectUserId: s.userId },
-        { ruleId: 'okta-mfa-bypass-attempt', groupKey: user(s.userId), subjectUserId: s.userId },
-        { ruleId: 'okta-mfa-removed-not-restored', groupKey: user(s.userId), subjectUserId: s.userId },
-      ]),
+    scenarioCase('mfaWeakened', null, {}, MFA_WEAKENED_RULES, mfaWeakenedDetections),
     // The same changes from an anonymiser: the Sigma rule adds the proxy, keyed and named by the acting admin, and
     // the Admin Console opened through it is A27.
     scenarioCase('mfaWeakened', 'admin-via-proxy', { adminViaProxy: true },
-      ['okta-org-mfa-factor-disabled', 'okta-user-mfa-factor-removed', 'okta-mfa-bypass-attempt', 'okta-mfa-removed-not-restored',
-        SIGMA.mfaFactorRemovedByOther, 'okta-admin-api-via-proxy'], (s) => [
-        { ruleId: 'okta-org-mfa-factor-disabled', groupKey: user(s.adminId), subjectUserId: s.adminId },
-        { ruleId: 'okta-user-mfa-factor-removed', groupKey: user(s.userId), subjectUserId: s.userId },
-        { ruleId: 'okta-mfa-bypass-attempt', groupKey: user(s.userId), subjectUserId: s.userId },
-        { ruleId: 'okta-mfa-removed-not-restored', groupKey: user(s.userId), subjectUserId: s.userId },
+      [...MFA_WEAKENED_RULES, SIGMA.mfaFactorRemovedByOther, 'okta-admin-api-via-proxy'], (s) => [
+        ...mfaWeakenedDetections(s),
         { ruleId: SIGMA.mfaFactorRemovedByOther, groupKey: user(s.adminId), subjectUserId: s.adminId },
         { ruleId: 'okta-admin-api-via-proxy', groupKey: user(s.adminId), subjectUserId: s.adminId },
       ]),
