@@ -1,5 +1,7 @@
 // Activities of the hourly run and the daily Activity job.
 import { Context } from '@temporalio/activity';
+import type { Duration } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time.js';
 import { drainQueue as drain, DEFAULT_DRAIN_OPTIONS } from '../pipeline/drain.js';
 import { commitBatch } from '../pipeline/store-batch.js';
 import { detectForRun as detect } from '../pipeline/detect-run.js';
@@ -34,21 +36,33 @@ export function pipelineActivities(deps: ActivityDeps) {
       if (!row.queueUrl) throw new Error(`Integration ${integrationId} has no queue yet; onboarding creates it.`);
       const expect = { ...envelopeExpectation(row), integrationId };
       const ctx = Context.current();
+      const { info } = ctx;
+      // The deadline counts from when the run first scheduled the drain, so a retried attempt does not start the
+      // clock again; and an attempt always ends before its own start-to-close limit.
+      const deadline = Math.min(
+        info.scheduledTimestampMs + msToNumber(deps.config.DRAIN_DEADLINE as Duration),
+        Date.now() + info.startToCloseTimeoutMs - 60_000,
+      );
+      const futureSkewMs = msToNumber(deps.config.FUTURE_SKEW_TOLERANCE as Duration);
       let eventsStored = 0; // this attempt's, shown with the drain's counts in the heartbeat details
-      const progress = await drain(
+      const outcome = await drain(
         deps.sqs,
         row.queueUrl,
         async (messages) => {
-          eventsStored += (await commitBatch(deps.db, expect, ingestRunId, messages)).stored;
+          const now = deps.now?.() ?? new Date();
+          eventsStored += (await commitBatch(deps.db, expect, ingestRunId, messages, { now, futureSkewMs })).stored;
         },
-        { ...DEFAULT_DRAIN_OPTIONS, signal: ctx.cancellationSignal },
+        { ...DEFAULT_DRAIN_OPTIONS, deadline, maxMessages: deps.config.DRAIN_MAX_MESSAGES, signal: ctx.cancellationSignal },
         (p) => ctx.heartbeat({ ...p, eventsStored }),
       );
       const [totals] = await sql<{ received: number; stored: number; duplicates: number; quarantined: number; deleted: number }[]>`
-        update ingest_runs set deleted = deleted + ${progress.deleted} where id = ${ingestRunId}
+        update ingest_runs set deleted = deleted + ${outcome.deleted} where id = ${ingestRunId}
         returning received, stored, duplicates, quarantined, deleted`;
       recordDrain(integrationId, row.lastEventAt);
-      return totals;
+      if (outcome.stoppedBy !== 'empty') {
+        deps.log.info({ integrationId, ingestRunId, stoppedBy: outcome.stoppedBy, received: outcome.received }, 'drain stopped before the queue was empty; the next run continues');
+      }
+      return { ...totals, stoppedBy: outcome.stoppedBy };
     },
 
     async detectForRun({ integrationId, ingestRunId }: IngestRunRef): Promise<{ detections: number }> {

@@ -41,6 +41,19 @@ const schema = z.object({
   SQS_QUEUE_PREFIX: z.string().default('oort-okta-'),
   /** Visibility timeout given to newly created integration queues. */
   SQS_VISIBILITY_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(43200).default(300),
+  /**
+   * An hourly drain takes what is queued plus what arrives for at most this long after it was scheduled, then stops
+   * and leaves the rest to the next run (well inside the hour, so that detection and notification follow).
+   */
+  DRAIN_DEADLINE: duration.default('30m'),
+  /** …and at most this many messages. */
+  DRAIN_MAX_MESSAGES: z.coerce.number().int().min(1).default(1_000_000),
+  /**
+   * An event published further than this ahead of the worker's clock is quarantined (`published_in_future`): it
+   * would move the detection clock, the stream-health clock and `last_event_at`. `quarantine replay` stores it once
+   * its time has come.
+   */
+  FUTURE_SKEW_TOLERANCE: duration.default('5m'),
   ONBOARDING_REMINDER_AFTER: duration.default('3d'),
   /** How long onboarding waits for the first streamed event before it checks the queue again. */
   FIRST_EVENT_POLL_INTERVAL: duration.default('5m'),

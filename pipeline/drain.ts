@@ -2,8 +2,17 @@
 // is committed by `commit` and only then deleted from the queue (at-least-once in, effectively
 // once stored). Batches are committed one at a time, so receivers wait while the database writes
 // (back-pressure that keeps the number of in-flight messages bounded).
+//
+// A drain is bounded: it takes what is in the queue plus what arrives until a deadline or a message
+// budget, then stops cleanly and the next run continues. A batch is committed when it is full or
+// old (a few seconds), whichever comes first. It ends only when every message it received is stored
+// and deleted, or deliberately released (visibility 0) after a failure, so that a retry sees them
+// at once; and while messages taken by an earlier attempt (a killed worker) are still hidden, it
+// waits for them to come back rather than call the queue empty.
 import {
+  ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
   ReceiveMessageCommand,
   type Message,
   type SQSClient,
@@ -15,9 +24,15 @@ export interface DrainOptions {
   waitTimeSeconds: number;
   /** Commit when this many messages are waiting. */
   batchSize: number;
-  /** Stop taking new messages after this many (bounded runs); the rest waits for the next run. */
+  /** …or when the oldest waiting message arrived this long ago. */
+  maxBatchAgeMs: number;
+  /** Stop taking new messages at this time (epoch ms); the rest waits for the next run. */
+  deadline?: number;
+  /** Stop taking new messages after this many; the rest waits for the next run. */
   maxMessages?: number;
   signal?: AbortSignal;
+  /** The clock (tests). */
+  now?: () => number;
 }
 
 export interface ReceivedMessage {
@@ -30,9 +45,25 @@ export interface DrainProgress {
   received: number;
   deleted: number;
   batches: number;
+  /** Messages made visible again after a failed commit, for the next attempt. */
+  released: number;
+  /** Messages hidden by an earlier attempt that the drain is waiting for (0 when none). */
+  waitingForHidden: number;
 }
 
-export const DEFAULT_DRAIN_OPTIONS: DrainOptions = { receivers: 6, waitTimeSeconds: 2, batchSize: 500 };
+/** Why the drain stopped taking messages. */
+export type DrainStop = 'empty' | 'deadline' | 'budget';
+
+export interface DrainOutcome extends DrainProgress {
+  stoppedBy: DrainStop;
+}
+
+export const DEFAULT_DRAIN_OPTIONS: DrainOptions = { receivers: 6, waitTimeSeconds: 2, batchSize: 500, maxBatchAgeMs: 2_000 };
+
+const RECEIVE_MAX = 10;
+const AGE_CHECK_MS = 200;
+/** Extra time given to hidden messages beyond the queue's visibility timeout before the drain stops waiting. */
+const HIDDEN_GRACE_MS = 10_000;
 
 export async function drainQueue(
   sqs: SQSClient,
@@ -40,13 +71,18 @@ export async function drainQueue(
   commit: (messages: ReceivedMessage[]) => Promise<void>,
   options: DrainOptions,
   onProgress: (p: DrainProgress) => void = () => {},
-): Promise<DrainProgress> {
-  const progress: DrainProgress = { received: 0, deleted: 0, batches: 0 };
+): Promise<DrainOutcome> {
+  const now = options.now ?? Date.now;
+  const progress: DrainProgress = { received: 0, deleted: 0, batches: 0, released: 0, waitingForHidden: 0 };
+  const report = () => onProgress({ ...progress });
   let pending: ReceivedMessage[] = [];
+  let pendingSince = 0;
   // Commits run one at a time; a batch's deletes run beside the next batch's commit.
   let commits: Promise<void> = Promise.resolve();
-  const deletions: Promise<void>[] = [];
+  const settling: Promise<void>[] = [];
   let failure: unknown;
+  let stoppedBy: DrainStop | undefined;
+  let reserved = 0; // messages asked for by receives in flight, so the budget holds across receivers
 
   const flush = (): Promise<void> => {
     if (pending.length === 0) return commits;
@@ -63,16 +99,22 @@ export async function drainQueue(
       }
     });
     commits = committed.then(() => undefined);
-    deletions.push(
+    settling.push(
       committed.then(async (ok) => {
-        if (!ok) return;
+        if (!ok) {
+          // Not stored: hand the messages back at once, so the retry does not find them hidden.
+          progress.released += await releaseMessages(sqs, queueUrl, batch);
+          report();
+          return;
+        }
         try {
           // Read the counter after the await: deletions of several batches overlap.
           const deleted = await deleteMessages(sqs, queueUrl, batch);
           progress.deleted += deleted;
           progress.batches += 1;
-          onProgress({ ...progress });
+          report();
         } catch (err) {
+          // Stored but not deleted: they come back after their visibility timeout and dedupe on uuid.
           failure ??= err;
         }
       }),
@@ -80,44 +122,116 @@ export async function drainQueue(
     return commits;
   };
 
+  const budgetLeft = () => (options.maxMessages === undefined ? RECEIVE_MAX : options.maxMessages - progress.received - reserved);
+
   const receiver = async () => {
     for (;;) {
       if (failure || options.signal?.aborted) return;
-      if (options.maxMessages !== undefined && progress.received >= options.maxMessages) return;
-      const res = await sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: queueUrl,
-          MaxNumberOfMessages: 10,
-          WaitTimeSeconds: options.waitTimeSeconds,
-        }),
-        { abortSignal: options.signal },
-      );
+      if (budgetLeft() <= 0) {
+        stoppedBy ??= 'budget';
+        return;
+      }
+      const left = options.deadline === undefined ? Infinity : options.deadline - now();
+      if (left <= 0) {
+        stoppedBy ??= 'deadline';
+        return;
+      }
+      const ask = Math.min(RECEIVE_MAX, budgetLeft());
+      // Never long-poll past the deadline.
+      const waitSeconds = Math.max(0, Math.min(options.waitTimeSeconds, Math.floor(left / 1000)));
+      const sentAt = now();
+      reserved += ask;
+      let res;
+      try {
+        res = await sqs.send(
+          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: ask, WaitTimeSeconds: waitSeconds }),
+          { abortSignal: options.signal },
+        );
+      } finally {
+        reserved -= ask;
+      }
       const messages = (res.Messages ?? []).filter(isComplete);
-      if (messages.length === 0) return;
-      progress.received += messages.length;
-      pending.push(...messages.map((m) => ({ messageId: m.MessageId, receiptHandle: m.ReceiptHandle, body: m.Body ?? '' })));
+      if (messages.length > 0) {
+        if (pending.length === 0) pendingSince = now();
+        progress.received += messages.length;
+        pending.push(...messages.map((m) => ({ messageId: m.MessageId, receiptHandle: m.ReceiptHandle, body: m.Body ?? '' })));
+      }
+      report(); // a heartbeat after every receive
+      if (messages.length === 0) {
+        // Only a poll that waited its whole time proves the queue empty: a long poll can also come back early and
+        // empty when another receiver took the message that woke it (the emulator does this).
+        const waitedFully = now() - sentAt >= waitSeconds * 1000 * 0.9;
+        if (!waitedFully) continue;
+        if (waitSeconds < options.waitTimeSeconds) stoppedBy ??= 'deadline';
+        return;
+      }
       if (pending.length >= options.batchSize) await flush();
     }
   };
 
-  const results = await Promise.allSettled(Array.from({ length: options.receivers }, receiver));
-  await flush();
-  await Promise.all(deletions);
-  const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  // A batch never waits for more than maxBatchAgeMs, however slowly messages trickle in.
+  const ageCheck = setInterval(() => {
+    if (pending.length > 0 && now() - pendingSince >= options.maxBatchAgeMs) void flush();
+  }, AGE_CHECK_MS);
+
+  let rejected: unknown;
+  let hiddenWaitStarted: number | undefined;
+  try {
+    for (;;) {
+      const results = await Promise.allSettled(Array.from({ length: options.receivers }, receiver));
+      rejected ??= results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason;
+      await flush();
+      await Promise.all(settling);
+      if (failure || rejected || stoppedBy || options.signal?.aborted) break;
+      // Every receiver found the queue empty. Messages still hidden were taken by an earlier attempt that died
+      // (or their delete failed); they come back when their visibility timeout lapses: wait for them.
+      const hidden = await hiddenMessages(sqs, queueUrl);
+      progress.waitingForHidden = hidden.count;
+      report();
+      if (hidden.count === 0) {
+        stoppedBy = 'empty';
+        break;
+      }
+      hiddenWaitStarted ??= now();
+      if (now() - hiddenWaitStarted > hidden.visibilityTimeoutMs + HIDDEN_GRACE_MS) {
+        // Held by a live consumer elsewhere (a second drain started by hand): not ours to wait for.
+        stoppedBy = 'empty';
+        break;
+      }
+      await sleep(Math.min(1_000, Math.max(0, (options.deadline ?? Infinity) - now())));
+    }
+  } finally {
+    clearInterval(ageCheck);
+    // Whatever was received but not committed (a receiver failed, or the run was cancelled) goes back now.
+    if (pending.length > 0) {
+      const rest = pending;
+      pending = [];
+      progress.released += await releaseMessages(sqs, queueUrl, rest);
+    }
+  }
+  progress.waitingForHidden = 0;
   if (failure) throw failure;
-  if (rejected) throw rejected.reason;
-  return progress;
+  if (rejected) throw rejected;
+  if (options.signal?.aborted) throw options.signal.reason ?? new Error('drain cancelled');
+  return { ...progress, stoppedBy: stoppedBy ?? 'empty' };
 }
 
 function isComplete(m: Message): m is Message & { MessageId: string; ReceiptHandle: string } {
   return typeof m.MessageId === 'string' && typeof m.ReceiptHandle === 'string';
 }
 
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function chunksOf<T>(items: T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
+
 /** Deletes in batches of 10, several at once; a failed entry only means a harmless redelivery. */
 async function deleteMessages(sqs: SQSClient, queueUrl: string, messages: ReceivedMessage[]): Promise<number> {
-  const chunks: ReceivedMessage[][] = [];
-  for (let i = 0; i < messages.length; i += 10) chunks.push(messages.slice(i, i + 10));
   let deleted = 0;
+  const chunks = chunksOf(messages, 10);
   const concurrency = 8;
   for (let i = 0; i < chunks.length; i += concurrency) {
     const results = await Promise.all(
@@ -133,4 +247,37 @@ async function deleteMessages(sqs: SQSClient, queueUrl: string, messages: Receiv
     for (const r of results) deleted += r.Successful?.length ?? 0;
   }
   return deleted;
+}
+
+/**
+ * Makes messages visible again at once (visibility 0). Best effort: a message that cannot be released
+ * comes back by itself when its visibility timeout lapses.
+ */
+export async function releaseMessages(sqs: SQSClient, queueUrl: string, messages: ReceivedMessage[]): Promise<number> {
+  let released = 0;
+  for (const chunk of chunksOf(messages, 10)) {
+    try {
+      const res = await sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: chunk.map((m, idx) => ({ Id: String(idx), ReceiptHandle: m.receiptHandle, VisibilityTimeout: 0 })),
+        }),
+      );
+      released += res.Successful?.length ?? 0;
+    } catch {
+      // The SQS endpoint is unreachable: the visibility timeout releases them instead.
+    }
+  }
+  return released;
+}
+
+/** Messages received but neither deleted nor visible again, and the queue's visibility timeout. */
+async function hiddenMessages(sqs: SQSClient, queueUrl: string): Promise<{ count: number; visibilityTimeoutMs: number }> {
+  const res = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessagesNotVisible', 'VisibilityTimeout'] }),
+  );
+  return {
+    count: Number(res.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
+    visibilityTimeoutMs: Number(res.Attributes?.VisibilityTimeout ?? 30) * 1000,
+  };
 }

@@ -78,6 +78,11 @@ export interface DrainResult {
   duplicates: number;
   quarantined: number;
   deleted: number;
+  /**
+   * Why the drain stopped: the queue was empty, or its deadline or message budget came first (the next run
+   * continues). Absent in results of runs from before bounded drains.
+   */
+  stoppedBy?: 'empty' | 'deadline' | 'budget';
 }
 
 /** Which sources an hourly run reads. */
