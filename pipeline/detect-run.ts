@@ -1,5 +1,7 @@
-// The detection step of an hourly run: evaluate the catalogue over the run's new events plus the
-// look-back its windows need, and persist the matches. A match merges into an open detection with
+// The detection step of an hourly run: evaluate the catalogue over the integration's events that are
+// stored and not yet analysed (its detection backlog, whichever run stored them: a run that failed
+// before detecting leaves its events to the next) plus the look-back its windows need, and persist
+// the matches together with the backlog rows they cleared. A match merges into an open detection with
 // the same dedupe key whose last event lies within the rule's dedupe period (count, last seen and
 // evidence grow) instead of creating another, so a burst that straddles two runs, or a re-run of
 // the same hour, is reported once.
@@ -31,7 +33,8 @@ export async function detectForRun(
   // quarantine replay beside the Schedule): two runs working from one snapshot would each write back a state
   // missing the other's sightings.
   return withDetectionLock(sql, integrationId, () => onProgress({ chunks: 0, evaluatedEvents: 0 }), async () => {
-    const pass = await runDetectionPass(rules, storedEvents(sql, integrationId, ingestRunId), {
+    const source = backlogEvents(sql, integrationId);
+    const pass = await runDetectionPass(rules, source, {
       load: (keys) => loadDetectionState(sql, integrationId, keys),
     }, { settings, onProgress });
     // A burst across a chunk edge is matched on both sides; merging makes it one detection.
@@ -46,6 +49,7 @@ export async function detectForRun(
       }
       await saveDetectionState(tx, integrationId, pass.stateChanges);
       if (pass.watermark) await pruneDetectionState(tx, integrationId, pass.watermark);
+      await clearBacklog(tx, integrationId, source.analysed());
     });
     return { created, updated, evaluatedEvents: pass.evaluatedEvents };
   });
@@ -77,13 +81,17 @@ async function withDetectionLock<T>(sql: postgres.Sql, integrationId: string, on
   }
 }
 
-/** The integration's stored events as the detection pass reads them. */
-function storedEvents(sql: postgres.Sql, integrationId: string, ingestRunId: number): EventSource {
+/** The integration's stored events as the detection pass reads them: new = in the backlog. */
+function backlogEvents(sql: postgres.Sql, integrationId: string): EventSource & { analysed(): string[][] } {
+  // The backlog rows taken as new, per chunk: exactly these are cleared with the results. Rows that arrive while
+  // the pass runs are left for the next one.
+  const analysed: string[][] = [];
   return {
+    analysed: () => analysed,
     async newEventHours() {
       const hours = await sql<{ hour: Date; n: number }[]>`
-        select date_trunc('hour', published) as hour, count(*)::int as n from events
-        where ingest_run_id = ${ingestRunId} group by 1 order by 1`;
+        select date_trunc('hour', published) as hour, count(*)::int as n from detection_backlog
+        where integration_id = ${integrationId} group by 1 order by 1`;
       return hours.map((h) => ({ start: new Date(h.hour).getTime(), n: h.n }));
     },
     async watermark() {
@@ -92,26 +100,40 @@ function storedEvents(sql: postgres.Sql, integrationId: string, ingestRunId: num
     },
     async load(groups, newFrom, newTo) {
       const newUuids = new Set<string>();
+      if (newFrom < newTo) {
+        const pending = await sql<{ uuid: string }[]>`
+          select uuid from detection_backlog where integration_id = ${integrationId}
+            and published >= ${new Date(newFrom).toISOString()} and published < ${new Date(newTo).toISOString()}`;
+        const uuids = pending.map((r) => r.uuid);
+        for (const u of uuids) newUuids.add(u);
+        analysed.push(uuids);
+      }
       const events: OktaLogEvent[] = [];
       for (const group of groups) {
         const { exact, prefixes, all } = eventTypeFilter(group);
         // Only the event types some rule can match are read: most of a tenant's traffic is not.
-        const rows = await sql<{ raw: string; ingest_run_id: number | null; published: Date }[]>`
-          select raw::text as raw, ingest_run_id, published from events
+        const rows = await sql<{ raw: string }[]>`
+          select raw::text as raw from events
           where integration_id = ${integrationId}
             and published >= ${new Date(group.from).toISOString()} and published < ${new Date(group.to).toISOString()}
             and (${all} or lower(event_type) = any(${exact}::text[]) or lower(event_type) like any(${prefixes}::text[]))
           order by published`;
-        for (const r of rows) {
-          const event = JSON.parse(r.raw) as OktaLogEvent;
-          const at = new Date(r.published).getTime();
-          if (Number(r.ingest_run_id) === ingestRunId && at >= newFrom && at < newTo) newUuids.add(event.uuid);
-          events.push(event);
-        }
+        for (const r of rows) events.push(JSON.parse(r.raw) as OktaLogEvent);
       }
       return { events, isNew: (e) => newUuids.has(e.uuid) };
     },
   };
+}
+
+const CLEAR_CHUNK = 10_000;
+
+/** Removes the analysed events from the backlog (in the transaction that stores what they raised). */
+async function clearBacklog(tx: postgres.TransactionSql, integrationId: string, analysed: string[][]): Promise<void> {
+  for (const uuids of analysed) {
+    for (let i = 0; i < uuids.length; i += CLEAR_CHUNK) {
+      await tx`delete from detection_backlog where integration_id = ${integrationId} and uuid = any(${uuids.slice(i, i + CLEAR_CHUNK)}::text[])`;
+    }
+  }
 }
 
 /**

@@ -10,7 +10,7 @@ import { parseEnvelope, type EnvelopeExpectation, type EnvelopeResult } from '..
 import { envelopeExpectation, getIntegration } from '../integrations/repository.js';
 import { getDetectionSettings } from '../integrations/detection-settings.js';
 import { NotFoundError } from '../integrations/operator-queries.js';
-import { EVENT_COLUMNS, toEventRow, type EventRow } from './store-batch.js';
+import { insertEvents, toEventRow, type EventRow } from './store-batch.js';
 import { detectForRun } from './detect-run.js';
 import { loadRuleSet } from './rule-set.js';
 
@@ -190,15 +190,14 @@ async function storeReplayed(
     const claimedIds = new Set(claimed.map((r) => Number(r.id)));
     const rows = valid.filter((v) => claimedIds.has(v.id)).map((v) => ({ ...v.row, ingest_run_id: runId }));
     if (rows.length === 0) return { stored: 0, duplicates: 0 };
-    const inserted = await tx<{ published: Date }[]>`insert into events ${tx(rows, ...EVENT_COLUMNS)} on conflict (integration_id, uuid) do nothing returning published`;
-    const stored = inserted.length;
+    const stored = await insertEvents(tx, rows);
     const counts = { stored, duplicates: rows.length - stored };
     await tx`
       update ingest_runs set received = received + ${rows.length}, stored = stored + ${counts.stored}, duplicates = duplicates + ${counts.duplicates}
       where id = ${runId}`;
     if (stored > 0) {
-      const latest = inserted.reduce((max, r) => Math.max(max, new Date(r.published).getTime()), 0);
-      const at = new Date(latest).toISOString();
+      // The newest of the replayed events (those already stored were counted in last_event_at when they were).
+      const at = rows.reduce((max, r) => (r.published > max ? r.published : max), rows[0].published);
       await tx`
         update integrations set
           first_event_at = coalesce(first_event_at, now()),

@@ -1,12 +1,22 @@
 // Commits one batch of queue messages in one transaction: valid events (deduplicated on the
 // integration and the Okta uuid), quarantine rows for everything else, and the run's counters.
 // Only after this returns are the messages deleted from the queue (pipeline/drain.ts).
+//
+// Nothing a tenant's Okta sends can stop its own pipeline: what PostgreSQL would refuse is caught
+// by the envelope check before the insert, and should the database still refuse a batch, the batch
+// is split until the offending message is isolated and quarantined; the rest is stored.
 import type postgres from 'postgres';
 import type { Database } from '../schema/db.js';
 import { parseEnvelope, type EnvelopeExpectation, type OktaLogEvent } from '../okta/envelope.js';
 import { extractColumns } from '../okta/log-event.js';
 import { recordBatch } from '../lib/metrics.js';
 import type { ReceivedMessage } from './drain.js';
+
+/** When the batch is judged, and how far ahead of it an event may be dated (see okta/envelope.ts). */
+export interface ParseOptions {
+  now?: Date;
+  futureSkewMs?: number;
+}
 
 export interface BatchCounts {
   received: number;
@@ -78,17 +88,99 @@ export function toEventRow(integrationId: string, event: OktaLogEvent, rawJson: 
  */
 const INSERT_CHUNK = 100;
 
-/** Inserts event rows, skipping uuids the integration already has; returns how many were new. */
+/**
+ * Inserts event rows, skipping uuids the integration already has; returns how many were new. Each new event also
+ * enters the integration's detection backlog in the same statement: stored and not yet analysed, until a detection
+ * step has evaluated it (pipeline/detect-run.ts), whichever run stored it.
+ */
 export async function insertEvents(tx: postgres.Sql | postgres.TransactionSql, rows: EventRow[]): Promise<number> {
   const pending: Promise<number>[] = [];
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
     const chunk = rows.slice(i, i + INSERT_CHUNK);
     // execute(): postgres.js queries are otherwise sent only once awaited.
-    pending.push(tx`insert into events ${tx(chunk, ...EVENT_COLUMNS)} on conflict (integration_id, uuid) do nothing`.execute().then((res) => res.count));
+    pending.push(
+      tx<{ n: number }[]>`
+        with stored as (
+          insert into events ${tx(chunk, ...EVENT_COLUMNS)} on conflict (integration_id, uuid) do nothing
+          returning integration_id, uuid, published),
+        backlog as (
+          insert into detection_backlog (integration_id, uuid, published) select integration_id, uuid, published from stored
+          on conflict do nothing)
+        select count(*)::int as n from stored`
+        .execute()
+        .then((res) => res[0].n),
+    );
   }
   let inserted = 0;
   for (const n of await Promise.all(pending)) inserted += n;
   return inserted;
+}
+
+/** One queue message, validated: an event to store or a quarantine row. */
+type Item =
+  | { kind: 'event'; message: ReceivedMessage; row: EventRow }
+  | { kind: 'quarantine'; message: ReceivedMessage; row: QuarantineRow };
+
+export interface QuarantineRow {
+  integration_id: string;
+  ingest_run_id: number;
+  message_id: string;
+  reason_code: string;
+  reason: string;
+  body: string;
+  body_bytes: number;
+}
+
+/** Quarantine reason of a message PostgreSQL refused although it passed the envelope check. */
+export const REJECTED_BY_DATABASE = 'rejected_by_database';
+
+/**
+ * Text as PostgreSQL's text type takes it: NUL is the one character it refuses (lone surrogates are sent as U+FFFD by
+ * the driver's UTF-8 encoding).
+ */
+export function storableText(s: string): string {
+  return s.includes('\u0000') ? s.replaceAll('\u0000', '\uFFFD') : s;
+}
+
+export function quarantineRow(integrationId: string, ingestRunId: number, m: ReceivedMessage, code: string, reason: string): QuarantineRow {
+  const bytes = Buffer.byteLength(m.body, 'utf8');
+  const body = bytes > QUARANTINE_BODY_LIMIT ? `${m.body.slice(0, QUARANTINE_BODY_LIMIT)}…[truncated]` : m.body;
+  const kept = storableText(body);
+  return {
+    integration_id: integrationId,
+    ingest_run_id: ingestRunId,
+    message_id: storableText(m.messageId),
+    reason_code: code,
+    reason: storableText(kept === body ? reason : `${reason} (NUL characters in the kept body are shown as U+FFFD)`),
+    body: kept,
+    body_bytes: bytes,
+  };
+}
+
+/** Validates each message: an event row, or a quarantine row with the reason. Pure. */
+function validate(expect: EnvelopeExpectation & { integrationId: string }, ingestRunId: number, messages: ReceivedMessage[], opts: ParseOptions): Item[] {
+  return messages.map((message): Item => {
+    const parsed = parseEnvelope(message.body, expect, opts);
+    if (!parsed.ok) return { kind: 'quarantine', message, row: quarantineRow(expect.integrationId, ingestRunId, message, parsed.code, parsed.reason) };
+    try {
+      return { kind: 'event', message, row: toEventRow(expect.integrationId, parsed.event, JSON.stringify(parsed.event), ingestRunId) };
+    } catch (err) {
+      // The envelope check should have caught it (e.g. nesting too deep to serialise); the message is still named.
+      const reason = `the event could not be prepared for storage: ${(err as Error).message}`;
+      return { kind: 'quarantine', message, row: quarantineRow(expect.integrationId, ingestRunId, message, REJECTED_BY_DATABASE, reason) };
+    }
+  });
+}
+
+/**
+ * Errors about the data of a statement (SQLSTATE classes 22 data exception, 23 integrity, 54 program limit) and
+ * serialisation running out of stack: the same rows fail again on retry. Anything else (connection lost, server
+ * restarting, a bug) fails the batch for a retry, and its messages are released for it.
+ */
+export function isDataError(err: unknown): boolean {
+  if (err instanceof RangeError) return true; // stack or string length exceeded while serialising
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^(22|23|54)[0-9A-Z]{3}$/.test(code);
 }
 
 export async function commitBatch(
@@ -96,26 +188,47 @@ export async function commitBatch(
   expect: EnvelopeExpectation & { integrationId: string },
   ingestRunId: number,
   messages: ReceivedMessage[],
+  opts: ParseOptions = {},
 ): Promise<BatchCounts> {
+  return storeItems(db, expect.integrationId, ingestRunId, validate(expect, ingestRunId, messages, opts));
+}
+
+/** Stores items in one transaction; if PostgreSQL refuses their data, in halves, down to the one message it refuses. */
+async function storeItems(db: Database, integrationId: string, ingestRunId: number, items: Item[]): Promise<BatchCounts> {
+  try {
+    return await storeTransaction(db, integrationId, ingestRunId, items);
+  } catch (err) {
+    if (!isDataError(err) || items.length === 0) throw err;
+    if (items.length === 1) {
+      const [item] = items;
+      if (item.kind === 'quarantine') throw err; // even the quarantine row is refused: let the batch fail visibly
+      const reason = `PostgreSQL refused the event (${describeDbError(err)}); it was quarantined instead of stored.`;
+      const row = quarantineRow(integrationId, ingestRunId, item.message, REJECTED_BY_DATABASE, reason);
+      return storeTransaction(db, integrationId, ingestRunId, [{ kind: 'quarantine', message: item.message, row }]);
+    }
+    const half = Math.ceil(items.length / 2);
+    const a = await storeItems(db, integrationId, ingestRunId, items.slice(0, half));
+    const b = await storeItems(db, integrationId, ingestRunId, items.slice(half));
+    return { received: a.received + b.received, stored: a.stored + b.stored, duplicates: a.duplicates + b.duplicates, quarantined: a.quarantined + b.quarantined };
+  }
+}
+
+function describeDbError(err: unknown): string {
+  const e = err as { code?: unknown; message?: unknown };
+  const code = typeof e.code === 'string' ? `${e.code}: ` : '';
+  return `${code}${String(e.message ?? err).slice(0, 200)}`;
+}
+
+async function storeTransaction(db: Database, integrationId: string, ingestRunId: number, items: Item[]): Promise<BatchCounts> {
   const rows: EventRow[] = [];
-  const quarantined: Array<Record<string, unknown>> = [];
+  const quarantined: QuarantineRow[] = [];
   let latest: string | undefined;
-  for (const m of messages) {
-    const parsed = parseEnvelope(m.body, expect);
-    if (parsed.ok) {
-      rows.push(toEventRow(expect.integrationId, parsed.event, JSON.stringify(parsed.event), ingestRunId));
-      if (!latest || parsed.event.published > latest) latest = parsed.event.published;
+  for (const item of items) {
+    if (item.kind === 'event') {
+      rows.push(item.row);
+      if (!latest || item.row.published > latest) latest = item.row.published;
     } else {
-      const bytes = Buffer.byteLength(m.body, 'utf8');
-      quarantined.push({
-        integration_id: expect.integrationId,
-        ingest_run_id: ingestRunId,
-        message_id: m.messageId,
-        reason_code: parsed.code,
-        reason: parsed.reason,
-        body: bytes > QUARANTINE_BODY_LIMIT ? `${m.body.slice(0, QUARANTINE_BODY_LIMIT)}…[truncated]` : m.body,
-        body_bytes: bytes,
-      });
+      quarantined.push(item.row);
     }
   }
 
@@ -131,7 +244,7 @@ export async function commitBatch(
       for (const r of res) quarantinedByReason[r.reason_code] = (quarantinedByReason[r.reason_code] ?? 0) + 1;
     }
     const counts: BatchCounts = {
-      received: messages.length,
+      received: items.length,
       stored,
       duplicates: rows.length - stored,
       quarantined: quarantinedNew,
@@ -148,11 +261,11 @@ export async function commitBatch(
         update integrations set
           first_event_at = coalesce(first_event_at, now()),
           last_event_at = greatest(coalesce(last_event_at, ${latest}::timestamptz), ${latest}::timestamptz)
-        where id = ${expect.integrationId}`;
+        where id = ${integrationId}`;
     }
     return counts;
   })) as BatchCounts;
   // Recorded only once the transaction has committed: a rolled-back batch is delivered again.
-  recordBatch(expect.integrationId, { stored: committed.stored, duplicates: committed.duplicates, quarantinedByReason, newestPublished: latest });
+  recordBatch(integrationId, { stored: committed.stored, duplicates: committed.duplicates, quarantinedByReason, newestPublished: latest });
   return committed;
 }

@@ -238,7 +238,7 @@ export const events = pgTable(
     sessionId: text('session_id'),
     rootSessionId: text('root_session_id'),
     raw: jsonb('raw').notNull(),
-    /** The ingest run that first stored the event: detection reads "this run's new events" by it. */
+    /** The ingest run that first stored the event (detection reads what is new from `detection_backlog`). */
     ingestRunId: bigint('ingest_run_id', { mode: 'number' }),
     receivedAt: ts('received_at').notNull().defaultNow(),
   },
@@ -249,6 +249,23 @@ export const events = pgTable(
     index('events_published_idx').on(t.integrationId, t.published),
     index('events_run_idx').on(t.ingestRunId),
   ],
+);
+
+/**
+ * Events stored and not yet analysed, per integration: every insert into `events` adds its row here in the same
+ * statement, and the detection step deletes the rows it evaluated in the transaction that stores its detections. A run
+ * that failed after storing leaves its events here for the next run, so nothing stored goes unanalysed.
+ */
+export const detectionBacklog = pgTable(
+  'detection_backlog',
+  {
+    integrationId: text('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    uuid: text('uuid').notNull(),
+    published: ts('published').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.integrationId, t.uuid] }), index('detection_backlog_published_idx').on(t.integrationId, t.published)],
 );
 
 export const activitySource = pgEnum('activity_source', ['daily', 'refresh']);
