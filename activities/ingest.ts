@@ -21,6 +21,8 @@ import {
 } from '../pipeline/ingest-mode.js';
 import { pollSystemLog as poll, startPolling } from '../pipeline/system-log-poll.js';
 import { sendStreamHealthNotice } from '../notify/stream-health.js';
+import { deadLetterDepth, describeDeadLetters } from '../pipeline/dead-letter.js';
+import { recordDeadLetterDepth } from '../lib/metrics.js';
 import type { ApiReadResult, IngestPlan, IngestRunRef, IntegrationRef, StreamCheck, StreamHealth } from '../workflows/types.js';
 import { checkLogStream, oktaClientFor, rethrowOktaError } from './okta.js';
 import type { ActivityDeps } from './deps.js';
@@ -43,6 +45,35 @@ async function degrade(deps: ActivityDeps, row: IntegrationRow, detail: string, 
   await startPolling(deps.db, orgUrlFromDomain(row.oktaDomain), row.id, fillFrom, deps.config.OKTA_LOG_PAGE_LIMIT);
   deps.log.warn({ integrationId: row.id, detail }, 'log stream degraded; filling the gap from the Okta API');
   await sendStreamHealthNotice(deps.db, deps.secretKey, { integrationId: row.id, kind: 'degraded', detail, at: new Date().toISOString() });
+}
+
+/** What `judgeStreamHealth` adds about the dead-letter queue (absent when the integration has none). */
+export interface DeadLetterHealth {
+  deadLetterMessages?: number;
+  /** Set when the DLQ is not empty: how many messages and the commands to inspect and redrive them. */
+  deadLetterWarning?: string;
+}
+
+/**
+ * Measures the DLQ after a drain for the metric, and warns when it holds messages. Dead letters are an
+ * operator's matter (the drain failed on them repeatedly), not the stream's: the status stays as it is,
+ * and a failed measurement is logged rather than failing the hourly run.
+ */
+async function checkDeadLetters(deps: ActivityDeps, row: IntegrationRow): Promise<DeadLetterHealth> {
+  if (!row.deadLetterQueueUrl) return {};
+  let depth: number;
+  try {
+    // Bounded: an SQS that does not answer must not hold the hourly run (the activity has a minute).
+    depth = await deadLetterDepth(deps.sqs, row.deadLetterQueueUrl, { timeoutMs: 10_000 });
+  } catch (err) {
+    deps.log.warn({ integrationId: row.id, err: (err as Error).message }, 'could not measure the dead-letter queue');
+    return {};
+  }
+  recordDeadLetterDepth(row.id, depth);
+  if (depth === 0) return { deadLetterMessages: 0 };
+  const warning = describeDeadLetters(row.id, depth);
+  deps.log.warn({ integrationId: row.id, deadLetterMessages: depth }, warning);
+  return { deadLetterMessages: depth, deadLetterWarning: warning };
 }
 
 export function ingestActivities(deps: ActivityDeps) {
@@ -85,18 +116,24 @@ export function ingestActivities(deps: ActivityDeps) {
       }
     },
 
-    /** After the drain: records that the stream delivered, or degrades the integration when it has been silent too long. */
-    async judgeStreamHealth({ integrationId, streamed }: IngestRunRef & { streamed: number }): Promise<StreamHealth> {
+    /**
+     * After the drain: records that the stream delivered, or degrades the integration when it has been silent too long.
+     * Also measures the dead-letter queue (metric; a warning when non-empty — the integration's status is not changed).
+     */
+    async judgeStreamHealth({ integrationId, streamed }: IngestRunRef & { streamed: number }): Promise<StreamHealth & DeadLetterHealth> {
       const row = await getIntegration(deps.db, integrationId);
       if (streamed > 0) await deps.db.$client`update integrations set last_streamed_at = now() where id = ${integrationId}`;
       const silenceMs = msToNumber(deps.config.STREAM_SILENCE_ALERT_AFTER as Duration);
       const verdict = judgeStream(ingestState(row), streamed, now(), silenceMs, overlapMs());
+      let health: StreamHealth;
       if (verdict.kind === 'silent') {
         await degrade(deps, row, describeSilence(verdict.silentForMs), verdict.fillFrom);
-        return { degraded: true, readApi: true };
+        health = { degraded: true, readApi: true };
+      } else {
+        const fresh = await getIntegration(deps.db, integrationId);
+        health = { degraded: fresh.status === 'degraded', readApi: fresh.pollCursor !== null };
       }
-      const fresh = await getIntegration(deps.db, integrationId);
-      return { degraded: fresh.status === 'degraded', readApi: fresh.pollCursor !== null };
+      return { ...health, ...(await checkDeadLetters(deps, row)) };
     },
 
     /** After both sources were read: the stream takes over from the API once both overlap. */

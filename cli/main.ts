@@ -8,12 +8,13 @@ import { runsCommand } from './commands/runs.js';
 import { detectionsCommands } from './commands/detections.js';
 import { schedulesCommands } from './commands/schedules.js';
 import { quarantineCommands } from './commands/quarantine.js';
+import { dlqCommands } from './commands/dlq.js';
 import { detectCommand } from './commands/detect.js';
 import { rulesCommands } from './commands/rules.js';
 
 export function buildCli(): Command {
   const program = new Command('oort-okta')
-    .description('Operate Okta integrations: onboarding, the EventBridge signal, runs, detections, Schedules, quarantine and user refreshes.')
+    .description('Operate Okta integrations: onboarding, the EventBridge signal, runs, detections, Schedules, quarantine, the dead-letter queue and user refreshes.')
     .option('--json', 'print machine-readable JSON')
     // Subcommands copy these settings when they are created, so they are set first.
     .showHelpAfterError('(add --help for usage)')
@@ -25,6 +26,7 @@ export function buildCli(): Command {
   detectionsCommands(program);
   schedulesCommands(program);
   quarantineCommands(program);
+  dlqCommands(program);
   detectCommand(program);
   rulesCommands(program);
   return program;

@@ -50,15 +50,25 @@ const newestEventAt = new Map<string, number>();
 new Gauge({
   name: 'oort_okta_ingest_lag_seconds',
   help:
-    'Seconds from the newest stored event\'s Okta `published` time to now, per integration drained by this process. ' +
+    'Seconds from the newest stored event\'s Okta `published` time to now (0 when that time is in the future), per integration drained by this process. ' +
     'Grows while no event arrives, whether the org is quiet or the stream is broken; take min by (integration_id) across workers.',
   labelNames: ['integration_id'],
   registers: [registry],
   // Computed at scrape time, so the lag keeps growing between hourly drains.
   collect() {
     const now = Date.now();
-    for (const [integrationId, at] of newestEventAt) this.set({ integration_id: integrationId }, (now - at) / 1000);
+    // Never negative: an event dated ahead of this clock (Okta's or this host's clock skew) means no lag.
+    for (const [integrationId, at] of newestEventAt) this.set({ integration_id: integrationId }, Math.max(0, (now - at) / 1000));
   },
+});
+
+const deadLetterMessages = new Gauge({
+  name: 'oort_okta_dead_letter_messages',
+  help:
+    "Messages in the integration's dead-letter queue (visible and in flight), measured after every hourly drain. " +
+    'Non-zero means messages were received 10 times without being stored; see `oort-okta dlq list <integrationId>`.',
+  labelNames: ['integration_id'],
+  registers: [registry],
 });
 
 export interface BatchFacts {
@@ -90,9 +100,17 @@ export function recordDrain(integrationId: string, newestStoredAt: string | Date
 }
 
 function noteNewestEvent(integrationId: string, at: string | Date): void {
-  const ms = new Date(at).getTime();
+  let ms = new Date(at).getTime();
   if (Number.isNaN(ms)) return;
+  // An event dated in the future (clock skew, a bogus `published`) counts as arriving now, so it cannot
+  // hold the lag at 0 until that date: the lag then grows from now as for any other event.
+  ms = Math.min(ms, Date.now());
   newestEventAt.set(integrationId, Math.max(ms, newestEventAt.get(integrationId) ?? ms));
+}
+
+/** Whenever the dead-letter queue's depth is measured (after an hourly drain). */
+export function recordDeadLetterDepth(integrationId: string, depth: number): void {
+  deadLetterMessages.set({ integration_id: integrationId }, depth);
 }
 
 /** After the detection step, with the detections it created per severity. */

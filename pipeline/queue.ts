@@ -1,5 +1,6 @@
 // The integration's SQS queue (the EventBridge rule's target) and its dead-letter queue.
-// Poison messages are quarantined and deleted by the drain, so the DLQ only catches crash loops.
+// Poison messages are quarantined and deleted by the drain, so the DLQ only catches crash loops; pipeline/dead-letter.ts
+// measures, lists and redrives it.
 import { createHash } from 'node:crypto';
 import {
   CreateQueueCommand,
@@ -57,13 +58,14 @@ export async function queueArn(sqs: SQSClient, queueUrl: string): Promise<string
 }
 
 /** Messages waiting or in flight: how onboarding notices the first streamed event. */
-export async function approximateDepth(sqs: SQSClient, queueUrl: string): Promise<number> {
+export async function approximateDepth(sqs: SQSClient, queueUrl: string, opts: { timeoutMs?: number } = {}): Promise<number> {
   try {
     const res = await sqs.send(
       new GetQueueAttributesCommand({
         QueueUrl: queueUrl,
         AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
       }),
+      opts.timeoutMs ? { abortSignal: AbortSignal.timeout(opts.timeoutMs) } : {},
     );
     return Number(res.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(res.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
   } catch (err) {

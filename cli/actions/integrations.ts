@@ -6,7 +6,7 @@ import { table, time } from '../format.js';
 import { createIntegration, rotateToken } from '../../integrations/create.js';
 import { getIntegration } from '../../integrations/repository.js';
 import { IllegalTransitionError } from '../../lib/integration-status.js';
-import { listIntegrations } from '../../integrations/operator-queries.js';
+import { deadLetterStatus, listIntegrations } from '../../integrations/operator-queries.js';
 import { deleteIntegrationWithData, planDeletion, type DeletionPlan } from '../../integrations/delete.js';
 import {
   onboardingStatus,
@@ -95,6 +95,7 @@ export async function list(ctx: CliContext, out: Output): Promise<void> {
 export async function show(ctx: CliContext, out: Output, integrationId: string): Promise<void> {
   const row = await getIntegration(ctx.db, integrationId);
   const onboarding = await onboardingStatus(await ctx.client(), integrationId);
+  const deadLetter = await deadLetterStatus(ctx.sqs, row);
   const data = {
     integrationId: row.id,
     tenantId: row.tenantId,
@@ -104,6 +105,7 @@ export async function show(ctx: CliContext, out: Output, integrationId: string):
     oktaDomain: row.oktaDomain,
     setup: { eventSourceName: row.eventSourceName, awsAccountId: row.awsAccountId, awsRegion: row.awsRegion },
     queueUrl: row.queueUrl,
+    deadLetter,
     firstEventAt: row.firstEventAt,
     lastEventAt: row.lastEventAt,
     onboarding,
@@ -114,6 +116,10 @@ export async function show(ctx: CliContext, out: Output, integrationId: string):
       row.statusDetail ? `  ${row.statusDetail}` : undefined,
       `  Okta log stream: event source name ${row.eventSourceName}, account ${row.awsAccountId}, region ${row.awsRegion}`,
       row.queueUrl ? `  queue: ${row.queueUrl}` : undefined,
+      deadLetter
+        ? `  dead-letter queue: ${deadLetter.queueUrl}, ${deadLetter.messages === null ? `depth unknown (${deadLetter.error})` : `${deadLetter.messages} message${deadLetter.messages === 1 ? '' : 's'}`}`
+        : undefined,
+      deadLetter?.warning ? `  warning: ${deadLetter.warning}` : undefined,
       row.lastEventAt ? `  events: first ${time(row.firstEventAt)}, last ${time(row.lastEventAt)}` : undefined,
       onboarding ? `  onboarding: ${onboarding.status}, signals ${onboarding.signalsReceived}, reminders ${onboarding.remindersSent}` : undefined,
     ]

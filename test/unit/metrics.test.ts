@@ -8,6 +8,7 @@ import {
   freeLoopbackPort,
   recordBatch,
   recordDetections,
+  recordDeadLetterDepth,
   recordDrain,
   recordNotificationFailure,
   registry,
@@ -67,6 +68,25 @@ describe('pipeline metrics', () => {
     expect(first).toBeLessThan((Date.now() - newest.getTime()) / 1000 + 0.001);
     await new Promise((r) => setTimeout(r, 1_100));
     expect(value(await scrape(), 'oort_okta_ingest_lag_seconds', { integration_id: id })! - first).toBeGreaterThanOrEqual(1);
+  });
+
+  it('never reports a negative lag: an event dated in the future counts as arriving now, and the lag grows from there', async () => {
+    const id = newId();
+    recordBatch(id, { stored: 1, duplicates: 0, quarantinedByReason: {}, newestPublished: new Date(Date.now() + 3_600_000) });
+    recordDrain(id, new Date(Date.now() + 86_400_000).toISOString());
+    const first = value(await scrape(), 'oort_okta_ingest_lag_seconds', { integration_id: id })!;
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(first).toBeLessThan(1);
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect(value(await scrape(), 'oort_okta_ingest_lag_seconds', { integration_id: id })!).toBeGreaterThanOrEqual(1);
+  });
+
+  it('sets the dead-letter depth per integration to the latest measurement', async () => {
+    const id = newId();
+    recordDeadLetterDepth(id, 4);
+    expect(value(await scrape(), 'oort_okta_dead_letter_messages', { integration_id: id })).toBe(4);
+    recordDeadLetterDepth(id, 0);
+    expect(value(await scrape(), 'oort_okta_dead_letter_messages', { integration_id: id })).toBe(0);
   });
 
   it('has no lag for an integration it knows nothing about', async () => {
