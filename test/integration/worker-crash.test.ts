@@ -1,5 +1,5 @@
-// Effectively once under a crash: the worker process is killed with SIGKILL in the middle of a
-// drain and started again; the stored events and detections equal those of an uninterrupted run
+// Effectively once under crashes: the worker process is killed with SIGKILL in the middle of a
+// drain, then twice more at random moments of the rest of the run, and started again each time; the stored events and detections equal those of an uninterrupted run
 // of the same deliveries — nothing lost, nothing doubled.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildScenario, duplicateDeliveries, generateActivity, generateOrg, publishEnvelopes, toEventBridgeEnvelopes } from '../../simulator/index.js';
@@ -11,6 +11,8 @@ import { waitFor } from '../support/wait.js';
 
 let world: World;
 let worker: WorkerProcess | undefined;
+/** Kills after the first, mid-drain one (bench/faults kills ten times, at larger sizes). */
+const EXTRA_KILLS = 2;
 
 beforeAll(async () => {
   // Short visibility: messages taken by the killed worker come back within seconds.
@@ -52,7 +54,7 @@ async function snapshot(integrationId: string) {
   return { uuids: rows.map((r) => r.uuid), raws: rows.map((r) => r.raw), detections };
 }
 
-describe('a worker killed mid-drain', () => {
+describe('a worker killed mid-drain and at random moments after', () => {
   it('leaves the same rows as an uninterrupted run', async () => {
     const killed = await streamingIntegration(world, { oktaDomain: 'http://127.0.0.1:9', oktaOrg: 'umbrella', apiToken: 'unused' });
     const clean = await streamingIntegration(world, { oktaDomain: 'http://127.0.0.1:9', oktaOrg: 'umbrella', apiToken: 'unused' });
@@ -68,11 +70,19 @@ describe('a worker killed mid-drain', () => {
     await worker.kill('SIGKILL');
     const [{ n: storedAtKill }] = await world.db.$client`select count(*)::int as n from events where integration_id = ${killed.integrationId}`;
     expect(storedAtKill).toBeLessThan(events.length);
+    // Then again at random moments of what is left of the run (the rest of the drain, or the detection step).
+    for (let k = 0; k < EXTRA_KILLS; k++) {
+      worker = await startWorkerProcess(world.env);
+      await new Promise((r) => setTimeout(r, Math.random() * 2_000));
+      await worker.kill('SIGKILL');
+    }
 
     worker = await startWorkerProcess(world.env);
     const afterCrash = await handle.result();
     expect(afterCrash.stored).toBe(events.length);
     expect(await approximateDepth(world.sqs, killed.queueUrl)).toBe(0);
+    const [{ backlog }] = await world.db.$client`select count(*)::int as backlog from detection_backlog where integration_id = ${killed.integrationId}`;
+    expect(backlog).toBe(0);
 
     const uninterrupted = await (await startHourly(clean.integrationId)).result();
     expect(uninterrupted.stored).toBe(events.length);
