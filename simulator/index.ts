@@ -11,7 +11,10 @@ export { SCENARIO_EXPECTATIONS, scenarioCases, type ExpectedDetection, type Scen
 export { defineScenario, type ScenarioContext, type ScenarioDefinition, type ScenarioOutcome } from './scenarios/context.js';
 export { EVENT_TYPES, buildEvent, type EventSpec, type KnownEventType, type RequestSource } from './events.js';
 export { startOktaSimulator, type InjectedFaults, type OktaSimulator, type OktaSimulatorOptions, type RecordedRequest } from './server.js';
-export type { RateLimitBucket, RateLimitConfig, RateLimitSettings } from './rate-limiter.js';
+export type { RateLimitBucket, RateLimitConfig, RateLimitSettings, RateLimitWindow } from './rate-limiter.js';
+export type {
+  BucketCounts, BudgetReport, BudgetReportOptions, EarlyRequest, FaultMode, RateLimitStorm, ServerErrorFaults, ServerErrorStatus,
+} from './api-faults.js';
 export type { OktaErrorBody } from './api-errors.js';
 export {
   partnerEventSource, publishEnvelopes, toEventBridgeEnvelope, toEventBridgeEnvelopes,

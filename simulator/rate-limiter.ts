@@ -22,6 +22,23 @@ export interface RateLimitState {
   reset: number;
 }
 
+/** One rate-limit window of one bucket, as the simulator announced it, with what arrived in it. */
+export interface RateLimitWindow {
+  bucket: RateLimitBucket;
+  /** Epoch ms of the window's first request. */
+  start: number;
+  /** Epoch ms at which it ends. */
+  end: number;
+  /** Its `X-Rate-Limit-Reset` (epoch seconds: `end` rounded up). */
+  reset: number;
+  /** `X-Rate-Limit-Limit` of the window. */
+  limit: number;
+  /** Whether the budget was enforced (otherwise it is only advertised). */
+  enforced: boolean;
+  /** Every authenticated request that arrived in the window, whatever it was answered. */
+  received: number;
+}
+
 /** Okta Workforce per-minute limits (okta.md §3.4), shown in headers when nothing is enforced. */
 const ADVERTISED: Record<RateLimitBucket, number> = { logs: 120, users: 600, devices: 100, other: 1200 };
 
@@ -34,7 +51,9 @@ export function bucketFor(pathname: string): RateLimitBucket {
 
 export class RateLimiter {
   private settings: Partial<Record<RateLimitBucket, RateLimitConfig>> = {};
-  private readonly windows = new Map<RateLimitBucket, { start: number; used: number }>();
+  private readonly windows = new Map<RateLimitBucket, { start: number; used: number; record: RateLimitWindow }>();
+  /** Every window so far, oldest first (cleared by `configure`). */
+  readonly history: RateLimitWindow[] = [];
 
   constructor(settings?: RateLimitSettings | null) {
     this.configure(settings ?? null);
@@ -43,6 +62,7 @@ export class RateLimiter {
   /** `null` stops enforcing; headers then advertise Okta's Workforce limits over 60 s windows. */
   configure(settings: RateLimitSettings | null): void {
     this.windows.clear();
+    this.history.length = 0;
     if (!settings) this.settings = {};
     else if ('limitPerWindow' in settings) {
       const all = settings as RateLimitConfig;
@@ -50,10 +70,11 @@ export class RateLimiter {
     } else this.settings = { ...(settings as Partial<Record<RateLimitBucket, RateLimitConfig>>) };
   }
 
-  /** Counts a request against its bucket. */
+  /** Counts a request against its bucket (every authenticated request, whatever it is answered). */
   take(bucket: RateLimitBucket, now = Date.now()): RateLimitState {
     const { limit, windowMs, enforced } = this.budget(bucket);
-    const window = this.currentWindow(bucket, windowMs, now);
+    const window = this.currentWindow(bucket, windowMs, now, limit, enforced);
+    window.record.received++;
     const allowed = !enforced || window.used < limit;
     if (allowed) window.used++;
     return { allowed, limit, remaining: Math.max(0, limit - window.used), reset: Math.ceil((window.start + windowMs) / 1000) };
@@ -74,11 +95,13 @@ export class RateLimiter {
       : { limit: ADVERTISED[bucket], windowMs: 60_000, enforced: false };
   }
 
-  private currentWindow(bucket: RateLimitBucket, windowMs: number, now: number) {
+  private currentWindow(bucket: RateLimitBucket, windowMs: number, now: number, limit: number, enforced: boolean) {
     let window = this.windows.get(bucket);
     if (!window || now >= window.start + windowMs) {
-      window = { start: now, used: 0 };
+      const record: RateLimitWindow = { bucket, start: now, end: now + windowMs, reset: Math.ceil((now + windowMs) / 1000), limit, enforced, received: 0 };
+      window = { start: now, used: 0, record };
       this.windows.set(bucket, window);
+      this.history.push(record);
     }
     return window;
   }

@@ -8,12 +8,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OktaApiFailure, OktaErrors } from './api-errors.js';
+import { FaultInjector, budgetReport, type BudgetReport, type BudgetReportOptions, type FaultMode, type RecordedRequest } from './api-faults.js';
 import type { ApiRequest, ApiResponse } from './api-paging.js';
 import { getDevice, getUser, listDevices, listFactors, listUserDevices, listUsers } from './directory-api.js';
 import { SystemLogStore } from './log-store.js';
 import { getLogStream, listLogStreams } from './log-streams-api.js';
 import { generateOrg } from './org.js';
-import { RateLimiter, bucketFor, type RateLimitBucket, type RateLimitSettings, type RateLimitState } from './rate-limiter.js';
+import { RateLimiter, bucketFor, type RateLimitSettings, type RateLimitState } from './rate-limiter.js';
 import { listLogEvents } from './system-log-api.js';
 import type { LogStream, OktaLogEvent, SimulatedOrg } from './types.js';
 
@@ -31,15 +32,7 @@ export interface OktaSimulatorOptions {
   now?: () => Date;
 }
 
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  /** Query string including `?`, or ''. */
-  query: string;
-  status: number;
-  bucket: RateLimitBucket;
-  at: number;
-}
+export type { RecordedRequest };
 
 export interface InjectedFaults {
   /** The next N authenticated requests fail with 500 E0000009. */
@@ -62,6 +55,16 @@ export interface OktaSimulator {
   /** Replaces the accepted tokens; under-privileged ones authenticate but get 403 E0000006. */
   setTokens(valid: string[], options?: { underPrivileged?: string[] }): void;
   injectFaults(faults: InjectedFaults): void;
+  /**
+   * Switches a fault mode on (replacing the previous one; `null` switches it off): 429 storms and a
+   * seeded share of 5xx answers. Also `POST /__simulator/faults` (JSON body) and `DELETE …`.
+   */
+  setFaults(mode: FaultMode | null): void;
+  /**
+   * What arrived per bucket and rate-limit window, and whether the clients kept to the announced
+   * budget (also `GET /__simulator/budget?since=<epoch ms>`).
+   */
+  budgetReport(options?: BudgetReportOptions): BudgetReport;
   setRateLimit(settings: RateLimitSettings | null): void;
   setLatency(ms: number): void;
   close(): Promise<void>;
@@ -93,38 +96,66 @@ export async function startOktaSimulator(options: OktaSimulatorOptions): Promise
   let latencyMs = options.latencyMs ?? 0;
   let baseUrl = '';
 
+  const injector = new FaultInjector();
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const receivedAt = Date.now();
     const url = new URL(req.url ?? '/', baseUrl);
+    if (url.pathname.startsWith('/__simulator/')) return admin(req, res, url);
     const bucket = bucketFor(url.pathname);
     const method = req.method ?? 'GET';
     if (latencyMs > 0) await sleep(latencyMs);
 
     let rate: RateLimitState;
-    let response: ApiResponse | OktaApiFailure;
+    let response: ApiResponse | OktaApiFailure | GatewayFailure;
+    let fault: RecordedRequest['fault'];
     const token = /^SSWS\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (!token || (!validTokens.has(token) && !underPrivileged.has(token))) {
+    const authenticated = !!token && (validTokens.has(token) || underPrivileged.has(token));
+    if (!token || !authenticated) {
       rate = limiter.peek(bucket);
       response = OktaErrors.invalidToken();
-    } else if (faults.rateLimitNext > 0) {
-      faults.rateLimitNext--;
-      rate = { allowed: false, limit: limiter.peek(bucket).limit, remaining: 0, reset: Math.floor(Date.now() / 1000) + 1 };
-      response = OktaErrors.rateLimited();
-    } else if (faults.status5xx > 0) {
-      faults.status5xx--;
-      rate = limiter.take(bucket);
-      response = OktaErrors.internal();
     } else {
-      rate = limiter.take(bucket);
-      response = !rate.allowed ? OktaErrors.rateLimited()
-        : underPrivileged.has(token) ? OktaErrors.forbidden()
-        : route(method, url, org, store, { url, baseUrl, now: clock() });
+      // Every authenticated request counts against its bucket's window, whatever it is answered.
+      rate = limiter.take(bucket, receivedAt);
+      const decided = injector.decide(bucket, receivedAt);
+      if (faults.rateLimitNext > 0) {
+        faults.rateLimitNext--;
+        fault = 'injected';
+        rate = { ...rate, allowed: false, remaining: 0, reset: Math.floor(Date.now() / 1000) + 1 };
+        response = OktaErrors.rateLimited();
+      } else if (faults.status5xx > 0) {
+        faults.status5xx--;
+        fault = 'injected';
+        response = OktaErrors.internal();
+      } else if (decided?.kind === 'storm') {
+        fault = 'storm';
+        rate = { ...rate, allowed: false, remaining: 0, reset: decided.reset };
+        response = OktaErrors.rateLimited();
+      } else if (decided?.kind === 'server-error') {
+        fault = 'server-error';
+        response = decided.status === 500 ? OktaErrors.internal() : new GatewayFailure(decided.status);
+      } else {
+        response = !rate.allowed ? OktaErrors.rateLimited()
+          : underPrivileged.has(token) ? OktaErrors.forbidden()
+          : route(method, url, org, store, { url, baseUrl, now: clock() });
+      }
     }
 
-    const status = response instanceof OktaApiFailure ? response.status : 200;
-    requests.push({ method, path: url.pathname, query: url.search, status, bucket, at: Date.now() });
+    const status = response instanceof OktaApiFailure || response instanceof GatewayFailure ? response.status : 200;
+    const withRateHeaders = !(response instanceof GatewayFailure);
+    requests.push({
+      method, path: url.pathname, query: url.search, status, bucket, receivedAt, at: Date.now(), authenticated,
+      rateLimitReset: withRateHeaders ? rate.reset : undefined, fault,
+    });
     res.statusCode = status;
-    res.setHeader('Content-Type', 'application/json;charset=UTF-8');
     res.setHeader('Date', new Date().toUTCString());
+    if (response instanceof GatewayFailure) {
+      // A load balancer's page: no Okta headers, not JSON.
+      res.setHeader('Content-Type', 'text/html');
+      res.end(response.html());
+      return;
+    }
+    res.setHeader('Content-Type', 'application/json;charset=UTF-8');
     res.setHeader('X-Okta-Request-Id', randomBytes(18).toString('base64url'));
     res.setHeader('X-Rate-Limit-Limit', String(rate.limit));
     res.setHeader('X-Rate-Limit-Remaining', String(rate.remaining));
@@ -140,6 +171,32 @@ export async function startOktaSimulator(options: OktaSimulatorOptions): Promise
       res.setHeader('Link', links);
     }
     res.end(JSON.stringify(response.body));
+  };
+
+  const report = (options?: BudgetReportOptions) => budgetReport(requests, limiter.history, options);
+
+  /** The simulator's own endpoints (no token, not counted): fault modes and the budget report. */
+  const admin = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const reply = (status: number, body: unknown) => {
+      res.statusCode = status;
+      res.setHeader('Content-Type', 'application/json;charset=UTF-8');
+      res.end(JSON.stringify(body));
+    };
+    if (url.pathname === '/__simulator/faults' && (req.method === 'POST' || req.method === 'DELETE')) {
+      let body = '';
+      for await (const chunk of req) body += String(chunk);
+      try {
+        injector.set(req.method === 'DELETE' ? null : (JSON.parse(body || 'null') as FaultMode | null));
+      } catch (error) {
+        return reply(400, { error: String(error) });
+      }
+      return reply(200, { ok: true });
+    }
+    if (url.pathname === '/__simulator/budget' && req.method === 'GET') {
+      const since = url.searchParams.get('since');
+      return reply(200, report({ since: since ? Number(since) : undefined }));
+    }
+    return reply(404, { error: `No simulator endpoint ${req.method} ${url.pathname}` });
   };
 
   const server = createServer((req, res) => {
@@ -175,6 +232,8 @@ export async function startOktaSimulator(options: OktaSimulatorOptions): Promise
       faults.status5xx += f.status5xx ?? 0;
       faults.rateLimitNext += f.rateLimitNext ?? 0;
     },
+    setFaults: (mode) => injector.set(mode),
+    budgetReport: report,
     setRateLimit: (settings) => limiter.configure(settings),
     setLatency: (ms) => { latencyMs = ms; },
     close: () => new Promise<void>((resolve, reject) => {
@@ -182,6 +241,16 @@ export async function startOktaSimulator(options: OktaSimulatorOptions): Promise
       server.closeAllConnections();
     }),
   };
+}
+
+/** A 502/503 from the load balancer in front of the org: an HTML page, no Okta headers. */
+class GatewayFailure {
+  constructor(readonly status: 502 | 503) {}
+
+  html(): string {
+    const title = this.status === 502 ? '502 Bad Gateway' : '503 Service Temporarily Unavailable';
+    return `<html><head><title>${title}</title></head><body><center><h1>${title}</h1></center></body></html>`;
+  }
 }
 
 function route(method: string, url: URL, org: SimulatedOrg, store: SystemLogStore, request: ApiRequest): ApiResponse | OktaApiFailure {
