@@ -1,11 +1,13 @@
 // The Okta API client the activities use: the official SDK configured the safe way
-// (reference/okta.md §6: no cache middleware, bounded 429 retries with a real timeout), a guard
-// against Okta domains that point into our own network, retries for 5xx and network errors
-// (which the SDK does not retry), and errors that say what the operator should do.
+// (reference/okta.md §6: no cache middleware, a real timeout per attempt), its request executor keeping
+// to the org's rate-limit budget (okta/request-executor.ts: a 429 waits for `X-Rate-Limit-Reset`, a bounded
+// number of times), a guard against Okta domains that point into our own network, retries with backoff
+// for 5xx and network errors (which the SDK does not retry), and errors that say what the operator should do.
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { Client, DefaultRequestExecutor, OktaApiError } from '@okta/okta-sdk-nodejs';
+import { Client, OktaApiError } from '@okta/okta-sdk-nodejs';
 import pRetry, { AbortError } from 'p-retry';
+import { BudgetedRequestExecutor, waitForOkta } from './request-executor.js';
 
 export interface OktaConnection {
   domain: string;
@@ -15,7 +17,9 @@ export interface OktaConnection {
 export interface OktaClientOptions {
   /** Tests and the demo talk to the local simulator over plain HTTP on loopback. */
   allowPrivateAddresses: boolean;
+  /** Timeout of each attempt (waits for a rate-limit reset are not part of it). */
   requestTimeoutMs: number;
+  /** How many times one request is sent again after a 429, each time after the reset Okta announced. */
   maxRetries: number;
 }
 
@@ -78,7 +82,7 @@ export async function createOktaClient(conn: OktaConnection, opts: OktaClientOpt
     token: conn.token,
     // The default cache serves stale users forever and can hang on large bodies (okta.md §6.4).
     cacheMiddleware: null,
-    requestExecutor: new DefaultRequestExecutor({ maxRetries: opts.maxRetries, requestTimeout: opts.requestTimeoutMs }),
+    requestExecutor: new BudgetedRequestExecutor({ maxRetries: opts.maxRetries, requestTimeout: opts.requestTimeoutMs }),
   } as ConstructorParameters<typeof Client>[0]);
 }
 
@@ -104,8 +108,38 @@ export function describeOktaError(err: unknown): string {
   return String(err);
 }
 
-/** Retries 5xx and network failures with backoff; 4xx answers are final and go to the caller. */
-export async function withOktaRetry<T>(what: string, fn: () => Promise<T>, retries = 4): Promise<T> {
+/**
+ * Okta kept answering 429 after the request had waited for every announced reset as often as allowed.
+ * Retryable: the activity fails with it, Temporal retries the activity later, and the read resumes from
+ * the position it last committed. Keeps `status` 429 so `classifyOktaError` still says `rate_limited`.
+ */
+export class OktaRateLimitedError extends Error {
+  override name = 'OktaRateLimitedError';
+  readonly status = 429;
+
+  constructor(what: string, cause: unknown) {
+    super(
+      `${what}: Okta is still rate-limiting (429) after the retries allowed per request (${describeOktaError(cause)}); ` +
+        'the activity will be retried and resumes where it stopped.',
+      { cause },
+    );
+  }
+}
+
+export interface OktaRetryOptions {
+  /** Retries after 5xx answers and network errors (default 4). */
+  retries?: number;
+  /** First backoff in ms (default 250), doubling up to 5 s, randomised. */
+  minTimeoutMs?: number;
+}
+
+/**
+ * Retries 5xx and network failures with randomised exponential backoff, heartbeating in between when
+ * inside an activity; 4xx answers are final and go to the caller. 429s were already retried by the
+ * request executor at Okta's pace: one that still comes back becomes an `OktaRateLimitedError`.
+ */
+export async function withOktaRetry<T>(what: string, fn: () => Promise<T>, retriesOrOptions: number | OktaRetryOptions = {}): Promise<T> {
+  const options = typeof retriesOrOptions === 'number' ? { retries: retriesOrOptions } : retriesOrOptions;
   return pRetry(
     async () => {
       try {
@@ -116,8 +150,17 @@ export async function withOktaRetry<T>(what: string, fn: () => Promise<T>, retri
         throw new AbortError(err as Error);
       }
     },
-    { retries, minTimeout: 250, maxTimeout: 5_000, factor: 2 },
+    {
+      retries: options.retries ?? 4,
+      minTimeout: options.minTimeoutMs ?? 250,
+      maxTimeout: 5_000,
+      factor: 2,
+      randomize: true,
+      // The backoff itself is short; a heartbeat keeps the activity's progress visible meanwhile.
+      onFailedAttempt: () => waitForOkta(0, 'retrying after an Okta 5xx or network error'),
+    },
   ).catch((err: unknown) => {
+    if (classifyOktaError(err) === 'rate_limited' && !(err instanceof OktaRateLimitedError)) throw new OktaRateLimitedError(what, err);
     if (err instanceof Error && !(err instanceof OktaApiError)) err.message = `${what}: ${err.message}`;
     throw err;
   });

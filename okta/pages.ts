@@ -1,6 +1,7 @@
 // Raw JSON paging over Okta list endpoints: follow `Link: <…>; rel="next"` and keep every field
 // (the SDK's typed models drop fields; reference/okta.md §6.6–6.7). Each page is retried on 5xx and
-// network errors; 429s are retried by the SDK's request executor with Okta's reset time.
+// network errors; the request executor (okta/request-executor.ts) paces every request by the
+// rate-limit headers and waits out 429s until Okta's reset time.
 import type { Client } from '@okta/okta-sdk-nodejs';
 import { withOktaRetry } from './client.js';
 
@@ -21,6 +22,14 @@ export function nextLink(header: string | null): string | undefined {
     if (m) return m[1];
   }
   return undefined;
+}
+
+/** One JSON object (e.g. a user), retried like a page. */
+export async function fetchRawJson<T>(client: Client, url: string, what: string): Promise<T> {
+  return withOktaRetry(what, async () => {
+    const res = await client.http.http(url, { method: 'get', headers: { Accept: 'application/json' } });
+    return (await res.json()) as T;
+  });
 }
 
 export async function fetchRawPage<T>(client: Client, url: string, what: string): Promise<RawPage<T>> {
@@ -49,9 +58,10 @@ export function rateLimitPause(page: Pick<RawPage<unknown>, 'rateLimitRemaining'
   return Math.max(0, page.rateLimitReset * 1000 - now + 1000);
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Every page of a finite list (users, devices, a bounded log query), pacing by the rate-limit headers. */
+/**
+ * Every page of a finite list (users, devices, a bounded log query). No pause of its own between pages:
+ * the request executor holds each request until the budget allows it (heartbeating inside activities).
+ */
 export async function* rawPages<T>(client: Client, firstUrl: string, what: string): AsyncGenerator<T[]> {
   let url: string | undefined = firstUrl;
   while (url) {
@@ -59,8 +69,6 @@ export async function* rawPages<T>(client: Client, firstUrl: string, what: strin
     yield page.items;
     if (page.items.length === 0) return;
     url = page.next;
-    const pause = rateLimitPause(page);
-    if (url && pause > 0) await sleep(pause);
   }
 }
 

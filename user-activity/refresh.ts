@@ -2,7 +2,7 @@
 // than their latest Activity row, read straight from the Okta API and written to Activity at once.
 import type { Client } from '@okta/okta-sdk-nodejs';
 import type { Database } from '../schema/db.js';
-import { apiUrl, fetchRawPage, rawPages } from '../okta/pages.js';
+import { apiUrl, fetchRawJson, fetchRawPage, rawPages } from '../okta/pages.js';
 import { logsUrl, userEventsFilter } from '../okta/system-log.js';
 import { extractColumns, userRole } from '../okta/log-event.js';
 import type { OktaLogEvent } from '../okta/envelope.js';
@@ -14,9 +14,7 @@ type Json = Record<string, unknown>;
 const FIRST_REFRESH_LOOKBACK_DAYS = 90;
 
 export async function refreshUserDirectory(client: Client, db: Database, integrationId: string, userId: string) {
-  const user = (await client.http
-    .http(apiUrl(client, `/api/v1/users/${encodeURIComponent(userId)}`), { method: 'get', headers: { Accept: 'application/json' } })
-    .then((r) => r.json())) as Json;
+  const user = await fetchRawJson<Json>(client, apiUrl(client, `/api/v1/users/${encodeURIComponent(userId)}`), 'reading the user');
   await upsertUsers(db, integrationId, [user]);
   const factors = await syncUserFactors(client, db, integrationId, userId);
   const links = await fetchRawPage<Json>(client, apiUrl(client, `/api/v1/users/${encodeURIComponent(userId)}/devices`), 'listing devices');

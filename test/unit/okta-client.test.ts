@@ -1,12 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import {
   assertPublicOktaDomain,
   classifyOktaError,
+  createOktaClient,
   OktaDomainError,
+  OktaRateLimitedError,
   oktaOrgFromDomain,
   orgUrlFromDomain,
   withOktaRetry,
 } from '../../okta/client.js';
+import { apiUrl, fetchRawJson, fetchRawPage } from '../../okta/pages.js';
+import { generateOrg, startOktaSimulator, type OktaSimulator, type RateLimitSettings } from '../../simulator/index.js';
 
 const httpError = (status: number) => Object.assign(new Error(`Okta answered ${status}`), { status });
 
@@ -107,5 +112,96 @@ describe('withOktaRetry', () => {
     }, 1);
     await expect(p).rejects.toThrow('read logs: Okta answered 500');
     expect(calls).toBe(2);
+  });
+});
+
+// The client against the simulator (loopback, the real SDK): how it keeps to Okta's rate-limit budget.
+describe('the Okta client under rate limits and faults', () => {
+  const TOKEN = 'budget-token';
+  const org = generateOrg({ seed: 'budget', users: 40, logStream: false });
+  let sim: OktaSimulator | undefined;
+
+  afterEach(async () => {
+    await sim?.close();
+    sim = undefined;
+  });
+
+  async function setup(rateLimit: RateLimitSettings | null, maxRetries = 4) {
+    sim = await startOktaSimulator({ token: TOKEN, org: structuredClone(org), rateLimit });
+    const client = await createOktaClient({ domain: sim.url, token: TOKEN }, { allowPrivateAddresses: true, requestTimeoutMs: 5_000, maxRetries });
+    return { sim, client };
+  }
+  const readUser = (client: Awaited<ReturnType<typeof setup>>['client'], i: number) =>
+    fetchRawJson<{ id: string }>(client, apiUrl(client, `/api/v1/users/${org.users[i % org.users.length].id}`), 'reading a user');
+
+  it('after a 429 waits for X-Rate-Limit-Reset (not a fixed backoff), then the read completes', async () => {
+    const { sim, client } = await setup({ limitPerWindow: 100, windowSeconds: 10 });
+    sim.setFaults({ storms: [{ afterRequests: 1, durationMs: 2_000, resetEveryMs: 1_000 }] });
+    await readUser(client, 0);
+    const started = Date.now();
+    expect((await readUser(client, 1)).id).toBe(org.users[1].id);
+    const users = sim.requests.filter((r) => r.path.startsWith('/api/v1/users/')).slice(1);
+    expect(users.map((r) => r.status).at(-1)).toBe(200);
+    expect(users.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(1);
+    for (let i = 1; i < users.length; i++) {
+      // Each retry came after the reset the previous 429 announced.
+      expect(users[i].receivedAt).toBeGreaterThanOrEqual(users[i - 1].rateLimitReset! * 1000);
+    }
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);
+    expect(sim.budgetReport().respected).toBe(true);
+  });
+
+  it('never sends more requests in a window than X-Rate-Limit-Limit, four reads in flight', async () => {
+    const { sim, client } = await setup({ users: { limitPerWindow: 6, windowSeconds: 1 } });
+    let next = 0;
+    const read = async () => {
+      while (next < 18) await readUser(client, next++);
+    };
+    await Promise.all([read(), read(), read(), read()]);
+    const report = sim.budgetReport();
+    expect(report.byBucket.users).toMatchObject({ ok: 18, rateLimited: 0 });
+    expect(report).toMatchObject({ overBudget: [], limiterRejections: [], earlyAfter429: [], respected: true });
+    expect(report.windows.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('completes every read under a 429 storm and 20 % 5xx, four in flight, within the budget', async () => {
+    const { sim, client } = await setup({ users: { limitPerWindow: 30, windowSeconds: 1 } });
+    sim.setFaults({ storms: [{ afterRequests: 10, durationMs: 2_000 }], serverErrors: { rate: 0.2, seed: 'unit' } });
+    let next = 0;
+    const ids: string[] = [];
+    const read = async () => {
+      while (next < 40) {
+        const i = next++;
+        ids[i] = (await readUser(client, i)).id;
+      }
+    };
+    await Promise.all([read(), read(), read(), read()]);
+    expect(ids).toEqual(Array.from({ length: 40 }, (_, i) => org.users[i % org.users.length].id));
+    const report = sim.budgetReport();
+    expect(report.byBucket.users!.serverErrors).toBeGreaterThan(5);
+    expect(report.byBucket.users!.rateLimited).toBeGreaterThan(0);
+    expect(report.respected).toBe(true);
+  });
+
+  it('a storm longer than the retries allowed fails with a retryable OktaRateLimitedError', async () => {
+    const { sim, client } = await setup(null, 1);
+    sim.setFaults({ storms: [{ durationMs: 30_000 }] });
+    const err = await fetchRawPage(client, apiUrl(client, '/api/v1/logs', { limit: '10' }), 'reading the System Log').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OktaRateLimitedError);
+    expect(classifyOktaError(err)).toBe('rate_limited');
+    expect((err as Error).message).toMatch(/^reading the System Log: Okta is still rate-limiting \(429\).*will be retried/);
+    // The first request and one retry after the reset: no hammering.
+    expect(sim.requests.map((r) => r.status)).toEqual([429, 429]);
+    expect(sim.budgetReport().respected).toBe(true);
+  });
+
+  it('heartbeats while it waits inside an activity', async () => {
+    const { sim, client } = await setup(null);
+    sim.setFaults({ storms: [{ durationMs: 1_000 }] });
+    const env = new MockActivityEnvironment();
+    const beats: unknown[] = [];
+    env.on('heartbeat', (d: unknown) => beats.push(d));
+    await env.run(() => readUser(client, 0));
+    expect(beats).toContainEqual(expect.objectContaining({ waitingForOkta: 'rate limit (users)' }));
   });
 });
