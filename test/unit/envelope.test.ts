@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_MESSAGE_BYTES, parseEnvelope, type EnvelopeExpectation } from '../../okta/envelope.js';
+import { MAX_MESSAGE_BYTES, QUARANTINE_REASON_CODES, QUARANTINE_REASONS, parseEnvelope, type EnvelopeExpectation } from '../../okta/envelope.js';
 
 const expectation: EnvelopeExpectation = {
   oktaOrg: 'northwind',
@@ -63,6 +63,30 @@ describe('parseEnvelope', () => {
 
   it('refuses bodies above the size limit before parsing them', () => {
     const r = parseEnvelope(envelope({}, { padding: 'x'.repeat(MAX_MESSAGE_BYTES) }), expectation);
+    expect(r).toMatchObject({ ok: false, code: 'oversize' });
+  });
+
+  it('names a missing uuid as the quarantine listing shows it', () => {
+    const r = parseEnvelope(envelope({}, { uuid: undefined }), expectation);
+    expect(r).toMatchObject({ ok: false, reason: 'detail.uuid is undefined, expected an Okta event uuid' });
+  });
+
+  it('keeps every reason code other code and stored quarantine rows already use, each with a meaning', () => {
+    const existing = [
+      'oversize', 'not_json', 'not_an_object', 'wrong_detail_type', 'foreign_source', 'foreign_account', 'foreign_region',
+      'missing_detail', 'missing_uuid', 'bad_published', 'missing_event_type',
+    ];
+    expect(QUARANTINE_REASON_CODES).toEqual(expect.arrayContaining(existing));
+    for (const code of QUARANTINE_REASON_CODES) expect(QUARANTINE_REASONS[code].length).toBeGreaterThan(10);
+  });
+
+  it('checks tenant isolation before the event, so a foreign envelope is named foreign whatever its content', () => {
+    const r = parseEnvelope(envelope({ region: 'eu-west-1' }, { published: 'soon', uuid: 7 }), expectation);
+    expect(r).toMatchObject({ ok: false, code: 'foreign_region' });
+  });
+
+  it('refuses a body of fewer characters than the limit whose UTF-8 is larger', () => {
+    const r = parseEnvelope(envelope({}, { padding: '€'.repeat(MAX_MESSAGE_BYTES / 3 + 10) }), expectation);
     expect(r).toMatchObject({ ok: false, code: 'oversize' });
   });
 });
