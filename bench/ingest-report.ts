@@ -27,8 +27,8 @@ export function printDrain(b: DrainFigures): void {
 
 /** The N/10 and N runs side by side. */
 export function printHourly(c: readonly HourlyFigures[]): void {
-  log(`  ${''.padEnd(24)} ${'N/10'.padStart(28)} ${'N'.padStart(28)}`);
-  const line = (label: string, f: (x: HourlyFigures) => string) => log(`  ${label.padEnd(24)} ${f(c[0]).padStart(28)} ${f(c[1]).padStart(28)}`);
+  log(`  ${''.padEnd(24)} ${'N/10'.padStart(28)} ${'N'.padStart(28)} ${'N, half arriving'.padStart(28)}`);
+  const line = (label: string, f: (x: HourlyFigures) => string) => log(`  ${label.padEnd(24)} ${c.map((x) => f(x).padStart(28)).join(' ')}`);
   line('events in queue', (x) => fmt(x.events));
   line('stored / detections', (x) => `${fmt(x.stored)} / ${fmt(x.detections)}`);
   line('workflow wall time', (x) => `${fmt(x.runSeconds, 1)} s`);

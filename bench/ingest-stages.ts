@@ -120,11 +120,17 @@ async function publish(sqs: SQSClient, queueUrl: string, bodies: readonly string
 // ---------------------------------------------------------------------------------------------
 // One hourlyAnalysis run through Temporal
 
-async function hourlyRun(stack: Stack, events: readonly OktaLogEvent[], label: string) {
+/**
+ * One hourlyAnalysis run of `events`. With `arriving`, only half is queued before the run starts; the other half is
+ * published while it drains (continuous arrival), so the history can be compared with a run of a full queue.
+ */
+async function hourlyRun(stack: Stack, events: readonly OktaLogEvent[], label: string, arriving = false) {
   const client = await ensureTemporal(stack);
   const integration = await streamingIntegration(stack, `bench ${label}`);
   const bodies = bodiesFor(events, integration.destination, `${SEED}-${label}`);
-  const published = await publish(stack.sqs, integration.queueUrl, bodies);
+  const before = arriving ? bodies.slice(0, Math.floor(bodies.length / 2)) : bodies;
+  const during = arriving ? bodies.slice(before.length) : [];
+  const published = await publish(stack.sqs, integration.queueUrl, before);
   bodies.length = 0;
   const { value: result, seconds } = await timed(async () => {
     const handle = await client.workflow.start('hourlyAnalysis', {
@@ -132,7 +138,7 @@ async function hourlyRun(stack: Stack, events: readonly OktaLogEvent[], label: s
       workflowId: `okta-hourly:${integration.integrationId}:bench-${label}`,
       args: [{ integrationId: integration.integrationId }],
     });
-    const res = (await handle.result()) as HourlyAnalysisResult;
+    const [res] = await Promise.all([handle.result() as Promise<HourlyAnalysisResult>, during.length ? publish(stack.sqs, integration.queueUrl, during) : undefined]);
     return { res, handle };
   });
   const history = historyFigures(await result.handle.fetchHistory());
@@ -252,12 +258,16 @@ export async function drainStage(stack: Stack, a: BenchIntegration, bodies: read
   return b;
 }
 
-/** (c) Two hourlyAnalysis runs through Temporal, of a tenth of `events` and of all of them, each on a fresh integration. */
+/**
+ * (c) Three hourlyAnalysis runs through Temporal, each on a fresh integration: a tenth of `events`, all of them, and all
+ * of them with half arriving while the run drains.
+ */
 export async function hourlyStage(stack: Stack, events: readonly OktaLogEvent[]) {
   const small = Math.max(1, Math.floor(events.length / 10));
   const cSmall = await stage('c.hourly N/10', () => hourlyRun(stack, events.slice(0, small), 'small'));
   const cFull = await stage('c.hourly N', () => hourlyRun(stack, events, 'full'));
-  const c = [cSmall, cFull].map((r) => ({
+  const cArriving = await stage('c.hourly N arriving', () => hourlyRun(stack, events, 'arriving', true));
+  const c = [cSmall, cFull, cArriving].map((r) => ({
     events: r.events,
     stored: r.result.stored,
     received: r.result.received,

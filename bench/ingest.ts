@@ -121,7 +121,7 @@ async function main() {
       machine,
       a: processing.figures,
       b,
-      c: { small: c[0], full: c[1] },
+      c: { small: c[0], full: c[1], arriving: c[2] },
       peakRssMb: Object.fromEntries(Object.entries(memory).map(([k, v]) => [k, v.peakMb])),
       cpuPercentOfOneCore: cpuByStage,
       totalSeconds: total,

@@ -121,7 +121,7 @@ export async function openRun(db: Database, integrationId: string, label: string
 
 /** Empties `events` and checkpoints, so every timed insert starts from the same state. */
 export async function resetEvents(db: Database): Promise<void> {
-  await db.$client`truncate events`;
+  await db.$client`truncate events, detection_backlog`;
   try {
     await db.$client`checkpoint`;
   } catch {
