@@ -19,6 +19,11 @@ export interface ActivityOptions {
   end: Date;
   /** Rough average for a person on a workday (weekends are much quieter). Default 12. */
   eventsPerUserPerDay?: number;
+  /**
+   * The generation time (default: the clock). Nothing is dated after it: a window reaching past it ends
+   * there, as Okta's System Log holds nothing from the future.
+   */
+  now?: Date;
 }
 
 /** Statuses whose owners still sign in. */
@@ -49,7 +54,7 @@ export function generateActivity(org: SimulatedOrg, options: ActivityOptions): O
   }
 
   const from = options.start.toISOString();
-  const to = options.end.toISOString();
+  const to = new Date(Math.min(options.end.getTime(), (options.now ?? new Date()).getTime() + 1)).toISOString();
   return sortByPublished(events.filter((e) => e.published >= from && e.published < to));
 }
 

@@ -25,7 +25,7 @@ const { values } = parseArgs({
 const now = new Date();
 const start = new Date(now.getTime() - Number(values.days) * DAY);
 const org = generateOrg({ seed: values.seed, users: Number(values.users), domain: values.domain, asOf: start });
-const events = generateActivity(org, { seed: values.seed, start, end: now });
+const events = generateActivity(org, { seed: values.seed, start, end: now, now });
 if (values.scenarios) {
   // One of each, spread evenly between 48 and 24 hours ago, so detections have something to find and even a
   // scenario that plays out over hours (slow lockouts, a 12-hour absence) is over by now, however many there are.
@@ -36,7 +36,8 @@ if (values.scenarios) {
   const [from, to] = earliest < latest ? [earliest, latest] : [start.getTime(), now.getTime()];
   names.forEach((name, i) => {
     const at = new Date(from + ((i + 0.5) / names.length) * (to - from));
-    const injection = injectScenario(org, events, name, { seed: values.seed, at });
+    // Ends by `now` at the latest (a long scenario placed near the end of a short history starts earlier).
+    const injection = injectScenario(org, events, name, { seed: values.seed, at, now });
     console.log(`scenario ${injection.label}: ${injection.events.length} events`, JSON.stringify(injection.subjects));
   });
 }

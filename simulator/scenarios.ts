@@ -85,8 +85,14 @@ export type ScenarioSubjects<N extends ScenarioName> = (typeof SCENARIOS)[N] ext
 
 export type InjectOptions<N extends ScenarioName> = ScenarioOptions<N> & {
   seed: Seed;
-  /** When the scenario begins. */
+  /** When the scenario begins (unless it would then end after `now`: see there). */
   at: Date;
+  /**
+   * The generation time (default: the clock). No event is dated after it: a scenario that would run
+   * past it starts earlier instead, so that its last event is at `now` — the same scenario (same seed,
+   * same draws), only moved back in time.
+   */
+  now?: Date;
 };
 
 export interface ScenarioInjection<N extends ScenarioName = ScenarioName> {
@@ -103,10 +109,25 @@ export interface ScenarioInjection<N extends ScenarioName = ScenarioName> {
 
 /** Builds a scenario's events without touching any event list (e.g. to `addEvents` to a live simulator). */
 export function buildScenario<N extends ScenarioName>(org: SimulatedOrg, scenario: N, options: InjectOptions<N>): ScenarioInjection<N> {
-  const { seed, at, ...scenarioOptions } = options;
+  const { seed, at: requested, now: nowOption, ...scenarioOptions } = options;
+  const now = (nowOption ?? new Date()).getTime();
   const definition = SCENARIOS[scenario] as unknown as ScenarioDefinition<ScenarioOptions<N>, ScenarioSubjects<N>>;
-  const rng = new Random(seed).fork('scenario', scenario, at.toISOString());
-  const { events, subjects } = definition.build({ org, rng, at }, scenarioOptions as unknown as ScenarioOptions<N>);
+  // The draws depend on the requested start only, so a scenario moved back is the same scenario.
+  const build = (at: Date) =>
+    definition.build({ org, rng: new Random(seed).fork('scenario', scenario, requested.toISOString()), at }, scenarioOptions as unknown as ScenarioOptions<N>);
+  let at = requested;
+  let built = build(at);
+  // Most scenarios only shift with their start; a few follow the clock (a workday, a night), so re-check.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const overshoot = Math.max(...built.events.map((e) => Date.parse(e.published))) - now;
+    if (!(overshoot > 0)) break;
+    at = new Date(at.getTime() - Math.ceil(overshoot) - (attempt > 2 ? 60_000 * attempt : 0));
+    built = build(at);
+  }
+  const { events, subjects } = built;
+  if (events.some((e) => Date.parse(e.published) > now)) {
+    throw new Error(`Scenario ${scenario} could not be placed to end by ${new Date(now).toISOString()}`);
+  }
   const sorted = sortByPublished([...events]);
   return {
     scenario,

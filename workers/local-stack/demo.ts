@@ -20,7 +20,12 @@ import {
   startOktaSimulator,
   scenarioCases,
   toEventBridgeEnvelopes,
+  type InjectOptions,
+  type OktaLogEvent,
   type OktaSimulator,
+  type ScenarioCase,
+  type ScenarioName,
+  type SimulatedOrg,
 } from '../../simulator/index.js';
 
 export const DEMO_INTEGRATION_ID = 'okta-demo';
@@ -50,6 +55,15 @@ export interface DemoDeps {
   oktaPort: number;
   /** Lines for the operator's console. */
   say: (line: string) => void;
+}
+
+/**
+ * The events of the demo's `n`-th attack, generated at `now`: the scenario ends at `now` at the latest
+ * (one that plays out over half an hour began half an hour ago), so nothing is dated in the future.
+ */
+export function demoAttack(org: SimulatedOrg, attack: ScenarioCase, n: number, now: Date): OktaLogEvent[] {
+  const at = new Date(now.getTime() - 60_000);
+  return buildScenario(org, attack.scenario, { ...attack.options, seed: `demo-${n}`, at, now } as InjectOptions<ScenarioName>).events;
 }
 
 export async function startDemo(deps: DemoDeps): Promise<Demo> {
@@ -115,10 +129,7 @@ export async function startDemo(deps: DemoDeps): Promise<Demo> {
     const { queueUrl } = await getIntegration(db, DEMO_INTEGRATION_ID);
     ticksSinceAttack += 1;
     const attack = queueUrl && (attacks === 0 || ticksSinceAttack >= attackEveryTicks) ? cases[attacks % cases.length] : undefined;
-    if (attack) {
-      const at = new Date(now.getTime() - 60_000);
-      events.push(...buildScenario(sim.org, attack.scenario, { ...attack.options, seed: `demo-${attacks}`, at }).events);
-    }
+    if (attack) events.push(...demoAttack(sim.org, attack, attacks, now));
     if (events.length === 0) return;
     sim.addEvents(events);
     if (!queueUrl) return;
