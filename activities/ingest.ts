@@ -107,6 +107,8 @@ export function ingestActivities(deps: ActivityDeps) {
             maxPages: deps.config.SYSTEM_LOG_MAX_PAGES_PER_RUN,
             shouldStop: () => ctx.cancellationSignal.aborted || Date.now() > deadline,
             sleep: (ms) => ctx.sleep(ms),
+            futureSkewMs: msToNumber(deps.config.FUTURE_SKEW_TOLERANCE as Duration),
+            now,
           },
           (p) => ctx.heartbeat({ pages: p.pages, eventsRead: p.read, eventsStored: p.stored }),
         );

@@ -12,7 +12,8 @@ import type { Database } from '../schema/db.js';
 import { recordBatch } from '../lib/metrics.js';
 import { fetchRawPage, rateLimitPause } from '../okta/pages.js';
 import type { OktaLogEvent } from '../okta/envelope.js';
-import { insertEvents, toEventRow, type EventRow } from './store-batch.js';
+import { checkLogEvent } from '../okta/log-event-check.js';
+import { insertEvents, storableText, toEventRow, type EventRow } from './store-batch.js';
 
 export interface PollOptions {
   /** Events per page (Okta's maximum, 1000, spends the rate budget best). */
@@ -22,6 +23,9 @@ export interface PollOptions {
   /** Stop when this returns true (the activity's deadline is near, or it was cancelled). */
   shouldStop?: () => boolean;
   sleep?: (ms: number) => Promise<void>;
+  /** Events dated further than this after `now()` are quarantined (`published_in_future`), as streamed ones are. */
+  futureSkewMs?: number;
+  now?: () => Date;
 }
 
 export interface PollProgress {
@@ -61,10 +65,13 @@ export function cursorUrl(client: Client, cursor: string): string {
   return url.toString();
 }
 
-/** An API event must at least be a LogEvent we can key and place in time. */
-function isLogEvent(value: unknown): value is OktaLogEvent {
-  const e = value as Partial<OktaLogEvent> | null;
-  return typeof e?.uuid === 'string' && e.uuid.length > 0 && typeof e.published === 'string' && !Number.isNaN(Date.parse(e.published)) && typeof e.eventType === 'string';
+/**
+ * An API item is judged by the same rules as a streamed event's detail (okta/log-event-check.ts): what PostgreSQL
+ * would refuse, or what would break time, is quarantined with its reason instead of stored.
+ */
+function judgeItem(item: unknown, now: Date, futureSkewMs: number | undefined): { ok: true; event: OktaLogEvent } | { ok: false; code: string; reason: string } {
+  const verdict = checkLogEvent(item, { now, ...(futureSkewMs === undefined ? {} : { futureSkewMs }) });
+  return verdict.ok ? verdict : { ok: false, code: verdict.code, reason: verdict.reason };
 }
 
 /** The page size the cursor asks for (it carries the `limit` it was started with). */
@@ -73,16 +80,21 @@ function limitOf(url: string, fallback: number): number {
   return Number.isInteger(limit) && limit > 0 ? limit : fallback;
 }
 
-function quarantineRow(integrationId: string, ingestRunId: number, item: unknown) {
-  const body = JSON.stringify(item) ?? 'undefined';
+function quarantineRow(integrationId: string, ingestRunId: number, item: unknown, code: string, reason: string) {
+  let body: string;
+  try {
+    body = JSON.stringify(item) ?? 'undefined';
+  } catch (err) {
+    body = `[the item could not be serialised: ${(err as Error).message}]`;
+  }
   return {
     integration_id: integrationId,
     ingest_run_id: ingestRunId,
     // API items have no SQS message id: the body's hash keys them, so a re-read page quarantines once.
     message_id: `api:${createHash('sha256').update(body).digest('hex')}`,
-    reason_code: 'api_not_log_event',
-    reason: 'The System Log API returned an item without uuid, ISO-8601 published or eventType; it was not stored as an event.',
-    body,
+    reason_code: code === 'not_an_object' ? 'api_not_log_event' : code,
+    reason: storableText(`The System Log API returned an item that was not stored as an event: ${reason}`),
+    body: storableText(body),
     body_bytes: Buffer.byteLength(body, 'utf8'),
   };
 }
@@ -105,17 +117,29 @@ export async function pollSystemLog(
   while (progress.pages < opts.maxPages && !opts.shouldStop?.()) {
     const page = await fetchRawPage<unknown>(client, url, 'reading the System Log');
     const pageLimit = limitOf(url, opts.pageLimit);
-    const events = page.items.filter(isLogEvent);
-    // Nothing is dropped silently: an item that is not a LogEvent is kept in quarantine with the reason.
-    const bad = page.items.filter((item) => !isLogEvent(item)).map((item) => quarantineRow(integrationId, ingestRunId, item));
+    const now = opts.now?.() ?? new Date();
+    const events: OktaLogEvent[] = [];
+    const bad: ReturnType<typeof quarantineRow>[] = [];
+    // Nothing is dropped silently: an item that is not a storable LogEvent is kept in quarantine with the reason.
+    for (const item of page.items) {
+      const verdict = judgeItem(item, now, opts.futureSkewMs);
+      if (verdict.ok) events.push(verdict.event);
+      else bad.push(quarantineRow(integrationId, ingestRunId, item, verdict.code, verdict.reason));
+    }
     const rows: EventRow[] = events.map((e) => toEventRow(integrationId, e, JSON.stringify(e), ingestRunId));
     const latest = events.reduce<string | undefined>((max, e) => (!max || e.published > max ? e.published : max), undefined);
     // Okta always sends a next link on a polling query; without one, keep the cursor and try again next run.
     const next = page.next ? cursorUrl(client, page.next) : url;
     let quarantined = 0;
+    const quarantinedByReason: Record<string, number> = {};
     const stored = await sql.begin(async (tx) => {
       const inserted = await insertEvents(tx, rows);
-      quarantined = bad.length > 0 ? (await tx`insert into quarantine ${tx(bad)} on conflict (integration_id, message_id) do nothing`).count : 0;
+      if (bad.length > 0) {
+        const res = await tx<{ reason_code: string }[]>`
+          insert into quarantine ${tx(bad)} on conflict (integration_id, message_id) do nothing returning reason_code`;
+        quarantined = res.count;
+        for (const r of res) quarantinedByReason[r.reason_code] = (quarantinedByReason[r.reason_code] ?? 0) + 1;
+      }
       await tx`
         update ingest_runs set polled = polled + ${page.items.length}, polled_pages = polled_pages + 1,
           stored = stored + ${inserted}, duplicates = duplicates + ${rows.length - inserted}, quarantined = quarantined + ${quarantined}
@@ -130,7 +154,7 @@ export async function pollSystemLog(
     recordBatch(integrationId, {
       stored,
       duplicates: rows.length - stored,
-      quarantinedByReason: quarantined > 0 ? { api_not_log_event: quarantined } : {},
+      quarantinedByReason,
       newestPublished: latest,
     });
     progress.pages += 1;

@@ -108,7 +108,7 @@ describe('a polling tenant', () => {
     const fresh = recentTraffic(sim.org, 'polling-fresh', 60, 50);
     sim.addEvents(fresh);
     // Published an hour ago, persisted by Okta only now: a poller following its cursor still gets it.
-    const late = recentTraffic(sim.org, 'polling-late', 5, 180, 150).map((e, i) => ({ ...e, uuid: `late-${i}-${e.uuid}` }));
+    const late = recentTraffic(sim.org, 'polling-late', 5, 180, 150).map((e, i) => ({ ...e, uuid: `1a7e${String(i).padStart(4, '0')}${e.uuid.slice(8)}` })); // distinct, still of the Okta uuid form
     sim.addEvents(late, { persistedAt: new Date() });
     sim.injectFaults({ rateLimitNext: 1 });
 
