@@ -9,7 +9,7 @@ import { Random, type Seed } from './random.js';
 import type { RateLimitBucket, RateLimitWindow } from './rate-limiter.js';
 
 export interface RateLimitStorm {
-  /** Authenticated requests (counted from `setFaults`) answered normally before the storm begins. Default 0. */
+  /** Authenticated requests of its `buckets` (counted from `setFaults`) answered normally before the storm begins. Default 0. */
   afterRequests?: number;
   /** How long every request (of `buckets`) answers 429 once the storm has begun. */
   durationMs: number;
@@ -50,10 +50,9 @@ export type FaultDecision =
 
 /** Decides, request by request, which fault (if any) answers it. */
 export class FaultInjector {
-  private storms: Array<{ storm: RateLimitStorm; startedAt?: number }> = [];
+  private storms: Array<{ storm: RateLimitStorm; seen: number; startedAt?: number }> = [];
   private serverErrors: ServerErrorFaults | undefined;
   private rng = new Random(0);
-  private seen = 0;
 
   set(mode: FaultMode | null): void {
     for (const storm of mode?.storms ?? []) {
@@ -61,21 +60,21 @@ export class FaultInjector {
     }
     const rate = mode?.serverErrors?.rate ?? 0;
     if (!(rate >= 0 && rate <= 1)) throw new Error('serverErrors.rate is a share between 0 and 1.');
-    this.storms = (mode?.storms ?? []).map((storm) => ({ storm }));
+    this.storms = (mode?.storms ?? []).map((storm) => ({ storm, seen: 0 }));
     this.serverErrors = mode?.serverErrors;
     this.rng = new Random(mode?.serverErrors?.seed ?? 0).fork('server-errors');
-    this.seen = 0;
   }
 
   /** Called once for every authenticated request, in arrival order. */
   decide(bucket: RateLimitBucket, now: number): FaultDecision {
-    this.seen++;
     for (const entry of this.storms) {
       const { storm } = entry;
-      if (entry.startedAt === undefined && this.seen > (storm.afterRequests ?? 0)) entry.startedAt = now;
+      if (storm.buckets && !storm.buckets.includes(bucket)) continue;
+      entry.seen++;
+      if (entry.startedAt === undefined && entry.seen > (storm.afterRequests ?? 0)) entry.startedAt = now;
       if (entry.startedAt === undefined) continue;
       const end = entry.startedAt + storm.durationMs;
-      if (now >= end || (storm.buckets && !storm.buckets.includes(bucket))) continue;
+      if (now >= end) continue;
       const reset = Math.ceil(Math.min(now + (storm.resetEveryMs ?? 1000), end) / 1000);
       return { kind: 'storm', reset };
     }

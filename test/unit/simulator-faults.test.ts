@@ -77,7 +77,7 @@ describe('fault mode', () => {
     expect((await get('/api/v1/users')).status).toBe(429);
     await fetch(`${sim.url}/__simulator/faults`, { method: 'DELETE' });
     expect((await get('/api/v1/users')).status).toBe(200);
-    const report = await (await fetch(`${sim.url}/__simulator/budget`)).json();
+    const report = (await (await fetch(`${sim.url}/__simulator/budget`)).json()) as { byBucket: Record<string, unknown> };
     expect(report.byBucket.users).toEqual({ received: 2, ok: 1, rateLimited: 1, serverErrors: 0 });
     expect(sim.requests.every((r) => !r.path.startsWith('/__simulator'))).toBe(true);
   });
