@@ -8,8 +8,9 @@ ENV NODE_ENV=production \
     NPM_CONFIG_UPDATE_NOTIFIER=false
 WORKDIR /app
 
-# Dependencies first, so a source-only change reuses this layer.
+# Dependencies first, so a source-only change reuses this layer; patches/ too (postgres.js is patched at install).
 COPY package.json package-lock.json ./
+COPY patches ./patches
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 COPY --chown=node:node . .
