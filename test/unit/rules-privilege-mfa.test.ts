@@ -55,9 +55,9 @@ describe('user factor removal (A15, A17)', () => {
     expect(hits('okta-user-mfa-self-reset', [removal(dana, null)])).toHaveLength(1);
   });
 
-  it('ignores failed removals', () => {
+  it('reports a failed removal by someone else as an attempt, one level lower, and no self-reset', () => {
     const failed = removal(helpDesk, null, 'user.mfa.factor.deactivate', 'FAILURE');
-    expect(evaluate(privilegeRules, [failed])).toEqual([]);
+    expect(evaluate(privilegeRules, [failed]).map((m) => [m.ruleId, m.severity])).toEqual([['okta-user-mfa-factor-removed', 'low']]);
   });
 });
 
@@ -75,12 +75,11 @@ describe('okta-user-mfa-reset-all (A16)', () => {
     ]);
   });
 
-  it('ignores factor enrolment and failed resets', () => {
-    const events = [
-      oktaEvent({ eventType: 'user.mfa.factor.activate', at: T0, actor: fox, target: [fox, oktaVerifyEnrollment(fox)] }),
-      oktaEvent({ eventType: 'user.mfa.factor.reset_all', at: T0, actor: helpDesk, target: [fox], result: 'FAILURE' }),
-    ];
-    expect(hits('okta-user-mfa-reset-all', events)).toEqual([]);
+  it('ignores factor enrolment and reports a failed reset as an attempt (low)', () => {
+    const enrolment = oktaEvent({ eventType: 'user.mfa.factor.activate', at: T0, actor: fox, target: [fox, oktaVerifyEnrollment(fox)] });
+    expect(hits('okta-user-mfa-reset-all', [enrolment])).toEqual([]);
+    const failed = oktaEvent({ eventType: 'user.mfa.factor.reset_all', at: T0, actor: helpDesk, target: [fox], result: 'FAILURE' });
+    expect(hits('okta-user-mfa-reset-all', [failed])).toMatchObject([{ severity: 'low', subjectUserId: fox.id }]);
   });
 });
 

@@ -55,10 +55,11 @@ describe('okta-app-signon-policy-weakened (A10)', () => {
     expect(severities).toEqual({ [admin.id]: 'medium', [fox.id]: 'medium', [helpDesk.id]: 'high' });
   });
 
-  it('ignores sign-on policy evaluations and failed updates', () => {
+  it('ignores sign-on policy evaluations and reports a failed update as an attempt (low)', () => {
     const evaluation = oktaEvent({ eventType: 'policy.evaluate_sign_on', at: T0, actor: dana, target: [salesforce], result: 'ALLOW' });
+    expect(hits('okta-app-signon-policy-weakened', [evaluation])).toEqual([]);
     const failed = adminEvent({ eventType: 'application.policy.sign_on.update', target: [salesforce], result: 'FAILURE' });
-    expect(hits('okta-app-signon-policy-weakened', [evaluation, failed])).toEqual([]);
+    expect(hits('okta-app-signon-policy-weakened', [failed])).toMatchObject([{ severity: 'low' }]);
   });
 });
 
@@ -116,14 +117,15 @@ describe('okta-policy-rule-weakened (A12)', () => {
     expect(hits('okta-policy-rule-weakened', [routine, weakening])).toMatchObject([{ severity: 'high', count: 2 }]);
   });
 
-  it('fires medium on deactivated and deleted rules, not on new or failed ones', () => {
+  it('fires medium on deactivated and deleted rules, low on failed ones, not on new ones', () => {
     const deactivated = ruleUpdate(admin, undefined, 'policy.rule.deactivate');
     const deleted = ruleUpdate(fox, undefined, 'policy.rule.delete');
     expect(hits('okta-policy-rule-weakened', [deactivated])).toMatchObject([{ severity: 'medium' }]);
     expect(hits('okta-policy-rule-weakened', [deleted])).toMatchObject([{ severity: 'medium' }]);
     const added = ruleUpdate(admin, { changedAttributes: '{requireFactor=false}' }, 'policy.rule.add');
+    expect(hits('okta-policy-rule-weakened', [added])).toEqual([]);
     const failed = { ...ruleUpdate(admin), outcome: { result: 'FAILURE', reason: 'E0000001' } };
-    expect(hits('okta-policy-rule-weakened', [added, failed])).toEqual([]);
+    expect(hits('okta-policy-rule-weakened', [failed])).toMatchObject([{ severity: 'low' }]);
   });
 });
 

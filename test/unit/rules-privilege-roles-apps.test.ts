@@ -51,9 +51,10 @@ describe('okta-custom-admin-binding-created (A3)', () => {
     expect(match.techniques).toEqual(['T1098.003']);
   });
 
-  it('ignores failed bindings and removals', () => {
+  it('ignores removals and reports a failed binding as an attempt (low)', () => {
     const removed = adminEvent({ eventType: 'iam.resourceset.bindings.delete', target: [oktaGroup('Contractors IT')] });
-    expect(hits('okta-custom-admin-binding-created', [binding(0, 'FAILURE'), removed])).toEqual([]);
+    expect(hits('okta-custom-admin-binding-created', [removed])).toEqual([]);
+    expect(hits('okta-custom-admin-binding-created', [binding(0, 'FAILURE')])).toMatchObject([{ severity: 'low' }]);
   });
 });
 
@@ -67,10 +68,11 @@ describe('okta-api-token-created / -revoked (A4, A5)', () => {
     ]);
   });
 
-  it('ignores a failed revocation and token use', () => {
-    const failed = adminEvent({ eventType: 'system.api_token.revoke', target: [apiToken], result: 'FAILURE' });
+  it('ignores token use and reports a failed revocation as an attempt (info)', () => {
     const enabled = adminEvent({ eventType: 'system.api_token.enable', target: [apiToken] });
-    expect(hits('okta-api-token-revoked', [failed, enabled])).toEqual([]);
+    expect(hits('okta-api-token-revoked', [enabled])).toEqual([]);
+    const failed = adminEvent({ eventType: 'system.api_token.revoke', target: [apiToken], result: 'FAILURE' });
+    expect(hits('okta-api-token-revoked', [failed])).toMatchObject([{ severity: 'info' }]);
   });
 });
 
@@ -96,9 +98,14 @@ describe('okta-idp-lifecycle-change (A6)', () => {
     expect(matches.map((match) => match.groupKey).sort()).toEqual([`idp:${idp('Google Workspace').id}`, `idp:${rogue.id}`].sort());
   });
 
-  it('ignores failed changes and sign-ins through an IdP', () => {
+  it('ignores sign-ins through an IdP and reports a failed creation one level lower (medium)', () => {
     const signIn = oktaEvent({ eventType: 'user.authentication.auth_via_IDP', at: T0, actor: dana, target: [rogue] });
-    expect(hits('okta-idp-lifecycle-change', [change('create', 0, rogue, 'FAILURE'), signIn])).toEqual([]);
+    expect(hits('okta-idp-lifecycle-change', [signIn])).toEqual([]);
+    expect(hits('okta-idp-lifecycle-change', [change('create', 0, rogue, 'FAILURE')])).toMatchObject([{ severity: 'medium' }]);
+    // A refused creation next to a completed update of the same IdP: the severity of what was done (medium).
+    expect(hits('okta-idp-lifecycle-change', [change('create', 0, rogue, 'FAILURE'), change('update', 1)])).toMatchObject([
+      { severity: 'medium', count: 2 },
+    ]);
   });
 });
 
@@ -115,10 +122,11 @@ describe('okta-org2org-app-change (A7)', () => {
     );
   });
 
-  it('ignores other apps and failed creations', () => {
+  it('ignores other apps and reports a failed creation one level lower (medium)', () => {
     const other = adminEvent({ eventType: 'application.lifecycle.create', target: [salesforce] });
+    expect(hits('okta-org2org-app-change', [other])).toEqual([]);
     const failed = adminEvent({ eventType: 'application.lifecycle.create', target: [org2org], result: 'FAILURE' });
-    expect(hits('okta-org2org-app-change', [other, failed])).toEqual([]);
+    expect(hits('okta-org2org-app-change', [failed])).toMatchObject([{ severity: 'medium' }]);
   });
 });
 

@@ -7,7 +7,7 @@
 import { field } from '../../fields.js';
 import { commonFields, groupKeys } from '../../log-event.js';
 import type { AnomalyBucket, AnomalyRule, BaselineRule, OktaLogEvent, Severity } from '../../types.js';
-import { isEventType, privilegeFields, succeeded } from './helpers.js';
+import { carriedOut, isEventType, outcomeNote, privilegeFields } from './helpers.js';
 
 const TOKEN_CREATED = 'system.api_token.create';
 const AGENT_ADDED = 'system.agent.ad.agent_instance_added';
@@ -33,6 +33,9 @@ function sourceTerms(event: OktaLogEvent): string[] {
   if (ip) terms.push(`${operation}:ip:${ip}`);
   const agent = privilegeFields.rawUserAgent.text(event)?.trim();
   if (agent) terms.push(`${operation}:ua:${agent}`);
+  // No client at all: the source is unknown, which is itself a source to judge (once per 90 days), not a reason to
+  // let the operation pass unseen.
+  if (terms.length === 0) terms.push(`${operation}:source:unknown`);
   return terms;
 }
 
@@ -48,7 +51,9 @@ export const adAgentActivityNewSource: BaselineRule = {
   description:
     'An AD agent token was created, an AD agent instance registered, or an agent configuration change detected, from ' +
     'an IP address or user agent the acting account has not used for agent operations in 90 days. A rogue agent ' +
-    'can authenticate any AD-mastered user.',
+    'can authenticate any AD-mastered user. An operation whose event carries no client (no IP, no user agent) counts ' +
+    'as coming from an unknown source, itself new the first time in 90 days.' +
+    outcomeNote.carriedOutOnly("a refused operation must not teach the baseline the attacker's source."),
   severity: agentActivitySeverity,
   attack: { tactics: ['TA0003', 'TA0006'], techniques: ['T1556.007', 'T1098'] },
   eventTypes: [TOKEN_CREATED, AGENT_ADDED, AGENT_CONFIG],
@@ -59,7 +64,7 @@ export const adAgentActivityNewSource: BaselineRule = {
   dedupe: { periodMinutes: 1440, key: groupKeys.actor },
   enabled: true,
   // Agent operations are rare: the first one from a source is worth a look, so there is no learning period.
-  observe: (event) => isAgentActivity(event) && succeeded(event),
+  observe: (event) => isAgentActivity(event) && carriedOut(event),
   terms: sourceTerms,
   historyDays: 90,
   minHistoryDays: 0,
@@ -68,7 +73,10 @@ export const adAgentActivityNewSource: BaselineRule = {
 /** Exported for its unit tests: one hour of one user's AD-delegated authentications. */
 export function agentAuthSpike(hour: AnomalyBucket): boolean {
   if (hour.learning || (hour.values.count ?? 0) < 10) return false;
-  return hour.z('count') > 3 && Math.max(hour.z('ips'), hour.z('countries')) > 2;
+  if (hour.z('count') <= 3) return false;
+  // No event of the hour carried a source (client absent): the spread cannot be judged, so the volume decides alone.
+  if ((hour.values.ips ?? 0) === 0) return true;
+  return Math.max(hour.z('ips'), hour.z('countries')) > 2;
 }
 
 export const adAgentAuthAnomaly: AnomalyRule = {
@@ -77,7 +85,8 @@ export const adAgentAuthAnomaly: AnomalyRule = {
   title: "Spike in a user's AD-agent authentications from more places",
   description:
     "In one hour a user's authentications through the AD agent rose far above that user's usual hours (z > 3) while " +
-    'the number of source IPs or countries rose too (z > 2): a stolen agent token or password replay through the agent.',
+    'the number of source IPs or countries rose too (z > 2): a stolen agent token or password replay through the agent. ' +
+    'When none of the hour\'s events carries a client IP the spread is unknown and the volume spike alone decides.',
   severity: 'medium',
   attack: { tactics: ['TA0006', 'TA0001'], techniques: ['T1110', 'T1078.002'] },
   eventTypes: AGENT_AUTH,

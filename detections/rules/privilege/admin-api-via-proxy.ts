@@ -23,7 +23,8 @@ export const adminApiViaProxy: SingleRule = {
   description:
     'A request to an admin page or endpoint (an "admin" segment in requestUri) came through an address Okta flags as an ' +
     'anonymising proxy. Admins rarely work through Tor or commercial VPN exits; attackers replaying a stolen admin ' +
-    'session usually do.',
+    'session usually do. Any outcome counts. Needs securityContext and debugContext: the proxy flag and the request URI ' +
+    'are the signal.',
   severity: 'medium',
   attack: { tactics: ['TA0001', 'TA0011'], techniques: ['T1078.004', 'T1090'] },
   // The flag and the URI are on whatever event the request produced, so every type is examined.

@@ -1,7 +1,8 @@
 /** Catalogue A1–A2: an administrator role granted to a user or to a group (persistence, privilege escalation). */
 import { field } from '../../fields.js';
-import { commonFields, groupKeys, hasOutcome, targetUserSubject } from '../../log-event.js';
+import { commonFields, groupKeys, targetUserSubject } from '../../log-event.js';
 import type { OktaLogEvent, Severity, SingleRule } from '../../types.js';
+import { attemptAware } from '../outcome.js';
 
 const privilegeGranted = field('debugContext.debugData.privilegeGranted');
 const targetGroupId = field('target[type=UserGroup].id');
@@ -16,6 +17,11 @@ function grantSeverity(events: readonly OktaLogEvent[]): Severity {
   return grantsSuperAdmin ? 'critical' : 'high';
 }
 
+/** Outcome absent: the grant is taken as done. Refused (FAILURE, DENY…): an attempted escalation, one level lower. */
+const OUTCOME_NOTE =
+  ' Without an outcome in the event the grant is taken as done; a refused grant is reported one level lower as an ' +
+  'attempted escalation (someone with a partial admin session trying to raise it).';
+
 const ATTACK = { tactics: ['TA0003', 'TA0004'], techniques: ['T1098.003'] } as const;
 
 export const adminRoleGrantedToUser: SingleRule = {
@@ -24,8 +30,8 @@ export const adminRoleGrantedToUser: SingleRule = {
   title: 'Administrator role granted to a user',
   description:
     'An Okta administrator role was assigned to a user. Attackers who gain an admin session grant themselves or a ' +
-    'sleeper account a role to keep control of the tenant. Critical when the role is Super administrator.',
-  severity: grantSeverity,
+    'sleeper account a role to keep control of the tenant. Critical when the role is Super administrator.' + OUTCOME_NOTE,
+  severity: attemptAware(grantSeverity),
   attack: ATTACK,
   eventTypes: ['user.account.privilege.grant'],
   fields: ['eventType', 'outcome.result', 'debugContext.debugData.privilegeGranted', 'target[type=User].id', 'actor.alternateId'],
@@ -35,7 +41,7 @@ export const adminRoleGrantedToUser: SingleRule = {
   dedupe: { periodMinutes: 60, key: (event) => groupKeys.user(commonFields.targetUserId.text(event)) },
   enabled: true,
   subject: (events) => targetUserSubject(events[0]),
-  match: (event) => commonFields.eventType.text(event) === 'user.account.privilege.grant' && hasOutcome(event, 'SUCCESS'),
+  match: (event) => commonFields.eventType.text(event) === 'user.account.privilege.grant',
 };
 
 export const adminRoleGrantedToGroup: SingleRule = {
@@ -44,8 +50,8 @@ export const adminRoleGrantedToGroup: SingleRule = {
   title: 'Administrator role granted to a group',
   description:
     'An Okta administrator role was assigned to a group, making every current and future member an admin. ' +
-    'A quiet way to hand out privileges: adding someone to the group later leaves no privilege-grant event.',
-  severity: grantSeverity,
+    'A quiet way to hand out privileges: adding someone to the group later leaves no privilege-grant event.' + OUTCOME_NOTE,
+  severity: attemptAware(grantSeverity),
   attack: ATTACK,
   eventTypes: ['group.privilege.grant'],
   fields: ['eventType', 'outcome.result', 'debugContext.debugData.privilegeGranted', 'target[type=UserGroup].id', 'target.alternateId'],
@@ -59,5 +65,5 @@ export const adminRoleGrantedToGroup: SingleRule = {
   enabled: true,
   // About a group, not a user: the granting admin is the actor, not the subject.
   subject: () => undefined,
-  match: (event) => commonFields.eventType.text(event) === 'group.privilege.grant' && hasOutcome(event, 'SUCCESS'),
+  match: (event) => commonFields.eventType.text(event) === 'group.privilege.grant',
 };

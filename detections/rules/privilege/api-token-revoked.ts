@@ -1,7 +1,7 @@
 /** Catalogue A5: an SSWS API token was revoked (clean-up after abuse, or breaking an integration on purpose). */
 import { groupKeys } from '../../log-event.js';
 import type { SingleRule } from '../../types.js';
-import { isEventType, succeeded } from './helpers.js';
+import { attemptAware, isEventType, outcomeNote } from './helpers.js';
 
 const EVENT_TYPES = ['system.api_token.revoke'];
 
@@ -11,8 +11,8 @@ export const apiTokenRevoked: SingleRule = {
   title: 'Okta API token revoked',
   description:
     'An API token was revoked. Usually routine rotation; after a compromise it can be an attacker removing the token ' +
-    'they used, or cutting off a security or provisioning integration.',
-  severity: 'low',
+    'they used, or cutting off a security or provisioning integration.' + outcomeNote.attempts,
+  severity: attemptAware('low'),
   attack: { tactics: ['TA0040'], techniques: ['T1531'] },
   eventTypes: EVENT_TYPES,
   fields: ['eventType', 'outcome.result', 'actor.id', 'actor.alternateId', 'target.displayName', 'client.ipAddress'],
@@ -21,5 +21,5 @@ export const apiTokenRevoked: SingleRule = {
     'the token did before (transaction.detail.requestApiTokenId).',
   dedupe: { periodMinutes: 60, key: groupKeys.actor },
   enabled: true,
-  match: (event) => isEventType(event, EVENT_TYPES) && succeeded(event),
+  match: (event) => isEventType(event, EVENT_TYPES),
 };

@@ -4,7 +4,16 @@
  */
 import { commonFields, groupKeys } from '../../log-event.js';
 import type { OktaLogEvent, SingleRule } from '../../types.js';
-import { highestOf, isEventType, privilegeFields, severityByEventType, succeeded, targetKey } from './helpers.js';
+import {
+  attemptAware,
+  carriedOut,
+  highestOf,
+  isEventType,
+  outcomeNote,
+  privilegeFields,
+  severityByEventType,
+  targetKey,
+} from './helpers.js';
 
 const CREATE = 'application.lifecycle.create';
 const ACTIVATE = 'application.lifecycle.activate';
@@ -32,8 +41,11 @@ export const org2orgAppChange: SingleRule = {
   description:
     'An Okta Org2Org application was created, activated or updated. Org2Org links this tenant to another Okta org ' +
     'and pushes or matches users between them; one pointing at an attacker-controlled org gives that org a trusted ' +
-    'path into this one. High when created, medium for activation or updates.',
-  severity: highestOf(severityByEventType({ [CREATE]: 'high' }, 'medium')),
+    'path into this one. High when created, medium for activation or updates.' +
+    outcomeNote.attempts +
+    ' Needs target: only the target\'s name tells an Org2Org app from any other app (other app changes are ' +
+    'okta-app-modified-or-removed\'s).',
+  severity: attemptAware(highestOf(severityByEventType({ [CREATE]: 'high' }, 'medium'))),
   attack: { tactics: ['TA0001', 'TA0004', 'TA0005'], techniques: ['T1199', 'T1484.002'] },
   eventTypes: ORG2ORG_TYPES,
   fields: ['eventType', 'outcome.result', 'target.displayName', 'target.alternateId', 'target[type=AppInstance].id', 'actor.alternateId'],
@@ -42,7 +54,7 @@ export const org2orgAppChange: SingleRule = {
     'for the other org, and review the users and groups assigned to it.',
   dedupe: { periodMinutes: 60, key: (event) => appKey(event) ?? groupKeys.actor(event) },
   enabled: true,
-  match: (event) => isEventType(event, ORG2ORG_TYPES) && succeeded(event) && isOrg2OrgApp(event),
+  match: (event) => isEventType(event, ORG2ORG_TYPES) && isOrg2OrgApp(event),
 };
 
 /** Okta's outcome reason when an app's provisioning is set to push user passwords. */
@@ -54,8 +66,10 @@ export const scimPasswordPush: SingleRule = {
   title: 'Application set to push user passwords (SCIM)',
   description:
     "An application's provisioning was changed to push users' Okta passwords to it. Pointed at a SCIM server the " +
-    'attacker controls, this hands over the cleartext password of every assigned user at their next password change.',
-  severity: 'high',
+    'attacker controls, this hands over the cleartext password of every assigned user at their next password change.' +
+    outcomeNote.attempts +
+    ' Needs outcome: Okta says "Pushing user passwords" only in outcome.reason, so an event without it cannot be judged.',
+  severity: attemptAware('high'),
   attack: { tactics: ['TA0006'], techniques: ['T1555'] },
   eventTypes: [UPDATE],
   fields: ['eventType', 'outcome.result', 'outcome.reason', 'target[type=AppInstance].id', 'target.displayName', 'actor.alternateId'],
@@ -65,7 +79,7 @@ export const scimPasswordPush: SingleRule = {
   dedupe: { periodMinutes: 60, key: (event) => appKey(event) ?? groupKeys.actor(event) },
   enabled: true,
   match: (event) =>
-    isEventType(event, [UPDATE]) && succeeded(event) && PASSWORD_PUSH.test(commonFields.outcomeReason.text(event) ?? ''),
+    isEventType(event, [UPDATE]) && PASSWORD_PUSH.test(commonFields.outcomeReason.text(event) ?? ''),
 };
 
 const MODIFY_OR_REMOVE_TYPES = [UPDATE, DEACTIVATE, DELETE];
@@ -76,7 +90,8 @@ export const appModifiedOrRemoved: SingleRule = {
   title: 'Application integration updated, deactivated or deleted',
   description:
     'An app integration was updated, deactivated or deleted. Mostly routine admin work, hence low; useful as context ' +
-    'next to other detections (a SAML endpoint swapped, a security tool\'s app removed).',
+    'next to other detections (a SAML endpoint swapped, a security tool\'s app removed).' +
+    outcomeNote.carriedOutOnly('a refused app edit changed nothing and is routine (validation errors).'),
   // Routine for app admins: low, and one detection per admin and hour however many apps they touch.
   severity: 'low',
   attack: { tactics: ['TA0040', 'TA0003'], techniques: ['T1489', 'T1098'] },
@@ -85,5 +100,5 @@ export const appModifiedOrRemoved: SingleRule = {
   runbook: 'Check with the acting admin which apps they changed and why; re-enable any app removed without a change request.',
   dedupe: { periodMinutes: 60, key: groupKeys.actor },
   enabled: true,
-  match: (event) => isEventType(event, MODIFY_OR_REMOVE_TYPES) && succeeded(event),
+  match: (event) => isEventType(event, MODIFY_OR_REMOVE_TYPES) && carriedOut(event),
 };

@@ -4,7 +4,7 @@
  */
 import { commonFields, groupKeys, knownId } from '../../log-event.js';
 import type { OktaLogEvent, SingleRule } from '../../types.js';
-import { actsOnOwnAccount, isEventType, privilegeFields, succeeded } from './helpers.js';
+import { actsOnOwnAccount, attemptAware, isEventType, outcomeNote, privilegeFields } from './helpers.js';
 
 const SHOW_PASSWORD = 'application.user_membership.show_password';
 
@@ -26,8 +26,10 @@ export const adminViewedOtherUserPassword: SingleRule = {
   title: "Another user's app password revealed",
   description:
     "Someone revealed the stored password of an app (SWA) assignment that is not theirs. Admins can show the " +
-    'passwords Okta keeps for password-vaulted apps; an attacker with an admin session can harvest them this way.',
-  severity: 'medium',
+    'passwords Okta keeps for password-vaulted apps; an attacker with an admin session can harvest them this way.' +
+    outcomeNote.attempts +
+    ' Without a target, whose password it was is unknown and the reveal is reported.',
+  severity: attemptAware('medium'),
   attack: { tactics: ['TA0006'], techniques: ['T1555'] },
   eventTypes: [SHOW_PASSWORD],
   fields: [
@@ -46,7 +48,7 @@ export const adminViewedOtherUserPassword: SingleRule = {
     'review what else the actor revealed or exported.',
   dedupe: { periodMinutes: 60, key: revealKey },
   enabled: true,
-  match: (event) => isEventType(event, [SHOW_PASSWORD]) && succeeded(event) && !actsOnOwnAccount(event),
+  match: (event) => isEventType(event, [SHOW_PASSWORD]) && !actsOnOwnAccount(event),
 };
 
 // Tested against every event's requestUri: a case-insensitive pattern, no lower-cased copy of each URI.
@@ -58,7 +60,8 @@ export const passwordHealthReportAccess: SingleRule = {
   title: 'Password-health report accessed',
   description:
     'A request reached the password-health report endpoints, which list accounts with weak or reused passwords. The ' +
-    'actor of the 2023 Okta support-system breach pulled this report; admins open it rarely, from the Admin Console.',
+    'actor of the 2023 Okta support-system breach pulled this report; admins open it rarely, from the Admin Console. ' +
+    'Needs debugContext: the endpoint is visible only in debugData.requestUri. Any outcome counts.',
   // Hunting signal: low, and one detection per actor a day. Enabled because the report is rarely used, so the
   // volume is small; a tenant whose admins run it routinely can switch the rule off.
   severity: 'low',

@@ -1,7 +1,7 @@
 /** Catalogue A20: a new device was enrolled (Okta Verify / FastPass), a possible persistence foothold. */
 import { groupKeys } from '../../log-event.js';
 import type { SingleRule } from '../../types.js';
-import { isEventType, succeeded } from './helpers.js';
+import { carriedOut, isEventType, outcomeNote } from './helpers.js';
 
 const EVENT_TYPES = ['device.enrollment.create'];
 
@@ -12,7 +12,8 @@ export const deviceEnrolled: SingleRule = {
   description:
     'A device was enrolled in Okta (Okta Verify registration). New laptops and phones do this every day, so it is ' +
     'low on its own; an attacker who reset a victim\'s factors enrols their own device the same way and keeps ' +
-    'passwordless access through FastPass.',
+    'passwordless access through FastPass.' +
+    outcomeNote.carriedOutOnly('a refused enrolment leaves no device behind, and users cancel enrolments every day.'),
   severity: 'low',
   attack: { tactics: ['TA0003', 'TA0004'], techniques: ['T1098.005'] },
   eventTypes: EVENT_TYPES,
@@ -22,5 +23,5 @@ export const deviceEnrolled: SingleRule = {
     'it matters most right after an MFA reset or a suspicious sign-in.',
   dedupe: { periodMinutes: 60, key: groupKeys.actor },
   enabled: true,
-  match: (event) => isEventType(event, EVENT_TYPES) && succeeded(event),
+  match: (event) => isEventType(event, EVENT_TYPES) && carriedOut(event),
 };

@@ -5,17 +5,17 @@
  */
 import { commonFields, groupKeys } from '../../log-event.js';
 import type { AnomalyBucket, AnomalyRule, OktaLogEvent } from '../../types.js';
-import { actsOnOwnAccount, isEventType, succeeded, weakensPolicy } from './helpers.js';
+import { actsOnOwnAccount, carriedOut, isEventType, outcomeNote, weakensPolicy } from './helpers.js';
 
 const ENROLLED = 'user.mfa.factor.activate';
 const POLICY_UPDATES = ['policy.rule.update', 'policy.lifecycle.update'];
 
 function enrolsForSomeoneElse(event: OktaLogEvent): boolean {
-  return isEventType(event, [ENROLLED]) && succeeded(event) && commonFields.targetUserId.text(event) !== undefined && !actsOnOwnAccount(event);
+  return isEventType(event, [ENROLLED]) && carriedOut(event) && commonFields.targetUserId.text(event) !== undefined && !actsOnOwnAccount(event);
 }
 
 function weakensAuthentication(event: OktaLogEvent): boolean {
-  return isEventType(event, POLICY_UPDATES) && succeeded(event) && weakensPolicy(event);
+  return isEventType(event, POLICY_UPDATES) && carriedOut(event) && weakensPolicy(event);
 }
 
 const isUserActor = (event: OktaLogEvent) => commonFields.actorType.text(event)?.toLowerCase() === 'user';
@@ -36,7 +36,10 @@ export const adminEnrolsFactorsForOthers: AnomalyRule = {
   description:
     "An administrator activated MFA factors on other users' accounts, or weakened authentication policy rules, on a " +
     "day that stands out against the admin's own last 90 days (the first enrolment for another user alerts at once). " +
-    'An attacker holding an admin session enrols their own authenticator on target accounts to sign in as them.',
+    'An attacker holding an admin session enrols their own authenticator on target accounts to sign in as them.' +
+    outcomeNote.carriedOutOnly('a refused enrolment gives nobody a factor, and counting it would skew the admin\'s history.') +
+    ' Needs target for enrolments: only a User target says the factor is someone else\'s (self-enrolment is routine); ' +
+    'policy weakenings need the change details (debugContext or target).',
   severity: 'high',
   attack: { tactics: ['TA0003', 'TA0006'], techniques: ['T1098.005', 'T1556.006'] },
   eventTypes: [ENROLLED, ...POLICY_UPDATES],

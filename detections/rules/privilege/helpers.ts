@@ -3,7 +3,7 @@
  * Generic candidates for `log-event.ts` are marked "(generic)"; they live here until the engine owner moves them.
  */
 import { decodePackedString, field, textOf } from '../../fields.js';
-import { commonFields, hasOutcome, isOneOf, knownId } from '../../log-event.js';
+import { commonFields, isOneOf, knownId } from '../../log-event.js';
 import { SEVERITIES, type OktaLogEvent, type Severity } from '../../types.js';
 
 export const privilegeFields = {
@@ -27,10 +27,11 @@ export function isEventType(event: OktaLogEvent, types: readonly string[]): bool
   return isOneOf(commonFields.eventType.first(event), types);
 }
 
-/** (generic) Okta logs the attempt and its outcome in one event: configuration changes only count when they succeeded. */
-export function succeeded(event: OktaLogEvent): boolean {
-  return hasOutcome(event, 'SUCCESS');
-}
+/**
+ * Okta logs the attempt and its outcome in one event. Outcome handling (absent = unknown = taken as done; refused =
+ * an attempt) lives in `../outcome.ts`, shared with the other sections.
+ */
+export { attemptAware, attemptOnly, carriedOut, outcomeNote } from '../outcome.js';
 
 /** (generic) The higher of two severities. */
 export function maxSeverity(a: Severity, b: Severity): Severity {

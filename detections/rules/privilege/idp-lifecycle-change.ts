@@ -1,7 +1,7 @@
 /** Catalogue A6: an Identity Provider was created, activated, updated, deactivated or deleted (inbound federation). */
 import { groupKeys } from '../../log-event.js';
 import type { SingleRule } from '../../types.js';
-import { highestOf, isEventType, severityByEventType, succeeded, targetKey } from './helpers.js';
+import { attemptAware, highestOf, isEventType, outcomeNote, severityByEventType, targetKey } from './helpers.js';
 
 const CREATE = 'system.idp.lifecycle.create';
 const EVENT_TYPES = [
@@ -22,8 +22,8 @@ export const idpLifecycleChange: SingleRule = {
   description:
     'An Identity Provider (inbound SAML/OIDC federation) was created, activated, updated, deactivated or deleted. An ' +
     'attacker with admin rights can add an IdP they control and sign in as any user it maps to, without their ' +
-    'password or MFA. High for a new IdP, medium for other changes.',
-  severity: highestOf(idpSeverity),
+    'password or MFA. High for a new IdP, medium for other changes.' + outcomeNote.attempts,
+  severity: attemptAware(highestOf(idpSeverity)),
   attack: { tactics: ['TA0004', 'TA0005'], techniques: ['T1484.002'] },
   eventTypes: EVENT_TYPES,
   fields: ['eventType', 'outcome.result', 'actor.alternateId', 'target.id', 'target.displayName', 'client.ipAddress'],
@@ -36,5 +36,5 @@ export const idpLifecycleChange: SingleRule = {
     key: (event) => targetKey('idp', event, ['IdentityProvider']) ?? targetKey('idp', event) ?? groupKeys.actor(event),
   },
   enabled: true,
-  match: (event) => isEventType(event, EVENT_TYPES) && succeeded(event),
+  match: (event) => isEventType(event, EVENT_TYPES) ,
 };

@@ -5,7 +5,7 @@
  */
 import { actorSubject, commonFields, groupKeys, targetUserSubject } from '../../log-event.js';
 import type { OktaLogEvent, SingleRule } from '../../types.js';
-import { actsOnOwnAccount, isEventType, succeeded } from './helpers.js';
+import { actsOnOwnAccount, attemptAware, carriedOut, isEventType, outcomeNote } from './helpers.js';
 
 const MFA_ATTACK = { tactics: ['TA0006', 'TA0005', 'TA0003'], techniques: ['T1556.006'] } as const;
 
@@ -22,8 +22,8 @@ export const orgMfaFactorDisabled: SingleRule = {
   description:
     'An admin deactivated a factor type (Classic: system.mfa.factor.deactivate) or an authenticator (Identity Engine: ' +
     'security.authenticator.lifecycle.deactivate) for the whole org. Removing a strong factor pushes every user to ' +
-    'weaker ones or to none.',
-  severity: 'high',
+    'weaker ones or to none.' + outcomeNote.attempts,
+  severity: attemptAware('high'),
   attack: MFA_ATTACK,
   eventTypes: ORG_FACTOR_TYPES,
   fields: ['eventType', 'outcome.result', 'actor.id', 'actor.alternateId', 'target.displayName', 'client.ipAddress'],
@@ -32,7 +32,7 @@ export const orgMfaFactorDisabled: SingleRule = {
     'authentication policies that relied on it and review the admin\'s session.',
   dedupe: { periodMinutes: 60, key: groupKeys.actor },
   enabled: true,
-  match: (event) => isEventType(event, ORG_FACTOR_TYPES) && succeeded(event),
+  match: (event) => isEventType(event, ORG_FACTOR_TYPES),
 };
 
 const USER_FACTOR_TYPES = ['user.mfa.factor.deactivate', 'user.mfa.factor.suspend'];
@@ -51,8 +51,10 @@ export const userMfaFactorRemoved: SingleRule = {
   title: "User's MFA factor removed by someone else",
   description:
     "One of a user's factors was deactivated or suspended by another account (an admin, help desk or API token). " +
-    'Removing the victim\'s factor is the usual step before enrolling the attacker\'s own.',
-  severity: 'medium',
+    'Removing the victim\'s factor is the usual step before enrolling the attacker\'s own.' +
+    outcomeNote.attempts +
+    ' Without outcome.reason and target, who acted on whose factor is unknown and the removal is reported here.',
+  severity: attemptAware('medium'),
   attack: MFA_ATTACK,
   eventTypes: USER_FACTOR_TYPES,
   fields: [
@@ -71,7 +73,7 @@ export const userMfaFactorRemoved: SingleRule = {
   dedupe: perTargetUser,
   enabled: true,
   subject: targetUser,
-  match: (event) => isEventType(event, USER_FACTOR_TYPES) && succeeded(event) && !isSelfService(event),
+  match: (event) => isEventType(event, USER_FACTOR_TYPES) && !isSelfService(event),
 };
 
 const RESET_ALL = 'user.mfa.factor.reset_all';
@@ -82,9 +84,10 @@ export const userMfaResetAll: SingleRule = {
   title: 'All MFA factors of a user reset',
   description:
     "Every factor of a user was reset, so the next sign-in enrols new ones. A routine help-desk action, and also the " +
-    'step a social-engineered help desk or a hijacked admin takes before the attacker enrols their own factor.',
+    'step a social-engineered help desk or a hijacked admin takes before the attacker enrols their own factor.' +
+    outcomeNote.attempts,
   // Help desks do this daily (the simulator's admins too): medium, never high on its own.
-  severity: 'medium',
+  severity: attemptAware('medium'),
   attack: { tactics: ['TA0003', 'TA0006', 'TA0005'], techniques: ['T1556.006', 'T1098'] },
   eventTypes: [RESET_ALL],
   fields: ['eventType', 'outcome.result', 'actor.id', 'actor.alternateId', 'target[type=User].id', 'target[type=User].alternateId'],
@@ -94,7 +97,7 @@ export const userMfaResetAll: SingleRule = {
   dedupe: perTargetUser,
   enabled: true,
   subject: targetUser,
-  match: (event) => isEventType(event, [RESET_ALL]) && succeeded(event),
+  match: (event) => isEventType(event, [RESET_ALL]),
 };
 
 export const userMfaSelfReset: SingleRule = {
@@ -103,7 +106,9 @@ export const userMfaSelfReset: SingleRule = {
   title: 'User reset one of their own MFA factors',
   description:
     'A user deactivated or suspended one of their own factors (new phone, lost key). Context for other detections ' +
-    'about the same user, not an alert on its own.',
+    'about the same user, not an alert on its own.' +
+    outcomeNote.carriedOutOnly('a refused self-service reset leaves the factor in place and is context for nothing.') +
+    ' Self-service is read from outcome.reason ("User reset …") or from actor = target, so either one is enough.',
   // Info: kept for timelines and correlation; enabled because it costs nothing and is rare.
   severity: 'info',
   attack: MFA_ATTACK,
@@ -116,7 +121,7 @@ export const userMfaSelfReset: SingleRule = {
   },
   enabled: true,
   subject: (events) => targetUserSubject(events[0]) ?? actorSubject(events[0]),
-  match: (event) => isEventType(event, USER_FACTOR_TYPES) && succeeded(event) && isSelfService(event),
+  match: (event) => isEventType(event, USER_FACTOR_TYPES) && carriedOut(event) && isSelfService(event),
 };
 
 const BYPASS = 'user.mfa.attempt_bypass';

@@ -5,7 +5,7 @@
  */
 import { commonFields, groupKeys, targetUserSubject } from '../../log-event.js';
 import type { OktaLogEvent, SequenceRule } from '../../types.js';
-import { isEventType, succeeded } from './helpers.js';
+import { carriedOut, isEventType, outcomeNote } from './helpers.js';
 
 const REMOVED = ['user.mfa.factor.deactivate', 'user.mfa.factor.reset_all'];
 const ENROLLED = 'user.mfa.factor.activate';
@@ -25,7 +25,10 @@ export const mfaRemovedNotRestored: SequenceRule = {
   title: 'MFA factor removed and not re-enrolled within 12 hours',
   description:
     "A user's MFA factor was deactivated or all their factors were reset, and no factor was activated for the user " +
-    'in the 12 hours after. The account may now sign in with the password alone.',
+    'in the 12 hours after. The account may now sign in with the password alone.' +
+    outcomeNote.carriedOutOnly('a refused removal leaves the factor in place, so there is nothing to restore.') +
+    ' An activation without an outcome counts as the re-enrolment. Without a User target the removal is kept under ' +
+    'the acting account.',
   severity: 'low',
   attack: { tactics: ['TA0003', 'TA0005'], techniques: ['T1556.006', 'T1098'] },
   eventTypes: [...REMOVED, ENROLLED],
@@ -40,7 +43,7 @@ export const mfaRemovedNotRestored: SequenceRule = {
   within: 720,
   first: {
     match: (event) =>
-      isEventType(event, REMOVED) && succeeded(event) && !SECURITY_QUESTION_RESET.test(commonFields.outcomeReason.text(event) ?? ''),
+      isEventType(event, REMOVED) && carriedOut(event) && !SECURITY_QUESTION_RESET.test(commonFields.outcomeReason.text(event) ?? ''),
   },
-  then: { match: (event) => isEventType(event, [ENROLLED]) && succeeded(event) },
+  then: { match: (event) => isEventType(event, [ENROLLED]) && carriedOut(event) },
 };

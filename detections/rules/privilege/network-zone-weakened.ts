@@ -1,7 +1,7 @@
 /** Catalogue A13: network zones (IP allow/block lists) loosened: updated, deactivated, deleted or unblocked. */
 import { groupKeys } from '../../log-event.js';
 import type { SingleRule } from '../../types.js';
-import { isEventType, succeeded } from './helpers.js';
+import { attemptAware, isEventType, outcomeNote } from './helpers.js';
 
 const EVENT_TYPES = ['zone.update', 'zone.deactivate', 'zone.delete', 'zone.remove_blacklist', 'network_zone.rule.disabled'];
 
@@ -12,8 +12,8 @@ export const networkZoneWeakened: SingleRule = {
   description:
     'A network zone was updated, deactivated or deleted, a blocklist zone was turned back into an ordinary zone, or ' +
     'a zone rule was disabled. Zones feed sign-on policies and blocklists, so loosening one can let an attacker\'s ' +
-    'addresses through.',
-  severity: 'medium',
+    'addresses through.' + outcomeNote.attempts,
+  severity: attemptAware('medium'),
   attack: { tactics: ['TA0005'], techniques: ['T1562.007'] },
   eventTypes: EVENT_TYPES,
   fields: ['eventType', 'outcome.result', 'actor.id', 'actor.alternateId', 'target.id', 'target.displayName', 'client.ipAddress'],
@@ -22,5 +22,5 @@ export const networkZoneWeakened: SingleRule = {
     'admin; check for sign-ins from the newly allowed ranges.',
   dedupe: { periodMinutes: 60, key: groupKeys.actor },
   enabled: true,
-  match: (event) => isEventType(event, EVENT_TYPES) && succeeded(event),
+  match: (event) => isEventType(event, EVENT_TYPES) ,
 };

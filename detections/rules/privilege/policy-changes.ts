@@ -5,7 +5,7 @@
  */
 import { groupKeys } from '../../log-event.js';
 import type { OktaLogEvent, Severity, SingleRule } from '../../types.js';
-import { highestOf, isEventType, succeeded, weakensPolicy } from './helpers.js';
+import { attemptAware, highestOf, isEventType, outcomeNote, weakensPolicy } from './helpers.js';
 
 const POLICY_FIELDS = [
   'eventType',
@@ -23,7 +23,7 @@ const POLICY_FIELDS = [
 const POLICY_ATTACK = { tactics: ['TA0005', 'TA0004', 'TA0003'], techniques: ['T1484', 'T1556'] } as const;
 
 /** High when this event's change details show a weakening, else medium. */
-const weakeningSeverity = highestOf((event: OktaLogEvent): Severity => (weakensPolicy(event) ? 'high' : 'medium'));
+const weakeningSeverity = attemptAware(highestOf((event: OktaLogEvent): Severity => (weakensPolicy(event) ? 'high' : 'medium')));
 
 /** One detection per admin and hour: a policy review touching ten rules is one thing to look at. */
 const perAdmin = { periodMinutes: 60, key: groupKeys.actor } as const;
@@ -36,7 +36,8 @@ export const appSignOnPolicyWeakened: SingleRule = {
   title: 'Application sign-on policy updated or rule deleted',
   description:
     "An app's sign-on policy was updated or one of its rules deleted. Removing an MFA or network condition for one " +
-    'sensitive app is a quiet way to let stolen passwords in. High when the change details show MFA switched off.',
+    'sensitive app is a quiet way to let stolen passwords in. High when the change details show MFA switched off.' +
+    outcomeNote.attempts,
   severity: weakeningSeverity,
   attack: POLICY_ATTACK,
   eventTypes: APP_SIGN_ON_TYPES,
@@ -46,7 +47,7 @@ export const appSignOnPolicyWeakened: SingleRule = {
     'factors) and confirm the change with the acting admin; restore the rule if unapproved.',
   dedupe: perAdmin,
   enabled: true,
-  match: (event) => isEventType(event, APP_SIGN_ON_TYPES) && succeeded(event),
+  match: (event) => isEventType(event, APP_SIGN_ON_TYPES),
 };
 
 const POLICY_TYPES = ['policy.lifecycle.update', 'policy.lifecycle.deactivate', 'policy.lifecycle.delete'];
@@ -58,7 +59,8 @@ export const policyWeakened: SingleRule = {
   description:
     'An org policy (global session, authentication, MFA enrolment or password policy) was updated, deactivated or ' +
     'deleted. High when the change details show a weakening such as MFA no longer required, sessions without a ' +
-    'lifetime limit or a minimum password length under 7.',
+    'lifetime limit or a minimum password length under 7.' +
+    outcomeNote.attempts,
   severity: weakeningSeverity,
   attack: POLICY_ATTACK,
   eventTypes: POLICY_TYPES,
@@ -68,7 +70,7 @@ export const policyWeakened: SingleRule = {
     'change with the acting admin; revert it and review that admin\'s session if unexplained.',
   dedupe: perAdmin,
   enabled: true,
-  match: (event) => isEventType(event, POLICY_TYPES) && succeeded(event),
+  match: (event) => isEventType(event, POLICY_TYPES),
 };
 
 const POLICY_RULE_TYPES = ['policy.rule.update', 'policy.rule.deactivate', 'policy.rule.delete'];
@@ -80,7 +82,8 @@ export const policyRuleWeakened: SingleRule = {
   description:
     'A rule of an org policy was updated, deactivated or deleted. Routine policy tuning is medium; high when the ' +
     'change details show requireFactor set to false, maxSessionLifetimeMinutes set to 0 or a password minLength ' +
-    'under 7 (the "skeleton key" pattern of weakening authentication before abusing it).',
+    'under 7 (the "skeleton key" pattern of weakening authentication before abusing it).' +
+    outcomeNote.attempts,
   severity: weakeningSeverity,
   attack: POLICY_ATTACK,
   eventTypes: POLICY_RULE_TYPES,
@@ -90,5 +93,5 @@ export const policyRuleWeakened: SingleRule = {
     'change request; restore the rule and look for sign-ins that relied on the weaker rule.',
   dedupe: perAdmin,
   enabled: true,
-  match: (event) => isEventType(event, POLICY_RULE_TYPES) && succeeded(event),
+  match: (event) => isEventType(event, POLICY_RULE_TYPES),
 };

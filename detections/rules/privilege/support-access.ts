@@ -4,7 +4,7 @@
  */
 import { commonFields, groupKeys, targetUserSubject } from '../../log-event.js';
 import type { OktaLogEvent, SingleRule } from '../../types.js';
-import { actorIsOktaSystem, isEventType, OKTA_SYSTEM_LOGIN, privilegeFields, succeeded } from './helpers.js';
+import { actorIsOktaSystem, attemptAware, isEventType, OKTA_SYSTEM_LOGIN, outcomeNote, privilegeFields } from './helpers.js';
 
 /** `extend` prolongs an existing grant, which is as much a decision to let Support in as the grant itself. */
 const IMPERSONATION_TYPES = ['user.session.impersonation.grant', 'user.session.impersonation.initiate', 'user.session.impersonation.extend'];
@@ -15,8 +15,9 @@ export const supportImpersonation: SingleRule = {
   title: 'Okta Support impersonation granted or started',
   description:
     'Access for Okta Support to impersonate users was granted or extended, or an impersonation session started. ' +
-    'Support access lets someone outside the org act as an admin; it should match an open support case.',
-  severity: 'high',
+    'Support access lets someone outside the org act as an admin; it should match an open support case.' +
+    outcomeNote.attempts,
+  severity: attemptAware('high'),
   attack: { tactics: ['TA0001', 'TA0004'], techniques: ['T1199', 'T1078.004'] },
   eventTypes: IMPERSONATION_TYPES,
   fields: ['eventType', 'outcome.result', 'actor.id', 'actor.alternateId', 'target.alternateId', 'client.ipAddress'],
@@ -26,7 +27,7 @@ export const supportImpersonation: SingleRule = {
   dedupe: { periodMinutes: 60, key: groupKeys.actor },
   enabled: true,
   // Okta's own system principal is excluded, as in Sigma; per-tenant allow-lists of trusted admins come with settings.
-  match: (event) => isEventType(event, IMPERSONATION_TYPES) && succeeded(event) && !actorIsOktaSystem(event),
+  match: (event) => isEventType(event, IMPERSONATION_TYPES) && !actorIsOktaSystem(event),
 };
 
 const SUPPORT_RESET_TYPES = [
@@ -53,8 +54,9 @@ export const supportCredentialReset: SingleRule = {
   title: 'Password or MFA reset by Okta Support',
   description:
     `A password reset, factor change, org factor deactivation or MFA bypass was performed by Okta Support ` +
-    `(actor ${OKTA_SYSTEM_LOGIN}, no client context). Legitimate only during an account-recovery case the org opened.`,
-  severity: 'high',
+    `(actor ${OKTA_SYSTEM_LOGIN}, no client context). Legitimate only during an account-recovery case the org opened.` +
+    outcomeNote.attempts,
+  severity: attemptAware('high'),
   attack: { tactics: ['TA0001', 'TA0003'], techniques: ['T1199', 'T1098'] },
   eventTypes: SUPPORT_RESET_TYPES,
   fields: [
@@ -72,5 +74,5 @@ export const supportCredentialReset: SingleRule = {
   dedupe: { periodMinutes: 60, key: (event) => groupKeys.user(commonFields.targetUserId.text(event)) },
   enabled: true,
   subject: (events) => targetUserSubject(events[0]),
-  match: (event) => isEventType(event, SUPPORT_RESET_TYPES) && succeeded(event) && isOktaSupportAction(event),
+  match: (event) => isEventType(event, SUPPORT_RESET_TYPES) && isOktaSupportAction(event),
 };

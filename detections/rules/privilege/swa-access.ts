@@ -5,9 +5,9 @@
  * has not used SWA apps at in the last 30 days.
  */
 import { field } from '../../fields.js';
-import { commonFields, groupKeys, hasOutcome } from '../../log-event.js';
+import { commonFields, groupKeys } from '../../log-event.js';
 import type { AnomalyBucket, AnomalyRule, OktaLogEvent } from '../../types.js';
-import { isEventType } from './helpers.js';
+import { carriedOut, isEventType, outcomeNote } from './helpers.js';
 
 const SSO = 'user.authentication.sso';
 const CREDENTIAL_EVENTS = ['application.user_membership.change_username', 'application.user_membership.show_password'];
@@ -17,12 +17,18 @@ const PASSWORD_MODES = ['BROWSER_PLUGIN', 'AUTO_LOGIN', 'BASIC_AUTH', 'SECURE_PA
 const signOnMode = field('target[type=AppInstance].detailEntry.signOnModeType');
 
 function isSwaCredentialAccess(event: OktaLogEvent): boolean {
-  if (isEventType(event, CREDENTIAL_EVENTS)) return hasOutcome(event, 'SUCCESS');
-  if (!isEventType(event, [SSO]) || !hasOutcome(event, 'SUCCESS')) return false;
+  if (isEventType(event, CREDENTIAL_EVENTS)) return carriedOut(event);
+  if (!isEventType(event, [SSO]) || !carriedOut(event)) return false;
   // An SSO names one app: its first sign-on mode is the one (no array built for every sign-in).
   const mode = signOnMode.text(event);
   return mode !== undefined && PASSWORD_MODES.includes(mode.trim().toUpperCase());
 }
+
+/** Both SWA rules: outcome and target handling, said once. */
+const SWA_NOTE =
+  outcomeNote.carriedOutOnly('a refused sign-on or reveal hands over no password.') +
+  ' Needs target for SSO events: only the app\'s sign-on mode (target) says it vaults a password; username changes ' +
+  'and password reveals count without it.';
 
 const userOf = (event: OktaLogEvent) => groupKeys.user(commonFields.actorId.text(event));
 const FIELDS = ['eventType', 'outcome.result', 'actor.id', 'target[type=AppInstance].id', 'target[type=AppInstance].detailEntry.signOnModeType'];
@@ -43,7 +49,7 @@ export const swaBulkCredentialAccess: AnomalyRule = {
   description:
     'In one hour a user opened, or changed or revealed the stored credentials of, far more SWA apps than in their ' +
     'usual active hours (z > 3 over 90 days; at least 10 accesses or 5 apps while there is no history). Someone is ' +
-    'harvesting the passwords Okta keeps for the user.',
+    'harvesting the passwords Okta keeps for the user.' + SWA_NOTE,
   severity: 'high',
   attack: ATTACK,
   eventTypes: [SSO, ...CREDENTIAL_EVENTS],
@@ -87,7 +93,7 @@ export const swaOffHoursAccess: AnomalyRule = {
   title: 'Password-vaulting (SWA) apps used at an unusual hour',
   description:
     'A user opened SWA apps three or more times in an hour of the day (UTC) they have not used SWA apps at, or within ' +
-    'an hour of, in the last 30 days. Stolen sessions are often used while the owner sleeps.',
+    'an hour of, in the last 30 days. Stolen sessions are often used while the owner sleeps.' + SWA_NOTE,
   severity: 'high',
   attack: ATTACK,
   eventTypes: [SSO, ...CREDENTIAL_EVENTS],

@@ -1,7 +1,7 @@
 /** Catalogue A24: a user account was created or activated; medium for a name known from the 2023 support breach. */
 import { groupKeys } from '../../log-event.js';
 import type { OktaLogEvent, Severity, SingleRule } from '../../types.js';
-import { highestOf, isEventType, privilegeFields, succeeded } from './helpers.js';
+import { carriedOut, highestOf, isEventType, outcomeNote, privilegeFields } from './helpers.js';
 
 const EVENT_TYPES = ['user.lifecycle.create', 'user.lifecycle.activate'];
 
@@ -20,7 +20,8 @@ export const userCreated: SingleRule = {
   description:
     'A user was created or activated. On its own an onboarding record (info), useful next to other detections about ' +
     'the creating admin; medium when the new account carries a name known from the 2023 Okta support-system breach ' +
-    `(${IOC_ACCOUNT_NAMES.join(', ')}).`,
+    `(${IOC_ACCOUNT_NAMES.join(', ')}).` +
+    outcomeNote.carriedOutOnly('a refused creation leaves no account behind.'),
   severity: highestOf((event): Severity => (hasIocName(event) ? 'medium' : 'info')),
   attack: { tactics: ['TA0003'], techniques: ['T1136.003'] },
   eventTypes: EVENT_TYPES,
@@ -32,5 +33,5 @@ export const userCreated: SingleRule = {
   // Enabled: info-level context costs little; the per-actor grouping keeps volume down.
   dedupe: { periodMinutes: 60, key: groupKeys.actor },
   enabled: true,
-  match: (event) => isEventType(event, EVENT_TYPES) && succeeded(event),
+  match: (event) => isEventType(event, EVENT_TYPES) && carriedOut(event),
 };
