@@ -1,7 +1,7 @@
 /** Catalogue B32–B34: account lockouts, alone, repeated for one account, and across accounts from one source. */
 import { commonFields } from '../../log-event.js';
 import type { OktaLogEvent, SingleRule, ThresholdRule } from '../../types.js';
-import { eventTypeOf, ipKey, noSubject, userKey } from './helpers.js';
+import { eventTypeOf, ipOrUnknownKey, noSubject, userKey } from './helpers.js';
 
 /** Okta logs the lockout with the locked user as actor and the client that made the last failed attempt. */
 const LOCK_TYPES = ['user.account.lock', 'user.account.lock.limit'];
@@ -58,7 +58,9 @@ export const manyAccountsLocked: ThresholdRule = {
   title: 'Many accounts locked out from one IP address',
   description:
     'At least 5 different accounts were locked out by sign-in attempts from one IP address within 15 minutes: a ' +
-    'spray or brute force that runs into the lockout policy (and locks real users out of their accounts).',
+    'spray or brute force that runs into the lockout policy (and locks real users out of their accounts). Lockouts whose ' +
+    'event carries no client IP are counted together as one unknown source: five accounts locked within 15 minutes ' +
+    'is an attack wherever it comes from, and lockouts are too rare for the group to fill up with routine ones.',
   severity: 'medium',
   attack: { tactics: ['TA0006', 'TA0040'], techniques: ['T1110.003', 'T1531'] },
   eventTypes: LOCK_TYPES,
@@ -66,7 +68,7 @@ export const manyAccountsLocked: ThresholdRule = {
   runbook:
     'Block the IP (network zone), unlock the affected accounts once it is blocked, and check whether any of them ' +
     'signed in successfully from it.',
-  dedupe: { periodMinutes: 60, key: ipKey },
+  dedupe: { periodMinutes: 60, key: ipOrUnknownKey },
   enabled: true,
   subject: noSubject,
   filter: (event) => isLockout(event) && commonFields.actorAlternateId.text(event) !== undefined,

@@ -11,20 +11,26 @@ import {
   MFA_VERIFICATION,
   actorUserOrLoginKey,
   eventTypeOf,
+  hasDebugData,
   hasPositiveBehavior,
   isProxied,
   isPushRejected,
   isPushResponse,
   isScriptedUserAgent,
+  startedSession,
 } from './helpers.js';
 
 const SIGN_IN_TYPES = ['user.session.start', 'user.authentication.*'];
 
-/** A successful sign-in or authentication step of a User. */
+/** A successful sign-in or authentication step of a User (a session start without an outcome that names its session counts). */
 function isSuccessfulSignIn(event: OktaLogEvent): boolean {
   const type = eventTypeOf(event) ?? '';
-  if (type !== 'user.session.start' && !type.startsWith('user.authentication.')) return false;
-  return hasOutcome(event, 'SUCCESS') && commonFields.actorType.text(event)?.toLowerCase() === 'user';
+  if (type === 'user.session.start') {
+    if (!startedSession(event)) return false;
+  } else if (!type.startsWith('user.authentication.') || !hasOutcome(event, 'SUCCESS')) {
+    return false;
+  }
+  return commonFields.actorType.text(event)?.toLowerCase() === 'user';
 }
 
 /**
@@ -35,6 +41,8 @@ function isSuccessfulSignIn(event: OktaLogEvent): boolean {
 function isUnfamiliarSuccess(event: OktaLogEvent): boolean {
   if (!isSuccessfulSignIn(event)) return false;
   return (
+    // No debug data: Okta's verdict on the IP and device is unknown, so the success is not assumed familiar.
+    !hasDebugData(event) ||
     hasPositiveBehavior(event, 'New IP') ||
     hasPositiveBehavior(event, 'New Device') ||
     isProxied(event) ||
@@ -60,7 +68,9 @@ export const successAfterCredentialAttack: SequenceRule = {
   description:
     'A user who was a target of a brute-force, password-spray or credential-stuffing detection signed in successfully ' +
     'within three hours after it, from an IP or device Okta rates new for the user, an anonymiser or a script. The ' +
-    'guessed or stuffed password may have worked.',
+    'guessed or stuffed password may have worked. Without debugContext Okta\'s new-IP/new-device verdict is unknown and ' +
+    'the success counts as unfamiliar. Needs outcome: the attack detections it follows count failed sign-ins, and ' +
+    'only a success (or a session start naming its session) says the password worked.',
   severity: 'high',
   attack: { tactics: ['TA0006', 'TA0001'], techniques: ['T1110.003', 'T1110.004', 'T1078'] },
   eventTypes: SIGN_IN_TYPES,
@@ -93,6 +103,7 @@ const SUCCESS_TYPES = ['user.authentication.sso', MFA_VERIFICATION, 'user.authen
 
 function isAcceptedPushOrSession(event: OktaLogEvent): boolean {
   const type = eventTypeOf(event);
+  if (type === 'user.session.start') return startedSession(event);
   if (!hasOutcome(event, 'SUCCESS')) return false;
   if (type === MFA_VERIFICATION) return isPushResponse(event);
   return SUCCESS_TYPES.includes(type ?? '');
@@ -104,7 +115,8 @@ export const mfaPushBombingSuccess: SequenceRule = {
   title: 'MFA push bombing followed by an accepted push or a session',
   description:
     'At least five Okta Verify pushes for a user were rejected or failed and then, within ten minutes, a push was ' +
-    'accepted or a session started for the same user. The attacker most likely got in.',
+    'accepted or a session started for the same user. The attacker most likely got in. Needs outcome: a rejected ' +
+    'and an accepted push differ only by it (Classic Engine deny_push needs none).',
   severity: 'critical',
   attack: { tactics: ['TA0006', 'TA0001'], techniques: ['T1621', 'T1078.004'] },
   eventTypes: [CLASSIC_DENY_PUSH, ...SUCCESS_TYPES],

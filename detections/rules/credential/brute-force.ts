@@ -7,9 +7,11 @@ import type { OktaLogEvent, Severity, ThresholdRule } from '../../types.js';
 import {
   F,
   FAILED_SIGN_IN_TYPES,
+  FAILURES_NEED_OUTCOME,
   actorUserOrLoginKey,
   distinctValues,
   dtHashOf,
+  hasDebugData,
   ipAndUserKey,
   ipKey,
   isFailedPasswordAttempt,
@@ -37,7 +39,7 @@ export const bruteForceByUser: ThresholdRule = {
   title: 'Many failed sign-ins for one account',
   description:
     'At least 20 failed password attempts for one account within an hour, from any number of sources. High from ' +
-    '100 attempts. Unknown logins count too (grouped by the login typed).',
+    '100 attempts. Unknown logins count too (grouped by the login typed).' + FAILURES_NEED_OUTCOME,
   severity: bySustainedVolume,
   attack: { tactics: ['TA0006'], techniques: ['T1110.001'] },
   eventTypes: FAILED_SIGN_IN_TYPES,
@@ -59,7 +61,10 @@ export const bruteForceByIp: ThresholdRule = {
   title: 'Many failed sign-ins from one IP address',
   description:
     'At least 20 failed password attempts from one IP address within an hour, whatever the accounts. High from 100 ' +
-    'attempts. A large office behind one NAT address can reach this on a bad morning; an unknown hosting IP should not.',
+    'attempts. A large office behind one NAT address can reach this on a bad morning; an unknown hosting IP should not.' +
+    FAILURES_NEED_OUTCOME +
+    ' Needs client: the group is the source IP, and lumping every failure without one together would make a ' +
+    "tenant-wide failure count (any large org's normal morning); the per-account rules still count those failures.",
   severity: bySustainedVolume,
   attack: { tactics: ['TA0006'], techniques: ['T1110'] },
   eventTypes: FAILED_SIGN_IN_TYPES,
@@ -99,7 +104,9 @@ export const bruteForceMultiSource: ThresholdRule = {
   description:
     'At least 10 failed password attempts against one account from at least 5 different IP addresses within 30 ' +
     'minutes: a brute force rotated through proxies to dodge per-IP limits. Medium when the sources also span ' +
-    'several countries, ASNs, user agents or 8+ IPs; low otherwise.',
+    'several countries, ASNs, user agents or 8+ IPs; low otherwise.' +
+    FAILURES_NEED_OUTCOME +
+    ' Needs client: the distinct source IPs are the signal.',
   severity: multiSourceSeverity,
   attack: { tactics: ['TA0006', 'TA0011'], techniques: ['T1110.001', 'T1090'] },
   eventTypes: FAILED_SIGN_IN_TYPES,
@@ -141,7 +148,10 @@ export const bruteForceDeviceTokenRotation: ThresholdRule = {
   description:
     'One IP failed at least 10 times against one account within 30 minutes, presenting at least 7 different device ' +
     'tokens (dtHash) at a rate of one per two attempts or more. A browser keeps its device token; tools that drop ' +
-    'cookies get a new one every time. Low, medium from 20 attempts.',
+    'cookies get a new one every time. Low, medium from 20 attempts. Attempts without a client IP form one unknown ' +
+    'source per account.' +
+    FAILURES_NEED_OUTCOME +
+    ' Needs debugContext: the device tokens are the signal.',
   severity: byToolingVolume,
   attack: TOOLING_ATTACK,
   eventTypes: FAILED_SIGN_IN_TYPES,
@@ -165,7 +175,9 @@ export const bruteForceNoDeviceToken: ThresholdRule = {
   description:
     'One IP failed at least 12 times against one account within 30 minutes without presenting a device token ' +
     '(dtHash) on any of those attempts: a script calling the authentication API directly rather than a browser. Low, ' +
-    'medium from 20 attempts.',
+    'medium from 20 attempts. Attempts without a client IP form one unknown source per account.' +
+    FAILURES_NEED_OUTCOME +
+    ' Needs debugContext: only an event that carries debug data can show that no device token was sent.',
   severity: byToolingVolume,
   attack: TOOLING_ATTACK,
   eventTypes: FAILED_SIGN_IN_TYPES,
@@ -173,7 +185,7 @@ export const bruteForceNoDeviceToken: ThresholdRule = {
   runbook: TOOLING_RUNBOOK,
   dedupe: { periodMinutes: 60, key: ipAndUserKey },
   enabled: true,
-  filter: (event) => isFailedPasswordAttempt(event) && dtHashOf(event) === undefined,
+  filter: (event) => isFailedPasswordAttempt(event) && hasDebugData(event) && dtHashOf(event) === undefined,
   window: 30,
   threshold: 12,
   countOnceBy: 'transaction.id',
@@ -185,7 +197,10 @@ export const bruteForceUserAgentRotation: ThresholdRule = {
   title: 'Brute force rotating user agents',
   description:
     'One IP failed at least 10 times against one account within 30 minutes with at least 5 different user agents: ' +
-    'tooling that randomises its browser fingerprint. Low, medium from 20 attempts.',
+    'tooling that randomises its browser fingerprint. Low, medium from 20 attempts. Attempts without a client IP form ' +
+    'one unknown source per account.' +
+    FAILURES_NEED_OUTCOME +
+    ' Needs client: the distinct user agents are the signal.',
   severity: byToolingVolume,
   attack: TOOLING_ATTACK,
   eventTypes: FAILED_SIGN_IN_TYPES,

@@ -1,7 +1,7 @@
 /** Catalogue B42: one device token (dtHash) used to sign in as many accounts: one machine working through a list. */
 import { commonFields, hasOutcome, isOneOf } from '../../log-event.js';
 import type { OktaLogEvent, ThresholdRule } from '../../types.js';
-import { dtHashKey, dtHashOf, eventTypeOf, isOktaInternalActor, isProxied, noSubject } from './helpers.js';
+import { FAILURES_NEED_OUTCOME, dtHashKey, dtHashOf, eventTypeOf, isOktaInternalActor, isProxied, noSubject } from './helpers.js';
 
 const AUTH_TYPES = ['user.session.start', 'user.authentication.*'];
 const FIELDS = [
@@ -30,7 +30,9 @@ export const deviceTokenManyUsers: ThresholdRule = {
   description:
     'Wrong passwords for more than 20 different accounts came from the same device token (dtHash) within 9 minutes. ' +
     'A device token belongs to one browser profile: one machine is spraying or stuffing, whatever IPs it rotates ' +
-    'through.',
+    'through.' +
+    FAILURES_NEED_OUTCOME +
+    ' Needs debugContext: the device token is the entity.',
   severity: 'medium',
   attack: { tactics: ['TA0006'], techniques: ['T1110.003', 'T1110.004'] },
   eventTypes: AUTH_TYPES,
@@ -58,7 +60,8 @@ export const deviceTokenManyUsersBehindProxy: ThresholdRule = {
   description:
     'Authentication events for at least 3 different accounts came from one device token (dtHash) through an ' +
     'anonymising proxy within 9 minutes. Shared kiosks exist, but rarely behind a VPN or Tor exit; more often one ' +
-    'attacker is testing stolen credentials.',
+    'attacker is testing stolen credentials. Any outcome counts. Needs securityContext and debugContext: the proxy flag and ' +
+    'the device token are the signal.',
   severity: 'medium',
   attack: { tactics: ['TA0006', 'TA0011'], techniques: ['T1110.003', 'T1110.004', 'T1090'] },
   eventTypes: ['user.authentication.*'],

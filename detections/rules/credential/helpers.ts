@@ -6,6 +6,7 @@
 import { decodePackedString, field, getAll, isTrue, textOf } from '../../fields.js';
 import { commonFields, groupKeys, hasOutcome, isOneOf, knownId } from '../../log-event.js';
 import type { OktaLogEvent, Severity, SubjectUser } from '../../types.js';
+import { outcomeUnknown } from '../outcome.js';
 
 // --- fields -------------------------------------------------------------------------------------------------
 
@@ -53,6 +54,22 @@ export function rootSessionIdOf(event: OktaLogEvent): string | undefined {
 
 export function dtHashOf(event: OktaLogEvent): string | undefined {
   return present(F.dtHash.text(event));
+}
+
+/**
+ * A sign-in that started a session: SUCCESS or ALLOW, or an outcome Okta left out while the event still names the
+ * session it started (Okta gives a failed sign-in no externalSessionId). Sign-in event types are logged for failed
+ * attempts too, so an unknown outcome alone does not say a session began.
+ */
+export function startedSession(event: OktaLogEvent): boolean {
+  if (hasOutcome(event, 'SUCCESS', 'ALLOW')) return true;
+  return outcomeUnknown(event) && sessionIdOf(event) !== undefined;
+}
+
+/** The event carries debug data at all: without it, "no dtHash" means unknown, not "no device token". */
+const debugData = field('debugContext.debugData');
+export function hasDebugData(event: OktaLogEvent): boolean {
+  return debugData.first(event) !== undefined;
 }
 
 export function isProxied(event: OktaLogEvent): boolean {
@@ -117,8 +134,10 @@ export function isPushResponse(event: OktaLogEvent): boolean {
   return /push notification/i.test(F.enrollmentMethod.text(event) ?? '');
 }
 
+/** A push answered with anything but an approval (rejected, timed out); an answer with no outcome is unknown, not rejected. */
 export function isPushRejected(event: OktaLogEvent): boolean {
-  return eventTypeOf(event) === CLASSIC_DENY_PUSH || (isPushResponse(event) && !hasOutcome(event, 'SUCCESS'));
+  if (eventTypeOf(event) === CLASSIC_DENY_PUSH) return true;
+  return isPushResponse(event) && !outcomeUnknown(event) && !hasOutcome(event, 'SUCCESS');
 }
 
 /** The factor of an MFA event is the password (Identity Engine logs the password step as auth_via_mfa too). */
@@ -210,12 +229,21 @@ export const dtHashKey = (event: OktaLogEvent): string | undefined => {
 
 export const ipKey = (event: OktaLogEvent): string | undefined => groupKeys.ip(present(commonFields.clientIp.text(event)));
 
-/** One source attacking one account. */
+/** Group of the events whose source Okta did not log (no client, or no IP in it). */
+export const UNKNOWN_IP_KEY = 'ip:unknown';
+
+/** The source IP, or one shared "unknown source" group: for rules where lumping unknown sources together is still a signal. */
+export const ipOrUnknownKey = (event: OktaLogEvent): string => ipKey(event) ?? UNKNOWN_IP_KEY;
+
+/** One source attacking one account; an unknown source is one source (the account still narrows it to one target). */
 export function ipAndUserKey(event: OktaLogEvent): string | undefined {
-  const ip = ipKey(event);
   const user = actorUserOrLoginKey(event);
-  return ip && user ? `${ip}|${user}` : undefined;
+  return user ? `${ipOrUnknownKey(event)}|${user}` : undefined;
 }
+
+/** Description sentence of the rules that count failed sign-ins. */
+export const FAILURES_NEED_OUTCOME =
+  ' Needs outcome: only a logged FAILURE is a wrong guess, and Okta logs successful sign-ins under the same event types.';
 
 /** Whole-tenant aggregation (an evaluation only ever sees one tenant's events). */
 export const TENANT_KEY = 'tenant';

@@ -17,7 +17,8 @@ export const mfaChallengeFailed: SingleRule = {
   description:
     'An MFA verification (push, code, FastPass, security key) failed or was rejected. The factor is only asked for ' +
     'after a correct password, so a failure the user does not recognise means the password is known to someone else. ' +
-    'Mistyped codes make this common: treat it as context for other detections.',
+    'Mistyped codes make this common: treat it as context for other detections. Needs outcome (Identity Engine): ' +
+    'auth_via_mfa records approvals and failures alike; Classic Engine deny_push needs none.',
   severity: 'low',
   attack: { tactics: ['TA0006', 'TA0001'], techniques: ['T1621', 'T1078.004'] },
   eventTypes: [MFA_VERIFICATION, CLASSIC_DENY_PUSH],

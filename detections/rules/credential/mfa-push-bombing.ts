@@ -30,7 +30,8 @@ export const mfaPushBombing: ThresholdRule = {
   title: 'MFA push bombing (repeated rejected Okta Verify pushes)',
   description:
     'Five or more Okta Verify pushes for one user were rejected or failed within 10 minutes. An attacker who has the ' +
-    'password keeps sending pushes until the user approves one out of fatigue or by mistake.',
+    'password keeps sending pushes until the user approves one out of fatigue or by mistake. Needs outcome (Identity ' +
+    'Engine): auth_via_mfa records approvals and failures alike; Classic Engine deny_push needs none.',
   severity: 'high',
   attack: { tactics: ['TA0006'], techniques: ['T1621'] },
   eventTypes: [CLASSIC_DENY, MFA_VERIFICATION],

@@ -27,7 +27,8 @@ export const pushSourceResponseMismatch: ThresholdRule = {
   description:
     'Within one Okta session (externalSessionId), Okta Verify push requests and answers came from at least two IP ' +
     'addresses within 30 minutes. High when a push was rejected or more than one push was sent and fewer than half ' +
-    'were approved: the push was most likely started by an attacker holding the password. Low otherwise.',
+    'were approved: the push was most likely started by an attacker holding the password (answers without an outcome ' +
+    'do not count as approvals). Low otherwise. Needs client: the distinct IP addresses are the signal.',
   severity: mismatchSeverity,
   attack: { tactics: ['TA0006'], techniques: ['T1621'] },
   eventTypes: [PUSH_SENT, 'user.authentication.auth_via_mfa', 'user.mfa.okta_verify.deny_push'],

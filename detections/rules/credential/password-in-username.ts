@@ -27,7 +27,8 @@ export const passwordInUsername: SingleRule = {
     'A failed sign-in used a login that is not an email address: usually the user typed their password into the ' +
     'username box, so the password is now stored in clear text in the System Log and everywhere it is shipped. ' +
     'Orgs that allow short (non-email) usernames will see this for plain typos too. The detection deliberately ' +
-    'carries no user and no login in its keys.',
+    'carries no user and no login in its keys. Needs outcome (unless legacyEventType says core.user_auth.login_failed): ' +
+    'a successful sign-in with a short login is an ordinary short username.',
   // The catalogue proposes high; it is a data-hygiene finding with a routine fix, so medium.
   severity: 'medium',
   attack: { tactics: ['TA0006'], techniques: ['T1552'] },

@@ -59,7 +59,8 @@ export const massPasswordReset: ThresholdRule = {
   description:
     'One actor reset the passwords of more than 10 other users, with more than 15 resets, within an hour. A help desk ' +
     'rarely does this outside an incident; an attacker with admin rights does it to lock people out or take over ' +
-    'accounts. High from 50 users.',
+    'accounts. High from 50 users. Any outcome counts: a refused bulk reset is still the attempt. Needs target: the ' +
+    'distinct users reset are the signal.',
   severity: massResetSeverity,
   attack: { tactics: ['TA0003', 'TA0040'], techniques: ['T1098', 'T1531'] },
   eventTypes: [RESET_PASSWORD],

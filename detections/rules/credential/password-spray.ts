@@ -4,7 +4,7 @@
  */
 import { commonFields, groupKeys } from '../../log-event.js';
 import type { OktaLogEvent, Severity, ThresholdRule } from '../../types.js';
-import { FAILED_SIGN_IN_TYPES, TENANT_KEY, distinctValues, isFailedPasswordAttempt, noSubject } from './helpers.js';
+import { FAILED_SIGN_IN_TYPES, FAILURES_NEED_OUTCOME, TENANT_KEY, distinctValues, isFailedPasswordAttempt, noSubject } from './helpers.js';
 
 const MIN_ATTEMPTS = 10;
 /** Above this, one account is being brute-forced rather than sprayed (a separate rule). */
@@ -17,7 +17,10 @@ export const passwordSpraySingleSource: ThresholdRule = {
   description:
     'One IP address failed to sign in as at least 5 different users with at least 10 attempts within an hour, with ' +
     'no more than 8 attempts for any one user: a few common passwords tried across many accounts, paced to stay ' +
-    'under the lockout policy.',
+    'under the lockout policy.' +
+    FAILURES_NEED_OUTCOME +
+    ' Needs client: the group is the source IP; failures without one are judged tenant-wide by ' +
+    'okta-password-spray-distributed.',
   severity: 'medium',
   attack: { tactics: ['TA0006'], techniques: ['T1110.003'] },
   eventTypes: FAILED_SIGN_IN_TYPES,
@@ -61,7 +64,9 @@ export const passwordSprayDistributed: ThresholdRule = {
   description:
     'At least 25 failed sign-ins against at least 8 different accounts within 15 minutes, tenant-wide, with no ' +
     'account failing more than 5 times: a spray spread over many IP addresses (residential proxies, botnets) so ' +
-    'that no single address stands out. Medium when the failures come from 5 or more IPs, low otherwise.',
+    'that no single address stands out. Medium when the failures come from 5 or more IPs, low otherwise (also when ' +
+    'the events carry no client IP).' +
+    FAILURES_NEED_OUTCOME,
   severity: distributedSpraySeverity,
   attack: { tactics: ['TA0006'], techniques: ['T1110.003'] },
   eventTypes: FAILED_SIGN_IN_TYPES,

@@ -4,15 +4,15 @@
  * is the password, no second factor was asked for. Sign-ins without that list (Classic Engine) are not judged.
  */
 import { field } from '../../fields.js';
-import { commonFields, hasOutcome } from '../../log-event.js';
+import { commonFields } from '../../log-event.js';
 import type { OktaLogEvent, SingleRule } from '../../types.js';
-import { eventTypeOf, ipAndUserKey } from './helpers.js';
+import { eventTypeOf, ipAndUserKey, startedSession } from './helpers.js';
 
 const authenticators = field('target[type=AuthenticatorEnrollment].displayName');
 const PASSWORD_ONLY = /^password$/i;
 
 export function isPasswordOnlySignIn(event: OktaLogEvent): boolean {
-  if (eventTypeOf(event) !== 'user.session.start' || !hasOutcome(event, 'SUCCESS')) return false;
+  if (eventTypeOf(event) !== 'user.session.start' || !startedSession(event)) return false;
   if (commonFields.actorType.text(event)?.toLowerCase() !== 'user') return false;
   const used = authenticators.texts(event);
   return used.length > 0 && used.every((name) => PASSWORD_ONLY.test(name.trim()));
@@ -24,7 +24,9 @@ export const singleFactorSuccess: SingleRule = {
   title: 'Successful sign-in with the password alone',
   description:
     'A user signed in to Okta and the only authenticator the sign-in used was the password. Either the sign-on policy ' +
-    'lets this user in without MFA, or the account has no second factor: a stolen password is enough.',
+    'lets this user in without MFA, or the account has no second factor: a stolen password is enough. A sign-in ' +
+    'without an outcome counts when it names the session it started. Needs target: the authenticators used are listed ' +
+    'only there.',
   severity: 'medium',
   attack: { tactics: ['TA0001', 'TA0005'], techniques: ['T1078.004', 'T1556'] },
   eventTypes: ['user.session.start'],

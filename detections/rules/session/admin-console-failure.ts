@@ -15,7 +15,8 @@ export const adminConsoleLoginFailure: SingleRule = {
   title: 'Failed sign-in to the Okta Admin Console',
   description:
     'An authentication to the Okta Admin Console failed. Admins mistype too; repeated failures, or failures from an ' +
-    "address that is not the admin's, are an attempt on the most valuable account in the tenant.",
+    "address that is not the admin's, are an attempt on the most valuable account in the tenant. Needs outcome and " +
+    'target: the rule is about failures, and the Admin Console is named only in target.',
   severity: 'low',
   attack: { tactics: ['TA0001', 'TA0006'], techniques: ['T1078.004', 'T1110'] },
   eventTypes: ['user.authentication.*', 'user.session.start', 'user.session.access_admin_app'],

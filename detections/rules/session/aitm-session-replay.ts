@@ -3,9 +3,8 @@
  * phishing proxy with the victim's browser; the stolen session is then used by the attacker's script, so one root
  * session shows a browser session start and policy/SSO events from an HTTP library.
  */
-import { hasOutcome } from '../../log-event.js';
 import type { OktaLogEvent, ThresholdRule, WindowStats } from '../../types.js';
-import { F, eventTypeOf, isScriptedUserAgent, rootSessionIdOf, rootSessionKey } from '../credential/helpers.js';
+import { F, eventTypeOf, isScriptedUserAgent, rootSessionIdOf, rootSessionKey, startedSession } from '../credential/helpers.js';
 
 const SESSION_START = 'user.session.start';
 const REPLAY_TYPES = ['policy.evaluate_sign_on', 'user.authentication.sso'];
@@ -17,7 +16,7 @@ const REPLAY_TYPES = ['policy.evaluate_sign_on', 'user.authentication.sso'];
 function isStartOrScriptedUse(event: OktaLogEvent): boolean {
   if (rootSessionIdOf(event) === undefined) return false;
   const eventType = eventTypeOf(event);
-  if (eventType === SESSION_START) return hasOutcome(event, 'SUCCESS');
+  if (eventType === SESSION_START) return startedSession(event);
   return REPLAY_TYPES.includes(eventType ?? '') && isScriptedUserAgent(F.userAgent.text(event));
 }
 
@@ -39,7 +38,7 @@ export const aitmSessionReplay: ThresholdRule = {
   description:
     'Within 30 minutes, one Okta root session was started by a browser and then used for sign-on policy or app SSO ' +
     'by a scripted client (python-requests, curl, Go, Java, okhttp, headless browsers…). This is how phishing kits ' +
-    'such as Evilginx cash in a stolen session cookie.',
+    'such as Evilginx cash in a stolen session cookie. Needs client: the user agents are the signal.',
   severity: 'high',
   attack: { tactics: ['TA0006', 'TA0005'], techniques: ['T1557', 'T1539', 'T1550.004'] },
   eventTypes: [SESSION_START, ...REPLAY_TYPES],

@@ -1,7 +1,6 @@
 /** Catalogue C57 (single-event form): a session started through an anonymising proxy, VPN or Tor. */
-import { hasOutcome } from '../../log-event.js';
 import type { OktaLogEvent, Severity, SingleRule } from '../../types.js';
-import { F, eventTypeOf, isProxied, textsAt, userKey } from '../credential/helpers.js';
+import { F, eventTypeOf, isProxied, startedSession, textsAt, userKey } from '../credential/helpers.js';
 
 const SERVICE_CATEGORIES = ['securityContext.ipDetails.ipServiceCategories', 'request.ipChain.ipDetails.ipServiceCategories'];
 
@@ -34,7 +33,9 @@ export const sessionViaAnonymizer: SingleRule = {
   description:
     'A user signed in to Okta from an IP address Okta flags as an anonymising proxy (VPN exit, Tor, open or ' +
     'residential proxy). Attackers using stolen credentials hide behind these; employees rarely need to. ' +
-    'Info for Apple iCloud Private Relay.',
+    'Info for Apple iCloud Private Relay. A session start without an outcome counts when it names its session; failed ' +
+    'sign-ins are left to the brute-force and spray rules, which count them whatever the network. Needs ' +
+    'securityContext: the proxy flag is the signal.',
   severity: anonymizerSeverity,
   attack: { tactics: ['TA0001', 'TA0011'], techniques: ['T1078.004', 'T1090.003'] },
   eventTypes: ['user.session.start'],
@@ -54,5 +55,5 @@ export const sessionViaAnonymizer: SingleRule = {
     'and consider blocking anonymisers with an enhanced dynamic network zone.',
   dedupe: { periodMinutes: 360, key: userKey },
   enabled: true,
-  match: (event) => eventTypeOf(event) === 'user.session.start' && hasOutcome(event, 'SUCCESS') && isProxied(event),
+  match: (event) => eventTypeOf(event) === 'user.session.start' && startedSession(event) && isProxied(event),
 };

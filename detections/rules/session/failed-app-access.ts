@@ -32,7 +32,7 @@ export const failedAppAccessInSession: ThresholdRule = {
   description:
     'Within 30 minutes one Okta session was challenged by sign-on policy at least 3 times while fewer than half as ' +
     'many app sign-ons succeeded. Someone holding the session cookie but not the factors is trying one app after ' +
-    'another.',
+    'another. Needs outcome: the challenges and the successful sign-ons are told apart by it.',
   severity: 'medium',
   attack: { tactics: ['TA0006', 'TA0005'], techniques: ['T1539', 'T1550.004'] },
   eventTypes: [POLICY_EVALUATION, SSO],

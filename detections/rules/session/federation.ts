@@ -4,6 +4,7 @@
  */
 import { field } from '../../fields.js';
 import { commonFields, hasOutcome } from '../../log-event.js';
+import { carriedOut } from '../outcome.js';
 import type { OktaLogEvent, Severity, SingleRule } from '../../types.js';
 import { userKey } from '../credential/helpers.js';
 
@@ -34,7 +35,8 @@ export const idpSignIn: SingleRule = {
   description:
     'A user signed in through an external identity provider (inbound SAML/OIDC, social login). For orgs that do not ' +
     'federate, any such sign-in means someone added an IdP to impersonate users. Off by default: enable it when the ' +
-    'tenant has no inbound federation.',
+    'tenant has no inbound federation. A federated sign-in without an outcome counts: in such a tenant any of them ' +
+    'is the alarm (refused ones are okta-idp-signin-failure\'s).',
   severity: 'high',
   attack: ATTACK,
   eventTypes: FEDERATION_TYPES,
@@ -44,7 +46,7 @@ export const idpSignIn: SingleRule = {
     'is not sanctioned, deactivate it and clear the sessions it created.',
   dedupe: { periodMinutes: 60, key: userKey },
   enabled: false,
-  match: (event) => hasOutcome(event, 'SUCCESS') && isThirdPartyIssuer(event),
+  match: (event) => carriedOut(event) && isThirdPartyIssuer(event),
 };
 
 const REPLAYED_ASSERTION = /already been processed|replay/i;
@@ -61,7 +63,8 @@ export const idpSignInFailure: SingleRule = {
   description:
     'Okta rejected a sign-in through an external identity provider. High when the assertion had already been used ' +
     '(a captured SAML response replayed); low for other validation failures such as an unmatched username, which ' +
-    'are usually configuration errors but also what a forged assertion for a non-existent user produces.',
+    'are usually configuration errors but also what a forged assertion for a non-existent user produces. Needs outcome: ' +
+    'the rule is about rejections (sign-ins without one are okta-idp-signin\'s).',
   severity: federationFailureSeverity,
   attack: { tactics: ['TA0001', 'TA0006'], techniques: ['T1606.002', 'T1550'] },
   eventTypes: FEDERATION_TYPES,

@@ -5,7 +5,8 @@
  * Classic Engine policy bypass with a forged client).
  */
 import { field } from '../../fields.js';
-import { commonFields, groupKeys, hasOutcome } from '../../log-event.js';
+import { commonFields, groupKeys } from '../../log-event.js';
+import { carriedOut } from '../outcome.js';
 import type { BaselineRule, OktaLogEvent } from '../../types.js';
 import { F, eventTypeOf, userKey } from '../credential/helpers.js';
 
@@ -24,7 +25,8 @@ export const idpSignInNewIssuer: BaselineRule = {
   title: 'Sign-in through an identity provider not seen recently',
   description:
     'A user signed in through an external identity provider whose issuer the tenant has not seen in the last 5 days ' +
-    '(after 5 days of learning). A newly added IdP is how an attacker with admin access impersonates any user.',
+    '(after 5 days of learning). A newly added IdP is how an attacker with admin access impersonates any user. A ' +
+    'sign-in without an outcome counts; refused ones do not (they would make a rogue issuer known before it works).',
   severity: 'high',
   attack: { tactics: ['TA0001', 'TA0003'], techniques: ['T1199', 'T1484.002'] },
   eventTypes: FEDERATION_TYPES,
@@ -34,7 +36,7 @@ export const idpSignInNewIssuer: BaselineRule = {
     'it is not sanctioned, deactivate it and clear the sessions it created.',
   dedupe: { periodMinutes: 1440, key: (event) => (thirdPartyIssuer(event) ? `issuer:${thirdPartyIssuer(event)}` : undefined) },
   enabled: true,
-  observe: (event) => hasOutcome(event, 'SUCCESS') && thirdPartyIssuer(event) !== undefined,
+  observe: (event) => carriedOut(event) && thirdPartyIssuer(event) !== undefined,
   terms: thirdPartyIssuer,
   entity: () => 'tenant',
   historyDays: 5,
@@ -50,7 +52,8 @@ export const ssoFromUnknownDeviceNew: BaselineRule = {
   title: 'App SSO from an unidentified device with a new user agent',
   description:
     'A user signed in to an app through Okta from a device Okta reports as "Unknown", with a user agent the user has ' +
-    'not used for SSO in the last 14 days. Forged or scripted clients evade device-based sign-on policy this way.',
+    'not used for SSO in the last 14 days. Forged or scripted clients evade device-based sign-on policy this way. An ' +
+    'SSO without an outcome counts. Needs client: the device verdict and the user agent are the signal.',
   severity: 'medium',
   attack: { tactics: ['TA0001', 'TA0005'], techniques: ['T1078.004', 'T1550.004'] },
   eventTypes: ['user.authentication.sso'],
@@ -61,7 +64,7 @@ export const ssoFromUnknownDeviceNew: BaselineRule = {
   dedupe: { periodMinutes: 1440, key: (event) => groupKeys.user(commonFields.actorId.text(event)) },
   enabled: true,
   // Every SSO of the user builds the history of their user agents; only unknown-device ones are judged.
-  observe: (event) => eventTypeOf(event) === 'user.authentication.sso' && hasOutcome(event, 'SUCCESS') && userKey(event) !== undefined,
+  observe: (event) => eventTypeOf(event) === 'user.authentication.sso' && carriedOut(event) && userKey(event) !== undefined,
   judge: isUnknownDevice,
   terms: (event) => F.userAgent.text(event),
   historyDays: 14,

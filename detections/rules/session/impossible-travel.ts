@@ -1,6 +1,7 @@
 /** Catalogue C56 (window variant): one user signing in from two countries within an hour. */
 import { field, isTrue } from '../../fields.js';
-import { commonFields, groupKeys, hasOutcome } from '../../log-event.js';
+import { commonFields, groupKeys } from '../../log-event.js';
+import { startedSession } from '../credential/helpers.js';
 import type { GeoVelocityRule, ThresholdRule } from '../../types.js';
 
 const proxied = field('securityContext.isProxy');
@@ -11,7 +12,8 @@ export const signInsFromTwoCountries: ThresholdRule = {
   title: 'Sign-ins from two countries within an hour',
   description:
     'One user started Okta sessions from at least two different countries within 60 minutes, which nobody can ' +
-    'travel. Usually a stolen password or session used from abroad; sometimes a VPN or a mobile carrier egress.',
+    'travel. Usually a stolen password or session used from abroad; sometimes a VPN or a mobile carrier egress. A ' +
+    'session start without an outcome counts when it names its session. Needs client: the countries are the signal.',
   severity: 'high',
   attack: { tactics: ['TA0001'], techniques: ['T1078.004'] },
   eventTypes: ['user.session.start'],
@@ -21,7 +23,7 @@ export const signInsFromTwoCountries: ThresholdRule = {
     'clear sessions and reset the password and factors.',
   dedupe: { periodMinutes: 60, key: (event) => groupKeys.user(commonFields.actorId.text(event)) },
   enabled: true,
-  filter: (event) => commonFields.eventType.text(event) === 'user.session.start' && hasOutcome(event, 'SUCCESS'),
+  filter: (event) => commonFields.eventType.text(event) === 'user.session.start' && startedSession(event),
   window: 60,
   threshold: 2,
   distinct: 'client.geographicalContext.country',
@@ -38,7 +40,9 @@ export const impossibleTravelVelocity: GeoVelocityRule = {
   title: 'Impossible travel between consecutive sign-ins',
   description:
     "Two consecutive successful Okta sign-ins of one user are so far apart that reaching the second from the first " +
-    'would take more than 900 km/h. One of the two sessions is not the user: a stolen password or session cookie.',
+    'would take more than 900 km/h. One of the two sessions is not the user: a stolen password or session cookie. A ' +
+    'session start without an outcome counts when it names its session; without securityContext the sign-in is not ' +
+    'known to be anonymised and is judged. Needs client: the geolocation is the signal.',
   severity: 'high',
   attack: { tactics: ['TA0001'], techniques: ['T1078.004'] },
   eventTypes: ['user.session.start'],
@@ -49,7 +53,7 @@ export const impossibleTravelVelocity: GeoVelocityRule = {
   dedupe: { periodMinutes: 180, key: (event) => groupKeys.user(commonFields.actorId.text(event)) },
   enabled: true,
   filter: (event) =>
-    commonFields.eventType.text(event) === 'user.session.start' && hasOutcome(event, 'SUCCESS') && !isTrue(proxied.first(event)),
+    commonFields.eventType.text(event) === 'user.session.start' && startedSession(event) && !isTrue(proxied.first(event)),
   maxSpeedKmh: 900,
   minDistanceKm: 500,
 };

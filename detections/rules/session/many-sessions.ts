@@ -1,11 +1,11 @@
 /** Catalogue C54: one user starting many distinct Okta sessions in a short time. */
-import { commonFields, groupKeys, hasOutcome } from '../../log-event.js';
+import { commonFields, groupKeys } from '../../log-event.js';
 import type { OktaLogEvent, ThresholdRule } from '../../types.js';
-import { eventTypeOf, isOktaInternalActor, sessionIdOf } from '../credential/helpers.js';
+import { eventTypeOf, isOktaInternalActor, sessionIdOf, startedSession } from '../credential/helpers.js';
 
 const isNewSession = (event: OktaLogEvent): boolean =>
   eventTypeOf(event) === 'user.session.start' &&
-  hasOutcome(event, 'SUCCESS') &&
+  startedSession(event) &&
   sessionIdOf(event) !== undefined &&
   !isOktaInternalActor(event);
 
@@ -15,7 +15,8 @@ export const manySessionsForUser: ThresholdRule = {
   title: 'Many Okta sessions for one user',
   description:
     'One user started at least 3 distinct Okta sessions within 35 minutes. A laptop and a phone make two; more ' +
-    'usually means the credentials (or a stolen session) are being used from somewhere else at the same time.',
+    'usually means the credentials (or a stolen session) are being used from somewhere else at the same time. A ' +
+    'session start without an outcome counts: it names the session it started.',
   severity: 'medium',
   attack: { tactics: ['TA0008', 'TA0001'], techniques: ['T1550.004', 'T1078.004'] },
   eventTypes: ['user.session.start'],

@@ -33,7 +33,7 @@ export const oauthPublicClientAbuse: SingleRule = {
   description:
     'An OAuth client app asked the authorisation server for a client_credentials token and was refused because no ' +
     'granted scope matched. Scripts holding a stolen client secret probe for scopes like this; the app itself asks ' +
-    'for what it was built with.',
+    'for what it was built with. Needs outcome and debugContext: the refusal reason and the grant type are the signal.',
   severity: 'medium',
   attack: { tactics: ['TA0005', 'TA0006'], techniques: ['T1550.001', 'T1528'] },
   eventTypes: TOKEN_GRANT_TYPES,

@@ -42,7 +42,7 @@ export const fastPassPhishingBlocked: SingleRule = {
   description:
     'Okta FastPass declined to authenticate because the sign-in page was not the real Okta origin: the user typed ' +
     'their credentials into an adversary-in-the-middle phishing page. FastPass stopped the session theft, but the ' +
-    'password entered on that page must be considered stolen.',
+    'password entered on that page must be considered stolen. Needs outcome: Okta says so only in outcome.reason.',
   severity: 'high',
   attack: { tactics: ['TA0001', 'TA0006'], techniques: ['T1566.002', 'T1557'] },
   eventTypes: [MFA_VERIFICATION],
@@ -52,7 +52,8 @@ export const fastPassPhishingBlocked: SingleRule = {
     'phishing domain.',
   dedupe: { periodMinutes: 60, key: userKey },
   enabled: true,
-  match: (event) => hasOutcome(event, 'FAILURE') && FASTPASS_PHISHING.test(commonFields.outcomeReason.text(event) ?? ''),
+  // Okta gives this reason only to the refusal, so the reason alone decides (whatever result, or none, is logged).
+  match: (event) => FASTPASS_PHISHING.test(commonFields.outcomeReason.text(event) ?? ''),
 };
 
 // --- C68 ------------------------------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ export const proxyLoginThenAlerts: SequenceRule = {
   title: 'Anonymised sign-in followed by other detections for the user',
   description:
     'A user signed in through an anonymising proxy, VPN or Tor, and within 30 minutes another detection of medium ' +
-    'severity or higher fired for the same user.',
+    'severity or higher fired for the same user. Needs securityContext: the first step is okta-session-via-anonymizer, ' +
+    'which reads the proxy flag there.',
   severity: 'high',
   attack: { tactics: ['TA0001', 'TA0011'], techniques: ['T1078.004', 'T1090.003'] },
   // Both steps are detections: the rule reads no events of its own.

@@ -39,7 +39,9 @@ export const newBehaviorAdminConsole: SingleRule = {
   description:
     'The Okta Admin Console was accessed while Okta rated the sign-in context as new for this admin (New Device, New ' +
     'IP, new location, velocity). High when both New Device and New IP are set: the usual sign of a stolen admin ' +
-    'session or credentials. Medium for any other flag.',
+    'session or credentials. Medium for any other flag. Needs debugContext (or securityContext.userBehaviors where the ' +
+    'org gets them) and, for policy evaluations, target: the flags are read there, and a policy evaluation names the ' +
+    'Admin Console only in its target.',
   severity: adminConsoleSeverity,
   attack: { tactics: ['TA0001', 'TA0004'], techniques: ['T1078.004'] },
   eventTypes: [POLICY_EVALUATION, ADMIN_APP_ACCESS],
@@ -63,7 +65,8 @@ export const newRiskBehavior: SingleRule = {
   description:
     'Okta rated at least one behaviour of a sign-in as new for the user (New IP, New Device, New Geo-Location, ' +
     'Velocity, …). Frequent and mostly benign (travel, new phone): context for other detections, off by default. ' +
-    'Medium when Okta also rated the sign-in risk HIGH.',
+    'Medium when Okta also rated the sign-in risk HIGH. Needs debugContext (or securityContext.userBehaviors, where ' +
+    'the org gets them): the flags are the signal.',
   severity: (events) => (events.some((event) => riskLevel.text(event)?.toUpperCase() === 'HIGH') ? 'medium' : 'low'),
   attack: { tactics: ['TA0001'], techniques: ['T1078.004'] },
   eventTypes: ['user.session.start', POLICY_EVALUATION, 'user.authentication.*'],

@@ -3,7 +3,8 @@
  * carrying several tokens, or one token showing up on several operating systems, means a stolen cookie replayed
  * elsewhere.
  */
-import { commonFields, hasOutcome } from '../../log-event.js';
+import { commonFields } from '../../log-event.js';
+import { carriedOut } from '../outcome.js';
 import type { OktaLogEvent, Severity, ThresholdRule } from '../../types.js';
 import { F, distinctValues, dtHashKey, dtHashOf, eventTypeOf, present, sessionIdOf, sessionKey } from '../credential/helpers.js';
 
@@ -36,7 +37,8 @@ export const sessionHijackMultiDevice: ThresholdRule = {
   description:
     'At least 4 different device tokens (dtHash) appeared in activity of one Okta session (externalSessionId) within ' +
     '9 minutes. A device token does not change once a session is established, so the session cookie is being ' +
-    'replayed from other browsers. High when the tokens also came from 2 or more IP addresses.',
+    'replayed from other browsers. High when the tokens also came from 2 or more IP addresses (medium when the events ' +
+    'carry none). Needs debugContext: the device tokens are the signal.',
   severity: hijackSeverity,
   attack: { tactics: ['TA0006', 'TA0005'], techniques: ['T1539', 'T1550.004'] },
   // Any in-session activity can carry the session and token.
@@ -68,7 +70,7 @@ const POLICY_EVALUATION = 'policy.evaluate_sign_on';
 function isTokenWithClient(event: OktaLogEvent): boolean {
   if (dtHashOf(event) === undefined || present(F.os.text(event)) === undefined) return false;
   // Policy evaluations count only when access was granted (the cookie was accepted).
-  return eventTypeOf(event) !== POLICY_EVALUATION || hasOutcome(event, 'ALLOW', 'SUCCESS');
+  return eventTypeOf(event) !== POLICY_EVALUATION || carriedOut(event);
 }
 
 export const deviceTokenMultiClient: ThresholdRule = {
@@ -78,7 +80,8 @@ export const deviceTokenMultiClient: ThresholdRule = {
   description:
     'The same device token (dtHash) authenticated from at least two different operating systems within an hour. A ' +
     'token lives in one browser on one machine; on a second OS it has been copied, typically with a stolen session ' +
-    'cookie or an infostealer dump.',
+    'cookie or an infostealer dump. Policy evaluations count when access was granted or the outcome is unknown. Needs ' +
+    'debugContext and client: the device token and the operating systems are the signal.',
   severity: 'high',
   attack: { tactics: ['TA0006', 'TA0005'], techniques: ['T1539', 'T1550.004'] },
   eventTypes: [...VERIFICATION_TYPES, POLICY_EVALUATION],
