@@ -49,9 +49,12 @@ describe('okta-admin-role-granted-user', () => {
     expect(match.severity).toBe('high');
   });
 
-  it('ignores failed grants and revocations', () => {
+  it('ignores revocations, and reports a refused grant one severity lower, as an attempt', () => {
     const revoke = oktaEvent({ eventType: 'user.account.privilege.revoke', at: T0, actor: admin, target: [fox] });
-    expect(matchesOf('okta-admin-role-granted-user', [grant('Super administrator', 'FAILURE'), revoke])).toEqual([]);
+    expect(matchesOf('okta-admin-role-granted-user', [revoke])).toEqual([]);
+    const [attempt, ...rest] = matchesOf('okta-admin-role-granted-user', [grant('Super administrator', 'FAILURE')]);
+    expect(rest).toEqual([]);
+    expect(attempt.severity).toBe('high');
   });
 });
 
@@ -92,12 +95,13 @@ describe('okta-api-token-created', () => {
     });
   });
 
-  it('ignores revoked tokens and failed creations', () => {
-    const events = [
-      oktaEvent({ eventType: 'system.api_token.revoke', at: T0, actor: admin, target: [token] }),
-      oktaEvent({ eventType: 'system.api_token.create', at: T0, actor: admin, target: [token], result: 'FAILURE' }),
-    ];
-    expect(matchesOf('okta-api-token-created', events)).toEqual([]);
+  it('ignores revoked tokens, and reports a refused creation one severity lower, as an attempt', () => {
+    const revoke = oktaEvent({ eventType: 'system.api_token.revoke', at: T0, actor: admin, target: [token] });
+    expect(matchesOf('okta-api-token-created', [revoke])).toEqual([]);
+    const refused = oktaEvent({ eventType: 'system.api_token.create', at: T0, actor: admin, target: [token], result: 'FAILURE' });
+    const [attempt, ...rest] = matchesOf('okta-api-token-created', [refused]);
+    expect(rest).toEqual([]);
+    expect(attempt.severity).toBe('low');
   });
 });
 
