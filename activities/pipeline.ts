@@ -1,5 +1,6 @@
 // Activities of the hourly run and the daily Activity job.
 import { Context } from '@temporalio/activity';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import { drainQueue as drain, DEFAULT_DRAIN_OPTIONS } from '../pipeline/drain.js';
@@ -13,6 +14,7 @@ import { writeActivityForDay } from '../user-activity/daily.js';
 import { envelopeExpectation, getIntegration } from '../integrations/repository.js';
 import type { DailyActivityResult, DrainResult, IngestRunRef, IntegrationRef } from '../workflows/types.js';
 import type { ActivityDeps } from './deps.js';
+import type { Database } from '../schema/db.js';
 
 export function pipelineActivities(deps: ActivityDeps) {
   const sql = deps.db.$client;
@@ -24,6 +26,7 @@ export function pipelineActivities(deps: ActivityDeps) {
         values (${input.integrationId}, ${input.workflowId}, ${input.workflowRunId})
         on conflict (workflow_run_id) do update set workflow_id = excluded.workflow_id
         returning id`;
+      await closeAbandonedRuns(sql, input.integrationId, input.workflowRunId);
       return { ingestRunId: Number(row.id) };
     },
 
@@ -93,4 +96,27 @@ export function pipelineActivities(deps: ActivityDeps) {
       return { day, ...result };
     },
   };
+}
+
+/**
+ * Earlier runs of the integration still recorded as running whose workflow has ended without closing them (terminated,
+ * timed out, or its worker gone for good) are marked failed, so `runs` never shows a dead run as running. Their stored
+ * events are in the detection backlog and are analysed by this run.
+ */
+async function closeAbandonedRuns(sql: Database['$client'], integrationId: string, currentRunId: string): Promise<void> {
+  const open = await sql<{ id: string; workflow_id: string; workflow_run_id: string }[]>`
+    select id, workflow_id, workflow_run_id from ingest_runs
+    where integration_id = ${integrationId} and status = 'running' and kind <> 'replay' and workflow_run_id <> ${currentRunId}`;
+  const { client } = Context.current();
+  for (const run of open) {
+    let ended: boolean;
+    try {
+      const { status } = await client.workflow.getHandle(run.workflow_id, run.workflow_run_id).describe();
+      ended = status.name !== 'RUNNING';
+    } catch (err) {
+      // Past the namespace's retention Temporal no longer knows the run: it ended long ago.
+      ended = err instanceof WorkflowNotFoundError;
+    }
+    if (ended) await sql`update ingest_runs set status = 'failed', finished_at = coalesce(finished_at, now()) where id = ${run.id} and status = 'running'`;
+  }
 }

@@ -69,6 +69,10 @@ describe('a run stopped after storing and before detecting', () => {
 
     const next = await runHourly(healthy, stopped.integrationId);
     expect(next.received).toBe(0);
+    // The stopped run no longer shows as running: the next run found its workflow ended and closed it.
+    const [stoppedRun] = await healthy.db.$client<{ status: string }[]>`
+      select status::text as status from ingest_runs where workflow_id = ${`okta-hourly:${stopped.integrationId}:stopped`}`;
+    expect(stoppedRun.status).toBe('failed');
     expect(next.detections).toBeGreaterThan(0);
     expect(await backlogOf(stopped.integrationId)).toBe(0);
 
