@@ -11,12 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const MARKER = 'oort-okta patch (porsager/postgres#1208)';
+const MARKER = 'oort-okta patch';
 
 /**
- * The child's program. The fake server speaks what the cases need: trust authentication and simple queries; a query
- * naming `die` is answered as a fast shutdown answers (FATAL 57P01, then the server closes), one naming `reset`
- * with a TCP reset. Prints one JSON line of results.
+ * The child's program. The fake server speaks what the cases need: trust authentication, simple queries, and
+ * extended ones answered with no rows (the array types a new connection reads first). A query naming `die` is answered
+ * as a fast shutdown answers (FATAL 57P01, then the server closes), one naming `reset` with a TCP reset; so is the
+ * types query while `typesToKill` is positive. Prints one JSON line of results.
  */
 const SCENARIOS = String.raw`
 import net from 'node:net'
@@ -27,6 +28,8 @@ const postgres = process.env.PG_LOAD === 'require'
   : (await import('postgres')).default
 
 const received = []
+let typesToKill = 0
+const fatal = () => frame('E', Buffer.concat([...['SFATAL', 'VFATAL', 'C57P01', 'Mterminating connection due to administrator command'].map(cstr), Buffer.from([0])]))
 const frame = (type, body) => {
   const b = Buffer.alloc(5 + body.length)
   b.write(type, 0, 'latin1')
@@ -55,13 +58,16 @@ const server = net.createServer((sock) => {
       const body = buf.subarray(5, buf.readInt32BE(1) + 1)
       buf = buf.subarray(buf.readInt32BE(1) + 1)
       if (type === 'X') return void sock.end()
+      if (type === 'P' && body.includes('pg_type') && typesToKill > 0) {
+        typesToKill--
+        return void sock.end(fatal())
+      }
+      const extended = { P: [frame('1', Buffer.alloc(0))], D: [frame('t', Buffer.alloc(2)), frame('n', Buffer.alloc(0))], B: [frame('2', Buffer.alloc(0))], E: [frame('C', cstr('SELECT 0'))], S: [frame('Z', Buffer.from(status))] }[type]
+      if (extended) sock.write(Buffer.concat(extended))
       if (type !== 'Q') continue
       const text = body.toString('utf8', 0, body.length - 1)
       received.push(text)
-      if (text.includes('die')) {
-        const fields = ['SFATAL', 'VFATAL', 'C57P01', 'Mterminating connection due to administrator command'].map(cstr)
-        return void sock.end(frame('E', Buffer.concat([...fields, Buffer.from([0])])))
-      }
+      if (text.includes('die')) return void sock.end(fatal())
       if (text.includes('reset')) return void sock.resetAndDestroy()
       const command = /^begin/i.test(text) ? 'BEGIN' : /^commit/i.test(text) ? 'COMMIT' : /^rollback/i.test(text) ? 'ROLLBACK' : 'SELECT 0'
       status = command === 'BEGIN' ? 'T' : command === 'SELECT 0' ? status : 'I'
@@ -116,6 +122,16 @@ for (const kill of ['die', 'reset']) {
     await sql.end({ timeout: 1 })
   }
 }
+{
+  // A new connection's first query (the array types) is cut short: the waiting query fails, with no unhandled
+  // rejection and no later failure from the dead backend's error; the next connection serves.
+  const sql = postgres({ host: '127.0.0.1', port, user: 'u', database: 'd', max: 1, connect_timeout: 2, onnotice() {} })
+  typesToKill = 1
+  const first = await settle(sql.unsafe('select first'))
+  await later()
+  results.types = { first, next: await settle(sql.unsafe('select next')), typesToKill }
+  await sql.end({ timeout: 1 })
+}
 server.close()
 console.log(JSON.stringify(results))
 `;
@@ -149,8 +165,8 @@ describe('postgres.js as installed', () => {
     for (const dir of [dirname(esmEntry), dirname(cjsEntry), join(pkgRoot, 'cf', 'src')]) {
       const connection = readFileSync(join(dir, 'connection.js'), 'utf8');
       const index = readFileSync(join(dir, 'index.js'), 'utf8');
-      // execute() and nextWrite() in connection.js; the transaction and the reservation in index.js.
-      expect(connection.split(MARKER).length - 1, `${dir}/connection.js`).toBe(3);
+      // connection.js: execute(), nextWrite(), closed() (3), the array types fetch; index.js: the transaction, the reservation.
+      expect(connection.split(MARKER).length - 1, `${dir}/connection.js`).toBe(6);
       expect(index.split(MARKER).length - 1, `${dir}/index.js`).toBe(2);
     }
   });
@@ -171,6 +187,8 @@ describe('postgres.js as installed', () => {
         // A dead reservation's queries fail; releasing it leaves the pool working.
         expect(results[`reserve/${kill}`]).toEqual({ first: kill === 'die' ? 'CONNECTION_CLOSED' : 'ECONNRESET', again: 'CONNECTION_CLOSED', next: 'ok' });
       }
+      // Unpatched: an unhandled rejection (the process dies), else the query fails with the old backend's 57P01.
+      expect(results.types).toEqual({ first: 'CONNECTION_CLOSED', next: 'ok', typesToKill: 0 });
     });
   }
 });
