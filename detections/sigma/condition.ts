@@ -10,6 +10,7 @@
  * case-insensitively. Identifier patterns use `*` wildcards anywhere; `them` means every search identifier not
  * starting with `_`. Aggregations (`| count() by …`) and `near` belong to Sigma v1 correlations and are refused.
  */
+import { namePatternTest } from './wildcard.js';
 
 export type ConditionNode =
   | { readonly type: 'identifier'; readonly name: string }
@@ -128,10 +129,6 @@ export function parseCondition(text: string): ConditionNode {
 /** Search identifiers a `x of pattern` refers to; `them` skips identifiers starting with `_`. */
 export function expandPattern(pattern: string | undefined, identifiers: readonly string[]): string[] {
   if (pattern === undefined) return identifiers.filter((name) => !name.startsWith('_'));
-  const regex = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`);
-  return identifiers.filter((name) => regex.test(name));
-}
-
-export function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const test = namePatternTest(pattern);
+  return identifiers.filter((name) => test(name));
 }

@@ -8,17 +8,34 @@
  * - Plain values compare case-insensitively (`|cased` to compare exactly), with `*` and `?` wildcards and `\` escapes;
  *   numbers and booleans compare as text, so `'true'` matches a JSON `true`. `null` means missing or null.
  * - Modifiers: contains, startswith, endswith, re (with i/m/s), cidr, exists, all, cased. Anything else is refused.
+ * - Matching takes linear time whatever the rule or the event hold: wildcards go through `wildcard.ts` (no RegExp),
+ *   `|re` through RE2 (re2js), which refuses backreferences and lookaround at load. A pattern longer than
+ *   MAX_PATTERN_LENGTH is refused at load; only the first MAX_VALUE_LENGTH characters of a value are matched.
  *
  * Each compiled selection also reports the eventTypes it can match, when it pins `eventType`, so the engine only
  * shows the rule those events.
  */
 import { BlockList, isIP } from 'node:net';
+import { RE2JS } from 're2js';
 import { isMap, isPair, isScalar, isSeq, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { field, type Field } from '../fields.js';
 import type { OktaLogEvent } from '../types.js';
-import { escapeRegExp } from './condition.js';
+import { globTest, parseWildcards, type Piece, type TextTest } from './wildcard.js';
 
 export type EventMatcher = (event: OktaLogEvent) => boolean;
+
+/** Longest wildcard value, keyword or `|re` pattern a rule may hold, in characters as written; longer is refused. */
+export const MAX_PATTERN_LENGTH = 4096;
+/**
+ * Only this many leading characters (UTF-16 code units) of a field value, or of the event's JSON text for keywords,
+ * are matched by wildcard, keyword and `|re` values: a longer value is cut to them first. `cidr`, `exists` and `null`
+ * look at the whole value.
+ */
+export const MAX_VALUE_LENGTH = 65_536;
+
+function head(text: string): string {
+  return text.length > MAX_VALUE_LENGTH ? text.slice(0, MAX_VALUE_LENGTH) : text;
+}
 
 export interface CompiledSelection {
   readonly match: EventMatcher;
@@ -207,19 +224,16 @@ function compileValue(node: Scalar, modifiers: Modifiers, key: string, ctx: Comp
   const text = scalarText(node, key, ctx);
   switch (modifiers.type) {
     case 're': {
-      let regex: RegExp;
-      try {
-        regex = new RegExp(text, modifiers.regexFlags);
-      } catch (error) {
-        return ctx.fail(node, `has an invalid regular expression '${text}' in '${key}': ${(error as Error).message}`, 'regular expression');
-      }
-      return { absent: false, test: (value) => regex.test(value) };
+      const regex = compileRegex(text, modifiers.regexFlags, node, key, ctx);
+      return { absent: false, test: (value) => regex.test(head(value)) };
     }
     case 'cidr':
       return { absent: false, test: compileCidr(text, node, key, ctx) };
     default: {
+      checkPatternLength(text, node, key, ctx);
       const pieces = applyPosition(parseWildcards(text), modifiers.type);
-      return { absent: false, test: compilePattern(pieces, modifiers.cased) };
+      const test = compilePattern(pieces, modifiers.cased);
+      return { absent: false, test: (value) => test(head(value)) };
     }
   }
 }
@@ -231,6 +245,65 @@ function scalarText(node: Scalar, key: string, ctx: CompileContext): string {
   if (typeof value === 'number' || typeof value === 'bigint') return typeof node.source === 'string' && node.source !== '' ? node.source : String(value);
   if (typeof value === 'boolean') return String(value);
   return ctx.fail(node, `has a value of an unsupported type in '${key}'`);
+}
+
+function checkPatternLength(text: string, node: Scalar, key: string, ctx: CompileContext): void {
+  if (text.length > MAX_PATTERN_LENGTH) {
+    ctx.fail(
+      node,
+      `has a pattern of ${text.length} characters in '${key}', longer than the limit of ${MAX_PATTERN_LENGTH}`,
+      'pattern length',
+    );
+  }
+}
+
+const RE2_FLAGS: Readonly<Record<string, number>> = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS.MULTILINE, s: RE2JS.DOTALL };
+
+/**
+ * `|re` patterns run on RE2 (re2js): linear time in the value, no backtracking. JavaScript spellings RE2 lacks
+ * (`\uXXXX`, `\/`, `(?<name>…)`) are translated first. What RE2 cannot run — backreferences, lookahead and
+ * lookbehind — or cannot parse is refused here, at load, not when an event comes.
+ */
+function compileRegex(text: string, flags: string, node: Scalar, key: string, ctx: CompileContext): RE2JS {
+  checkPatternLength(text, node, key, ctx);
+  // Checked on the pattern as written: the translation would quietly turn `\k<name>` into the letter k.
+  const unsupported = unsupportedRegexFeature(text);
+  if (unsupported) {
+    ctx.fail(
+      node,
+      `has a regular expression '${text}' in '${key}' with a ${unsupported}, which linear-time matching (RE2) cannot run`,
+      `regular expression ${unsupported}`,
+    );
+  }
+  let bits = 0;
+  for (const flag of flags) bits |= RE2_FLAGS[flag] ?? 0;
+  try {
+    return RE2JS.compile(RE2JS.translateRegExp(text), bits);
+  } catch (error) {
+    return ctx.fail(node, `has an invalid regular expression '${text}' in '${key}': ${(error as Error).message}`, 'regular expression');
+  }
+}
+
+/** 'backreference' (`\1`, `\k<name>`) or 'lookaround' (`(?=`, `(?!`, `(?<=`, `(?<!`) outside a character class. */
+function unsupportedRegexFeature(text: string): 'backreference' | 'lookaround' | undefined {
+  let inClass = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '\\') {
+      const next = text[i + 1] ?? '';
+      if (!inClass && ((next >= '1' && next <= '9') || (next === 'k' && text[i + 2] === '<'))) return 'backreference';
+      i++;
+    } else if (inClass) {
+      if (ch === ']') inClass = false;
+    } else if (ch === '[') {
+      inClass = true;
+      if (text[i + 1] === ']') i++; // a leading ] is literal in RE2
+    } else if (ch === '(' && text[i + 1] === '?') {
+      const rest = text.slice(i + 2, i + 4);
+      if (rest.startsWith('=') || rest.startsWith('!') || rest === '<=' || rest === '<!') return 'lookaround';
+    }
+  }
+  return undefined;
 }
 
 function compileCidr(text: string, node: Scalar, key: string, ctx: CompileContext): (value: string) => boolean {
@@ -285,14 +358,16 @@ function compileKeywords(
   const tests = nodes.map((node) => {
     if (node.value === null || node.value === undefined) ctx.fail(node, `has a null keyword in '${name}'`);
     // The event is searched as JSON text, so literal parts are JSON-escaped the same way (quotes, backslashes).
-    const pieces = parseWildcards(scalarText(node, name, ctx)).map((piece) =>
+    const keyword = scalarText(node, name, ctx);
+    checkPatternLength(keyword, node, name, ctx);
+    const pieces = parseWildcards(keyword).map((piece) =>
       typeof piece === 'string' ? piece : { literal: JSON.stringify(piece.literal).slice(1, -1) },
     );
     return compilePattern(applyPosition(pieces, 'contains'), false);
   });
   return {
     match: (event) => {
-      const text = eventText(event);
+      const text = head(eventText(event));
       return all ? tests.every((test) => test(text)) : tests.some((test) => test(text));
     },
     fields: [],
@@ -302,40 +377,6 @@ function compileKeywords(
 // ---------------------------------------------------------------------------------------------------------------
 // Wildcard strings
 
-type Piece = { readonly literal: string } | '*' | '?';
-
-/**
- * Sigma string syntax: `*` and `?` are wildcards; a backslash escapes `*`, `?` and itself; any other backslash is
- * literal (so `C:\Temp` needs no doubling).
- */
-export function parseWildcards(text: string): Piece[] {
-  const pieces: Piece[] = [];
-  let literal = '';
-  const flush = () => {
-    if (literal !== '') pieces.push({ literal });
-    literal = '';
-  };
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '\\') {
-      const next = text[i + 1];
-      if (next === '*' || next === '?' || next === '\\') {
-        literal += next;
-        i++;
-      } else {
-        literal += ch;
-      }
-    } else if (ch === '*' || ch === '?') {
-      flush();
-      pieces.push(ch);
-    } else {
-      literal += ch;
-    }
-  }
-  flush();
-  return pieces;
-}
-
 function applyPosition(pieces: readonly Piece[], type: ValueType | undefined): Piece[] {
   const out: Piece[] =
     type === 'contains' ? ['*', ...pieces, '*'] : type === 'startswith' ? [...pieces, '*'] : type === 'endswith' ? ['*', ...pieces] : [...pieces];
@@ -343,7 +384,7 @@ function applyPosition(pieces: readonly Piece[], type: ValueType | undefined): P
   return out.filter((piece, i) => !(piece === '*' && out[i - 1] === '*'));
 }
 
-function compilePattern(pieces: readonly Piece[], cased: boolean): (text: string) => boolean {
+function compilePattern(pieces: readonly Piece[], cased: boolean): TextTest {
   const norm = (text: string) => (cased ? text : text.toLowerCase());
   const literals = pieces.map((piece) => (typeof piece === 'string' ? undefined : norm(piece.literal)));
   const shape = pieces.map((piece) => (typeof piece === 'string' ? piece : 'L')).join('');
@@ -366,11 +407,8 @@ function compilePattern(pieces: readonly Piece[], cased: boolean): (text: string
     const wanted = literals[1]!;
     return (text) => norm(text).endsWith(wanted);
   }
-  const source = pieces
-    .map((piece) => (piece === '*' ? '.*' : piece === '?' ? '.' : escapeRegExp(piece.literal)))
-    .join('');
-  const regex = new RegExp(`^${source}$`, cased ? 's' : 'is');
-  return (text) => regex.test(text);
+  const test = globTest(cased ? pieces : pieces.map((piece) => (typeof piece === 'string' ? piece : { literal: norm(piece.literal) })));
+  return cased ? test : (text) => test(text.toLowerCase());
 }
 
 /** eventType patterns for the timeline: exact values, or the literal prefix before the first wildcard plus '*'. */
