@@ -1,14 +1,17 @@
 // Sends each detection to each of the integration's enabled channels (signed webhook or Slack) at or
 // above the channel's severity threshold — once: the (detection, channel) notification row is the
 // record, and a row marked sent is never sent again. When one hourly run finds more detections than
-// the integration's `digest_after`, each channel gets one digest for that run instead. Failures are
-// recorded (status, attempts, last error) and rethrown so Temporal retries the step.
+// the integration's `digest_after`, each channel gets one digest for that run instead. Each channel is
+// sent to on its own: a failure (including a secret that cannot be unsealed) is recorded (status,
+// attempts, last error) and the other channels still get theirs; after all were tried, a failure is
+// thrown so Temporal retries the step, which then sends only what is not marked sent. Webhooks are
+// signed with the channel's current secret and, during a rotation, its previous one (Standard Webhooks).
 import type { Database } from '../schema/db.js';
-import { decryptSecret } from '../lib/secrets.js';
 import { recordNotificationFailure } from '../lib/metrics.js';
 import { SEVERITIES } from '../detections/index.js';
 import { slackDetectionMessage, slackDigestMessage } from './slack.js';
-import { idempotencyKey, postJson, postWebhook, webhookBody, webhookDigestBody, WebhookDeliveryError } from './webhook.js';
+import { channelSecrets } from './channels.js';
+import { idempotencyKey, postJson, postWebhook, webhookBody, webhookDigestBody, WebhookDeliveryError, type SigningSecrets } from './webhook.js';
 
 export interface DeliveryResult {
   sent: number;
@@ -26,6 +29,7 @@ interface PendingRow {
   kind: 'webhook' | 'slack';
   url: string;
   secret_encrypted: string;
+  previous_secret_encrypted: string | null;
   rule_id: string;
   severity: string;
   title: string;
@@ -50,7 +54,7 @@ export async function deliverPendingNotifications(
   const sql = db.$client;
   const [{ digest_after: digestAfter }] = await sql<{ digest_after: number }[]>`select digest_after from integrations where id = ${integrationId}`;
   const pending = await sql<PendingRow[]>`
-    select d.id as detection_id, d.ingest_run_id, c.id as channel_id, c.kind::text as kind, c.url, c.secret_encrypted,
+    select d.id as detection_id, d.ingest_run_id, c.id as channel_id, c.kind::text as kind, c.url, c.secret_encrypted, c.previous_secret_encrypted,
            d.rule_id, d.severity::text as severity, d.title, d.subject_user, d.subject_user_id, d.first_event_at, d.last_event_at,
            d.evidence_uuids, d.count, d.runbook, e.client_ip, e.city, e.country
     from detections d
@@ -67,7 +71,15 @@ export async function deliverPendingNotifications(
   const byChannel = new Map<number, PendingRow[]>();
   for (const p of pending) byChannel.set(Number(p.channel_id), [...(byChannel.get(Number(p.channel_id)) ?? []), p]);
   for (const [channelId, rows] of byChannel) {
-    const secret = decryptSecret(rows[0].secret_encrypted, secretKey, `channel:${integrationId}`);
+    let secret: SigningSecrets;
+    try {
+      secret = channelSecrets(rows[0], secretKey, integrationId);
+    } catch (err) {
+      result.failed += rows.length;
+      recordNotificationFailure(integrationId, rows[0].kind);
+      errors.push(`channel ${channelId}: ${(err as Error).message}`);
+      continue;
+    }
     const ofThisRun = rows.filter((r) => Number(r.ingest_run_id) === ingestRunId);
     let individual = rows;
     if (ofThisRun.length > digestAfter) {
@@ -99,7 +111,7 @@ export async function deliverPendingNotifications(
   return result;
 }
 
-async function sendOne(db: Database, integrationId: string, p: PendingRow, secret: string): Promise<void> {
+async function sendOne(db: Database, integrationId: string, p: PendingRow, secret: SigningSecrets): Promise<void> {
   const sql = db.$client;
   const key = idempotencyKey(Number(p.detection_id), Number(p.channel_id));
   await sql`
@@ -119,7 +131,7 @@ async function sendOne(db: Database, integrationId: string, p: PendingRow, secre
   };
   try {
     if (p.kind === 'slack') {
-      await postJson(secret, slackDetectionMessage({ ...notice, runbook: p.runbook, clientIp: p.client_ip, city: p.city, country: p.country, count: p.count }));
+      await postJson(secret.current, slackDetectionMessage({ ...notice, runbook: p.runbook, clientIp: p.client_ip, city: p.city, country: p.country, count: p.count }));
     } else {
       await postWebhook(p.url, webhookBody(notice), secret, key);
     }
@@ -140,7 +152,7 @@ async function sendDigest(
   ingestRunId: number,
   channelId: number,
   channel: Pick<PendingRow, 'kind' | 'url'>,
-  secret: string,
+  secret: SigningSecrets,
   rows: PendingRow[],
 ): Promise<void> {
   const sql = db.$client;
@@ -151,7 +163,7 @@ async function sendDigest(
     returning id`;
   const entries = rows.map((r) => ({ detectionId: Number(r.detection_id), ruleId: r.rule_id, severity: r.severity, title: r.title, subjectUser: r.subject_user }));
   try {
-    if (channel.kind === 'slack') await postJson(secret, slackDigestMessage(integrationId, ingestRunId, entries));
+    if (channel.kind === 'slack') await postJson(secret.current, slackDigestMessage(integrationId, ingestRunId, entries));
     else await postWebhook(channel.url, webhookDigestBody(integrationId, ingestRunId, entries), secret, `oort-digest-run-${ingestRunId}-channel-${channelId}`);
   } catch (err) {
     await sql`update digests set status = 'failed', attempts = attempts + 1, last_error = ${(err as Error).message} where id = ${digest.id}`;

@@ -1,8 +1,12 @@
 // The onboarding reminder: when the "EventBridge in place" signal has not come in time, the
-// tenant's channels get a signed notice repeating what to enter in Okta.
+// tenant's channels get a notice repeating what to enter in Okta: a signed JSON body to webhooks, a
+// readable message to Slack (posted to the full incoming-webhook URL, unsealed from the channel's
+// secret; the stored `url` of a Slack channel is redacted). Each channel is sent to on its own and
+// recorded (`channel_notices`, topic `onboarding_reminder`, episode = reminder number), so one
+// failing channel neither stops the others nor makes a retry send the reminder twice.
 import type { Database } from '../schema/db.js';
-import { decryptSecret } from '../lib/secrets.js';
-import { postWebhook } from './webhook.js';
+import { sendToEachChannel } from './channels.js';
+import { postJson, postWebhook } from './webhook.js';
 
 export interface ReminderNotice {
   integrationId: string;
@@ -24,14 +28,36 @@ export function reminderBody(n: ReminderNotice): string {
   });
 }
 
-/** Sends the reminder to every enabled channel; returns how many received it. */
+export function reminderSlackText(n: ReminderNotice): string {
+  const text = [
+    `:hourglass: *Okta log streaming is not confirmed yet* · integration \`${n.integrationId}\` (reminder ${n.reminderNumber})`,
+    'In Okta go to Reports → Log Streaming → Add Log Stream → AWS EventBridge, enter:',
+    `• AWS Event Source Name: \`${n.eventSourceName}\``,
+    `• AWS account ID: \`${n.awsAccountId}\``,
+    `• AWS region: \`${n.awsRegion}\``,
+    'then save, and tell your Oort technical contact that the EventBridge is in place.',
+  ].join('\n');
+  return JSON.stringify({ text });
+}
+
+export const reminderKey = (integrationId: string, reminderNumber: number, channelId: number) =>
+  `oort-onboarding-reminder-${integrationId}-${reminderNumber}-channel-${channelId}`;
+
+/**
+ * Sends the reminder to every enabled channel not yet holding it; returns how many hold it. When a
+ * channel fails, the others are still sent to, and then a WebhookDeliveryError is thrown (the step
+ * is retried for the failed channels only).
+ */
 export async function sendReminder(db: Database, secretKey: Buffer, n: ReminderNotice): Promise<number> {
-  const channels = await db.$client<{ id: number; url: string; secret_encrypted: string }[]>`
-    select id, url, secret_encrypted from notification_channels where integration_id = ${n.integrationId} and enabled`;
   const body = reminderBody(n);
-  for (const c of channels) {
-    const secret = decryptSecret(c.secret_encrypted, secretKey, `channel:${n.integrationId}`);
-    await postWebhook(c.url, body, secret, `oort-onboarding-reminder-${n.integrationId}-${n.reminderNumber}-channel-${c.id}`);
-  }
-  return channels.length;
+  const outcome = await sendToEachChannel(
+    db,
+    secretKey,
+    { integrationId: n.integrationId, topic: 'onboarding_reminder', episode: String(n.reminderNumber), key: (id) => reminderKey(n.integrationId, n.reminderNumber, id) },
+    async (c, secrets, key) => {
+      if (c.kind === 'slack') await postJson(secrets.current, reminderSlackText(n));
+      else await postWebhook(c.url, body, secrets, key);
+    },
+  );
+  return outcome.delivered;
 }

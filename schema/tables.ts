@@ -107,6 +107,13 @@ export const notificationChannels = pgTable('notification_channels', {
   url: text('url').notNull(),
   /** Sealed: the HMAC-SHA256 signing secret of a webhook, or the full Slack incoming-webhook URL. */
   secretEncrypted: text('secret_encrypted').notNull(),
+  /**
+   * Sealed: a webhook's secret before its rotation, until the rotation is finished. While set, every
+   * delivery carries a signature with each secret, so a receiver holding either one verifies it.
+   */
+  previousSecretEncrypted: text('previous_secret_encrypted'),
+  /** When the current webhook secret was set by a rotation (null: the secret given at creation). */
+  secretRotatedAt: ts('secret_rotated_at'),
   minSeverity: severity('min_severity').notNull().default('low'),
   enabled: boolean('enabled').notNull().default(true),
   createdAt: createdAt(),
@@ -394,6 +401,36 @@ export const digests = pgTable(
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('digests_run_channel_uq').on(t.ingestRunId, t.channelId)],
+);
+
+/**
+ * One per (channel, notice): onboarding reminders and stream-health notices, so a retried step sends
+ * only to the channels that have not received the notice yet. `topic` is e.g. `onboarding_reminder`,
+ * `stream_degraded`; `episode` tells notices of a topic apart (the reminder number, the verdict time).
+ */
+export const channelNotices = pgTable(
+  'channel_notices',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    integrationId: text('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    channelId: bigint('channel_id', { mode: 'number' })
+      .notNull()
+      .references(() => notificationChannels.id, { onDelete: 'cascade' }),
+    topic: text('topic').notNull(),
+    episode: text('episode').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    status: notificationStatus('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    sentAt: ts('sent_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('channel_notices_channel_topic_episode_uq').on(t.channelId, t.topic, t.episode),
+    index('channel_notices_integration_topic_idx').on(t.integrationId, t.topic, t.id),
+  ],
 );
 
 export const notifications = pgTable(

@@ -3,10 +3,10 @@
 // when an hourly run finds more detections than the tenant's digest threshold.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildScenario, generateOrg, publishEnvelopes, toEventBridgeEnvelopes, type OktaLogEvent } from '../../simulator/index.js';
-import { verifySignature } from '../../notify/webhook.js';
+import { receiverSecret, verifySignature } from '../../notify/webhook.js';
 import { createWorld, type World } from '../support/world.js';
 import { runHourly, streamingIntegration } from '../support/fixtures.js';
-import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
+import { startWebhookReceiver, verifyDelivery, type WebhookReceiver } from '../support/webhook-receiver.js';
 
 let world: World;
 let webhook: WebhookReceiver;
@@ -15,8 +15,10 @@ let slack: WebhookReceiver;
 beforeAll(async () => {
   world = await createWorld();
   await world.startWorker();
-  webhook = await startWebhookReceiver();
-  slack = await startWebhookReceiver();
+  // The tenant's endpoint verifies every delivery (Standard Webhooks) and refuses replayed ids; the
+  // Slack one answers like Slack (404 for a hook URL that is not real, e.g. the redacted one).
+  webhook = await startWebhookReceiver({ secrets: [receiverSecret('whsec-stark'), receiverSecret('whsec-stark-2')] });
+  slack = await startWebhookReceiver({ slack: true });
 });
 
 afterAll(async () => {
@@ -72,6 +74,9 @@ describe('notification channels', () => {
     const rendered = JSON.stringify(admin.blocks);
     for (const part of ['*Who:*', '*Where:*', '*When:*', 'UTC', 'okta-admin-role-granted-user', ':mag:']) expect(rendered).toContain(part);
     expect(run.notificationsSent).toBe(detections.length + severe.length);
+    expect(webhook.rejected).toEqual([]);
+    expect(slack.rejected.map((r) => r.reason)).toEqual(['failNext']);
+    expect(slack.deliveries.every((d) => d.path === '/hooks/oort/services/T0STARK/B0OORT/s3cr3tpath')).toBe(true);
 
     const [{ retried }] = await world.db.$client`
       select count(*)::int as retried from notifications n join notification_channels c on c.id = n.channel_id
@@ -101,6 +106,10 @@ describe('notification channels', () => {
     const hooks = webhook.deliveries.slice(before.webhook);
     expect(hooks).toHaveLength(1);
     const digest = JSON.parse(hooks[0].body);
+    expect(verifyDelivery(hooks[0].body, hooks[0].headers, [receiverSecret('whsec-stark-2')])).toMatchObject({ type: 'digest' });
+    expect(() => verifyDelivery(hooks[0].body, hooks[0].headers, [receiverSecret('whsec-stark')])).toThrow(/No matching signature/);
+    expect(hooks[0].headers['webhook-id']).toMatch(/^oort-digest-run-\d+-channel-\d+$/);
+    // The deprecated body-only signature is still sent for one release.
     expect(verifySignature(hooks[0].body, 'whsec-stark-2', hooks[0].headers['x-oort-signature'] as string)).toBe(true);
     expect(digest).toMatchObject({ type: 'digest', integration_id: integration.integrationId, detection_count: detections.length });
     expect(digest.detections.map((d: { detection_id: number }) => d.detection_id).sort()).toEqual(detections.map((d) => Number(d.id)).sort());
@@ -116,6 +125,7 @@ describe('notification channels', () => {
     expect(digests).toBe(2);
 
     await runHourly(world, integration.integrationId);
+    expect(webhook.rejected).toEqual([]);
     expect(webhook.deliveries.length - before.webhook).toBe(1);
     expect(slack.deliveries.length - before.slack).toBe(1);
   });

@@ -2,15 +2,24 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Webhook } from 'standardwebhooks';
 import {
   idempotencyKey,
   postWebhook,
+  receiverSecret,
   sign,
+  signedHeaders,
+  signingKey,
+  standardSignature,
   verifySignature,
+  verifyStandardWebhook,
   webhookBody,
   WebhookDeliveryError,
+  WEBHOOK_TOLERANCE_SECONDS,
   type DetectionNotice,
 } from '../../notify/webhook.js';
+import { generateWebhookSecret } from '../../notify/channels.js';
+import { startWebhookReceiver, verifyDelivery, type WebhookReceiver } from '../support/webhook-receiver.js';
 
 const SECRET = 'whsec_5f2c8e1a9b7d4c3e';
 const notice: DetectionNotice = {
@@ -26,7 +35,7 @@ const notice: DetectionNotice = {
   evidenceUuids: ['3e0c6d52-b8a1-11f1-9c2e-5f1d2a7b9e11', '6a1f0b3c-b8a5-11f1-8d4e-0b2c3d4e5f60'],
 };
 
-describe('webhook signing', () => {
+describe('webhook signing (deprecated X-Oort-Signature)', () => {
   const body = webhookBody(notice);
 
   it('signs the exact body with HMAC-SHA256 hex', () => {
@@ -93,6 +102,8 @@ describe('postWebhook', () => {
     const [{ headers, body: got }] = received;
     expect(got).toBe(body);
     expect(verifySignature(got, SECRET, headers['x-oort-signature'] as string)).toBe(true);
+    expect(verifyDelivery(got, headers, [receiverSecret(SECRET)])).toEqual(JSON.parse(body));
+    expect(headers['webhook-id']).toBe('oort-detection-4182-channel-7');
     expect(headers['idempotency-key']).toBe('oort-detection-4182-channel-7');
     expect(headers['content-type']).toBe('application/json');
   });
@@ -109,5 +120,125 @@ describe('postWebhook', () => {
     await new Promise<void>((r) => server!.close(() => r()));
     server = undefined;
     await expect(postWebhook(url, webhookBody(notice), SECRET, 'k')).rejects.toThrow(/unreachable/);
+  });
+});
+
+describe('Standard Webhooks signing', () => {
+  const body = webhookBody(notice);
+  const id = idempotencyKey(4182, 7);
+  const now = new Date();
+
+  it('sends webhook-id, webhook-timestamp and a v1 signature of "id.timestamp.body" (keeping Idempotency-Key)', () => {
+    const secret = generateWebhookSecret();
+    const h = signedHeaders(body, secret, id, now);
+    const ts = Math.floor(now.getTime() / 1000);
+    expect(h['webhook-id']).toBe(id);
+    expect(h['Idempotency-Key']).toBe(id);
+    expect(h['webhook-timestamp']).toBe(String(ts));
+    const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+    const mac = createHmac('sha256', key).update(`${id}.${ts}.${body}`).digest('base64');
+    expect(h['webhook-signature']).toBe(`v1,${mac}`);
+    // The receiver side: the standardwebhooks package, given the secret as whsec_…
+    expect(new Webhook(secret).verify(body, h)).toEqual(JSON.parse(body));
+  });
+
+  it('generates whsec_ secrets of 32 random bytes', () => {
+    const a = generateWebhookSecret();
+    expect(a).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(signingKey(a)).toHaveLength(32);
+    expect(receiverSecret(a)).toBe(a);
+    expect(generateWebhookSecret()).not.toBe(a);
+  });
+
+  it('uses a secret given before Standard Webhooks as its UTF-8 bytes: the receiver uses whsec_<base64 of it>', () => {
+    const legacy = 'whsec-stark';
+    expect(receiverSecret(legacy)).toBe(`whsec_${Buffer.from(legacy).toString('base64')}`);
+    const h = signedHeaders(body, legacy, id);
+    expect(() => new Webhook(receiverSecret(legacy)).verify(body, h)).not.toThrow();
+    expect(verifySignature(body, legacy, h['X-Oort-Signature'])).toBe(true);
+  });
+
+  it('rejects a tampered body, another id, a wrong secret and missing headers', () => {
+    const secret = generateWebhookSecret();
+    const h = signedHeaders(body, secret, id);
+    expect(() => verifyDelivery(body.replace('"high"', '"low"'), h, [secret])).toThrow(/No matching signature/);
+    expect(() => verifyDelivery(body, { ...h, 'webhook-id': idempotencyKey(4182, 8) }, [secret])).toThrow(/No matching signature/);
+    expect(() => verifyDelivery(body, h, [generateWebhookSecret()])).toThrow(/No matching signature/);
+    expect(() => verifyDelivery(body, { 'webhook-id': id }, [secret])).toThrow(/Missing required headers/);
+  });
+
+  it('during a rotation signs with both secrets, so a receiver holding either one verifies', () => {
+    const previous = 'whsec-stark';
+    const current = generateWebhookSecret();
+    const h = signedHeaders(body, { current, previous }, id);
+    const entries = h['webhook-signature'].split(' ');
+    expect(entries).toHaveLength(2);
+    for (const e of entries) expect(e).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
+    expect(new Webhook(current).verify(body, h)).toBeTruthy();
+    expect(new Webhook(receiverSecret(previous)).verify(body, h)).toBeTruthy();
+    expect(verifyStandardWebhook(body, h, [receiverSecret(previous)])).toBeTruthy();
+    expect(() => verifyDelivery(body, h, [generateWebhookSecret()])).toThrow(/No matching signature/);
+    // The deprecated header carries the current secret only.
+    expect(verifySignature(body, current, h['X-Oort-Signature'])).toBe(true);
+    // After the rotation is finished, only the new secret verifies.
+    const after = signedHeaders(body, { current, previous: null }, id);
+    expect(after['webhook-signature'].split(' ')).toHaveLength(1);
+    expect(() => verifyDelivery(body, after, [receiverSecret(previous)])).toThrow(/No matching signature/);
+    expect(verifyDelivery(body, after, [receiverSecret(previous), current])).toBeTruthy();
+  });
+
+  it(`accepts a timestamp within the ${WEBHOOK_TOLERANCE_SECONDS / 60}-minute tolerance window and rejects one outside it`, () => {
+    const secret = generateWebhookSecret();
+    const at = (offsetSeconds: number) => signedHeaders(body, secret, id, new Date(Date.now() + offsetSeconds * 1000));
+    expect(verifyDelivery(body, at(-(WEBHOOK_TOLERANCE_SECONDS - 30)), [secret])).toBeTruthy();
+    expect(verifyDelivery(body, at(WEBHOOK_TOLERANCE_SECONDS - 30), [secret])).toBeTruthy();
+    expect(() => verifyDelivery(body, at(-(WEBHOOK_TOLERANCE_SECONDS + 60)), [secret])).toThrow(/too old/);
+    expect(() => verifyDelivery(body, at(WEBHOOK_TOLERANCE_SECONDS + 60), [secret])).toThrow(/too new/);
+    // A captured request cannot be re-dated: a new timestamp breaks the signature.
+    const old = at(-(WEBHOOK_TOLERANCE_SECONDS + 60));
+    const redated = { ...old, 'webhook-timestamp': String(Math.floor(Date.now() / 1000)) };
+    expect(() => verifyDelivery(body, redated, [secret])).toThrow(/No matching signature/);
+  });
+
+  it('standardSignature matches the package signing each secret', () => {
+    const a = generateWebhookSecret();
+    const b = generateWebhookSecret();
+    const ts = new Date(Math.floor(Date.now() / 1000) * 1000);
+    expect(standardSignature({ current: a, previous: b }, id, ts, body)).toBe(`${new Webhook(a).sign(id, ts, body)} ${new Webhook(b).sign(id, ts, body)}`);
+  });
+});
+
+describe('the test receiver (Standard Webhooks)', () => {
+  let receiver: WebhookReceiver | undefined;
+  afterEach(async () => {
+    await receiver?.close();
+    receiver = undefined;
+  });
+
+  it('accepts a signed delivery once and rejects its replay and a forged one', async () => {
+    const secret = generateWebhookSecret();
+    receiver = await startWebhookReceiver({ secrets: [secret] });
+    const body = webhookBody(notice);
+    await postWebhook(receiver.url, body, secret, idempotencyKey(4182, 7));
+    expect(receiver.deliveries).toHaveLength(1);
+    // A captured request sent again, byte for byte: the id was seen.
+    const captured = receiver.deliveries[0];
+    const replay = await fetch(receiver.url, { method: 'POST', headers: captured.headers as Record<string, string>, body: captured.body });
+    expect(replay.status).toBe(409);
+    // The sender's own retry of the same message is a replay too (same webhook-id): refused, not recorded twice.
+    await expect(postWebhook(receiver.url, body, secret, idempotencyKey(4182, 7))).rejects.toThrow(/answered 409/);
+    await expect(postWebhook(receiver.url, body, generateWebhookSecret(), idempotencyKey(4182, 9))).rejects.toThrow(/answered 401/);
+    expect(receiver.deliveries).toHaveLength(1);
+    expect(receiver.rejected.map((r) => r.reason)).toEqual(['replay', 'replay', 'signature: No matching signature found']);
+  });
+
+  it('rejects a delivery signed outside the tolerance window', async () => {
+    const secret = generateWebhookSecret();
+    receiver = await startWebhookReceiver({ secrets: [secret] });
+    const body = webhookBody(notice);
+    const headers = signedHeaders(body, secret, 'oort-old', new Date(Date.now() - (WEBHOOK_TOLERANCE_SECONDS + 60) * 1000));
+    const res = await fetch(receiver.url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body });
+    expect(res.status).toBe(401);
+    expect(receiver.rejected[0].reason).toMatch(/too old/);
   });
 });
