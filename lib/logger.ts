@@ -10,3 +10,18 @@ export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', de
   const redact = REDACTED_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
   return pino({ level, redact: { paths: redact, censor: '[redacted]' }, base: { service: 'oort-okta' } }, destination);
 }
+
+/**
+ * The logger of a process's last words (an uncaught exception, an unhandled rejection): JSON lines like every other
+ * log line, written synchronously to stderr so the line is out before the process exits.
+ */
+export function createFatalLogger(): Logger {
+  return createLogger('fatal', pino.destination({ dest: 2, sync: true }));
+}
+
+/** An error as a log field: name, message, stack (and code, when it has one). Not an Error: its string. */
+export function errorFields(err: unknown): { name: string; message: string; stack?: string; code?: string } {
+  if (!(err instanceof Error)) return { name: typeof err, message: String(err) };
+  const code = (err as { code?: unknown }).code;
+  return { name: err.name, message: err.message, stack: err.stack, ...(code !== undefined ? { code: String(code) } : {}) };
+}

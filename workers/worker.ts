@@ -5,7 +5,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { createActivities } from '../activities/index.js';
 import { loadConfig, type Config } from '../lib/config.js';
 import { freeLoopbackPort, startMetricsServer } from '../lib/metrics.js';
-import { createLogger, type Logger } from '../lib/logger.js';
+import { createFatalLogger, createLogger, errorFields, type Logger } from '../lib/logger.js';
 import { parseSecretKey } from '../lib/secrets.js';
 import { createSqsClient } from '../lib/sqs.js';
 import { closeDatabase, connectDatabase } from '../schema/db.js';
@@ -94,7 +94,26 @@ export async function startWorker(config: Config, log: Logger, opts: { workflowB
   };
 }
 
+/**
+ * An uncaught exception or unhandled rejection ends the process (its state is unknown) after one fatal JSON line on
+ * stderr with the error's name, message and stack; the process manager starts it again, and Temporal retries the
+ * activities it had. Installed by the worker's entry point only, not by code that embeds `startWorker`.
+ */
+export function installFatalHandlers(exit: (code: number) => void = (code) => process.exit(code)): void {
+  const fatal = createFatalLogger();
+  for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+    process.on(event, (err: unknown) => {
+      try {
+        fatal.fatal({ event, error: errorFields(err) }, `${event}: the worker exits`);
+      } finally {
+        exit(1);
+      }
+    });
+  }
+}
+
 async function main() {
+  installFatalHandlers();
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL);
   const running = await startWorker(config, log);
@@ -109,7 +128,7 @@ async function main() {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   main().catch((err) => {
-    console.error(err instanceof Error ? err.message : err);
+    createFatalLogger().fatal({ error: errorFields(err) }, `the worker failed: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   });
 }
