@@ -10,6 +10,11 @@ export type Database = PostgresJsDatabase<typeof tables> & { $client: postgres.S
 export function connectDatabase(url: string, opts: { max?: number } = {}): Database {
   const client = postgres(url, {
     max: opts.max ?? 10,
+    // A server that accepts but does not answer (restarting, overloaded) fails the query within 10 s (default 30),
+    // so an activity fails and is retried instead of waiting. A connection the server closed (a restart) is
+    // replaced when next needed; idle ones are closed after 5 minutes, so few are left to find broken.
+    connect_timeout: 10,
+    idle_timeout: 300,
     onnotice: () => {},
     connection: { application_name: 'oort-okta' },
   });
