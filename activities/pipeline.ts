@@ -55,12 +55,20 @@ export function pipelineActivities(deps: ActivityDeps) {
           const now = deps.now?.() ?? new Date();
           eventsStored += (await commitBatch(deps.db, expect, ingestRunId, messages, { now, futureSkewMs })).stored;
         },
-        { ...DEFAULT_DRAIN_OPTIONS, deadline, maxMessages: deps.config.DRAIN_MAX_MESSAGES, signal: ctx.cancellationSignal },
+        {
+          ...DEFAULT_DRAIN_OPTIONS,
+          deadline,
+          maxMessages: deps.config.DRAIN_MAX_MESSAGES,
+          signal: ctx.cancellationSignal,
+          // Counted per batch, like the other counters, so deletions of an attempt that later fails are not lost.
+          onDeleted: async (n) => {
+            await sql`update ingest_runs set deleted = deleted + ${n} where id = ${ingestRunId}`;
+          },
+        },
         (p) => ctx.heartbeat({ ...p, eventsStored }),
       );
       const [totals] = await sql<{ received: number; stored: number; duplicates: number; quarantined: number; deleted: number }[]>`
-        update ingest_runs set deleted = deleted + ${outcome.deleted} where id = ${ingestRunId}
-        returning received, stored, duplicates, quarantined, deleted`;
+        select received, stored, duplicates, quarantined, deleted from ingest_runs where id = ${ingestRunId}`;
       recordDrain(integrationId, row.lastEventAt);
       if (outcome.stoppedBy !== 'empty') {
         deps.log.info({ integrationId, ingestRunId, stoppedBy: outcome.stoppedBy, received: outcome.received }, 'drain stopped before the queue was empty; the next run continues');
@@ -73,11 +81,15 @@ export function pipelineActivities(deps: ActivityDeps) {
       const settings = await getDetectionSettings(deps.db, integrationId);
       const ctx = Context.current();
       const result = await detect(deps.db, integrationId, ingestRunId, rules, settings, (p) => ctx.heartbeat(p));
-      await sql`update ingest_runs set detections = ${result.created} where id = ${ingestRunId}`;
+      // Counted from the rows, so an attempt that committed its detections and then failed is not reported as 0.
+      const [{ detections }] = await sql<{ detections: number }[]>`
+        update ingest_runs set detections = (
+          select count(*)::int from detections where integration_id = ${integrationId} and ingest_run_id = ${ingestRunId})
+        where id = ${ingestRunId} returning detections`;
       // Only an attempt that created detections records them, so a retry that merged into them adds nothing.
       if (result.created > 0) recordDetections(integrationId, await sql<{ severity: string; n: number }[]>`
         select severity::text as severity, count(*)::int as n from detections where integration_id = ${integrationId} and ingest_run_id = ${ingestRunId} group by 1`);
-      return { detections: result.created };
+      return { detections };
     },
 
     async notifyForRun({ integrationId, ingestRunId }: IngestRunRef): Promise<{ sent: number }> {

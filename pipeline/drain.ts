@@ -31,6 +31,8 @@ export interface DrainOptions {
   /** Stop taking new messages after this many; the rest waits for the next run. */
   maxMessages?: number;
   signal?: AbortSignal;
+  /** Called with the number of messages of each batch deleted from the queue (awaited before the drain ends). */
+  onDeleted?: (deleted: number) => Promise<void>;
   /** The clock (tests). */
   now?: () => number;
 }
@@ -113,6 +115,7 @@ export async function drainQueue(
           progress.deleted += deleted;
           progress.batches += 1;
           report();
+          await options.onDeleted?.(deleted);
         } catch (err) {
           // Stored but not deleted: they come back after their visibility timeout and dedupe on uuid.
           failure ??= err;
