@@ -18,14 +18,18 @@ export function rethrowOktaError(err: unknown, what: string): never {
     throw ApplicationFailure.nonRetryable(`${what}: ${describeOktaError(err)}`, CREDENTIALS_REJECTED);
   }
   if (kind === 'not_found') throw ApplicationFailure.nonRetryable(`${what}: ${describeOktaError(err)}`, 'OktaUserNotFound');
+  // A destination the guard refused (an address, another origin, a redirect) does not get better by retrying.
+  if (kind === 'refused') throw ApplicationFailure.nonRetryable(`${what}: ${describeOktaError(err)}`, 'OktaDestinationRefused');
+  // Anything else is retried as it is: errors of Okta's answers carry only the status, Okta's error code and a
+  // truncated summary (okta/request-executor.ts), so no response body reaches Temporal's history.
   throw err;
 }
 
 /** An Okta client for the integration, with its token decrypted here, inside the activity. */
 export async function oktaClientFor(deps: ActivityDeps, integrationId: string): Promise<Client> {
   const row = await getIntegration(deps.db, integrationId);
-  return createOktaClient(oktaConnection(row, deps.secretKey), {
-    allowPrivateAddresses: deps.config.OKTA_ALLOW_PRIVATE_ADDRESSES,
+  return createOktaClient({ ...oktaConnection(row, deps.secretKey), customDomain: row.oktaCustomDomain }, {
+    environment: deps.config.OORT_ENVIRONMENT,
     requestTimeoutMs: deps.config.OKTA_REQUEST_TIMEOUT_MS,
     maxRetries: deps.config.OKTA_MAX_RETRIES,
   });
@@ -78,6 +82,7 @@ export function oktaActivities(deps: ActivityDeps) {
           if (kind === 'invalid_token') {
             return { ok: false, message: `Okta rejected the API token (${describeOktaError(err)}). Create a new token in Okta and update it with \`oort-okta integrations rotate-token ${integrationId}\`.` };
           }
+          if (kind === 'refused') return { ok: false, message: `The Okta org could not be reached safely: ${describeOktaError(err)}.` };
           if (kind === 'forbidden') {
             return { ok: false, message: `The API token cannot ${capability} (${describeOktaError(err)}). Use a token of a Read-only administrator (or higher) and rotate it with \`oort-okta integrations rotate-token ${integrationId}\`.` };
           }

@@ -5,8 +5,8 @@ import type postgres from 'postgres';
 import type { Database } from '../schema/db.js';
 import { redactSlackUrl } from '../notify/slack.js';
 import { encryptSecret } from '../lib/secrets.js';
-import { OORT_AWS_REGION } from '../lib/config.js';
-import { oktaOrgFromDomain, orgUrlFromDomain } from '../okta/client.js';
+import { OORT_AWS_REGION, type OortEnvironment } from '../lib/config.js';
+import { classifyOktaError, createOktaClient, describeOktaError, normalizeCustomDomain, oktaOrgFromDomain, orgUrlFromDomain, type OktaConnection } from '../okta/client.js';
 import { IntegrationNotFoundError } from './repository.js';
 
 export interface NewIntegration {
@@ -16,6 +16,8 @@ export interface NewIntegration {
   oktaDomain: string;
   /** Override of the org subdomain when the domain is a custom one (e.g. sso.acme.com → acme). */
   oktaOrg?: string;
+  /** A custom domain of the org (e.g. login.acme.com), registered so it may be used as the Okta domain. */
+  oktaCustomDomain?: string;
   apiToken: string;
   awsAccountId: string;
   awsRegion?: string;
@@ -65,6 +67,7 @@ export async function createIntegration(db: Database, secretKey: Buffer, input: 
       name: input.name,
       okta_domain: input.oktaDomain,
       okta_org: input.oktaOrg ?? oktaOrgFromDomain(input.oktaDomain),
+      ...(input.oktaCustomDomain ? { okta_custom_domain: normalizeCustomDomain(input.oktaCustomDomain) } : {}),
       api_token_encrypted: encryptSecret(input.apiToken.trim(), secretKey, integrationId),
       event_source_name: integrationId,
       aws_account_id: input.awsAccountId,
@@ -97,6 +100,35 @@ async function addSlackChannel(tx: postgres.TransactionSql, secretKey: Buffer, i
     secret_encrypted: encryptSecret(slack.webhookUrl, secretKey, `channel:${integrationId}`),
     min_severity: slack.minSeverity ?? 'medium',
   })}`;
+}
+
+export class OktaAccessError extends Error {
+  override name = 'OktaAccessError';
+}
+
+/**
+ * The door check of `integrations create` and `rotate-token`, after the domain rules passed: one cheap call
+ * (`GET /api/v1/users/me`) through the guarded client. A domain that cannot be reached (or is refused by the
+ * address rules) and a token Okta refuses (401) are `OktaAccessError`s saying so; any other answer — a 403 or
+ * 404 included — lets the integration in, and onboarding then checks precisely what the token may read.
+ */
+export async function checkOktaAccess(conn: OktaConnection, opts: { environment: OortEnvironment; requestTimeoutMs: number }): Promise<void> {
+  const client = await createOktaClient(conn, { environment: opts.environment, requestTimeoutMs: Math.min(opts.requestTimeoutMs, 15_000), maxRetries: 0 });
+  const host = new URL(client.baseUrl).host;
+  try {
+    const res = await client.http.http(new URL('/api/v1/users/me', client.baseUrl).toString(), { method: 'get', headers: { Accept: 'application/json' } });
+    await res.text().catch(() => undefined);
+  } catch (err) {
+    const kind = classifyOktaError(err);
+    if (kind === 'forbidden' || kind === 'not_found' || kind === 'bad_request') return;
+    if (kind === 'invalid_token') {
+      throw new OktaAccessError(`Okta at ${host} refused the API token (${describeOktaError(err)}); create a new token in Okta (Security → API → Tokens) and pass that one. Nothing was stored.`);
+    }
+    if (kind === 'rate_limited' || kind === 'server') {
+      throw new OktaAccessError(`Okta at ${host} could not check the API token now (${describeOktaError(err)}); try again in a minute. Nothing was stored.`);
+    }
+    throw new OktaAccessError(`the Okta org ${host} could not be reached (${describeOktaError(err)}); check the domain. Nothing was stored.`);
+  }
 }
 
 /** Replaces the sealed token (the onboarding then gets the `credentialsUpdated` signal). */

@@ -7,8 +7,14 @@ import { z } from 'zod';
 /** Where `npm start` (the local stack) keeps its generated key; used when no key is configured. */
 export const LOCAL_SECRET_KEY_FILE = '.data/secret.key';
 
-/** The AWS accounts customers enter in Okta as the log stream target, per Oort environment. */
+/**
+ * The AWS accounts customers enter in Okta as the log stream target, per Oort environment. `development` (the
+ * local stack) and `test` (the test suite) are the only environments that may reach plain http and loopback
+ * targets (lib/outbound.ts); they show the staging account, since no customer streams to them.
+ */
 export const OORT_AWS_ACCOUNTS = {
+  development: '909617834444',
+  test: '909617834444',
   staging: '909617834444',
   production: '988897525199',
 } as const;
@@ -29,7 +35,8 @@ const schema = z.object({
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default(TASK_QUEUE_DEFAULT),
-  OORT_ENVIRONMENT: z.enum(['staging', 'production']).default('staging'),
+  /** production | staging, or development | test: only these two allow plain http and loopback targets (the simulator). */
+  OORT_ENVIRONMENT: z.enum(['development', 'test', 'staging', 'production']).default('staging'),
   /** base64 of 32 random bytes: the AES-256-GCM key that encrypts Okta API tokens at rest. */
   OORT_SECRET_KEY: z.string().optional(),
   /** Alternatively, a file holding that key (the local stack keeps one in .data/secret.key). */
@@ -57,7 +64,10 @@ const schema = z.object({
   ONBOARDING_REMINDER_AFTER: duration.default('3d'),
   /** How long onboarding waits for the first streamed event before it checks the queue again. */
   FIRST_EVENT_POLL_INTERVAL: duration.default('5m'),
-  /** Test/demo only: allow Okta domains on loopback or private addresses (the simulator). */
+  /**
+   * Deprecated: accepted, but it no longer opens anything. Loopback and plain http (the simulator) are allowed
+   * exactly when OORT_ENVIRONMENT is development or test; staging and production refuse them whatever this says.
+   */
   OKTA_ALLOW_PRIVATE_ADDRESSES: z
     .enum(['true', 'false'])
     .default('false')

@@ -1,9 +1,11 @@
 // Raw JSON paging over Okta list endpoints: follow `Link: <…>; rel="next"` and keep every field
 // (the SDK's typed models drop fields; reference/okta.md §6.6–6.7). Each page is retried on 5xx and
 // network errors; the request executor (okta/request-executor.ts) paces every request by the
-// rate-limit headers and waits out 429s until Okta's reset time.
+// rate-limit headers and waits out 429s until Okta's reset time. A `Link: next` is followed only on the
+// org's own origin: one pointing anywhere else is an `OktaForeignOriginError`, and the request (which would
+// carry `Authorization: SSWS <token>`) is never made; the executor refuses such a request too.
 import type { Client } from '@okta/okta-sdk-nodejs';
-import { withOktaRetry } from './client.js';
+import { OktaForeignOriginError, withOktaRetry } from './client.js';
 
 export interface RawPage<T> {
   items: T[];
@@ -24,8 +26,24 @@ export function nextLink(header: string | null): string | undefined {
   return undefined;
 }
 
+/** `url` (absolute, or relative to `base`) if it is on the org's own origin; else an `OktaForeignOriginError`. */
+export function sameOrgUrl(client: Client, url: string, what = 'URL', base: string = client.baseUrl): string {
+  const org = new URL(client.baseUrl).origin;
+  let target: URL;
+  try {
+    target = new URL(url, base);
+  } catch {
+    throw new OktaForeignOriginError(`refused a ${what} that is not a URL`);
+  }
+  if (target.origin !== org) {
+    throw new OktaForeignOriginError(`refused a ${what} to ${target.origin}: only the org's own origin ${org} is followed (the API token goes nowhere else)`);
+  }
+  return target.toString();
+}
+
 /** One JSON object (e.g. a user), retried like a page. */
 export async function fetchRawJson<T>(client: Client, url: string, what: string): Promise<T> {
+  sameOrgUrl(client, url);
   return withOktaRetry(what, async () => {
     const res = await client.http.http(url, { method: 'get', headers: { Accept: 'application/json' } });
     return (await res.json()) as T;
@@ -33,6 +51,7 @@ export async function fetchRawJson<T>(client: Client, url: string, what: string)
 }
 
 export async function fetchRawPage<T>(client: Client, url: string, what: string): Promise<RawPage<T>> {
+  sameOrgUrl(client, url);
   return withOktaRetry(what, async () => {
     const res = await client.http.http(url, { method: 'get', headers: { Accept: 'application/json' } });
     const items = (await res.json()) as T[];
@@ -41,9 +60,11 @@ export async function fetchRawPage<T>(client: Client, url: string, what: string)
       return v === null ? undefined : Number(v);
     };
     const date = res.headers.get('date');
+    const link = nextLink(res.headers.get('link'));
     return {
       items,
-      next: nextLink(res.headers.get('link')),
+      // Refused here, before a foreign link can be followed or stored as a cursor.
+      next: link === undefined ? undefined : sameOrgUrl(client, link, 'Link: next', url),
       rateLimitRemaining: num('x-rate-limit-remaining'),
       rateLimitReset: num('x-rate-limit-reset'),
       serverTime: date ? Date.parse(date) : undefined,

@@ -13,12 +13,81 @@
 // - `requestTimeout` bounds each attempt; time spent waiting for a reset is not part of it (the SDK's
 //   default executor counts the backoff in, so one 429 with a 60-s reset fails a 30-s timeout at once).
 //
+// - Every request goes only to the org's own origin (`orgOrigin`; another origin is an `OktaForeignOriginError`
+//   before anything is sent, so the SSWS token never leaves the org), through the guarded agent of
+//   lib/outbound.ts (the address of every connection judged at connect time), and redirects are not followed
+//   (a 3xx is an `OktaRedirectRefusedError`).
+// - Error answers never travel verbatim: a JSON body becomes an `OktaApiError` with the status, Okta's
+//   `errorCode` and a truncated `errorSummary` only; any other body "HTTP <status> (non-JSON body of N bytes)".
+//
 // The budget is shared by every client of the same org in this process (one per activity), since Okta's
 // buckets are org-wide. Buckets are keyed like Okta's table: /api/v1/logs, /api/v1/users*, /api/v1/devices*
 // and the rest; where Okta's buckets are finer, sharing one here is only more careful.
 import { Context } from '@temporalio/activity';
-import { DefaultRequestExecutor } from '@okta/okta-sdk-nodejs';
+import type { Agent } from 'node:http';
+import { DefaultRequestExecutor, OktaApiError } from '@okta/okta-sdk-nodejs';
 import type { Response } from 'node-fetch';
+import { guardedAgent, OutboundRefusedError, sharedGuardedAgent, type GuardedAgentOptions, type OutboundPolicy } from '../lib/outbound.js';
+
+/** A request (a `Link: next`, a cursor, a built URL) to an origin other than the org's: refused, never sent. */
+export class OktaForeignOriginError extends OutboundRefusedError {
+  override name = 'OktaForeignOriginError';
+}
+
+/** Okta (or something in its place) answered with a redirect: not followed. */
+export class OktaRedirectRefusedError extends OutboundRefusedError {
+  override name = 'OktaRedirectRefusedError';
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+/** An error answer whose body is not Okta's JSON error: only its status and size are kept. */
+export class OktaHttpError extends Error {
+  override name = 'OktaHttpError';
+  constructor(
+    readonly status: number,
+    readonly bodyBytes: number,
+  ) {
+    super(`HTTP ${status} (non-JSON body of ${bodyBytes} bytes)`);
+  }
+}
+
+const SUMMARY_MAX = 200;
+
+function clip(text: unknown, max: number): string {
+  const clean = String(text ?? '')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}
+
+/** The error of an error answer: status, Okta's error code and a truncated summary; nothing else of the body. */
+export function oktaErrorFrom(url: string, status: number, body: string): Error {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed && typeof parsed === 'object' && !Array.isArray(parsed) && ('errorCode' in parsed || 'errorSummary' in parsed)) {
+    const p = parsed as { errorCode?: unknown; errorSummary?: unknown };
+    const safeUrl = (() => {
+      try {
+        const u = new URL(url);
+        return `${u.origin}${u.pathname}`;
+      } catch {
+        return '';
+      }
+    })();
+    return new OktaApiError(safeUrl, status, { errorCode: clip(p.errorCode ?? 'unknown', 40), errorSummary: clip(p.errorSummary ?? '', SUMMARY_MAX) }, {} as never);
+  }
+  return new OktaHttpError(status, Buffer.byteLength(body));
+}
 
 type RequestOptions = Parameters<DefaultRequestExecutor['fetch']>[0];
 
@@ -178,6 +247,12 @@ export interface BudgetedExecutorOptions {
   /** Default: the org's shared budget. */
   budget?: OrgBudget;
   wait?: (ms: number, why: string) => Promise<void>;
+  /** The org's origin: requests anywhere else are refused before they are sent (the token stays with the org). */
+  orgOrigin?: string;
+  /** Whose rules judge each connection's address (lib/outbound.ts). */
+  outbound: OutboundPolicy;
+  /** Tests: the resolver the guarded agent judges. */
+  lookup?: GuardedAgentOptions['lookup'];
 }
 
 type BudgetedRequest = RequestOptions & { url?: string; oktaBucket?: BudgetBucket; oktaSlot?: boolean };
@@ -195,9 +270,15 @@ export class BudgetedRequestExecutor extends DefaultRequestExecutor {
   private readonly jitterMs: number;
   private readonly budgetOf: (url: string) => OrgBudget;
   private readonly wait: (ms: number, why: string) => Promise<void>;
+  private readonly orgOrigin: string | undefined;
+  private readonly agents: Record<'http:' | 'https:', Agent>;
 
   constructor(options: BudgetedExecutorOptions) {
     super({ maxRetries: options.maxRetries, requestTimeout: options.requestTimeout });
+    this.orgOrigin = options.orgOrigin === undefined ? undefined : new URL(options.orgOrigin).origin;
+    const agent = (protocol: 'http:' | 'https:') =>
+      options.lookup ? guardedAgent(protocol, options.outbound, { lookup: options.lookup }) : sharedGuardedAgent(protocol, options.outbound);
+    this.agents = { 'http:': agent('http:'), 'https:': agent('https:') };
     this.maxWaitMs = options.maxWaitMs ?? 5 * 60_000;
     this.jitterMs = options.jitterMs ?? 500;
     this.budgetOf = options.budget ? () => options.budget! : orgBudget;
@@ -206,6 +287,19 @@ export class BudgetedRequestExecutor extends DefaultRequestExecutor {
 
   override async fetch(request: BudgetedRequest): Promise<Response> {
     const url = request.url ?? '';
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch {
+      throw new OktaForeignOriginError(`refused to request "${clip(url, 100)}": not a URL`);
+    }
+    if (this.orgOrigin !== undefined && target.origin !== this.orgOrigin) {
+      throw new OktaForeignOriginError(`refused to send a request for the org ${this.orgOrigin} to ${target.origin}: the API token only goes to the org's own origin`);
+    }
+    if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new OktaForeignOriginError(`refused: ${target.protocol} is not http(s)`);
+    // Every connection through the guarded agent (its address judged when it is made); no redirects.
+    (request as { agent?: unknown }).agent = this.agents[target.protocol];
+    (request as { redirect?: string }).redirect = 'manual';
     const name = budgetBucketFor(url);
     const bucket = this.budgetOf(url).bucket(name);
     for (;;) {
@@ -257,10 +351,23 @@ export class BudgetedRequestExecutor extends DefaultRequestExecutor {
         this.jitterMs,
       );
     }
-    if (response.status !== 429 || this.maxRetriesReached(request)) return response;
-    // The body of the 429 is not needed; reading it frees the connection.
-    response.text().catch(() => undefined);
-    return this.retryRequest(request, response, 0);
+    if (response.status >= 300 && response.status < 400) {
+      response.text().catch(() => undefined);
+      throw new OktaRedirectRefusedError(`${new URL(url).origin} answered ${response.status} (a redirect); redirects are not followed`, response.status);
+    }
+    if (response.status === 429 && !this.maxRetriesReached(request)) {
+      // The body of the 429 is not needed; reading it frees the connection.
+      response.text().catch(() => undefined);
+      return this.retryRequest(request, response, 0);
+    }
+    if (response.status >= 400) return this.rejectWith(url, response);
+    return response;
+  }
+
+  /** An error answer becomes an error carrying only its status, Okta's code and a truncated summary. */
+  private async rejectWith(url: string, response: Response): Promise<never> {
+    const body = await response.text().catch(() => '');
+    throw oktaErrorFrom(url, response.status, body);
   }
 
   /** The wait itself happens in `fetch`, which will not send before the bucket reopens. */

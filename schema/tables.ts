@@ -61,6 +61,11 @@ export const integrations = pgTable(
     oktaDomain: text('okta_domain').notNull(),
     /** The org's subdomain, as it appears in the EventBridge source `aws.partner/okta.com/<org>/<id>`. */
     oktaOrg: text('okta_org').notNull(),
+    /**
+     * The org's custom domain (e.g. login.acme.com), registered with `integrations create --custom-domain`: the only
+     * host besides *.okta.com, *.oktapreview.com and *.okta-emea.com the integration's Okta domain may be.
+     */
+    oktaCustomDomain: text('okta_custom_domain'),
     /** AES-256-GCM sealed Okta API token (lib/secrets.ts). */
     apiTokenEncrypted: text('api_token_encrypted').notNull(),
     eventSourceName: text('event_source_name').notNull(),

@@ -50,7 +50,8 @@ export async function createWorld(overrides: Record<string, string> = {}, opts: 
     SQS_ENDPOINT: stack.sqsEndpoint,
     SQS_QUEUE_PREFIX: `t${randomBytes(3).toString('hex')}-`,
     OORT_SECRET_KEY: generateSecretKey(),
-    OKTA_ALLOW_PRIVATE_ADDRESSES: 'true',
+    // The simulator and the webhook receivers listen on loopback over plain http: only development/test allow that.
+    OORT_ENVIRONMENT: 'test',
     OKTA_MAX_RETRIES: '4',
     LOG_LEVEL: 'info',
     // Off unless asked for: test files (and the worker processes they spawn) would fight over one port.

@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import {
-  assertPublicOktaDomain,
+  assertOktaDomain,
   classifyOktaError,
   createOktaClient,
   OktaDomainError,
   OktaRateLimitedError,
   oktaOrgFromDomain,
+  normalizeCustomDomain,
   orgUrlFromDomain,
   withOktaRetry,
 } from '../../okta/client.js';
@@ -35,29 +36,58 @@ describe('oktaOrgFromDomain', () => {
   });
 });
 
-describe('assertPublicOktaDomain', () => {
-  it.each(['https://127.0.0.1', 'https://10.0.12.7', 'https://169.254.169.254', 'https://192.168.1.20', 'https://172.20.0.5', 'localhost'])(
-    'refuses %s',
-    async (domain) => {
-      await expect(assertPublicOktaDomain(domain, { allowPrivateAddresses: false })).rejects.toThrow(/private or loopback address/);
-    },
-  );
+describe('assertOktaDomain', () => {
+  const staging = { environment: 'staging' as const };
+  const production = { environment: 'production' as const };
 
-  it.each(['https://[::1]', 'https://[fd00::7]', 'https://[::ffff:127.0.0.1]'])('refuses the IPv6 address %s', async (domain) => {
-    await expect(assertPublicOktaDomain(domain, { allowPrivateAddresses: false })).rejects.toThrow(/private or loopback address/);
+  it.each(['acme.okta.com', 'https://acme.okta.com', 'https://acme.oktapreview.com/', 'acme-admin.okta-emea.com', 'dev-123456.okta.com'])('accepts the Okta domain %s', (domain) => {
+    expect(assertOktaDomain(domain, production).protocol).toBe('https:');
   });
 
-  it('refuses plain http', async () => {
-    await expect(assertPublicOktaDomain('http://acme.okta.com', { allowPrivateAddresses: false })).rejects.toThrow(/must use https/);
+  it.each([
+    ['okta.com', /is not under/],
+    ['acme.okta.com.evil.com', /is not under/],
+    ['evilokta.com', /is not under/],
+    ['acme.notokta.com', /is not under/],
+    ['login.acme.com', /register it with --custom-domain login.acme.com/],
+    ['http://acme.okta.com', /must use https/],
+    ['https://acme.okta.com:8443', /names a port/],
+    ['https://127.0.0.1', /is an IP address/],
+    ['https://0x7f.1', /is an IP address/],
+    ['https://2130706433', /is an IP address/],
+    ['https://[::ffff:127.0.0.1]', /is an IP address/],
+    ['https://8.8.8.8', /is an IP address/],
+    ['localhost', /is not under/],
+    ['http://127.0.0.1:8080', /must use https/],
+  ])('refuses %s in staging and production', (domain, message) => {
+    expect(() => assertOktaDomain(domain, staging)).toThrow(message);
+    expect(() => assertOktaDomain(domain, production)).toThrow(OktaDomainError);
   });
 
-  it('accepts a public address', async () => {
-    expect((await assertPublicOktaDomain('https://8.8.8.8', { allowPrivateAddresses: false })).origin).toBe('https://8.8.8.8');
+  it('accepts a custom domain only when it is the one registered on the integration', () => {
+    expect(assertOktaDomain('login.acme.com', { ...production, customDomain: 'login.acme.com' }).origin).toBe('https://login.acme.com');
+    expect(assertOktaDomain('https://LOGIN.acme.com', { ...production, customDomain: 'login.acme.com' }).origin).toBe('https://login.acme.com');
+    expect(() => assertOktaDomain('sso.acme.com', { ...production, customDomain: 'login.acme.com' })).toThrow(/not the integration's custom domain login.acme.com/);
+    expect(() => assertOktaDomain('http://login.acme.com', { ...production, customDomain: 'login.acme.com' })).toThrow(/must use https/);
   });
 
-  it('allows private addresses and http when told to (the simulator)', async () => {
-    for (const domain of ['http://127.0.0.1:8080', 'https://169.254.169.254', 'http://localhost:9000']) {
-      await expect(assertPublicOktaDomain(domain, { allowPrivateAddresses: true })).resolves.toBeInstanceOf(URL);
+  it('normalises a custom domain and refuses what is not a plain host name', () => {
+    expect(normalizeCustomDomain('Login.Acme.com')).toBe('login.acme.com');
+    expect(normalizeCustomDomain('https://login.acme.com/')).toBe('login.acme.com');
+    for (const bad of ['http://login.acme.com', 'login.acme.com:8443', 'login.acme.com/x', '127.0.0.1', '2130706433', '[::1]', 'acme', 'user@login.acme.com', 'bad_label.acme.com']) {
+      expect(() => normalizeCustomDomain(bad), bad).toThrow(OktaDomainError);
+    }
+  });
+
+  it('allows the simulator (loopback, plain http) only in development and test', () => {
+    for (const environment of ['development', 'test'] as const) {
+      for (const domain of ['http://127.0.0.1:8080', 'http://localhost:9000', 'http://[::1]:8080', 'https://127.0.0.1:8443']) {
+        expect(assertOktaDomain(domain, { environment })).toBeInstanceOf(URL);
+      }
+      // Other special-purpose addresses and non-Okta hosts stay refused in development too.
+      for (const domain of ['http://169.254.169.254', 'https://10.0.0.5', 'http://acme.okta.com', 'https://login.acme.com']) {
+        expect(() => assertOktaDomain(domain, { environment }), domain).toThrow(OktaDomainError);
+      }
     }
   });
 });
@@ -128,7 +158,7 @@ describe('the Okta client under rate limits and faults', () => {
 
   async function setup(rateLimit: RateLimitSettings | null, maxRetries = 4) {
     sim = await startOktaSimulator({ token: TOKEN, org: structuredClone(org), rateLimit });
-    const client = await createOktaClient({ domain: sim.url, token: TOKEN }, { allowPrivateAddresses: true, requestTimeoutMs: 5_000, maxRetries });
+    const client = await createOktaClient({ domain: sim.url, token: TOKEN }, { environment: 'test', requestTimeoutMs: 5_000, maxRetries });
     return { sim, client };
   }
   const readUser = (client: Awaited<ReturnType<typeof setup>>['client'], i: number) =>

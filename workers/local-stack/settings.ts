@@ -51,7 +51,8 @@ export function devStackSettings(
     TEMPORAL_ADDRESS: temporalAddress,
     SQS_ENDPOINT: sqsEndpoint,
     ...(secretKeyFile ? { OORT_SECRET_KEY: secretKey(secretKeyFile) } : {}),
-    OKTA_ALLOW_PRIVATE_ADDRESSES: 'true',
+    // The demo's Okta simulator listens on 127.0.0.1 over plain http: only development (or test) allows that.
+    OORT_ENVIRONMENT: source.OORT_ENVIRONMENT === 'test' ? 'test' : 'development',
     LOG_LEVEL: source.LOG_LEVEL || 'warn',
   };
   return {
