@@ -180,7 +180,8 @@ async function main() {
       const worker = await startWorkerProcess(env);
       workers.push(worker);
       const holder = await streamingIntegration(stack, 'poison-corpus');
-      const corpus = badMessages(holder.expect);
+      // SQS refuses some of the corpus's bodies (empty, raw NUL, raw gzip): only the others can reach a queue.
+      const corpus = badMessages(holder.expect).filter((m) => m.sqsDeliverable);
       outcomes.push(await compare(stack, client, 'poison', events, async (integration) => {
         // The corpus is built for the integration it is sent to (its source, account and region).
         const bodies = badMessages(integration.expect).filter((m) => m.sqsDeliverable).map((m) => m.body);
@@ -192,7 +193,7 @@ async function main() {
           })).catch(() => undefined);
         }
         const status = await (await startHourly(client, stack, integration.integrationId, 'poison')).result().then(() => 'completed', (err: Error) => `failed: ${err.message}`);
-        return { faults: `${corpus.length} bad messages`, status };
+        return { faults: `${corpus.length} bad messages (every kind SQS carries)`, status };
       }));
       await worker.kill('SIGTERM');
     }
