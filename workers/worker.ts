@@ -82,6 +82,7 @@ export async function startWorker(config: Config, log: Logger, opts: { workflowB
     sqs.destroy();
     await metrics?.close();
   });
+  log.info({ environment: config.OORT_ENVIRONMENT, okta_allow_private_addresses_ignored: config.OKTA_ALLOW_PRIVATE_ADDRESSES || undefined }, ['development', 'test'].includes(config.OORT_ENVIRONMENT) ? 'outbound mode: development (plain http and loopback targets such as the Okta simulator allowed)' : 'outbound mode: public https only (loopback, private and other special-purpose addresses refused)');
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS }, 'worker started');
   return {
     worker,
