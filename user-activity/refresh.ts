@@ -27,9 +27,8 @@ export async function refreshUserDirectory(client: Client, db: Database, integra
       users: [{ userId, managementStatus: null, screenLockType: null }, ...deviceUserLinks(l.device as Json).filter((u) => u.userId !== userId)],
     })),
   );
-  const profile = (user.profile ?? {}) as Json;
+  // No login or e-mail in the result: it becomes the workflow's result, kept in plain text in Temporal's history.
   return {
-    login: typeof profile.login === 'string' ? profile.login : null,
     status: String(user.status ?? 'UNKNOWN'),
     factors,
     devices: links.items.length,

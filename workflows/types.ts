@@ -130,9 +130,9 @@ export interface RefreshUserInput extends IntegrationRef {
   userId: string;
 }
 
+/** Counts and ids only: the user's login and e-mail are personal data, read from the directory (`okta_users`). */
 export interface RefreshUserResult {
   userId: string;
-  login: string | null;
   status: string;
   factors: number;
   devices: number;

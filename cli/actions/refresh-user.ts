@@ -14,9 +14,13 @@ export async function refreshUser(ctx: CliContext, out: Output, integrationId: s
   }
   out.progress(`workflow ${handle.workflowId} started; waiting for its summary`);
   const summary = await resultWithProgress<RefreshUserResult>(handle, (line) => out.progress(line));
+  // The workflow's result has no personal data; the login comes from the directory the refresh just wrote.
+  const [user] = await ctx.db.$client<{ login: string | null }[]>`
+    select login from okta_users where integration_id = ${integrationId} and id = ${userId}`;
+  const login = user?.login ?? null;
   out.print(
-    `Refreshed ${summary.login ?? userId} (${summary.status}): ${summary.factors} factors, ${summary.devices} devices, ` +
+    `Refreshed ${login ?? userId} (${summary.status}): ${summary.factors} factors, ${summary.devices} devices, ` +
       `${summary.eventsRead} events read in ${summary.pages} pages, ${summary.activityRowsWritten} Activity rows written.`,
-    { workflowId: handle.workflowId, ...summary },
+    { workflowId: handle.workflowId, login, ...summary },
   );
 }

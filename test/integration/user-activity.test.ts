@@ -99,7 +99,15 @@ describe('refreshUser', () => {
     expect(summary.pages).toBeGreaterThanOrEqual(3);
     expect(summary.eventsRead).toBe(userEvents);
     expect(summary.activityRowsWritten).toBe(userEvents);
-    expect(summary.login).toBe(sim.org.users.find((u) => u.id === userId)!.profile.login);
+    // The result carries counts and ids only: the login is in the directory, never in the workflow's history.
+    const { login, email } = sim.org.users.find((u) => u.id === userId)!.profile;
+    expect(summary).not.toHaveProperty('login');
+    const [stored] = await world.db.$client<{ login: string }[]>`
+      select login from okta_users where integration_id = ${integration.integrationId} and id = ${userId}`;
+    expect(stored.login).toBe(login);
+    const history = JSON.stringify(await a.fetchHistory());
+    expect(history).not.toContain(login);
+    if (email) expect(history).not.toContain(email);
     expect(summary.factors).toBe(sim.org.factors[userId]?.length ?? 0);
     const requests = sim.requests.slice(logsBefore);
     expect(requests.some((r) => r.status === 429)).toBe(true);
