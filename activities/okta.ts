@@ -35,10 +35,20 @@ export async function oktaClientFor(deps: ActivityDeps, integrationId: string): 
   });
 }
 
+/** The client, or a non-retryable failure when the stored domain is no longer allowed (retrying cannot fix it). */
+async function oktaClientOrFail(deps: ActivityDeps, integrationId: string): Promise<Client> {
+  try {
+    return await oktaClientFor(deps, integrationId);
+  } catch (err) {
+    if (err instanceof OktaDomainError) throw ApplicationFailure.nonRetryable(err.message, 'OktaDomainRefused');
+    throw err;
+  }
+}
+
 /** The integration's log stream as Okta reports it, judged against what the integration expects. */
 export async function checkLogStream(deps: ActivityDeps, integrationId: string): Promise<StreamCheck> {
   const row = await getIntegration(deps.db, integrationId);
-  const client = await oktaClientFor(deps, integrationId);
+  const client = await oktaClientOrFail(deps, integrationId);
   let streams: LogStreamView[];
   try {
     streams = (await fetchRawPage<LogStreamView>(client, apiUrl(client, '/api/v1/logStreams', { limit: '200' }), 'listing log streams')).items;
@@ -56,7 +66,7 @@ export async function checkLogStream(deps: ActivityDeps, integrationId: string):
 }
 
 export function oktaActivities(deps: ActivityDeps) {
-  const clientFor = (integrationId: string) => oktaClientFor(deps, integrationId);
+  const clientFor = (integrationId: string) => oktaClientOrFail(deps, integrationId);
   const heartbeat = (details: unknown) => Context.current().heartbeat(details);
 
   return {
@@ -64,7 +74,7 @@ export function oktaActivities(deps: ActivityDeps) {
     async validateCredentials({ integrationId }: IntegrationRef): Promise<CredentialCheck> {
       let client: Client;
       try {
-        client = await clientFor(integrationId);
+        client = await oktaClientFor(deps, integrationId);
       } catch (err) {
         if (err instanceof OktaDomainError) return { ok: false, message: err.message };
         throw err;
