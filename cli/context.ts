@@ -6,6 +6,7 @@ import { loadConfig, type Config } from '../lib/config.js';
 import { parseSecretKey } from '../lib/secrets.js';
 import { createSqsClient } from '../lib/sqs.js';
 import { closeDatabase, connectDatabase, type Database } from '../schema/db.js';
+import { temporalConnectionOptions } from '../lib/temporal-connection.js';
 
 export class CliContext {
   readonly config: Config = loadConfig();
@@ -33,7 +34,7 @@ export class CliContext {
   async client(): Promise<Client> {
     if (!this.clientInstance) {
       try {
-        this.connection = await Connection.connect({ address: this.config.TEMPORAL_ADDRESS, connectTimeout: 5000 });
+        this.connection = await Connection.connect({ ...temporalConnectionOptions(this.config), connectTimeout: 5000 });
       } catch (err) {
         throw new Error(
           `Cannot reach Temporal at ${this.config.TEMPORAL_ADDRESS} (${(err as Error).message}). Start the stack (\`npm start\`) or set TEMPORAL_ADDRESS.`,

@@ -35,6 +35,19 @@ const schema = z.object({
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default(TASK_QUEUE_DEFAULT),
+  /** Mutual TLS to Temporal: PEM client certificate and key files; the CA and server name when not public (lib/temporal-connection.ts). */
+  TEMPORAL_TLS_CERT_FILE: z.string().optional(),
+  TEMPORAL_TLS_KEY_FILE: z.string().optional(),
+  TEMPORAL_TLS_CA_FILE: z.string().optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
+  /** TLS without a client certificate. */
+  TEMPORAL_TLS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** A Temporal Cloud API key (implies TLS), or a file holding it. */
+  TEMPORAL_API_KEY: z.string().optional(),
+  TEMPORAL_API_KEY_FILE: z.string().optional(),
   /** production | staging, or development | test: only these two allow plain http and loopback targets (the simulator). */
   OORT_ENVIRONMENT: z.enum(['development', 'test', 'staging', 'production']).default('staging'),
   /** base64 of 32 random bytes: the AES-256-GCM key that encrypts Okta API tokens at rest. */

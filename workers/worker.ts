@@ -10,6 +10,7 @@ import { parseSecretKey } from '../lib/secrets.js';
 import { createSqsClient } from '../lib/sqs.js';
 import { closeDatabase, connectDatabase } from '../schema/db.js';
 import { applyMigrations } from '../schema/migrate.js';
+import { describeTemporalSecurity, temporalConnectionOptions } from '../lib/temporal-connection.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -60,7 +61,9 @@ export async function startWorker(config: Config, log: Logger, opts: { workflowB
   let connection: NativeConnection;
   let worker: Worker;
   try {
-    connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+    const temporal = temporalConnectionOptions(config);
+    log.info({ temporal: describeTemporalSecurity(temporal) }, 'connecting to Temporal');
+    connection = await NativeConnection.connect(temporal);
     worker = await Worker.create({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
