@@ -3,11 +3,15 @@ import type { CliContext } from '../context.js';
 import { readSecret } from '../secrets.js';
 import { Refusal, type Output } from '../run.js';
 import { table, time } from '../format.js';
-import { createIntegration, rotateToken } from '../../integrations/create.js';
+import { checkOktaAccess, createIntegration, rotateToken } from '../../integrations/create.js';
+import { assertOktaDomain, normalizeCustomDomain } from '../../okta/client.js';
+import { assertSlackUrl, assertWebhookUrl } from '../../lib/outbound.js';
 import { getIntegration } from '../../integrations/repository.js';
 import { IllegalTransitionError } from '../../lib/integration-status.js';
 import { deadLetterStatus, listIntegrations } from '../../integrations/operator-queries.js';
 import { deleteIntegrationWithData, planDeletion, type DeletionPlan } from '../../integrations/delete.js';
+import { finishSecretRotation, listChannels as channelsOf, rotateChannelSecret as rotateSecret } from '../../notify/channels.js';
+import { receiverSecret, WEBHOOK_TOLERANCE_SECONDS } from '../../notify/webhook.js';
 import {
   onboardingStatus,
   pauseIntegration,
@@ -19,6 +23,12 @@ import {
 } from '../../integrations/lifecycle.js';
 
 export async function create(ctx: CliContext, out: Output, opts: Record<string, string | undefined>): Promise<void> {
+  // Refused at the door: the domain (syntax, Okta suffix or the registered custom domain, https) and the
+  // notification URLs are checked before anything else, the token against Okta before anything is stored.
+  const environment = ctx.config.OORT_ENVIRONMENT;
+  const customDomain = opts.customDomain === undefined ? undefined : normalizeCustomDomain(opts.customDomain);
+  assertOktaDomain(opts.oktaDomain!, { environment, customDomain });
+  if (opts.webhookUrl) assertWebhookUrl(opts.webhookUrl, environment);
   const apiToken = readSecret({ file: opts.tokenFile, envVar: 'OKTA_API_TOKEN', what: 'Okta API token' });
   const webhook = opts.webhookUrl
     ? {
@@ -40,12 +50,15 @@ export async function create(ctx: CliContext, out: Output, opts: Record<string, 
   if (!Number.isInteger(backfillDays) || backfillDays < 1 || backfillDays > 90) {
     throw new Error(`--backfill-days must be a whole number from 1 to 90 (Okta keeps 90 days), got "${opts.backfillDays}".`);
   }
+  if (slack) assertSlackUrl(slack.webhookUrl, environment);
+  await checkOktaAccess({ domain: opts.oktaDomain!, token: apiToken.trim(), customDomain }, { environment, requestTimeoutMs: ctx.config.OKTA_REQUEST_TIMEOUT_MS });
   const polling = opts.mode === 'polling';
   const { integrationId } = await createIntegration(ctx.db, ctx.secretKey, {
     tenantId: opts.tenant!,
     name: opts.name!,
     oktaDomain: opts.oktaDomain!,
     oktaOrg: opts.oktaOrg,
+    oktaCustomDomain: customDomain,
     apiToken,
     awsAccountId: ctx.config.awsAccountId,
     webhook,
@@ -139,8 +152,15 @@ export async function eventBridgeInPlace(ctx: CliContext, out: Output, integrati
 }
 
 export async function rotate(ctx: CliContext, out: Output, integrationId: string, opts: { tokenFile?: string }): Promise<void> {
-  await getIntegration(ctx.db, integrationId);
+  const row = await getIntegration(ctx.db, integrationId);
   const token = readSecret({ file: opts.tokenFile, envVar: 'OKTA_API_TOKEN', what: 'Okta API token' });
+  // The stored domain is judged by today's rules, and the new token by Okta, before the old token is replaced.
+  const customDomain = row.oktaCustomDomain ?? undefined;
+  assertOktaDomain(row.oktaDomain, { environment: ctx.config.OORT_ENVIRONMENT, customDomain });
+  await checkOktaAccess(
+    { domain: row.oktaDomain, token: token.trim(), customDomain },
+    { environment: ctx.config.OORT_ENVIRONMENT, requestTimeoutMs: ctx.config.OKTA_REQUEST_TIMEOUT_MS },
+  );
   await rotateToken(ctx.db, ctx.secretKey, integrationId, token);
   const resumed = await signalCredentialsUpdated(await ctx.client(), integrationId);
   out.print(`Token of ${integrationId} replaced${resumed ? '; onboarding re-validates it now' : ''}.`, { integrationId, rotated: true, revalidating: resumed });
@@ -223,4 +243,59 @@ export async function setSettings(ctx: CliContext, out: Output, integrationId: s
   const settings = parseDetectionSettings(value, loadRuleSet(ctx.config.SIGMA_RULES_DIR).rules);
   await setDetectionSettings(ctx.db, integrationId, settings);
   out.print(`Detection settings of ${integrationId} replaced; the next hourly run applies them.`, { integrationId, settings });
+}
+
+function channelIdOf(raw: string): number {
+  const id = Number(raw);
+  if (!Number.isSafeInteger(id) || id < 1) throw new Error(`channel id must be a whole number (see \`oort-okta integrations channel list\`), got "${raw}".`);
+  return id;
+}
+
+export async function listChannels(ctx: CliContext, out: Output, integrationId: string): Promise<void> {
+  await getIntegration(ctx.db, integrationId);
+  const channels = await channelsOf(ctx.db, integrationId);
+  out.print(
+    channels.length === 0
+      ? `Integration ${integrationId} has no notification channels.`
+      : table(
+          ['id', 'kind', 'where', 'min severity', 'enabled', 'secret'],
+          channels.map((c) => [
+            String(c.id),
+            c.kind,
+            c.url,
+            c.minSeverity,
+            c.enabled ? 'yes' : 'no',
+            c.kind !== 'webhook' ? '' : c.rotating ? `rotating since ${time(c.secretRotatedAt)}` : c.secretRotatedAt ? `rotated ${time(c.secretRotatedAt)}` : 'as created',
+          ]),
+          '',
+        ),
+    { integrationId, channels },
+  );
+}
+
+export async function rotateChannelSecret(ctx: CliContext, out: Output, integrationId: string, channelId: string, opts: { secretFile?: string }): Promise<void> {
+  await getIntegration(ctx.db, integrationId);
+  const id = channelIdOf(channelId);
+  const given = opts.secretFile ? readSecret({ file: opts.secretFile, envVar: 'OORT_WEBHOOK_SECRET', what: 'webhook secret', fileOption: '--secret-file' }) : undefined;
+  const { secret } = await rotateSecret(ctx.db, ctx.secretKey, integrationId, id, given);
+  const receiver = receiverSecret(secret);
+  const lines = [
+    `Rotation of channel ${id} of ${integrationId} started: deliveries are now signed with the new and the old secret (two entries in webhook-signature).`,
+    given ? `The new secret is the one from ${opts.secretFile === '-' ? 'stdin' : opts.secretFile}; the receiver verifies with ${receiver === secret ? 'it' : 'its Standard Webhooks form:'}` : 'New secret (shown only now; give it to the receiver):',
+    ...(given && receiver === secret ? [] : [`  ${receiver}`]),
+    `Once the receiver verifies with it, finish with: oort-okta integrations channel finish-rotation ${integrationId} ${id}`,
+  ];
+  out.print(lines.join('\n'), { integrationId, channelId: id, rotating: true, ...(given ? {} : { secret: receiver }), toleranceSeconds: WEBHOOK_TOLERANCE_SECONDS });
+}
+
+export async function finishChannelRotation(ctx: CliContext, out: Output, integrationId: string, channelId: string): Promise<void> {
+  await getIntegration(ctx.db, integrationId);
+  const id = channelIdOf(channelId);
+  const { wasRotating } = await finishSecretRotation(ctx.db, integrationId, id);
+  out.print(
+    wasRotating
+      ? `Rotation of channel ${id} of ${integrationId} finished: the previous secret is gone; deliveries carry only the new secret's signature.`
+      : `Channel ${id} of ${integrationId} had no rotation under way; nothing changed.`,
+    { integrationId, channelId: id, rotating: false, finished: wasRotating },
+  );
 }

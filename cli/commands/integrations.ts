@@ -15,6 +15,7 @@ export function integrationsCommands(program: Command): void {
     .requiredOption('--name <name>', 'readable integration name')
     .requiredOption('--okta-domain <domain>', 'the Okta org domain, e.g. acme.okta.com')
     .option('--okta-org <subdomain>', 'org subdomain in the EventBridge source name, when the domain is custom')
+    .option('--custom-domain <host>', "register the org's custom domain (e.g. login.acme.com) so it may be the --okta-domain; otherwise only *.okta.com, *.oktapreview.com and *.okta-emea.com are accepted")
     .option('--token-file <path>', 'read the API token from this file (- for stdin)')
     .option('--webhook-url <url>', 'send detections to this webhook')
     .option('--webhook-secret-file <path>', 'HMAC secret for the webhook (default: OORT_WEBHOOK_SECRET)')
@@ -71,6 +72,24 @@ export function integrationsCommands(program: Command): void {
     .description('replace the Okta API token (from OKTA_API_TOKEN, --token-file or stdin; never from the command line)')
     .option('--token-file <path>', 'read the API token from this file (- for stdin)')
     .action(action(async () => (await handlers()).rotate));
+
+  const channel = cmd.command('channel').description("the integration's notification channels and their webhook signing secrets");
+  channel
+    .command('list <integrationId>')
+    .description('list the channels: id, kind, where (Slack redacted), threshold, whether a secret rotation is under way')
+    .action(action(async () => (await handlers()).listChannels));
+  channel
+    .command('rotate-secret <integrationId> <channelId>')
+    .description(
+      "start rotating a webhook channel's signing secret: the new secret (generated and printed once, or read from --secret-file) " +
+        'becomes current, the old one stays valid, and each delivery carries both signatures until `channel finish-rotation`',
+    )
+    .option('--secret-file <path>', 'read the new secret from this file (- for stdin) instead of generating one; never from the command line')
+    .action(action(async () => (await handlers()).rotateChannelSecret));
+  channel
+    .command('finish-rotation <integrationId> <channelId>')
+    .description('finish a secret rotation once the receiver verifies with the new secret: the previous secret is dropped')
+    .action(action(async () => (await handlers()).finishChannelRotation));
 
   for (const [name, what] of [
     ['pause', 'pause the integration and its Schedules (runs already started finish)'],

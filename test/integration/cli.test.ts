@@ -176,16 +176,33 @@ describe('oort-okta CLI: integrations', () => {
     await world.client.workflow.getHandle(`refresh-user:${integrationId}:${other.id}`).result();
   });
 
-  it('reports a bad token with what to do, and rotate-token fixes it', async () => {
-    const created = jsonOf<{ integrationId: string }>(await cli(createArgs('Globex bad token'), { token: 'not-the-globex-token' }));
+  it('refuses a token Okta rejects at the door, reports a token short of permissions with what to do, and rotate-token fixes it', async () => {
+    // A token Okta refuses (401) is refused before anything is stored, as one error line.
+    const refused = await cli(createArgs('Globex bad token'), { token: 'not-the-globex-token' });
+    expect({ code: refused.code, stdout: refused.stdout }).toEqual({ code: 1, stdout: '' });
+    expect(refused.stderr).toMatch(/^error: Okta at 127\.0\.0\.1:\d+ refused the API token \(Okta answered 401 E0000011: Invalid token provided\); create a new token in Okta .* Nothing was stored\.\n$/);
+    const names = (await world.db.$client<{ name: string }[]>`select name from integrations`).map((r) => r.name);
+    expect(names).not.toContain('Globex bad token');
+
+    // A token Okta accepts but that may not read what the product needs gets in; onboarding says what is missing.
+    const WEAK = '00Gx7-globex-read-nothing';
+    sim.setTokens([TOKEN], { underPrivileged: [WEAK] });
+    const created = jsonOf<{ integrationId: string }>(await cli(createArgs('Globex weak token'), { token: WEAK }));
     const id = created.integrationId;
     await waitFor('credentials_invalid', async () => (await getIntegration(world.db, id)).status === 'credentials_invalid');
 
     const shown = await cli(['integrations', 'show', id]);
     expect(shown.code).toBe(0);
-    expect(shown.stdout).toContain(`${id} (Globex bad token, tenant globex): credentials_invalid`);
-    expect(shown.stdout).toContain('Okta rejected the API token');
+    expect(shown.stdout).toContain(`${id} (Globex weak token, tenant globex): credentials_invalid`);
+    expect(shown.stdout).toContain('The API token cannot read users');
     expect(shown.stdout).toContain(`oort-okta integrations rotate-token ${id}`);
+
+    // rotate-token checks the new token at the door too: a refused one leaves the stored token as it was.
+    const sealedBefore = (await getIntegration(world.db, id)).apiTokenEncrypted;
+    const badRotation = await cli(['integrations', 'rotate-token', id], { token: 'not-the-globex-token' });
+    expect(badRotation.code).toBe(1);
+    expect(badRotation.stderr).toMatch(/^error: Okta at 127\.0\.0\.1:\d+ refused the API token/);
+    expect((await getIntegration(world.db, id)).apiTokenEncrypted).toBe(sealedBefore);
 
     const empty = join(dir, 'empty-token');
     writeFileSync(empty, '\n');
