@@ -44,7 +44,7 @@ async function degrade(deps: ActivityDeps, row: IntegrationRow, detail: string, 
   await setIntegrationStatus(deps.db, row.id, 'degraded', detail);
   await startPolling(deps.db, orgUrlFromDomain(row.oktaDomain), row.id, fillFrom, deps.config.OKTA_LOG_PAGE_LIMIT);
   deps.log.warn({ integrationId: row.id, detail }, 'log stream degraded; filling the gap from the Okta API');
-  await sendStreamHealthNotice(deps.db, deps.secretKey, { integrationId: row.id, kind: 'degraded', detail, at: new Date().toISOString() });
+  await sendStreamHealthNotice(deps.db, deps.secretKey, { integrationId: row.id, kind: 'degraded', detail, at: new Date().toISOString() }, { environment: deps.config.OORT_ENVIRONMENT });
 }
 
 /** What `judgeStreamHealth` adds about the dead-letter queue (absent when the integration has none). */
@@ -147,7 +147,7 @@ export function ingestActivities(deps: ActivityDeps) {
         await setIntegrationStatus(deps.db, integrationId, 'streaming', null);
         if (row.status === 'degraded') {
           const detail = 'Events arrive through the log stream again; the gap was filled from the Okta API.';
-          await sendStreamHealthNotice(deps.db, deps.secretKey, { integrationId, kind: 'recovered', detail, at: new Date().toISOString() });
+          await sendStreamHealthNotice(deps.db, deps.secretKey, { integrationId, kind: 'recovered', detail, at: new Date().toISOString() }, { environment: deps.config.OORT_ENVIRONMENT });
         }
       }
       return { streamTookOver: true };

@@ -60,7 +60,7 @@ export function integrationActivities(deps: ActivityDeps) {
         eventSourceName: row.eventSourceName,
         awsAccountId: row.awsAccountId,
         awsRegion: row.awsRegion,
-      });
+      }, { environment: deps.config.OORT_ENVIRONMENT });
       // Operators watch for this line (the status query also counts reminders).
       deps.log.warn(
         { integrationId, reminderNumber, channels },

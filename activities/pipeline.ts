@@ -93,7 +93,7 @@ export function pipelineActivities(deps: ActivityDeps) {
     },
 
     async notifyForRun({ integrationId, ingestRunId }: IngestRunRef): Promise<{ sent: number }> {
-      await deliverPendingNotifications(deps.db, deps.secretKey, integrationId, ingestRunId);
+      await deliverPendingNotifications(deps.db, deps.secretKey, integrationId, ingestRunId, { environment: deps.config.OORT_ENVIRONMENT });
       // Counted from the records, so deliveries of a failed-then-retried attempt are included once.
       const [{ sent }] = await sql<{ sent: number }[]>`
         update ingest_runs r set notifications_sent = (

@@ -11,7 +11,7 @@ import { recordNotificationFailure } from '../lib/metrics.js';
 import { SEVERITIES } from '../detections/index.js';
 import { slackDetectionMessage, slackDigestMessage } from './slack.js';
 import { channelSecrets } from './channels.js';
-import { idempotencyKey, postJson, postWebhook, webhookBody, webhookDigestBody, WebhookDeliveryError, type SigningSecrets } from './webhook.js';
+import { idempotencyKey, postSlack, postWebhook, webhookBody, webhookDigestBody, WebhookDeliveryError, type Destination, type SigningSecrets } from './webhook.js';
 
 export interface DeliveryResult {
   sent: number;
@@ -50,6 +50,7 @@ export async function deliverPendingNotifications(
   secretKey: Buffer,
   integrationId: string,
   ingestRunId: number,
+  to: Destination,
 ): Promise<DeliveryResult> {
   const sql = db.$client;
   const [{ digest_after: digestAfter }] = await sql<{ digest_after: number }[]>`select digest_after from integrations where id = ${integrationId}`;
@@ -84,7 +85,7 @@ export async function deliverPendingNotifications(
     let individual = rows;
     if (ofThisRun.length > digestAfter) {
       try {
-        await sendDigest(db, integrationId, ingestRunId, channelId, rows[0], secret, ofThisRun);
+        await sendDigest(db, integrationId, ingestRunId, channelId, rows[0], secret, ofThisRun, to);
         result.digests += 1;
         individual = rows.filter((r) => Number(r.ingest_run_id) !== ingestRunId);
       } catch (err) {
@@ -96,7 +97,7 @@ export async function deliverPendingNotifications(
     }
     for (const p of individual) {
       try {
-        await sendOne(db, integrationId, p, secret);
+        await sendOne(db, integrationId, p, secret, to);
         result.sent += 1;
       } catch (err) {
         result.failed += 1;
@@ -111,7 +112,7 @@ export async function deliverPendingNotifications(
   return result;
 }
 
-async function sendOne(db: Database, integrationId: string, p: PendingRow, secret: SigningSecrets): Promise<void> {
+async function sendOne(db: Database, integrationId: string, p: PendingRow, secret: SigningSecrets, to: Destination): Promise<void> {
   const sql = db.$client;
   const key = idempotencyKey(Number(p.detection_id), Number(p.channel_id));
   await sql`
@@ -131,9 +132,9 @@ async function sendOne(db: Database, integrationId: string, p: PendingRow, secre
   };
   try {
     if (p.kind === 'slack') {
-      await postJson(secret.current, slackDetectionMessage({ ...notice, runbook: p.runbook, clientIp: p.client_ip, city: p.city, country: p.country, count: p.count }));
+      await postSlack(secret.current, slackDetectionMessage({ ...notice, runbook: p.runbook, clientIp: p.client_ip, city: p.city, country: p.country, count: p.count }), to);
     } else {
-      await postWebhook(p.url, webhookBody(notice), secret, key);
+      await postWebhook(p.url, webhookBody(notice), secret, key, to);
     }
   } catch (err) {
     await sql`
@@ -154,6 +155,7 @@ async function sendDigest(
   channel: Pick<PendingRow, 'kind' | 'url'>,
   secret: SigningSecrets,
   rows: PendingRow[],
+  to: Destination,
 ): Promise<void> {
   const sql = db.$client;
   const [digest] = await sql<{ id: number }[]>`
@@ -163,8 +165,8 @@ async function sendDigest(
     returning id`;
   const entries = rows.map((r) => ({ detectionId: Number(r.detection_id), ruleId: r.rule_id, severity: r.severity, title: r.title, subjectUser: r.subject_user }));
   try {
-    if (channel.kind === 'slack') await postJson(secret.current, slackDigestMessage(integrationId, ingestRunId, entries));
-    else await postWebhook(channel.url, webhookDigestBody(integrationId, ingestRunId, entries), secret, `oort-digest-run-${ingestRunId}-channel-${channelId}`);
+    if (channel.kind === 'slack') await postSlack(secret.current, slackDigestMessage(integrationId, ingestRunId, entries), to);
+    else await postWebhook(channel.url, webhookDigestBody(integrationId, ingestRunId, entries), secret, `oort-digest-run-${ingestRunId}-channel-${channelId}`, to);
   } catch (err) {
     await sql`update digests set status = 'failed', attempts = attempts + 1, last_error = ${(err as Error).message} where id = ${digest.id}`;
     throw err;

@@ -6,7 +6,7 @@
 // failing channel neither stops the others nor makes a retry send the reminder twice.
 import type { Database } from '../schema/db.js';
 import { sendToEachChannel } from './channels.js';
-import { postJson, postWebhook } from './webhook.js';
+import { postSlack, postWebhook, type Destination } from './webhook.js';
 
 export interface ReminderNotice {
   integrationId: string;
@@ -48,15 +48,15 @@ export const reminderKey = (integrationId: string, reminderNumber: number, chann
  * channel fails, the others are still sent to, and then a WebhookDeliveryError is thrown (the step
  * is retried for the failed channels only).
  */
-export async function sendReminder(db: Database, secretKey: Buffer, n: ReminderNotice): Promise<number> {
+export async function sendReminder(db: Database, secretKey: Buffer, n: ReminderNotice, to: Destination): Promise<number> {
   const body = reminderBody(n);
   const outcome = await sendToEachChannel(
     db,
     secretKey,
     { integrationId: n.integrationId, topic: 'onboarding_reminder', episode: String(n.reminderNumber), key: (id) => reminderKey(n.integrationId, n.reminderNumber, id) },
     async (c, secrets, key) => {
-      if (c.kind === 'slack') await postJson(secrets.current, reminderSlackText(n));
-      else await postWebhook(c.url, body, secrets, key);
+      if (c.kind === 'slack') await postSlack(secrets.current, reminderSlackText(n), to);
+      else await postWebhook(c.url, body, secrets, key, to);
     },
   );
   return outcome.delivered;

@@ -6,7 +6,7 @@
 // failed. The idempotency key (`webhook-id`) lets a receiver drop a copy it already has.
 import type { Database } from '../schema/db.js';
 import { sendToEachChannel } from './channels.js';
-import { postJson, postWebhook } from './webhook.js';
+import { postSlack, postWebhook, type Destination } from './webhook.js';
 
 export interface StreamHealthNotice {
   integrationId: string;
@@ -36,7 +36,7 @@ const RETRY_EPISODE_WITHIN_HOURS = 24;
  * some channel, this call is a retry of it: it keeps that notice's time (and so its body and ids)
  * and sends only where it is missing, even though the caller computed a new `at`.
  */
-export async function sendStreamHealthNotice(db: Database, secretKey: Buffer, n: StreamHealthNotice): Promise<number> {
+export async function sendStreamHealthNotice(db: Database, secretKey: Buffer, n: StreamHealthNotice, to: Destination): Promise<number> {
   const topic = `stream_${n.kind}`;
   const [latest] = await db.$client<{ topic: string; episode: string; unsent: boolean }[]>`
     select l.topic, l.episode,
@@ -53,8 +53,8 @@ export async function sendStreamHealthNotice(db: Database, secretKey: Buffer, n:
     { integrationId: n.integrationId, topic, episode: notice.at, key: (id) => `oort-stream-${n.kind}-${n.integrationId}-${notice.at}-channel-${id}` },
     async (c, secrets, key) => {
       // A Slack channel's secret is its incoming-webhook URL (the stored url is redacted); a webhook's is its HMAC key.
-      if (c.kind === 'slack') await postJson(secrets.current, streamHealthSlackText(notice));
-      else await postWebhook(c.url, streamHealthBody(notice), secrets, key);
+      if (c.kind === 'slack') await postSlack(secrets.current, streamHealthSlackText(notice), to);
+      else await postWebhook(c.url, streamHealthBody(notice), secrets, key, to);
     },
   );
   return outcome.delivered;

@@ -9,6 +9,8 @@
 // `Idempotency-Key` carries the id as well. `X-Oort-Signature: sha256=<hex HMAC-SHA256 of the body>`
 // (current secret only, no replay protection) is still sent for receivers written against it; it is
 // deprecated and goes away in the next release.
+import type { OortEnvironment } from '../lib/config.js';
+import { assertSlackUrl, guardedFetch } from '../lib/outbound.js';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 
@@ -163,28 +165,48 @@ export class WebhookDeliveryError extends Error {
  * POSTs one signed notice; `key` is its `webhook-id`, the same on every retry. Any non-2xx answer is
  * an error, so Temporal retries the delivery (with a fresh timestamp and signature, the same id).
  */
-export async function postWebhook(url: string, body: string, secrets: SigningSecrets | string, key: string, timeoutMs = 10_000): Promise<void> {
-  await postJson(url, body, signedHeaders(body, secrets, key), timeoutMs);
+export async function postWebhook(url: string, body: string, secrets: SigningSecrets | string, key: string, to: Destination): Promise<void> {
+  await postJson(url, body, signedHeaders(body, secrets, key), to);
 }
 
-/** POSTs a JSON body; a non-2xx answer or a network failure is a WebhookDeliveryError naming the host. */
-export async function postJson(url: string, body: string, headers: Record<string, string> = {}, timeoutMs = 10_000): Promise<void> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
+/** Where notices may go: the worker's environment decides whether http and loopback receivers are allowed. */
+export interface Destination {
+  environment: OortEnvironment;
+  timeoutMs?: number;
+}
+
+/** POSTs to a Slack incoming webhook, which must be Slack's own host (`https://hooks.slack.com/services/…`). */
+export async function postSlack(url: string, body: string, to: Destination): Promise<void> {
   try {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...headers },
-      body,
-      signal: controller.signal,
-    });
+    assertSlackUrl(url, to.environment);
+  } catch (err) {
+    throw new WebhookDeliveryError(`Slack channel refused: ${(err as Error).message}`);
+  }
+  await postJson(url, body, {}, to);
+}
+
+/**
+ * POSTs a JSON body through the guarded client (lib/outbound.ts: the address judged at connect time, no
+ * redirects); a non-2xx answer or a network failure is a WebhookDeliveryError naming the host.
+ */
+export async function postJson(url: string, body: string, headers: Record<string, string>, to: Destination): Promise<void> {
+  let host: string;
+  try {
+    host = new URL(url).host;
+  } catch {
+    throw new WebhookDeliveryError('the channel URL is not a URL; fix the channel');
+  }
+  try {
+    const res = await guardedFetch(
+      url,
+      { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body, timeoutMs: to.timeoutMs ?? 10_000 },
+      { environment: to.environment },
+    );
     if (!res.ok) {
-      throw new WebhookDeliveryError(`webhook ${new URL(url).host} answered ${res.status}; the delivery will be retried`);
+      throw new WebhookDeliveryError(`webhook ${host} answered ${res.status}; the delivery will be retried`);
     }
   } catch (err) {
     if (err instanceof WebhookDeliveryError) throw err;
-    throw new WebhookDeliveryError(`webhook ${new URL(url).host} unreachable: ${(err as Error).message}; the delivery will be retried`);
-  } finally {
-    clearTimeout(timer);
+    throw new WebhookDeliveryError(`webhook ${host} unreachable: ${(err as Error).message}; the delivery will be retried`);
   }
 }

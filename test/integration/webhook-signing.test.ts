@@ -18,6 +18,9 @@ import { jsonOf, runCli } from '../support/cli.js';
 import { startWebhookReceiver, verifyDelivery, type WebhookReceiver } from '../support/webhook-receiver.js';
 import { waitFor } from '../support/wait.js';
 
+/** Notices go to loopback receivers, allowed in the test environment only. */
+const TO = { environment: 'test' } as const;
+
 const TOKEN = 'ssws-00SIGNING-5e1c7a9b3d2f4608';
 let world: World;
 let sim: OktaSimulator;
@@ -142,7 +145,7 @@ describe('secret rotation', () => {
     const rotated = jsonOf<{ secret: string; rotating: boolean }>(await cli(['integrations', 'channel', 'rotate-secret', id, String(webhookChannel.id), '--json']));
     expect(rotated.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     const newSecret = rotated.secret;
-    const notice = (n: number) => sendStreamHealthNotice(world.db, world.secretKey, { integrationId: id, kind: n % 2 ? 'degraded' : 'recovered', detail: `notice ${n}`, at: new Date(Date.now() + n).toISOString() });
+    const notice = (n: number) => sendStreamHealthNotice(world.db, world.secretKey, { integrationId: id, kind: n % 2 ? 'degraded' : 'recovered', detail: `notice ${n}`, at: new Date(Date.now() + n).toISOString() }, TO);
 
     // During the rotation: a receiver with the old secret verifies, and one with the new secret too.
     await notice(1);
@@ -239,12 +242,12 @@ describe('onboarding reminders', () => {
     const reminder = { integrationId: id, reminderNumber: 1, eventSourceName: id, awsAccountId: world.config.awsAccountId, awsRegion: 'us-east-2' };
 
     failing.failWith(500);
-    await expect(sendReminder(world.db, world.secretKey, reminder)).rejects.toThrow(/1 channel\(s\) failed .*2 delivered/);
-    await expect(sendReminder(world.db, world.secretKey, reminder)).rejects.toThrow(WebhookDeliveryError);
+    await expect(sendReminder(world.db, world.secretKey, reminder, TO)).rejects.toThrow(/1 channel\(s\) failed .*2 delivered/);
+    await expect(sendReminder(world.db, world.secretKey, reminder, TO)).rejects.toThrow(WebhookDeliveryError);
     expect(good.deliveries).toHaveLength(1);
     expect(slack.deliveries).toHaveLength(1);
     failing.failWith(null);
-    expect(await sendReminder(world.db, world.secretKey, reminder)).toBe(3);
+    expect(await sendReminder(world.db, world.secretKey, reminder, TO)).toBe(3);
     expect(failing.deliveries).toHaveLength(1);
     expect(good.deliveries).toHaveLength(1);
     expect(slack.deliveries).toHaveLength(1);
@@ -261,19 +264,19 @@ describe('onboarding reminders', () => {
     // Stream-health notices the same way; the retry keeps the first attempt's time, though its caller computed a new one.
     failing.failWith(500);
     const first = '2026-12-01T10:00:00.000Z';
-    await expect(sendStreamHealthNotice(world.db, world.secretKey, { integrationId: id, kind: 'degraded', detail: 'quiet', at: first })).rejects.toThrow(WebhookDeliveryError);
+    await expect(sendStreamHealthNotice(world.db, world.secretKey, { integrationId: id, kind: 'degraded', detail: 'quiet', at: first }, TO)).rejects.toThrow(WebhookDeliveryError);
     expect(good.deliveries).toHaveLength(2);
     expect(slack.deliveries).toHaveLength(2);
     failing.failWith(null);
-    expect(await sendStreamHealthNotice(world.db, world.secretKey, { integrationId: id, kind: 'degraded', detail: 'quiet', at: '2026-12-01T10:05:00.000Z' })).toBe(3);
+    expect(await sendStreamHealthNotice(world.db, world.secretKey, { integrationId: id, kind: 'degraded', detail: 'quiet', at: '2026-12-01T10:05:00.000Z' }, TO)).toBe(3);
     expect(good.deliveries).toHaveLength(2);
     expect(slack.deliveries).toHaveLength(2);
     expect(failing.deliveries).toHaveLength(2);
     expect(JSON.parse(failing.deliveries[1].body)).toMatchObject({ type: 'log_stream_degraded', at: first });
     expect(JSON.parse(good.deliveries[1].body)).toMatchObject({ type: 'log_stream_degraded', at: first });
     // The next transitions are new notices for everyone.
-    expect(await sendStreamHealthNotice(world.db, world.secretKey, { integrationId: id, kind: 'recovered', detail: 'back', at: '2026-12-01T11:00:00.000Z' })).toBe(3);
-    expect(await sendStreamHealthNotice(world.db, world.secretKey, { integrationId: id, kind: 'degraded', detail: 'quiet again', at: '2026-12-01T12:00:00.000Z' })).toBe(3);
+    expect(await sendStreamHealthNotice(world.db, world.secretKey, { integrationId: id, kind: 'recovered', detail: 'back', at: '2026-12-01T11:00:00.000Z' }, TO)).toBe(3);
+    expect(await sendStreamHealthNotice(world.db, world.secretKey, { integrationId: id, kind: 'degraded', detail: 'quiet again', at: '2026-12-01T12:00:00.000Z' }, TO)).toBe(3);
     for (const r of [failing, good, slack]) expect(r.deliveries).toHaveLength(4);
     expect(good.rejected).toEqual([]);
   }, 60_000);

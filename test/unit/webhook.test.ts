@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import {
   idempotencyKey,
+  postSlack,
   postWebhook,
   receiverSecret,
   sign,
@@ -20,6 +21,9 @@ import {
 } from '../../notify/webhook.js';
 import { generateWebhookSecret } from '../../notify/channels.js';
 import { startWebhookReceiver, verifyDelivery, type WebhookReceiver } from '../support/webhook-receiver.js';
+
+/** The receivers here listen on loopback, allowed in the test environment only. */
+const TO = { environment: 'test' } as const;
 
 const SECRET = 'whsec_5f2c8e1a9b7d4c3e';
 const notice: DetectionNotice = {
@@ -97,7 +101,7 @@ describe('postWebhook', () => {
   it('delivers a signed body with its idempotency key', async () => {
     const { url, received } = await receiver(204);
     const body = webhookBody(notice);
-    await postWebhook(url, body, SECRET, idempotencyKey(4182, 7));
+    await postWebhook(url, body, SECRET, idempotencyKey(4182, 7), TO);
     expect(received).toHaveLength(1);
     const [{ headers, body: got }] = received;
     expect(got).toBe(body);
@@ -110,7 +114,7 @@ describe('postWebhook', () => {
 
   it('fails on a 503 with the status in the message', async () => {
     const { url } = await receiver(503);
-    const p = postWebhook(url, webhookBody(notice), SECRET, idempotencyKey(4182, 7));
+    const p = postWebhook(url, webhookBody(notice), SECRET, idempotencyKey(4182, 7), TO);
     await expect(p).rejects.toThrow(WebhookDeliveryError);
     await expect(p).rejects.toThrow(/answered 503/);
   });
@@ -119,7 +123,7 @@ describe('postWebhook', () => {
     const { url } = await receiver(200);
     await new Promise<void>((r) => server!.close(() => r()));
     server = undefined;
-    await expect(postWebhook(url, webhookBody(notice), SECRET, 'k')).rejects.toThrow(/unreachable/);
+    await expect(postWebhook(url, webhookBody(notice), SECRET, 'k', TO)).rejects.toThrow(/unreachable/);
   });
 });
 
@@ -219,15 +223,15 @@ describe('the test receiver (Standard Webhooks)', () => {
     const secret = generateWebhookSecret();
     receiver = await startWebhookReceiver({ secrets: [secret] });
     const body = webhookBody(notice);
-    await postWebhook(receiver.url, body, secret, idempotencyKey(4182, 7));
+    await postWebhook(receiver.url, body, secret, idempotencyKey(4182, 7), TO);
     expect(receiver.deliveries).toHaveLength(1);
     // A captured request sent again, byte for byte: the id was seen.
     const captured = receiver.deliveries[0];
     const replay = await fetch(receiver.url, { method: 'POST', headers: captured.headers as Record<string, string>, body: captured.body });
     expect(replay.status).toBe(409);
     // The sender's own retry of the same message is a replay too (same webhook-id): refused, not recorded twice.
-    await expect(postWebhook(receiver.url, body, secret, idempotencyKey(4182, 7))).rejects.toThrow(/answered 409/);
-    await expect(postWebhook(receiver.url, body, generateWebhookSecret(), idempotencyKey(4182, 9))).rejects.toThrow(/answered 401/);
+    await expect(postWebhook(receiver.url, body, secret, idempotencyKey(4182, 7), TO)).rejects.toThrow(/answered 409/);
+    await expect(postWebhook(receiver.url, body, generateWebhookSecret(), idempotencyKey(4182, 9), TO)).rejects.toThrow(/answered 401/);
     expect(receiver.deliveries).toHaveLength(1);
     expect(receiver.rejected.map((r) => r.reason)).toEqual(['replay', 'replay', 'signature: No matching signature found']);
   });
@@ -240,5 +244,19 @@ describe('the test receiver (Standard Webhooks)', () => {
     const res = await fetch(receiver.url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body });
     expect(res.status).toBe(401);
     expect(receiver.rejected[0].reason).toMatch(/too old/);
+  });
+});
+
+describe('where notices may go', () => {
+  // Judged before any connection is made: these addresses are never contacted.
+  it('refuses private, metadata and loopback webhook addresses outside development and test', async () => {
+    for (const url of ['https://10.0.0.7/hook', 'https://169.254.169.254/latest', 'https://[::ffff:127.0.0.1]/x', 'http://hooks.acme.example/oort']) {
+      await expect(postWebhook(url, '{}', SECRET, 'k', { environment: 'production' })).rejects.toThrow(WebhookDeliveryError);
+    }
+  });
+
+  it('posts to Slack only at hooks.slack.com outside development and test', async () => {
+    await expect(postSlack('https://hooks.slack.com.evil.example/services/T/B/x', '{}', { environment: 'staging' })).rejects.toThrow(/Slack channel refused/);
+    await expect(postSlack('https://evil.example/services/T/B/x', '{}', { environment: 'production' })).rejects.toThrow(/Slack channel refused/);
   });
 });
