@@ -3,11 +3,12 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Database } from '../schema/db.js';
 import type { Config } from '../lib/config.js';
 import type { Logger } from '../lib/logger.js';
+import type { SecretKeys } from '../lib/secrets.js';
 
 export interface ActivityDeps {
   db: Database;
   config: Config;
-  secretKey: Buffer;
+  secretKey: SecretKeys;
   sqs: SQSClient;
   log: Logger;
   /** The clock; tests may pin it. */

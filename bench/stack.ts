@@ -10,7 +10,7 @@ import { createIntegration } from '../integrations/create.js';
 import { envelopeExpectation, getIntegration } from '../integrations/repository.js';
 import { loadConfig, type Config } from '../lib/config.js';
 import { createLogger } from '../lib/logger.js';
-import { parseSecretKey } from '../lib/secrets.js';
+import { parseSecretKey, type SecretKeys } from '../lib/secrets.js';
 import { createSqsClient } from '../lib/sqs.js';
 import type { EnvelopeExpectation } from '../okta/envelope.js';
 import { createIntegrationQueues } from '../pipeline/queue.js';
@@ -31,7 +31,7 @@ export interface Stack {
   db: Database;
   sqs: SQSClient;
   emulator: SqsEmulator;
-  secretKey: Buffer;
+  secretKey: SecretKeys;
   /** The environment every config of this run is loaded from (database and SQS endpoint added). */
   env: Record<string, string>;
   /** Where the stack reports what it does (building the Temporal CLI, a database it could not drop). */

@@ -3,7 +3,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { loadConfig, type Config } from '../lib/config.js';
-import { parseSecretKey } from '../lib/secrets.js';
+import { parseSecretKeyring, type SecretKeyring } from '../lib/secrets.js';
 import { createSqsClient } from '../lib/sqs.js';
 import { closeDatabase, connectDatabase, type Database } from '../schema/db.js';
 import { temporalConnectionOptions } from '../lib/temporal-connection.js';
@@ -27,8 +27,8 @@ export class CliContext {
     return this.sqsInstance;
   }
 
-  get secretKey(): Buffer {
-    return parseSecretKey(this.config.OORT_SECRET_KEY);
+  get secretKey(): SecretKeyring {
+    return parseSecretKeyring(this.config.OORT_SECRET_KEY, this.config.OORT_SECRET_KEYS_PREVIOUS);
   }
 
   async client(): Promise<Client> {

@@ -11,6 +11,7 @@ import { quarantineCommands } from './commands/quarantine.js';
 import { dlqCommands } from './commands/dlq.js';
 import { detectCommand } from './commands/detect.js';
 import { rulesCommands } from './commands/rules.js';
+import { secretsCommands } from './commands/secrets.js';
 
 export function buildCli(): Command {
   const program = new Command('oort-okta')
@@ -27,6 +28,7 @@ export function buildCli(): Command {
   schedulesCommands(program);
   quarantineCommands(program);
   dlqCommands(program);
+  secretsCommands(program);
   detectCommand(program);
   rulesCommands(program);
   return program;

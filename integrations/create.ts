@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type postgres from 'postgres';
 import type { Database } from '../schema/db.js';
 import { redactSlackUrl } from '../notify/slack.js';
-import { encryptSecret } from '../lib/secrets.js';
+import { encryptSecret, type SecretKeys } from '../lib/secrets.js';
 import { OORT_AWS_REGION, type OortEnvironment } from '../lib/config.js';
 import { classifyOktaError, createOktaClient, describeOktaError, normalizeCustomDomain, oktaOrgFromDomain, orgUrlFromDomain, type OktaConnection } from '../okta/client.js';
 import { IntegrationNotFoundError } from './repository.js';
@@ -40,7 +40,7 @@ export function newIntegrationId(): string {
   return `okta-${randomBytes(8).toString('hex')}`;
 }
 
-export async function createIntegration(db: Database, secretKey: Buffer, input: NewIntegration): Promise<{ integrationId: string }> {
+export async function createIntegration(db: Database, secretKey: SecretKeys, input: NewIntegration): Promise<{ integrationId: string }> {
   if (!TENANT_ID.test(input.tenantId)) {
     throw new Error(`Tenant id "${input.tenantId}" must be lowercase letters, digits and dashes (e.g. acme-corp).`);
   }
@@ -90,7 +90,7 @@ export async function createIntegration(db: Database, secretKey: Buffer, input: 
   return { integrationId };
 }
 
-async function addSlackChannel(tx: postgres.TransactionSql, secretKey: Buffer, integrationId: string, slack: { webhookUrl: string; minSeverity?: string }) {
+async function addSlackChannel(tx: postgres.TransactionSql, secretKey: SecretKeys, integrationId: string, slack: { webhookUrl: string; minSeverity?: string }) {
   const url = new URL(slack.webhookUrl);
   if (!/^https?:$/.test(url.protocol)) throw new Error(`Slack webhook URL must be http(s), got ${url.protocol}`);
   await tx`insert into notification_channels ${tx({
@@ -132,7 +132,7 @@ export async function checkOktaAccess(conn: OktaConnection, opts: { environment:
 }
 
 /** Replaces the sealed token (the onboarding then gets the `credentialsUpdated` signal). */
-export async function rotateToken(db: Database, secretKey: Buffer, integrationId: string, apiToken: string): Promise<void> {
+export async function rotateToken(db: Database, secretKey: SecretKeys, integrationId: string, apiToken: string): Promise<void> {
   const sealed = encryptSecret(apiToken.trim(), secretKey, integrationId);
   const res = await db.$client`update integrations set api_token_encrypted = ${sealed}, updated_at = now() where id = ${integrationId}`;
   if (res.count === 0) throw new IntegrationNotFoundError(integrationId);

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { Database } from '../schema/db.js';
 import { integrations, tenants } from '../schema/tables.js';
 import { assertTransition, type IntegrationStatus } from '../lib/integration-status.js';
-import { decryptSecret } from '../lib/secrets.js';
+import { decryptSecret, type SecretKeys } from '../lib/secrets.js';
 import type { EnvelopeExpectation } from '../okta/envelope.js';
 import type { OktaConnection } from '../okta/client.js';
 
@@ -32,7 +32,7 @@ export async function getIntegrationWithTenant(db: Database, integrationId: stri
   return row;
 }
 
-export function oktaConnection(row: IntegrationRow, secretKey: Buffer): OktaConnection {
+export function oktaConnection(row: IntegrationRow, secretKey: SecretKeys): OktaConnection {
   return { domain: row.oktaDomain, token: decryptSecret(row.apiTokenEncrypted, secretKey, row.id) };
 }
 

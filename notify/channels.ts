@@ -5,7 +5,7 @@
 // were tried does a failure throw (so Temporal retries the step for the channels that failed).
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../schema/db.js';
-import { decryptSecret, encryptSecret } from '../lib/secrets.js';
+import { decryptSecret, encryptSecret, type SecretKeys } from '../lib/secrets.js';
 import { recordNotificationFailure } from '../lib/metrics.js';
 import { SECRET_PREFIX, signingKey, WebhookDeliveryError, type SigningSecrets } from './webhook.js';
 
@@ -23,7 +23,7 @@ export interface ChannelRow {
 export const channelAad = (integrationId: string) => `channel:${integrationId}`;
 
 /** The channel's unsealed secrets: for a webhook its signing secret(s); for Slack `current` is the full URL. */
-export function channelSecrets(c: Pick<ChannelRow, 'secret_encrypted' | 'previous_secret_encrypted'>, secretKey: Buffer, integrationId: string): SigningSecrets {
+export function channelSecrets(c: Pick<ChannelRow, 'secret_encrypted' | 'previous_secret_encrypted'>, secretKey: SecretKeys, integrationId: string): SigningSecrets {
   const current = decryptSecret(c.secret_encrypted, secretKey, channelAad(integrationId));
   const previous = c.previous_secret_encrypted ? decryptSecret(c.previous_secret_encrypted, secretKey, channelAad(integrationId)) : null;
   return { current, previous };
@@ -51,7 +51,7 @@ export interface NoticeOutcome {
  */
 export async function sendToEachChannel(
   db: Database,
-  secretKey: Buffer,
+  secretKey: SecretKeys,
   notice: { integrationId: string; topic: string; episode: string; key: (channelId: number) => string },
   send: (channel: ChannelRow, secrets: SigningSecrets, key: string) => Promise<void>,
 ): Promise<NoticeOutcome> {
@@ -141,7 +141,7 @@ export async function listChannels(db: Database, integrationId: string): Promise
  */
 export async function rotateChannelSecret(
   db: Database,
-  secretKey: Buffer,
+  secretKey: SecretKeys,
   integrationId: string,
   channelId: number,
   newSecret: string = generateWebhookSecret(),

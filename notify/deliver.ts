@@ -12,6 +12,7 @@ import { SEVERITIES } from '../detections/index.js';
 import { slackDetectionMessage, slackDigestMessage } from './slack.js';
 import { channelSecrets } from './channels.js';
 import { idempotencyKey, postSlack, postWebhook, webhookBody, webhookDigestBody, WebhookDeliveryError, type Destination, type SigningSecrets } from './webhook.js';
+import type { SecretKeys } from '../lib/secrets.js';
 
 export interface DeliveryResult {
   sent: number;
@@ -47,7 +48,7 @@ interface PendingRow {
 
 export async function deliverPendingNotifications(
   db: Database,
-  secretKey: Buffer,
+  secretKey: SecretKeys,
   integrationId: string,
   ingestRunId: number,
   to: Destination,

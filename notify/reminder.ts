@@ -7,6 +7,7 @@
 import type { Database } from '../schema/db.js';
 import { sendToEachChannel } from './channels.js';
 import { postSlack, postWebhook, type Destination } from './webhook.js';
+import type { SecretKeys } from '../lib/secrets.js';
 
 export interface ReminderNotice {
   integrationId: string;
@@ -48,7 +49,7 @@ export const reminderKey = (integrationId: string, reminderNumber: number, chann
  * channel fails, the others are still sent to, and then a WebhookDeliveryError is thrown (the step
  * is retried for the failed channels only).
  */
-export async function sendReminder(db: Database, secretKey: Buffer, n: ReminderNotice, to: Destination): Promise<number> {
+export async function sendReminder(db: Database, secretKey: SecretKeys, n: ReminderNotice, to: Destination): Promise<number> {
   const body = reminderBody(n);
   const outcome = await sendToEachChannel(
     db,

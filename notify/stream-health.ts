@@ -7,6 +7,7 @@
 import type { Database } from '../schema/db.js';
 import { sendToEachChannel } from './channels.js';
 import { postSlack, postWebhook, type Destination } from './webhook.js';
+import type { SecretKeys } from '../lib/secrets.js';
 
 export interface StreamHealthNotice {
   integrationId: string;
@@ -36,7 +37,7 @@ const RETRY_EPISODE_WITHIN_HOURS = 24;
  * some channel, this call is a retry of it: it keeps that notice's time (and so its body and ids)
  * and sends only where it is missing, even though the caller computed a new `at`.
  */
-export async function sendStreamHealthNotice(db: Database, secretKey: Buffer, n: StreamHealthNotice, to: Destination): Promise<number> {
+export async function sendStreamHealthNotice(db: Database, secretKey: SecretKeys, n: StreamHealthNotice, to: Destination): Promise<number> {
   const topic = `stream_${n.kind}`;
   const [latest] = await db.$client<{ topic: string; episode: string; unsent: boolean }[]>`
     select l.topic, l.episode,

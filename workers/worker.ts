@@ -6,7 +6,7 @@ import { createActivities } from '../activities/index.js';
 import { loadConfig, type Config } from '../lib/config.js';
 import { freeLoopbackPort, startMetricsServer } from '../lib/metrics.js';
 import { createFatalLogger, createLogger, errorFields, type Logger } from '../lib/logger.js';
-import { parseSecretKey } from '../lib/secrets.js';
+import { parseSecretKeyring } from '../lib/secrets.js';
 import { createSqsClient } from '../lib/sqs.js';
 import { closeDatabase, connectDatabase } from '../schema/db.js';
 import { applyMigrations } from '../schema/migrate.js';
@@ -48,7 +48,7 @@ export interface RunningWorker {
 }
 
 export async function startWorker(config: Config, log: Logger, opts: { workflowBundle?: { code: string } } = {}): Promise<RunningWorker> {
-  const secretKey = parseSecretKey(config.OORT_SECRET_KEY);
+  const secretKey = parseSecretKeyring(config.OORT_SECRET_KEY, config.OORT_SECRET_KEYS_PREVIOUS);
   const db = connectDatabase(config.DATABASE_URL);
   await applyMigrations(db);
   const sqs = createSqsClient(config);

@@ -10,7 +10,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { loadConfig, type Config } from '../../lib/config.js';
 import { freeLoopbackPort } from '../../lib/metrics.js';
 import { createLogger, type Logger } from '../../lib/logger.js';
-import { generateSecretKey, parseSecretKey } from '../../lib/secrets.js';
+import { generateSecretKey, parseSecretKey, type SecretKeys } from '../../lib/secrets.js';
 import { createSqsClient } from '../../lib/sqs.js';
 import { connectDatabase, closeDatabase, type Database } from '../../schema/db.js';
 import { startWorker, WORKFLOWS_PATH, type RunningWorker } from '../../workers/worker.js';
@@ -21,7 +21,7 @@ export interface World {
   db: Database;
   sqs: SQSClient;
   client: Client;
-  secretKey: Buffer;
+  secretKey: SecretKeys;
   log: Logger;
   logLines: string[];
   worker?: RunningWorker;

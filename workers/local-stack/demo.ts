@@ -27,6 +27,7 @@ import {
   type ScenarioName,
   type SimulatedOrg,
 } from '../../simulator/index.js';
+import type { SecretKeys } from '../../lib/secrets.js';
 
 export const DEMO_INTEGRATION_ID = 'okta-demo';
 export const DEMO_OKTA_TOKEN = 'demo-ssws-token-for-the-local-simulator';
@@ -50,7 +51,7 @@ export interface DemoDeps {
   client: Client;
   sqs: SQSClient;
   config: Config;
-  secretKey: Buffer;
+  secretKey: SecretKeys;
   log: Logger;
   oktaPort: number;
   /** Lines for the operator's console. */
