@@ -8,6 +8,7 @@ import { encryptSecret, type SecretKeys } from '../lib/secrets.js';
 import { OORT_AWS_REGION, type OortEnvironment } from '../lib/config.js';
 import { classifyOktaError, createOktaClient, describeOktaError, normalizeCustomDomain, oktaOrgFromDomain, orgUrlFromDomain, type OktaConnection } from '../okta/client.js';
 import { IntegrationNotFoundError } from './repository.js';
+import { channelAad, nextChannelId } from '../notify/channels.js';
 
 export interface NewIntegration {
   tenantId: string;
@@ -78,11 +79,13 @@ export async function createIntegration(db: Database, secretKey: SecretKeys, inp
     })}`;
     if (input.slack) await addSlackChannel(tx, secretKey, integrationId, input.slack);
     if (input.webhook) {
+      const id = await nextChannelId(tx);
       await tx`insert into notification_channels ${tx({
+        id,
         integration_id: integrationId,
         kind: 'webhook',
         url: input.webhook.url,
-        secret_encrypted: encryptSecret(input.webhook.secret, secretKey, `channel:${integrationId}`),
+        secret_encrypted: encryptSecret(input.webhook.secret, secretKey, channelAad(integrationId, id)),
         min_severity: input.webhook.minSeverity ?? 'low',
       })}`;
     }
@@ -93,11 +96,13 @@ export async function createIntegration(db: Database, secretKey: SecretKeys, inp
 async function addSlackChannel(tx: postgres.TransactionSql, secretKey: SecretKeys, integrationId: string, slack: { webhookUrl: string; minSeverity?: string }) {
   const url = new URL(slack.webhookUrl);
   if (!/^https?:$/.test(url.protocol)) throw new Error(`Slack webhook URL must be http(s), got ${url.protocol}`);
+  const id = await nextChannelId(tx);
   await tx`insert into notification_channels ${tx({
+    id,
     integration_id: integrationId,
     kind: 'slack',
     url: redactSlackUrl(slack.webhookUrl),
-    secret_encrypted: encryptSecret(slack.webhookUrl, secretKey, `channel:${integrationId}`),
+    secret_encrypted: encryptSecret(slack.webhookUrl, secretKey, channelAad(integrationId, id)),
     min_severity: slack.minSeverity ?? 'medium',
   })}`;
 }

@@ -1,9 +1,10 @@
 // After a key rotation: every stored secret (Okta API tokens, channel signing secrets and Slack URLs)
 // sealed under an older key, or before sealed values named their key, is opened with the keyring and
-// sealed again under the current key. Each row is updated only if it still holds the value read, so a
+// sealed again under the current key; a channel secret sealed before secrets were bound to their
+// channel is bound to it on the way. Each row is updated only if it still holds the value read, so a
 // token rotated meanwhile is never overwritten; running it again finishes what an interrupted run left.
 import type { Database } from '../schema/db.js';
-import { channelAad } from '../notify/channels.js';
+import { channelAad, openChannelSecret } from '../notify/channels.js';
 import { decryptSecret, encryptSecret, needsReseal, type SecretKeyring } from '../lib/secrets.js';
 
 export interface ResealReport {
@@ -19,7 +20,10 @@ export interface ResealReport {
 interface Sealed {
   where: string;
   value: string;
+  /** What the value is sealed again bound to. */
   aad: string;
+  /** The plaintext, and whether the value is already bound to `aad` (channel secrets from before channel binding are not). */
+  open: () => { plain: string; bound: boolean };
   write: (next: string) => Promise<number>;
 }
 
@@ -33,6 +37,7 @@ export async function resealSecrets(db: Database, keys: SecretKeyring, opts: { d
       where: `integration ${r.id} (Okta API token)`,
       value: r.api_token_encrypted,
       aad: r.id,
+      open: () => ({ plain: decryptSecret(r.api_token_encrypted, keys, r.id), bound: true }),
       write: async (next) => (await sql`update integrations set api_token_encrypted = ${next} where id = ${r.id} and api_token_encrypted = ${r.api_token_encrypted}`).count,
     });
   }
@@ -43,7 +48,8 @@ export async function resealSecrets(db: Database, keys: SecretKeyring, opts: { d
     sealed.push({
       where: `channel ${c.id} of ${c.integration_id}`,
       value: c.secret_encrypted,
-      aad: channelAad(c.integration_id),
+      aad: channelAad(c.integration_id, Number(c.id)),
+      open: () => openChannelSecret(c.secret_encrypted, keys, c.integration_id, Number(c.id)),
       write: async (next) => (await sql`update notification_channels set secret_encrypted = ${next} where id = ${c.id} and secret_encrypted = ${c.secret_encrypted}`).count,
     });
     const previous = c.previous_secret_encrypted;
@@ -51,7 +57,8 @@ export async function resealSecrets(db: Database, keys: SecretKeyring, opts: { d
       sealed.push({
         where: `channel ${c.id} of ${c.integration_id} (previous secret)`,
         value: previous,
-        aad: channelAad(c.integration_id),
+        aad: channelAad(c.integration_id, Number(c.id)),
+        open: () => openChannelSecret(previous, keys, c.integration_id, Number(c.id)),
         write: async (next) =>
           (await sql`update notification_channels set previous_secret_encrypted = ${next} where id = ${c.id} and previous_secret_encrypted = ${previous}`).count,
       });
@@ -59,15 +66,15 @@ export async function resealSecrets(db: Database, keys: SecretKeyring, opts: { d
   }
   for (const s of sealed) {
     report.examined += 1;
-    if (!needsReseal(s.value, keys)) continue;
-    let plain: string;
+    let opened: { plain: string; bound: boolean };
     try {
-      plain = decryptSecret(s.value, keys, s.aad);
+      opened = s.open();
     } catch (err) {
       report.failed.push({ where: s.where, reason: (err as Error).message });
       continue;
     }
-    if (!report.dryRun && (await s.write(encryptSecret(plain, keys, s.aad))) === 0) continue; // changed meanwhile: already current
+    if (opened.bound && !needsReseal(s.value, keys)) continue;
+    if (!report.dryRun && (await s.write(encryptSecret(opened.plain, keys, s.aad))) === 0) continue; // changed meanwhile: already current
     report.resealed += 1;
   }
   return report;

@@ -82,7 +82,7 @@ export function parseSecretKeyring(current: string | undefined, previous?: strin
 
 /**
  * Seals with the current key. `aad` binds the ciphertext to what it belongs to (the integration id for a token,
- * `channel:<integration>` for a channel secret), so a value cannot be moved to another row.
+ * `channel:<integration>:<channel>` for a channel secret), so a value cannot be moved to another row.
  */
 export function encryptSecret(plaintext: string, keys: SecretKeys, aad: string): string {
   const ring = ringOf(keys);

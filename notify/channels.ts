@@ -4,6 +4,7 @@
 // `channel_notices`, a channel that already has the notice is not sent it again, and only after all
 // were tried does a failure throw (so Temporal retries the step for the channels that failed).
 import { randomBytes } from 'node:crypto';
+import type postgres from 'postgres';
 import type { Database } from '../schema/db.js';
 import { decryptSecret, encryptSecret, type SecretKeys } from '../lib/secrets.js';
 import { recordNotificationFailure } from '../lib/metrics.js';
@@ -20,13 +21,40 @@ export interface ChannelRow {
   previous_secret_encrypted: string | null;
 }
 
-export const channelAad = (integrationId: string) => `channel:${integrationId}`;
+/** What a channel secret is bound to: its integration and the channel itself, so it cannot be moved to another channel. */
+export const channelAad = (integrationId: string, channelId: number) => `channel:${integrationId}:${channelId}`;
+/** Channel secrets sealed before they were bound to their channel are bound to the integration only. */
+const integrationWideAad = (integrationId: string) => `channel:${integrationId}`;
+
+/** Opens a channel secret, also one sealed before secrets were bound to their channel (`secrets reseal` rebinds it). */
+export function openChannelSecret(sealed: string, secretKey: SecretKeys, integrationId: string, channelId: number): { plain: string; bound: boolean } {
+  try {
+    return { plain: decryptSecret(sealed, secretKey, channelAad(integrationId, channelId)), bound: true };
+  } catch (err) {
+    try {
+      return { plain: decryptSecret(sealed, secretKey, integrationWideAad(integrationId)), bound: false };
+    } catch {
+      throw err;
+    }
+  }
+}
 
 /** The channel's unsealed secrets: for a webhook its signing secret(s); for Slack `current` is the full URL. */
-export function channelSecrets(c: Pick<ChannelRow, 'secret_encrypted' | 'previous_secret_encrypted'>, secretKey: SecretKeys, integrationId: string): SigningSecrets {
-  const current = decryptSecret(c.secret_encrypted, secretKey, channelAad(integrationId));
-  const previous = c.previous_secret_encrypted ? decryptSecret(c.previous_secret_encrypted, secretKey, channelAad(integrationId)) : null;
+export function channelSecrets(
+  c: Pick<ChannelRow, 'secret_encrypted' | 'previous_secret_encrypted'>,
+  secretKey: SecretKeys,
+  integrationId: string,
+  channelId: number,
+): SigningSecrets {
+  const current = openChannelSecret(c.secret_encrypted, secretKey, integrationId, channelId).plain;
+  const previous = c.previous_secret_encrypted ? openChannelSecret(c.previous_secret_encrypted, secretKey, integrationId, channelId).plain : null;
   return { current, previous };
+}
+
+/** A new channel's id, taken before its row is written so that its secret can be sealed bound to it. */
+export async function nextChannelId(sql: postgres.Sql | postgres.TransactionSql): Promise<number> {
+  const [row] = await sql<{ id: string }[]>`select nextval(pg_get_serial_sequence('notification_channels', 'id')) as id`;
+  return Number(row.id);
 }
 
 export async function enabledChannels(db: Database, integrationId: string): Promise<ChannelRow[]> {
@@ -70,7 +98,7 @@ export async function sendToEachChannel(
       continue;
     }
     try {
-      await send(c, channelSecrets(c, secretKey, notice.integrationId), key);
+      await send(c, channelSecrets(c, secretKey, notice.integrationId, c.id), key);
     } catch (err) {
       const message = (err as Error).message;
       outcome.failed += 1;
@@ -165,11 +193,11 @@ export async function rotateChannelSecret(
       );
     }
     // Both are re-sealed so the previous secret is bound to the same row as before.
-    const current = decryptSecret(c.secret_encrypted, secretKey, channelAad(integrationId));
+    const current = openChannelSecret(c.secret_encrypted, secretKey, integrationId, channelId).plain;
     await tx`
       update notification_channels set
-        previous_secret_encrypted = ${encryptSecret(current, secretKey, channelAad(integrationId))},
-        secret_encrypted = ${encryptSecret(secret, secretKey, channelAad(integrationId))},
+        previous_secret_encrypted = ${encryptSecret(current, secretKey, channelAad(integrationId, channelId))},
+        secret_encrypted = ${encryptSecret(secret, secretKey, channelAad(integrationId, channelId))},
         secret_rotated_at = now()
       where id = ${channelId}`;
   });

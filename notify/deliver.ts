@@ -75,7 +75,7 @@ export async function deliverPendingNotifications(
   for (const [channelId, rows] of byChannel) {
     let secret: SigningSecrets;
     try {
-      secret = channelSecrets(rows[0], secretKey, integrationId);
+      secret = channelSecrets(rows[0], secretKey, integrationId, channelId);
     } catch (err) {
       result.failed += rows.length;
       recordNotificationFailure(integrationId, rows[0].kind);

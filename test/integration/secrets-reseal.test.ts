@@ -2,7 +2,7 @@
 // (OORT_SECRET_KEYS_PREVIOUS), `secrets reseal` seals every stored secret of the integration again under
 // the new key, and afterwards the new key alone opens them all.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSecretKey, decryptSecret, keyId, parseSecretKey } from '../../lib/secrets.js';
+import { decryptSecret, encryptSecret, generateSecretKey, keyId, parseSecretKey } from '../../lib/secrets.js';
 import { channelAad, channelSecrets } from '../../notify/channels.js';
 import { createWorld, type World } from '../support/world.js';
 import { jsonOf, runCli } from '../support/cli.js';
@@ -36,6 +36,11 @@ describe('secrets reseal', () => {
       webhook: { url: 'http://127.0.0.1:9/hook', secret: 'whsec_c2VjcmV0LXNpZ25pbmcta2V5LW9mLTMyLWJ5dGVzIQ==' },
       slack: { webhookUrl: 'http://127.0.0.1:9/services/T/B/realsecret' },
     });
+    // A channel sealed the way channels were before secrets were bound to their channel (to the integration only).
+    const [legacy] = await world.db.$client<{ id: string }[]>`
+      insert into notification_channels (integration_id, kind, url, secret_encrypted, min_severity)
+      values (${integrationId}, 'webhook', 'http://127.0.0.1:9/legacy', ${encryptSecret('whsec_bGVnYWN5', world.secretKey, `channel:${integrationId}`)}, 'low')
+      returning id`;
     const newKey = generateSecretKey();
     const rotated = { ...world.env, OORT_SECRET_KEY: newKey, OORT_SECRET_KEYS_PREVIOUS: oldKey };
 
@@ -45,22 +50,27 @@ describe('secrets reseal', () => {
     expect(blind.stderr).toMatch(/could not be opened with the configured keys; add the key they were sealed with to OORT_SECRET_KEYS_PREVIOUS/);
 
     const dry = jsonOf<Report>(await runCli(rotated, ['secrets', 'reseal', '--integration', integrationId, '--dry-run', '--json']));
-    expect(dry).toMatchObject({ examined: 3, resealed: 3, failed: [], dryRun: true });
+    expect(dry).toMatchObject({ examined: 4, resealed: 4, failed: [], dryRun: true });
 
     const done = jsonOf<Report>(await runCli(rotated, ['secrets', 'reseal', '--integration', integrationId, '--json']));
-    expect(done).toMatchObject({ examined: 3, resealed: 3, failed: [], currentKeyId: keyId(parseSecretKey(newKey)) });
+    expect(done).toMatchObject({ examined: 4, resealed: 4, failed: [], currentKeyId: keyId(parseSecretKey(newKey)) });
     const again = jsonOf<Report>(await runCli(rotated, ['secrets', 'reseal', '--integration', integrationId, '--json']));
-    expect(again).toMatchObject({ examined: 3, resealed: 0 });
+    expect(again).toMatchObject({ examined: 4, resealed: 0 });
 
     // The new key alone opens everything now; the old one nothing.
     const key = parseSecretKey(newKey);
     const [row] = await world.db.$client<{ api_token_encrypted: string }[]>`select api_token_encrypted from integrations where id = ${integrationId}`;
     expect(decryptSecret(row.api_token_encrypted, key, integrationId)).toBe('ssws-reseal-token');
     expect(() => decryptSecret(row.api_token_encrypted, parseSecretKey(oldKey), integrationId)).toThrow(/not configured/);
-    const channels = await world.db.$client<{ kind: string; secret_encrypted: string; previous_secret_encrypted: string | null }[]>`
-      select kind::text as kind, secret_encrypted, previous_secret_encrypted from notification_channels where integration_id = ${integrationId} order by kind desc`;
-    expect(channels.map((c) => c.kind)).toEqual(['webhook', 'slack']);
-    expect(channelSecrets(channels[0], key, integrationId).current).toBe('whsec_c2VjcmV0LXNpZ25pbmcta2V5LW9mLTMyLWJ5dGVzIQ==');
-    expect(decryptSecret(channels[1].secret_encrypted, key, channelAad(integrationId))).toBe('http://127.0.0.1:9/services/T/B/realsecret');
+    const channels = await world.db.$client<{ id: string; url: string; secret_encrypted: string; previous_secret_encrypted: string | null }[]>`
+      select id, url, secret_encrypted, previous_secret_encrypted from notification_channels where integration_id = ${integrationId} order by id`;
+    const byUrl = (url: string) => channels.find((c) => c.url.startsWith(url))!;
+    const webhook = byUrl('http://127.0.0.1:9/hook');
+    const slack = byUrl('http://127.0.0.1:9/services');
+    // Each secret is bound to its own channel now, the legacy one included: it opens with its channel's binding only.
+    expect(channelSecrets(webhook, key, integrationId, Number(webhook.id)).current).toBe('whsec_c2VjcmV0LXNpZ25pbmcta2V5LW9mLTMyLWJ5dGVzIQ==');
+    expect(decryptSecret(slack.secret_encrypted, key, channelAad(integrationId, Number(slack.id)))).toBe('http://127.0.0.1:9/services/T/B/realsecret');
+    expect(decryptSecret(byUrl('http://127.0.0.1:9/legacy').secret_encrypted, key, channelAad(integrationId, Number(legacy.id)))).toBe('whsec_bGVnYWN5');
+    expect(() => decryptSecret(webhook.secret_encrypted, key, channelAad(integrationId, Number(slack.id)))).toThrow(/belongs to another row/);
   });
 });
