@@ -257,6 +257,13 @@ export interface BudgetedExecutorOptions {
 
 type BudgetedRequest = RequestOptions & { url?: string; oktaBucket?: BudgetBucket; oktaSlot?: boolean };
 
+/**
+ * The most an answer of the org may hold. A System Log page of 1,000 events is a few MB; a body past this is refused
+ * (node-fetch's `size`) instead of being read into memory. A slow body is bounded by the attempt's timeout, which
+ * node-fetch applies until the body is read.
+ */
+export const MAX_OKTA_RESPONSE_BYTES = 32 * 1024 * 1024;
+
 function headerNumber(response: Response, name: string): number | undefined {
   const value = response.headers.get(name);
   // Duplicate headers arrive comma-joined (OKTA-112507): not usable.
@@ -300,6 +307,7 @@ export class BudgetedRequestExecutor extends DefaultRequestExecutor {
     // Every connection through the guarded agent (its address judged when it is made); no redirects.
     (request as { agent?: unknown }).agent = this.agents[target.protocol];
     (request as { redirect?: string }).redirect = 'manual';
+    (request as { size?: number }).size = MAX_OKTA_RESPONSE_BYTES;
     const name = budgetBucketFor(url);
     const bucket = this.budgetOf(url).bucket(name);
     for (;;) {

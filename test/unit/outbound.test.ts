@@ -18,7 +18,7 @@ import {
   refusedRange,
 } from '../../lib/outbound.js';
 import { classifyOktaError, createOktaClient, describeOktaError, OktaForeignOriginError, OktaHttpError, OktaRedirectRefusedError } from '../../okta/client.js';
-import { BudgetedRequestExecutor } from '../../okta/request-executor.js';
+import { BudgetedRequestExecutor, MAX_OKTA_RESPONSE_BYTES } from '../../okta/request-executor.js';
 import { apiUrl, fetchRawJson, rawPages } from '../../okta/pages.js';
 
 const ENVIRONMENTS = ['development', 'test', 'staging', 'production'] as const;
@@ -196,7 +196,12 @@ async function countingServer(handler: (req: http.IncomingMessage, res: http.Ser
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // A dripping answer or a kept-alive socket would hold close() open.
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -371,5 +376,39 @@ describe('guardedFetch', () => {
     });
     await expect(guardedFetch(`${receiver.url}/hook`, { method: 'POST', body: '{}' }, testEnv)).rejects.toThrow(/redirects are not followed/);
     expect(other.requests).toEqual([]);
+  });
+});
+
+describe('the Okta client against bodies that are too large or too slow', () => {
+  it('refuses a body past MAX_OKTA_RESPONSE_BYTES instead of reading it into memory', async () => {
+    const chunk = Buffer.alloc(1024 * 1024, 0x20);
+    const org = await server((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('[');
+      let sent = 0;
+      const more = () => {
+        while (sent < MAX_OKTA_RESPONSE_BYTES / chunk.length + 8) {
+          sent++;
+          if (!res.write(chunk)) return res.once('drain', more);
+        }
+        res.end(']');
+      };
+      more();
+    });
+    const client = await createOktaClient({ domain: org.url, token: TOKEN }, { ...testEnv, requestTimeoutMs: 20_000, maxRetries: 0 });
+    await expect(fetchRawJson(client, apiUrl(client, '/api/v1/users'), 'listing users')).rejects.toThrow(/over limit|max-size|size/i);
+  });
+
+  it('gives up on a body that drips slower than the request timeout', async () => {
+    const org = await server((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('[');
+      const drip = setInterval(() => res.write(' '), 200);
+      res.on('close', () => clearInterval(drip));
+    });
+    const client = await createOktaClient({ domain: org.url, token: TOKEN }, { ...testEnv, requestTimeoutMs: 1_000, maxRetries: 0 });
+    const started = Date.now();
+    await expect(fetchRawJson(client, apiUrl(client, '/api/v1/users'), 'listing users')).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(15_000);
   });
 });
