@@ -11,6 +11,7 @@ export { SCENARIO_EXPECTATIONS, scenarioCases, type ExpectedDetection, type Scen
 export { defineScenario, type ScenarioContext, type ScenarioDefinition, type ScenarioOutcome } from './scenarios/context.js';
 export { EVENT_TYPES, buildEvent, type EventSpec, type KnownEventType, type RequestSource } from './events.js';
 export { startOktaSimulator, type InjectedFaults, type OktaSimulator, type OktaSimulatorOptions, type RecordedRequest } from './server.js';
+export type { HostileBehaviour, HostileMode } from './hostile.js';
 export type { RateLimitBucket, RateLimitConfig, RateLimitSettings, RateLimitWindow } from './rate-limiter.js';
 export type {
   BucketCounts, BudgetReport, BudgetReportOptions, EarlyRequest, FaultMode, RateLimitStorm, ServerErrorFaults, ServerErrorStatus,

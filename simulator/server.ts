@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OktaApiFailure, OktaErrors } from './api-errors.js';
 import { FaultInjector, budgetReport, type BudgetReport, type BudgetReportOptions, type FaultMode, type RecordedRequest } from './api-faults.js';
+import { HostileOrg, answerHostile, type HostileMode } from './hostile.js';
 import type { ApiRequest, ApiResponse } from './api-paging.js';
 import { getDevice, getUser, listDevices, listFactors, listUserDevices, listUsers } from './directory-api.js';
 import { SystemLogStore } from './log-store.js';
@@ -61,6 +62,12 @@ export interface OktaSimulator {
    */
   setFaults(mode: FaultMode | null): void;
   /**
+   * Makes the org hostile (`null`: sane again): redirects, `next` links to another origin, huge or never-ending
+   * bodies, error bodies carrying secrets (simulator/hostile.ts). Returns how many requests it answered so.
+   */
+  setHostile(mode: HostileMode | null): void;
+  hostileAnswers(): number;
+  /**
    * What arrived per bucket and rate-limit window, and whether the clients kept to the announced
    * budget (also `GET /__simulator/budget?since=<epoch ms>`).
    */
@@ -97,6 +104,7 @@ export async function startOktaSimulator(options: OktaSimulatorOptions): Promise
   let baseUrl = '';
 
   const injector = new FaultInjector();
+  const hostile = new HostileOrg();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const receivedAt = Date.now();
@@ -138,6 +146,16 @@ export async function startOktaSimulator(options: OktaSimulatorOptions): Promise
         response = !rate.allowed ? OktaErrors.rateLimited()
           : underPrivileged.has(token) ? OktaErrors.forbidden()
           : route(method, url, org, store, { url, baseUrl, now: clock() });
+      }
+    }
+
+    const behaviour = authenticated ? hostile.take() : undefined;
+    if (behaviour) {
+      requests.push({ method, path: url.pathname, query: url.search, status: 0, bucket, receivedAt, at: Date.now(), authenticated, fault: 'injected' });
+      if (answerHostile(behaviour, res)) return;
+      if (behaviour.kind === 'foreign-next' && !(response instanceof OktaApiFailure) && !(response instanceof GatewayFailure)) {
+        const next = new URL(response.links?.self ?? url.toString());
+        response = { ...response, links: { self: next.toString(), next: `${behaviour.origin}${next.pathname}${next.search}` } };
       }
     }
 
@@ -233,6 +251,8 @@ export async function startOktaSimulator(options: OktaSimulatorOptions): Promise
       faults.rateLimitNext += f.rateLimitNext ?? 0;
     },
     setFaults: (mode) => injector.set(mode),
+    setHostile: (mode) => hostile.set(mode),
+    hostileAnswers: () => hostile.answered,
     budgetReport: report,
     setRateLimit: (settings) => limiter.configure(settings),
     setLatency: (ms) => { latencyMs = ms; },
