@@ -53,6 +53,8 @@ export async function create(ctx: CliContext, out: Output, opts: Record<string, 
   if (slack) assertSlackUrl(slack.webhookUrl, environment);
   await checkOktaAccess({ domain: opts.oktaDomain!, token: apiToken.trim(), customDomain }, { environment, requestTimeoutMs: ctx.config.OKTA_REQUEST_TIMEOUT_MS });
   const polling = opts.mode === 'polling';
+  // Temporal reachable before anything is stored: a create that cannot start the onboarding stores nothing.
+  const client = await ctx.client();
   const { integrationId } = await createIntegration(ctx.db, ctx.secretKey, {
     tenantId: opts.tenant!,
     name: opts.name!,
@@ -68,11 +70,17 @@ export async function create(ctx: CliContext, out: Output, opts: Record<string, 
     ingestMode: polling ? 'polling' : 'streaming',
     backfillDays,
   });
-  await startOnboarding(await ctx.client(), ctx.db, ctx.config.TEMPORAL_TASK_QUEUE, {
-    integrationId,
-    reminderAfter: ctx.config.ONBOARDING_REMINDER_AFTER,
-    firstEventPollInterval: ctx.config.FIRST_EVENT_POLL_INTERVAL,
-  });
+  try {
+    await startOnboarding(client, ctx.db, ctx.config.TEMPORAL_TASK_QUEUE, {
+      integrationId,
+      reminderAfter: ctx.config.ONBOARDING_REMINDER_AFTER,
+      firstEventPollInterval: ctx.config.FIRST_EVENT_POLL_INTERVAL,
+    });
+  } catch (err) {
+    // Nothing half-made stays behind: the new integration (no data yet; its channels cascade) goes with the failed start.
+    await ctx.db.$client`delete from integrations where id = ${integrationId}`;
+    throw err;
+  }
   if (polling) {
     out.print(
       [

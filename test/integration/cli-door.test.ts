@@ -71,4 +71,12 @@ describe('integrations create, refused at the door', () => {
     expect(slack.stderr).toBe('error: Slack webhook URL must be https://hooks.slack.com/services/T…/B…/… (an incoming webhook).\n');
     expect(await namesStored()).toEqual(['Door OK']);
   });
+
+  it('stores nothing when Temporal cannot be reached, so that a retry starts clean', async () => {
+    // Port 1 on loopback: nothing listens there.
+    const down = await runCli({ ...world.env, OKTA_API_TOKEN: TOKEN, TEMPORAL_ADDRESS: '127.0.0.1:1' }, create('Door Temporal down', sim.url));
+    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(/^error: Cannot reach Temporal at 127\.0\.0\.1:1/);
+    expect(await namesStored()).toEqual(['Door OK']);
+  });
 });
