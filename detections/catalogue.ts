@@ -1,4 +1,4 @@
-/** The detection rules shipped with the integration, in catalogue order (sections A–C of detections-catalog.md). */
+/** The detection rules shipped with the integration, in catalogue order (sections A–C: privilege, credential, session; README "Detections"). */
 import { credentialRules } from './rules/credential/index.js';
 import { privilegeRules } from './rules/privilege/index.js';
 import { sessionRules } from './rules/session/index.js';

@@ -1,6 +1,6 @@
 /**
  * Builders of realistic Okta System Log events for tests and local experiments. Not part of the public API.
- * Shapes follow the LogEvent JSON (reference/okta.md §2): nulls where Okta writes nulls, debugData values as strings.
+ * Shapes follow the LogEvent JSON (docs/okta.md §2): nulls where Okta writes nulls, debugData values as strings.
  */
 import type { OktaLogEvent } from './types.js';
 

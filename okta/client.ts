@@ -1,5 +1,5 @@
 // The Okta API client the activities use: the official SDK configured the safe way
-// (reference/okta.md §6: no cache middleware, a real timeout per attempt), its request executor keeping
+// (docs/okta.md §5.1: no cache middleware, a real timeout per attempt), its request executor keeping
 // to the org's rate-limit budget (okta/request-executor.ts: a 429 waits for `X-Rate-Limit-Reset`, a bounded
 // number of times) and sending only to the org's own origin through the guarded agent of lib/outbound.ts
 // (every connection's address judged at connect time, redirects refused), Okta domains restricted to Okta's

@@ -1,5 +1,5 @@
 // Validates one SQS message body as the EventBridge envelope Okta Log Streaming sends
-// (reference/okta.md §1.3) for one specific integration. Anything else is quarantined with a
+// (docs/okta.md §1.3) for one specific integration. Anything else is quarantined with a
 // reason; a foreign envelope (another integration's source, account or region) is never stored,
 // and neither is an event PostgreSQL would refuse (okta/log-event-check.ts), so one bad message
 // cannot fail a batch insert.

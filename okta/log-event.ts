@@ -1,5 +1,5 @@
 // The columns the product queries, extracted from a raw Okta LogEvent. The raw JSON is kept
-// whole beside them (SDK models drop fields; reference/okta.md §6.7). Okta nulls and the string
+// whole beside them (SDK models drop fields; docs/okta.md §5.2). Okta nulls and the string
 // "null" are normalised to SQL NULL.
 import type { OktaLogEvent } from './envelope.js';
 

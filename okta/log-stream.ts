@@ -1,5 +1,5 @@
 // What the customer must enter in Okta (Reports → Log Streaming → AWS EventBridge), and the check of
-// what they entered, read back through the Log Streams API (reference/okta.md §1.7). Pure functions:
+// what they entered, read back through the Log Streams API (docs/okta.md §1.4). Pure functions:
 // the activity fetches the streams, this decides and words the verdict.
 
 export interface LogStreamExpectation {

@@ -1,5 +1,5 @@
 // Raw JSON paging over Okta list endpoints: follow `Link: <…>; rel="next"` and keep every field
-// (the SDK's typed models drop fields; reference/okta.md §6.6–6.7). Each page is retried on 5xx and
+// (the SDK's typed models drop fields; docs/okta.md §5.2). Each page is retried on 5xx and
 // network errors; the request executor (okta/request-executor.ts) paces every request by the
 // rate-limit headers and waits out 429s until Okta's reset time. A `Link: next` is followed only on the
 // org's own origin: one pointing anywhere else is an `OktaForeignOriginError`, and the request (which would

@@ -1,4 +1,4 @@
-// The SDK's request executor, taught to keep to the org's rate-limit budget (reference/okta.md §3.4, §6.3).
+// The SDK's request executor, taught to keep to the org's rate-limit budget (docs/okta.md §3.3, §5.1).
 //
 // - Every request first takes a slot from its bucket's budget: while the last answers' `X-Rate-Limit-Remaining`
 //   (less what is already in flight) is spent, it waits for `X-Rate-Limit-Reset`, computed against the

@@ -1,4 +1,4 @@
-// The System Log (`GET /api/v1/logs`) read as raw JSON (reference/okta.md §3), so API-read events
+// The System Log (`GET /api/v1/logs`) read as raw JSON (docs/okta.md §3), so API-read events
 // have exactly the shape of streamed ones.
 import type { Client } from '@okta/okta-sdk-nodejs';
 import type { OktaLogEvent } from './envelope.js';

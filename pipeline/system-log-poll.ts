@@ -1,4 +1,4 @@
-// Reading the System Log through the Okta API (reference/okta.md §3.2): a polling query (no `until`)
+// Reading the System Log through the Okta API (docs/okta.md §3.2): a polling query (no `until`)
 // followed by its `next` links, which never run out. The `next` link of the last page read is the
 // integration's cursor; it is stored in the same transaction as that page's events, so a crash or a
 // retry resumes exactly where the last commit ended: nothing skipped, nothing stored twice (events are

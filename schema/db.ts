@@ -1,6 +1,6 @@
 // One postgres.js pool per process, shared by drizzle (schema-typed queries) and raw SQL (the hot
 // insert path). drizzle makes json/jsonb and timestamp codecs pass-through on the client it wraps
-// (reference/ingest.md §3.2), so raw queries on `db.$client` pass JSON as strings.
+// (docs/internals.md §1.1), so raw queries on `db.$client` pass JSON as strings.
 import postgres from 'postgres';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import * as tables from './tables.js';

@@ -1,5 +1,5 @@
 -- Raw Okta events are ~2 KB of JSON; lz4 TOAST compression is markedly cheaper to write than pglz
--- (reference/ingest.md §3.3). Servers built without lz4 keep the default.
+-- (docs/internals.md §1.2). Servers built without lz4 keep the default.
 DO $$
 BEGIN
   ALTER TABLE "events" ALTER COLUMN "raw" SET COMPRESSION lz4;
