@@ -47,19 +47,12 @@ async function degrade(deps: ActivityDeps, row: IntegrationRow, detail: string, 
   await sendStreamHealthNotice(deps.db, deps.secretKey, { integrationId: row.id, kind: 'degraded', detail, at: new Date().toISOString() }, { environment: deps.config.OORT_ENVIRONMENT });
 }
 
-/** What `judgeStreamHealth` adds about the dead-letter queue (absent when the integration has none). */
-export interface DeadLetterHealth {
-  deadLetterMessages?: number;
-  /** Set when the DLQ is not empty: how many messages and the commands to inspect and redrive them. */
-  deadLetterWarning?: string;
-}
-
 /**
  * Measures the DLQ after a drain for the metric, and warns when it holds messages. Dead letters are an
  * operator's matter (the drain failed on them repeatedly), not the stream's: the status stays as it is,
  * and a failed measurement is logged rather than failing the hourly run.
  */
-async function checkDeadLetters(deps: ActivityDeps, row: IntegrationRow): Promise<DeadLetterHealth> {
+async function checkDeadLetters(deps: ActivityDeps, row: IntegrationRow): Promise<Pick<StreamHealth, 'deadLetterMessages' | 'deadLetterWarning'>> {
   if (!row.deadLetterQueueUrl) return {};
   let depth: number;
   try {
@@ -122,7 +115,7 @@ export function ingestActivities(deps: ActivityDeps) {
      * After the drain: records that the stream delivered, or degrades the integration when it has been silent too long.
      * Also measures the dead-letter queue (metric; a warning when non-empty — the integration's status is not changed).
      */
-    async judgeStreamHealth({ integrationId, streamed }: IngestRunRef & { streamed: number }): Promise<StreamHealth & DeadLetterHealth> {
+    async judgeStreamHealth({ integrationId, streamed }: IngestRunRef & { streamed: number }): Promise<StreamHealth> {
       const row = await getIntegration(deps.db, integrationId);
       if (streamed > 0) await deps.db.$client`update integrations set last_streamed_at = now() where id = ${integrationId}`;
       const silenceMs = msToNumber(deps.config.STREAM_SILENCE_ALERT_AFTER as Duration);

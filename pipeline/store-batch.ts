@@ -142,7 +142,13 @@ export function storableText(s: string): string {
   return s.includes('\u0000') ? s.replaceAll('\u0000', '\uFFFD') : s;
 }
 
-export function quarantineRow(integrationId: string, ingestRunId: number, m: ReceivedMessage, code: string, reason: string): QuarantineRow {
+export function quarantineRow(
+  integrationId: string,
+  ingestRunId: number,
+  m: Pick<ReceivedMessage, 'messageId' | 'body'>,
+  code: string,
+  reason: string,
+): QuarantineRow {
   const bytes = Buffer.byteLength(m.body, 'utf8');
   const body = bytes > QUARANTINE_BODY_LIMIT ? `${m.body.slice(0, QUARANTINE_BODY_LIMIT)}…[truncated]` : m.body;
   const kept = storableText(body);

@@ -13,7 +13,7 @@ import { recordBatch } from '../lib/metrics.js';
 import { fetchRawPage, rateLimitPause } from '../okta/pages.js';
 import type { OktaLogEvent } from '../okta/envelope.js';
 import { checkLogEvent } from '../okta/log-event-check.js';
-import { insertEvents, storableText, toEventRow, type EventRow } from './store-batch.js';
+import { insertEvents, quarantineRow, toEventRow, type EventRow, type QuarantineRow } from './store-batch.js';
 
 export interface PollOptions {
   /** Events per page (Okta's maximum, 1000, spends the rate budget best). */
@@ -80,23 +80,17 @@ function limitOf(url: string, fallback: number): number {
   return Number.isInteger(limit) && limit > 0 ? limit : fallback;
 }
 
-function quarantineRow(integrationId: string, ingestRunId: number, item: unknown, code: string, reason: string) {
+function apiQuarantineRow(integrationId: string, ingestRunId: number, item: unknown, code: string, reason: string): QuarantineRow {
   let body: string;
   try {
     body = JSON.stringify(item) ?? 'undefined';
   } catch (err) {
     body = `[the item could not be serialised: ${(err as Error).message}]`;
   }
-  return {
-    integration_id: integrationId,
-    ingest_run_id: ingestRunId,
-    // API items have no SQS message id: the body's hash keys them, so a re-read page quarantines once.
-    message_id: `api:${createHash('sha256').update(body).digest('hex')}`,
-    reason_code: code === 'not_an_object' ? 'api_not_log_event' : code,
-    reason: storableText(`The System Log API returned an item that was not stored as an event: ${reason}`),
-    body: storableText(body),
-    body_bytes: Buffer.byteLength(body, 'utf8'),
-  };
+  // API items have no SQS message id: the body's hash keys them, so a re-read page quarantines once.
+  const message = { messageId: `api:${createHash('sha256').update(body).digest('hex')}`, body };
+  const why = `The System Log API returned an item that was not stored as an event: ${reason}`;
+  return quarantineRow(integrationId, ingestRunId, message, code === 'not_an_object' ? 'api_not_log_event' : code, why);
 }
 
 export async function pollSystemLog(
@@ -119,12 +113,12 @@ export async function pollSystemLog(
     const pageLimit = limitOf(url, opts.pageLimit);
     const now = opts.now?.() ?? new Date();
     const events: OktaLogEvent[] = [];
-    const bad: ReturnType<typeof quarantineRow>[] = [];
+    const bad: QuarantineRow[] = [];
     // Nothing is dropped silently: an item that is not a storable LogEvent is kept in quarantine with the reason.
     for (const item of page.items) {
       const verdict = judgeItem(item, now, opts.futureSkewMs);
       if (verdict.ok) events.push(verdict.event);
-      else bad.push(quarantineRow(integrationId, ingestRunId, item, verdict.code, verdict.reason));
+      else bad.push(apiQuarantineRow(integrationId, ingestRunId, item, verdict.code, verdict.reason));
     }
     const rows: EventRow[] = events.map((e) => toEventRow(integrationId, e, JSON.stringify(e), ingestRunId));
     const latest = events.reduce<string | undefined>((max, e) => (!max || e.published > max ? e.published : max), undefined);

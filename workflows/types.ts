@@ -105,6 +105,10 @@ export interface StreamHealth {
   degraded: boolean;
   /** The API cursor is open (polling, backfill not finished, or a gap being filled). */
   readApi: boolean;
+  /** Messages in the integration's dead-letter queue after the drain (absent when it has none or it was not measured). */
+  deadLetterMessages?: number;
+  /** Set when the DLQ is not empty: how many messages and the commands to inspect and redrive them. */
+  deadLetterWarning?: string;
 }
 
 export interface HourlyAnalysisResult extends DrainResult {
