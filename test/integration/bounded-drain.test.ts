@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateOrg, toEventBridgeEnvelopes } from '../../simulator/index.js';
 import { approximateDepth } from '../../pipeline/queue.js';
 import { createWorld, type World } from '../support/world.js';
-import { runHourly, streamingIntegration } from '../support/fixtures.js';
+import { runHourly, streamingIntegration, storedEventCount } from '../support/fixtures.js';
 import { recentTraffic } from '../support/traffic.js';
 import { waitFor } from '../support/wait.js';
 
@@ -40,10 +40,6 @@ async function publishSteadily(queueUrl: string, bodies: string[], perSecond: nu
   return sent;
 }
 
-async function storedCount(integrationId: string): Promise<number> {
-  const [{ n }] = await world.db.$client<{ n: number }[]>`select count(*)::int as n from events where integration_id = ${integrationId}`;
-  return n;
-}
 
 describe('an hourly run on a queue that never empties', () => {
   it('stops at its deadline with everything it received stored and deleted, and the next run continues', async () => {
@@ -56,7 +52,7 @@ describe('an hourly run on a queue that never empties', () => {
     const started = Date.now();
     const running = runHourly(world, integration.integrationId);
     // Batches go out on time: events are stored well before 500 messages (a full batch) have arrived.
-    await waitFor('the first batch to be committed', async () => (await storedCount(integration.integrationId)) > 0, 8_000, 100);
+    await waitFor('the first batch to be committed', async () => (await storedEventCount(world, integration.integrationId)) > 0, 8_000, 100);
     expect(Date.now() - started).toBeLessThan(8_000);
 
     const first = await running;
@@ -66,14 +62,14 @@ describe('an hourly run on a queue that never empties', () => {
     expect(first.received).toBeGreaterThan(RATE_PER_S * (DEADLINE_S - 4));
     expect(first.deleted).toBe(first.received);
     expect(first.stored).toBe(first.received);
-    expect(await storedCount(integration.integrationId)).toBe(first.stored);
+    expect(await storedEventCount(world, integration.integrationId)).toBe(first.stored);
 
     expect(await publishing).toBe(total);
     const second = await runHourly(world, integration.integrationId);
     expect(second.stoppedBy).toBe('empty');
     expect(first.stored + second.stored).toBe(total);
     expect(second.duplicates).toBe(0);
-    expect(await storedCount(integration.integrationId)).toBe(total);
+    expect(await storedEventCount(world, integration.integrationId)).toBe(total);
     expect(await approximateDepth(world.sqs, integration.queueUrl)).toBe(0);
   });
 

@@ -49,3 +49,9 @@ export async function runHourly(world: World, integrationId: string): Promise<Ho
     args: [{ integrationId }],
   });
 }
+
+/** How many events the integration has stored. */
+export async function storedEventCount(world: World, integrationId: string): Promise<number> {
+  const [{ n }] = await world.db.$client<{ n: number }[]>`select count(*)::int as n from events where integration_id = ${integrationId}`;
+  return n;
+}
