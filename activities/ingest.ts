@@ -1,7 +1,7 @@
 // Activities that decide and perform the System Log API side of ingestion: which sources an hourly
 // run reads, the API read itself (polling mode, backfill, gap fill), the stream's health, and the
-// onboarding backfill. Thin: decisions are in pipeline/ingest-mode.ts, the read in
-// pipeline/system-log-poll.ts.
+// onboarding backfill. Thin: decisions are in ingest/mode.ts, the read in
+// ingest/system-log-poll.ts.
 import { Context } from '@temporalio/activity';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
@@ -9,7 +9,7 @@ import { msToNumber } from '@temporalio/common/lib/time.js';
 import type { Database } from '../schema/db.js';
 import { orgUrlFromDomain } from '../okta/client.js';
 import { getIntegration, setIntegrationStatus, type IntegrationRow } from '../integrations/repository.js';
-import { scheduleId } from '../integrations/schedules.js';
+import { scheduleId } from '../temporal/schedules.js';
 import {
   describeSilence,
   healthyStatus,
@@ -18,10 +18,10 @@ import {
   resumePoint,
   settleRun,
   type IngestState,
-} from '../pipeline/ingest-mode.js';
-import { pollSystemLog as poll, startPolling } from '../pipeline/system-log-poll.js';
+} from '../ingest/mode.js';
+import { pollSystemLog as poll, startPolling } from '../ingest/system-log-poll.js';
 import { sendStreamHealthNotice } from '../notify/stream-health.js';
-import { deadLetterDepth, describeDeadLetters } from '../pipeline/dead-letter.js';
+import { deadLetterDepth, describeDeadLetters } from '../ingest/dead-letter.js';
 import { recordDeadLetterDepth } from '../lib/metrics.js';
 import type { ApiReadResult, IngestPlan, IngestRunRef, IntegrationRef, StreamCheck, StreamHealth } from '../workflows/types.js';
 import { checkLogStream, oktaClientFor, rethrowOktaError } from './okta.js';

@@ -1,11 +1,11 @@
 // Activities of the integration's lifecycle: status, setup values, queue, Schedules, reminders.
 import { Context } from '@temporalio/activity';
-import { createIntegrationQueues, approximateDepth } from '../pipeline/queue.js';
-import { ensureSchedules as ensureIntegrationSchedules } from '../integrations/schedules.js';
+import { createIntegrationQueues, approximateDepth } from '../aws/queues.js';
+import { ensureSchedules as ensureIntegrationSchedules } from '../temporal/schedules.js';
 import { getIntegration, getIntegrationWithTenant, setIntegrationStatus as moveStatus } from '../integrations/repository.js';
 import { OORT_AWS_REGION_LABEL } from '../lib/config.js';
 import { sendReminder } from '../notify/reminder.js';
-import type { IntegrationStatus } from '../lib/integration-status.js';
+import type { IntegrationStatus } from '../integrations/status.js';
 import type { IntegrationRef, LogStreamSetupValues } from '../workflows/types.js';
 import type { ActivityDeps } from './deps.js';
 

@@ -1,9 +1,9 @@
-// The hourly run's own driver, `runDetectionPass` (pipeline/detection-pass.ts), over events and state held in
+// The hourly run's own driver, `runDetectionPass` (detections/run/pass.ts), over events and state held in
 // memory instead of PostgreSQL: as a tenant's first run over a backlog, and as one run per hour with state
 // kept between runs. The sources answer from indexes (by type, by time) as the tables' indexes would, and
 // time themselves, so the engine's share can be told apart from theirs.
 import { mergeStateRows, typeMatches, type DetectionMatch, type OktaLogEvent, type Rule, type StateChange, type StateKey, type StateRow } from '../detections/index.js';
-import { runDetectionPass, type EventSource, type LoadGroup, type StateSource } from '../pipeline/detection-pass.js';
+import { runDetectionPass, type EventSource, type LoadGroup, type StateSource } from '../detections/run/pass.js';
 import { message, secondsSince } from './detect-engine.js';
 
 const HOUR = 3_600_000;

@@ -1,7 +1,7 @@
 // Printing for the detection benchmark: number formats, aligned tables, per-rule and per-day counts, and
 // short descriptions of evidence events (what an analyst would look at first).
 import { getText, type OktaLogEvent, type Severity } from '../detections/index.js';
-import type { MergedDetection } from '../pipeline/detection-merge.js';
+import type { MergedDetection } from '../detections/run/merge.js';
 
 export const log = (line = '') => process.stdout.write(`${line}\n`);
 export const fmt = (n: number, digits = 0) =>

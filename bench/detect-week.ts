@@ -1,7 +1,7 @@
 // Part (b) of the detection benchmark, printed: the detections a tenant would be sent over a benign week,
 // per UTC day and rule, the high/critical ones named, and evidence of the noisiest rules.
 import type { OktaLogEvent, Rule } from '../detections/index.js';
-import type { MergedDetection } from '../pipeline/detection-merge.js';
+import type { MergedDetection } from '../detections/run/merge.js';
 import { byRule, describeEvent, fmt, isHighOrCritical, log, severities, table } from './detect-report.js';
 import { DAY_MS } from './detect-traffic.js';
 

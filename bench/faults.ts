@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Client } from '@temporalio/client';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { approximateDepth } from '../pipeline/queue.js';
+import { approximateDepth } from '../aws/queues.js';
 import { generateSecretKey } from '../lib/secrets.js';
 import { applyMigrations } from '../schema/migrate.js';
 import { buildScenario, duplicateDeliveries, generateActivity, generateOrg, publishEnvelopes, toEventBridgeEnvelopes, type OktaLogEvent } from '../simulator/index.js';

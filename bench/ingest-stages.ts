@@ -6,8 +6,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { parseEnvelope } from '../okta/envelope.js';
-import { DEFAULT_DRAIN_OPTIONS, drainQueue, type ReceivedMessage } from '../pipeline/drain.js';
-import { commitBatch, EVENT_COLUMNS, toEventRow, type EventRow } from '../pipeline/store-batch.js';
+import { DEFAULT_DRAIN_OPTIONS, drainQueue, type ReceivedMessage } from '../ingest/drain.js';
+import { commitBatch, EVENT_COLUMNS, toEventRow, type EventRow } from '../ingest/store-batch.js';
 import type { Database } from '../schema/db.js';
 import {
   generateActivity,

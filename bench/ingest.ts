@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { generateSecretKey } from '../lib/secrets.js';
-import { DEFAULT_DRAIN_OPTIONS } from '../pipeline/drain.js';
+import { DEFAULT_DRAIN_OPTIONS } from '../ingest/drain.js';
 import { applyMigrations } from '../schema/migrate.js';
 import { cpuByStage, memory, stage, timed } from './ingest-measure.js';
 import { fmt, log, printDrain, printHourly, printProcessing, printResources } from './ingest-report.js';

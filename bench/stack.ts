@@ -13,7 +13,7 @@ import { createLogger } from '../lib/logger.js';
 import { parseSecretKey, type SecretKeys } from '../lib/secrets.js';
 import { createSqsClient } from '../lib/sqs.js';
 import type { EnvelopeExpectation } from '../okta/envelope.js';
-import { createIntegrationQueues } from '../pipeline/queue.js';
+import { createIntegrationQueues } from '../aws/queues.js';
 import { closeDatabase, connectDatabase, type Database } from '../schema/db.js';
 import type { EventBridgeDestination } from '../simulator/index.js';
 import { startWorker, type RunningWorker } from '../workers/worker.js';

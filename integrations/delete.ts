@@ -5,9 +5,9 @@
 import { DeleteQueueCommand, GetQueueUrlCommand, QueueDoesNotExist, type SQSClient } from '@aws-sdk/client-sqs';
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import type { Database } from '../schema/db.js';
-import { queueNames } from '../pipeline/queue.js';
+import { queueNames } from '../aws/queues.js';
 import { getIntegration, setIntegrationStatus } from './repository.js';
-import { deleteSchedules, SCHEDULE_KINDS, scheduleId } from './schedules.js';
+import { deleteSchedules, SCHEDULE_KINDS, scheduleId } from '../temporal/schedules.js';
 
 export interface DeletionPlan {
   integrationId: string;

@@ -3,7 +3,7 @@
 // these, a service can too.
 import { and, desc, eq, gte, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { deadLetterDepth, describeDeadLetters } from '../pipeline/dead-letter.js';
+import { deadLetterDepth, describeDeadLetters } from '../ingest/dead-letter.js';
 import type { Database } from '../schema/db.js';
 import {
   detections,

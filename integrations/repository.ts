@@ -2,7 +2,7 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../schema/db.js';
 import { integrations, tenants } from '../schema/tables.js';
-import { assertTransition, type IntegrationStatus } from '../lib/integration-status.js';
+import { assertTransition, type IntegrationStatus } from './status.js';
 import { decryptSecret, type SecretKeys } from '../lib/secrets.js';
 import type { EnvelopeExpectation } from '../okta/envelope.js';
 import type { OktaConnection } from '../okta/client.js';

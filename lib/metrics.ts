@@ -80,7 +80,7 @@ export interface BatchFacts {
   newestPublished?: string | Date;
 }
 
-/** After a batch is committed (pipeline/store-batch.ts). */
+/** After a batch is committed (ingest/store-batch.ts). */
 export function recordBatch(integrationId: string, facts: BatchFacts): void {
   // Incremented even by 0 so the series exist from the first batch on (rate() needs a start).
   eventsStored.inc({ integration_id: integrationId }, facts.stored);

@@ -25,7 +25,7 @@ export const tenants = pgTable('tenants', {
   createdAt: createdAt(),
 });
 
-/** See lib/integration-status.ts for the transitions between these states. */
+/** See integrations/status.ts for the transitions between these states. */
 export const integrationStatus = pgEnum('integration_status', [
   'validating_credentials',
   'credentials_invalid',

@@ -2,7 +2,7 @@
 // actor or target. Scheduled daily for the previous day; re-running a day changes nothing.
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { TemporalScheduledStartTime } from './search-attributes.js';
+import { TemporalScheduledStartTime } from '../temporal/search-attributes.js';
 import type { DailyActivityInput, DailyActivityResult } from './types.js';
 
 const { writeDailyActivity } = proxyActivities<Activities>({

@@ -3,7 +3,7 @@ import type { CliContext } from '../context.js';
 import type { Output } from '../run.js';
 import { table, time, truncate } from '../format.js';
 import { getIntegration, type IntegrationRow } from '../../integrations/repository.js';
-import { peekDeadLetters, redriveDeadLetters } from '../../pipeline/dead-letter.js';
+import { peekDeadLetters, redriveDeadLetters } from '../../ingest/dead-letter.js';
 
 function queuesOf(row: IntegrationRow): { integrationId: string; queueUrl: string; deadLetterQueueUrl: string } {
   if (!row.queueUrl || !row.deadLetterQueueUrl) {

@@ -7,7 +7,7 @@ import { checkOktaAccess, createIntegration, rotateToken } from '../../integrati
 import { assertOktaDomain, normalizeCustomDomain } from '../../okta/client.js';
 import { assertSlackUrl, assertWebhookUrl } from '../../lib/outbound.js';
 import { getIntegration } from '../../integrations/repository.js';
-import { IllegalTransitionError } from '../../lib/integration-status.js';
+import { IllegalTransitionError } from '../../integrations/status.js';
 import { deadLetterStatus, listIntegrations } from '../../integrations/operator-queries.js';
 import { deleteIntegrationWithData, planDeletion, type DeletionPlan } from '../../integrations/delete.js';
 import { finishSecretRotation, listChannels as channelsOf, rotateChannelSecret as rotateSecret } from '../../notify/channels.js';
@@ -20,7 +20,7 @@ import {
   signalCredentialsUpdated,
   signalEventBridgeInPlace,
   startOnboarding,
-} from '../../integrations/lifecycle.js';
+} from '../../temporal/client.js';
 
 export async function create(ctx: CliContext, out: Output, opts: Record<string, string | undefined>): Promise<void> {
   // Refused at the door: the domain (syntax, Okta suffix or the registered custom domain, https) and the
@@ -217,7 +217,7 @@ function describePlan(p: DeletionPlan): string {
 
 export async function switchMode(ctx: CliContext, out: Output, integrationId: string, mode: string): Promise<void> {
   if (mode !== 'streaming' && mode !== 'polling') throw new Error(`mode must be streaming or polling, got "${mode}".`);
-  const { switchIngestMode } = await import('../../integrations/ingest-mode.js');
+  const { switchIngestMode } = await import('../../ingest/switch-mode.js');
   const { msToNumber } = await import('@temporalio/common/lib/time.js');
   const result = await switchIngestMode(await ctx.client(), ctx.db, ctx.sqs, integrationId, mode, {
     overlapMs: msToNumber(ctx.config.SYSTEM_LOG_POLL_OVERLAP as Parameters<typeof msToNumber>[0]),
@@ -241,7 +241,7 @@ export async function showSettings(ctx: CliContext, out: Output, integrationId: 
 export async function setSettings(ctx: CliContext, out: Output, integrationId: string, opts: { file: string }): Promise<void> {
   const { readFileSync } = await import('node:fs');
   const { parseDetectionSettings, setDetectionSettings } = await import('../../integrations/detection-settings.js');
-  const { loadRuleSet } = await import('../../pipeline/rule-set.js');
+  const { loadRuleSet } = await import('../../detections/run/rule-set.js');
   let value: unknown;
   try {
     value = JSON.parse(readFileSync(opts.file === '-' ? 0 : opts.file, 'utf8'));

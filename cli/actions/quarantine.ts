@@ -4,7 +4,7 @@ import type { Output } from '../run.js';
 import { table, time, truncate } from '../format.js';
 import { getIntegration } from '../../integrations/repository.js';
 import { getQuarantined, listQuarantine, quarantineCounts } from '../../integrations/operator-queries.js';
-import { replayQuarantine } from '../../pipeline/quarantine-replay.js';
+import { replayQuarantine } from '../../ingest/quarantine-replay.js';
 
 /** Bodies are shown up to this size in human output (--json has all of it). */
 const BODY_PREVIEW = 4000;

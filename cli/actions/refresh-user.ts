@@ -2,8 +2,8 @@
 import type { CliContext } from '../context.js';
 import type { Output } from '../run.js';
 import { getIntegration } from '../../integrations/repository.js';
-import { startRefreshUser } from '../../integrations/lifecycle.js';
-import { resultWithProgress } from '../../integrations/workflow-progress.js';
+import { startRefreshUser } from '../../temporal/client.js';
+import { resultWithProgress } from '../../temporal/workflow-progress.js';
 import type { RefreshUserResult } from '../../workflows/types.js';
 
 export async function refreshUser(ctx: CliContext, out: Output, integrationId: string, userId: string, opts: { wait: boolean }): Promise<void> {

@@ -3,9 +3,9 @@ import type { CliContext } from '../context.js';
 import type { Output } from '../run.js';
 import { table, time } from '../format.js';
 import { getIntegration } from '../../integrations/repository.js';
-import type { ScheduleKind } from '../../integrations/schedule-ids.js';
-import type { OverlapPolicyName } from '../../integrations/overlap-policies.js';
-import { backfillSchedule, describeSchedules, triggerSchedule, waitForBackfill } from '../../integrations/schedule-operations.js';
+import type { ScheduleKind } from '../../temporal/ids.js';
+import type { OverlapPolicyName } from '../../temporal/overlap-policies.js';
+import { backfillSchedule, describeSchedules, triggerSchedule, waitForBackfill } from '../../temporal/schedule-operations.js';
 import { previousUtcDay } from '../../workflows/daily-activity.js';
 
 export async function list(ctx: CliContext, out: Output, integrationId: string): Promise<void> {

@@ -13,8 +13,8 @@ export function detectCommand(program: Command): void {
       try {
         const [{ loadConfig }, { loadRuleSet }, { detectionLine, detectOffline, parseEventsFile }] = await Promise.all([
           import('../../lib/config.js'),
-          import('../../pipeline/rule-set.js'),
-          import('../../pipeline/offline.js'),
+          import('../../detections/run/rule-set.js'),
+          import('../../detections/run/offline.js'),
         ]);
         const text = readFileSync(opts.file === '-' ? 0 : opts.file, 'utf8');
         const { events, problems } = parseEventsFile(text);

@@ -13,7 +13,7 @@ export function rulesCommands(program: Command): void {
       try {
         const [{ loadConfig }, { loadRuleSet }, { table }] = await Promise.all([
           import('../../lib/config.js'),
-          import('../../pipeline/rule-set.js'),
+          import('../../detections/run/rule-set.js'),
           import('../format.js'),
         ]);
         const { rules, sigmaErrors } = loadRuleSet(opts.sigmaDir ?? loadConfig().SIGMA_RULES_DIR);

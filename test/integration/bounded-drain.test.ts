@@ -4,7 +4,7 @@
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateOrg, toEventBridgeEnvelopes } from '../../simulator/index.js';
-import { approximateDepth } from '../../pipeline/queue.js';
+import { approximateDepth } from '../../aws/queues.js';
 import { createWorld, type World } from '../support/world.js';
 import { runHourly, streamingIntegration, storedEventCount } from '../support/fixtures.js';
 import { recentTraffic } from '../support/traffic.js';

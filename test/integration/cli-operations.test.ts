@@ -16,8 +16,8 @@ import {
   toEventBridgeEnvelopes,
   type OktaLogEvent,
 } from '../../simulator/index.js';
-import { ensureSchedules, SCHEDULE_KINDS, scheduleId } from '../../integrations/schedules.js';
-import { queueNames } from '../../pipeline/queue.js';
+import { ensureSchedules, SCHEDULE_KINDS, scheduleId } from '../../temporal/schedules.js';
+import { queueNames } from '../../aws/queues.js';
 import { createWorld, type World } from '../support/world.js';
 import { streamingIntegration, type StreamingIntegration } from '../support/fixtures.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';

@@ -5,7 +5,7 @@
 // them (the redelivered copy of an event already stored is a duplicate, a non-JSON body is quarantined).
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approximateDepth } from '../../pipeline/queue.js';
+import { approximateDepth } from '../../aws/queues.js';
 import { createIntegration } from '../../integrations/create.js';
 import { getIntegration } from '../../integrations/repository.js';
 import { generateActivity, generateOrg, publishEnvelopes, toEventBridgeEnvelopes, type OktaLogEvent } from '../../simulator/index.js';
@@ -13,7 +13,7 @@ import { createWorld, type World } from '../support/world.js';
 import { runHourly, streamingIntegration, type StreamingIntegration } from '../support/fixtures.js';
 import { jsonOf, runAll, runCli } from '../support/cli.js';
 import { parseExposition, value } from '../support/prometheus.js';
-import type { DeadLetterListing, RedriveResult } from '../../pipeline/dead-letter.js';
+import type { DeadLetterListing, RedriveResult } from '../../ingest/dead-letter.js';
 
 const SECRET = '00Dlq5ecretT0kenValue_abcdef';
 const NOT_JSON = `Authorization: SSWS ${SECRET} (a body that is not JSON)`;

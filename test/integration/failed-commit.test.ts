@@ -8,7 +8,7 @@
 // with PostgreSQL's lock_not_available — a transient error, as a database failover would give.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approximateDepth } from '../../pipeline/queue.js';
+import { approximateDepth } from '../../aws/queues.js';
 import { generateActivity, generateOrg, publishEnvelopes, toEventBridgeEnvelopes } from '../../simulator/index.js';
 import { createWorld, type World } from '../support/world.js';
 import { runHourly, streamingIntegration, storedEventCount } from '../support/fixtures.js';

@@ -5,7 +5,7 @@
 // later answers sanely completes, and no secret of an error body lands in the workflow's history.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateOrg, startOktaSimulator, type HostileMode, type OktaSimulator } from '../../simulator/index.js';
-import { startRefreshUser } from '../../integrations/lifecycle.js';
+import { startRefreshUser } from '../../temporal/client.js';
 import { createWorld, type World } from '../support/world.js';
 import { streamingIntegration } from '../support/fixtures.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';

@@ -2,7 +2,7 @@
 // bodies and other integrations' envelopes is drained, stored once, quarantined with reasons,
 // analysed, and each detection is sent once to a signed webhook.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approximateDepth } from '../../pipeline/queue.js';
+import { approximateDepth } from '../../aws/queues.js';
 import { verifySignature } from '../../notify/webhook.js';
 import {
   buildScenario,

@@ -27,8 +27,8 @@ import {
   signalEventBridgeInPlace,
   startOnboarding,
   startRefreshUser,
-} from '../../integrations/lifecycle.js';
-import { SCHEDULE_KINDS, scheduleId } from '../../integrations/schedules.js';
+} from '../../temporal/client.js';
+import { SCHEDULE_KINDS, scheduleId } from '../../temporal/schedules.js';
 import { createWorld, workflowBundle, type World } from '../support/world.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 import { waitFor } from '../support/wait.js';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateActivity, generateOrg, startOktaSimulator, type FaultMode, type OktaLogEvent, type OktaSimulator } from '../../simulator/index.js';
 import { createIntegration } from '../../integrations/create.js';
 import { getIntegration } from '../../integrations/repository.js';
-import { onboardingStatus, startOnboarding, startRefreshUser } from '../../integrations/lifecycle.js';
+import { onboardingStatus, startOnboarding, startRefreshUser } from '../../temporal/client.js';
 import { createWorld, type World } from '../support/world.js';
 import { runHourly } from '../support/fixtures.js';
 import { recentTraffic } from '../support/traffic.js';

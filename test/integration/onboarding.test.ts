@@ -7,8 +7,8 @@ import { waitFor } from '../support/wait.js';
 import { generateOrg, makeEventBridgeLogStream, startOktaSimulator, toEventBridgeEnvelope, publishEnvelopes, type OktaSimulator } from '../../simulator/index.js';
 import { createIntegration, rotateToken } from '../../integrations/create.js';
 import { getIntegration } from '../../integrations/repository.js';
-import { onboardingStatus, signalCredentialsUpdated, signalEventBridgeInPlace, startOnboarding } from '../../integrations/lifecycle.js';
-import { SCHEDULE_KINDS, scheduleId } from '../../integrations/schedules.js';
+import { onboardingStatus, signalCredentialsUpdated, signalEventBridgeInPlace, startOnboarding } from '../../temporal/client.js';
+import { SCHEDULE_KINDS, scheduleId } from '../../temporal/schedules.js';
 
 let world: World;
 let sim: OktaSimulator;

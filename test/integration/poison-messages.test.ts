@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateOrg, toEventBridgeEnvelopes } from '../../simulator/index.js';
-import { approximateDepth } from '../../pipeline/queue.js';
+import { approximateDepth } from '../../aws/queues.js';
 import { envelopeExpectation, getIntegration } from '../../integrations/repository.js';
 import { badMessages } from '../support/bad-messages.js';
 import { createWorld, type World } from '../support/world.js';

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { buildScenario, duplicateDeliveries, generateActivity, generateOrg, malformedBodies, publishEnvelopes, toEventBridgeEnvelopes } from '../../simulator/index.js';
-import { approximateDepth } from '../../pipeline/queue.js';
+import { approximateDepth } from '../../aws/queues.js';
 import { applyMigrations } from '../../schema/migrate.js';
 import { createWorld, type World } from '../support/world.js';
 import { streamingIntegration, type StreamingIntegration } from '../support/fixtures.js';

@@ -3,7 +3,7 @@
 // runs as its own process and reaches SQS through a loopback proxy that the test cuts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateActivity, generateOrg, publishEnvelopes, toEventBridgeEnvelopes } from '../../simulator/index.js';
-import { approximateDepth } from '../../pipeline/queue.js';
+import { approximateDepth } from '../../aws/queues.js';
 import { createWorld, type World } from '../support/world.js';
 import { runHourly, streamingIntegration, storedEventCount } from '../support/fixtures.js';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.js';

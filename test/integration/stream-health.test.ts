@@ -16,7 +16,7 @@ import {
 } from '../../simulator/index.js';
 import { createIntegration } from '../../integrations/create.js';
 import { getIntegration } from '../../integrations/repository.js';
-import { onboardingStatus, signalEventBridgeInPlace, startOnboarding } from '../../integrations/lifecycle.js';
+import { onboardingStatus, signalEventBridgeInPlace, startOnboarding } from '../../temporal/client.js';
 import { verifySignature } from '../../notify/webhook.js';
 import { createWorld, type World } from '../support/world.js';
 import { runHourly } from '../support/fixtures.js';

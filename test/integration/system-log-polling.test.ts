@@ -13,10 +13,10 @@ import {
   type OktaSimulator,
 } from '../../simulator/index.js';
 import { createIntegration } from '../../integrations/create.js';
-import { switchIngestMode } from '../../integrations/ingest-mode.js';
+import { switchIngestMode } from '../../ingest/switch-mode.js';
 import { getIntegration } from '../../integrations/repository.js';
-import { onboardingStatus, startOnboarding } from '../../integrations/lifecycle.js';
-import { scheduleId } from '../../integrations/schedules.js';
+import { onboardingStatus, startOnboarding } from '../../temporal/client.js';
+import { scheduleId } from '../../temporal/schedules.js';
 import { createWorld, type World } from '../support/world.js';
 import { runHourly, streamingIntegration } from '../support/fixtures.js';
 import { recentTraffic } from '../support/traffic.js';

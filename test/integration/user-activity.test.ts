@@ -2,7 +2,7 @@
 // the Okta API (the simulator, through the real SDK), on the real stack.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateActivity, generateOrg, publishEnvelopes, startOktaSimulator, toEventBridgeEnvelopes, type OktaLogEvent, type OktaSimulator } from '../../simulator/index.js';
-import { startRefreshUser } from '../../integrations/lifecycle.js';
+import { startRefreshUser } from '../../temporal/client.js';
 import { refreshUserWorkflowId } from '../../workflows/refresh-user.js';
 import { createWorld, type World } from '../support/world.js';
 import { runHourly, streamingIntegration } from '../support/fixtures.js';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { buildScenario, generateOrg, publishEnvelopes, startOktaSimulator, toEventBridgeEnvelopes, type OktaSimulator } from '../../simulator/index.js';
 import { createIntegration } from '../../integrations/create.js';
-import { startOnboarding } from '../../integrations/lifecycle.js';
+import { startOnboarding } from '../../temporal/client.js';
 import { encryptSecret } from '../../lib/secrets.js';
 import { sendReminder } from '../../notify/reminder.js';
 import { sendStreamHealthNotice } from '../../notify/stream-health.js';

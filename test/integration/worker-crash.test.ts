@@ -3,7 +3,7 @@
 // of the same deliveries — nothing lost, nothing doubled.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildScenario, duplicateDeliveries, generateActivity, generateOrg, publishEnvelopes, toEventBridgeEnvelopes } from '../../simulator/index.js';
-import { approximateDepth } from '../../pipeline/queue.js';
+import { approximateDepth } from '../../aws/queues.js';
 import { createWorld, type World } from '../support/world.js';
 import { streamingIntegration, type StreamingIntegration } from '../support/fixtures.js';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.js';

@@ -2,7 +2,7 @@
 // (onboarding is tested on its own), its queue, and helpers to run its workflows.
 import { randomBytes } from 'node:crypto';
 import { createIntegration, type NewIntegration } from '../../integrations/create.js';
-import { createIntegrationQueues } from '../../pipeline/queue.js';
+import { createIntegrationQueues } from '../../aws/queues.js';
 import type { EventBridgeDestination } from '../../simulator/index.js';
 import type { HourlyAnalysisResult } from '../../workflows/types.js';
 import type { World } from './world.js';

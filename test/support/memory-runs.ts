@@ -2,9 +2,9 @@
 // evaluated by the same detection pass as the hourly run, with rule state kept between runs by the
 // engine's own merge rule (the table's upsert) and matches merged as the detection step merges them.
 import { mergeStateRows, type DetectionSettings, type OktaLogEvent, type Rule, type StateRow } from '../../detections/index.js';
-import { mergeMatches, type MergedDetection } from '../../pipeline/detection-merge.js';
-import { runDetectionPass } from '../../pipeline/detection-pass.js';
-import { eventsInMemory } from '../../pipeline/offline.js';
+import { mergeMatches, type MergedDetection } from '../../detections/run/merge.js';
+import { runDetectionPass } from '../../detections/run/pass.js';
+import { eventsInMemory } from '../../detections/run/offline.js';
 
 export interface MemoryRuns {
   /** Runs one hourly run over `batch` (this run's new events); returns the run's detections. */

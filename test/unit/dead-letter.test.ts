@@ -1,7 +1,7 @@
 // The dead-letter queue's pure parts: the body preview (secrets redacted before it is cut) and the
 // operator's line about a non-empty DLQ.
 import { describe, expect, it } from 'vitest';
-import { describeDeadLetters, previewBody } from '../../pipeline/dead-letter.js';
+import { describeDeadLetters, previewBody } from '../../ingest/dead-letter.js';
 
 describe('previewBody', () => {
   it('redacts the values of secret-looking keys at any depth of a JSON body, then shows it on one line', () => {

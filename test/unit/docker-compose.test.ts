@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parse, type CollectionTag, type ScalarTag, type YAMLSeq } from 'yaml';
 import { CONFIG_KEYS, loadConfig } from '../../lib/config.js';
 import { generateSecretKey, parseSecretKey } from '../../lib/secrets.js';
-import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
+import { SEARCH_ATTRIBUTES } from '../../temporal/search-attributes.js';
 
 const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 
@@ -171,7 +171,7 @@ describe('docker-compose.yml', () => {
     expect(hostPort(env('temporal-ui').TEMPORAL_ADDRESS)).toEqual({ host: 'temporal', port: 7233 });
   });
 
-  it('registers exactly the search attributes of workflows/search-attributes.ts, on the temporal service', () => {
+  it('registers exactly the search attributes of temporal/search-attributes.ts, on the temporal service', () => {
     const text = script('temporal-setup');
     const created = [...text.matchAll(/search-attribute create\b([^\n]*)/g)].map((m) => {
       const args = m[1];

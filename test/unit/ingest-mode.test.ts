@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeSilence, healthyStatus, judgeStream, planRun, resumePoint, settleRun, type IngestState } from '../../pipeline/ingest-mode.js';
+import { describeSilence, healthyStatus, judgeStream, planRun, resumePoint, settleRun, type IngestState } from '../../ingest/mode.js';
 
 const NOW = new Date('2026-11-20T12:00:00.000Z');
 const H = 3_600_000;

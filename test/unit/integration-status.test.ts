@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertTransition, canTransition, IllegalTransitionError, INTEGRATION_STATUSES, type IntegrationStatus } from '../../lib/integration-status.js';
+import { assertTransition, canTransition, IllegalTransitionError, INTEGRATION_STATUSES, type IntegrationStatus } from '../../integrations/status.js';
 
 describe('integration status transitions', () => {
   it.each<[IntegrationStatus, IntegrationStatus]>([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeQuarantined } from '../../pipeline/quarantine-replay.js';
+import { judgeQuarantined } from '../../ingest/quarantine-replay.js';
 import { generateActivity, generateOrg, malformedBodies, toEventBridgeEnvelopes } from '../../simulator/index.js';
 
 const org = generateOrg({ seed: 'replay-unit', users: 5, orgName: 'initech', logStream: false });

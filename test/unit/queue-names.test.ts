@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { queueNames } from '../../pipeline/queue.js';
+import { queueNames } from '../../aws/queues.js';
 
 const SQS_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 

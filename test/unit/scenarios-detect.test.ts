@@ -10,8 +10,8 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { catalogue, findRule, type OktaLogEvent as DetectionEvent, type Rule } from '../../detections/index.js';
-import type { MergedDetection } from '../../pipeline/detection-merge.js';
-import { loadRuleSet } from '../../pipeline/rule-set.js';
+import type { MergedDetection } from '../../detections/run/merge.js';
+import { loadRuleSet } from '../../detections/run/rule-set.js';
 import {
   SCENARIOS, buildScenario, generateActivity, generateOrg, scenarioCases, sortByPublished,
   type InjectOptions, type OktaLogEvent, type ScenarioCase, type ScenarioName,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeSpec, formatDuration } from '../../integrations/schedule-operations.js';
-import { OVERLAP_POLICIES, overlapPolicyName } from '../../integrations/overlap-policies.js';
+import { describeSpec, formatDuration } from '../../temporal/schedule-operations.js';
+import { OVERLAP_POLICIES, overlapPolicyName } from '../../temporal/overlap-policies.js';
 
 describe('formatDuration', () => {
   it.each([

@@ -6,11 +6,11 @@ import type { Client } from '@temporalio/client';
 import type { Database } from '../../schema/db.js';
 import type { Config } from '../../lib/config.js';
 import type { Logger } from '../../lib/logger.js';
-import type { IntegrationStatus } from '../../lib/integration-status.js';
+import type { IntegrationStatus } from '../../integrations/status.js';
 import { createIntegration } from '../../integrations/create.js';
 import { getIntegration, IntegrationNotFoundError } from '../../integrations/repository.js';
-import { startOnboarding } from '../../integrations/lifecycle.js';
-import { createIntegrationQueues } from '../../pipeline/queue.js';
+import { startOnboarding } from '../../temporal/client.js';
+import { createIntegrationQueues } from '../../aws/queues.js';
 import {
   buildScenario,
   generateActivity,

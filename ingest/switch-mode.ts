@@ -1,17 +1,17 @@
 // Switching an integration between Okta Log Streaming and reading the System Log API (polling).
 // Neither direction leaves a gap: to polling, the API is read from a little before the newest event
 // held; to streaming, the API keeps being read until the stream has delivered in a run whose API read
-// caught up (pipeline/ingest-mode.ts). Overlaps dedupe on the event uuid.
+// caught up (ingest/mode.ts). Overlaps dedupe on the event uuid.
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Database } from '../schema/db.js';
 import { orgUrlFromDomain } from '../okta/client.js';
-import { resumePoint, type IngestMode } from '../pipeline/ingest-mode.js';
-import { createIntegrationQueues } from '../pipeline/queue.js';
-import { startPolling } from '../pipeline/system-log-poll.js';
+import { resumePoint, type IngestMode } from './mode.js';
+import { createIntegrationQueues } from '../aws/queues.js';
+import { startPolling } from './system-log-poll.js';
 import { ingestModeChangedSignal } from '../workflows/messages.js';
-import { getIntegration, setIntegrationStatus } from './repository.js';
-import { onboardingWorkflowId } from './lifecycle.js';
+import { getIntegration, setIntegrationStatus } from '../integrations/repository.js';
+import { onboardingWorkflowId } from '../temporal/client.js';
 
 export interface SwitchOptions {
   overlapMs: number;

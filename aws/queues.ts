@@ -1,5 +1,5 @@
 // The integration's SQS queue (the EventBridge rule's target) and its dead-letter queue.
-// Poison messages are quarantined and deleted by the drain, so the DLQ only catches crash loops; pipeline/dead-letter.ts
+// Poison messages are quarantined and deleted by the drain, so the DLQ only catches crash loops; ingest/dead-letter.ts
 // measures, lists and redrives it.
 import { createHash } from 'node:crypto';
 import {

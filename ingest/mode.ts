@@ -3,7 +3,7 @@
 // them. One rule keeps every transition gap-free: the System Log API is read from a cursor that starts
 // before the last event we have, and it is only let go once the stream has delivered in a run whose
 // API read also caught up, so stream and API overlap in time (overlaps dedupe on uuid).
-import type { IntegrationStatus } from '../lib/integration-status.js';
+import type { IntegrationStatus } from '../integrations/status.js';
 
 export type IngestMode = 'streaming' | 'polling';
 

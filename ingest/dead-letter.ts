@@ -13,7 +13,7 @@ import {
   type SQSClient,
   type SendMessageBatchRequestEntry,
 } from '@aws-sdk/client-sqs';
-import { approximateDepth } from './queue.js';
+import { approximateDepth } from '../aws/queues.js';
 
 export interface IntegrationQueues {
   integrationId: string;

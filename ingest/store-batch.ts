@@ -1,6 +1,6 @@
 // Commits one batch of queue messages in one transaction: valid events (deduplicated on the
 // integration and the Okta uuid), quarantine rows for everything else, and the run's counters.
-// Only after this returns are the messages deleted from the queue (pipeline/drain.ts).
+// Only after this returns are the messages deleted from the queue (ingest/drain.ts).
 //
 // Nothing a tenant's Okta sends can stop its own pipeline: what PostgreSQL would refuse is caught
 // by the envelope check before the insert, and should the database still refuse a batch, the batch
@@ -91,7 +91,7 @@ const INSERT_CHUNK = 100;
 /**
  * Inserts event rows, skipping uuids the integration already has; returns how many were new. Each new event also
  * enters the integration's detection backlog in the same statement: stored and not yet analysed, until a detection
- * step has evaluated it (pipeline/detect-run.ts), whichever run stored it.
+ * step has evaluated it (detections/run/detect-run.ts), whichever run stored it.
  */
 export async function insertEvents(tx: postgres.Sql | postgres.TransactionSql, rows: EventRow[]): Promise<number> {
   const pending: Promise<number>[] = [];

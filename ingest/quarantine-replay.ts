@@ -11,8 +11,8 @@ import { envelopeExpectation, getIntegration } from '../integrations/repository.
 import { getDetectionSettings } from '../integrations/detection-settings.js';
 import { NotFoundError } from '../integrations/operator-queries.js';
 import { insertEvents, toEventRow, type EventRow } from './store-batch.js';
-import { detectForRun } from './detect-run.js';
-import { loadRuleSet } from './rule-set.js';
+import { detectForRun } from '../detections/run/detect-run.js';
+import { loadRuleSet } from '../detections/run/rule-set.js';
 
 /** Ingest runs opened by a replay carry this kind and workflow id prefix (there is no Temporal workflow). */
 export const REPLAY_RUN_KIND = 'replay';

@@ -3,7 +3,7 @@
 // so writing the same changes twice, or in another order, leaves the same rows. Timestamps travel as text:
 // drizzle makes the client's timestamp codecs pass-through, which postgres.js cannot apply to arrays.
 import type postgres from 'postgres';
-import type { StateChange, StateKey, StateRow } from '../detections/index.js';
+import type { StateChange, StateKey, StateRow } from '../index.js';
 
 /** Keys per query: large runs list tens of thousands. */
 const PAGE = 5_000;

@@ -6,12 +6,12 @@
 // evidence grow) instead of creating another, so a burst that straddles two runs, or a re-run of
 // the same hour, is reported once.
 import type postgres from 'postgres';
-import type { Database } from '../schema/db.js';
-import type { DetectionSettings, Rule } from '../detections/index.js';
-import { EVIDENCE_CAP, mergeMatches, type MergedDetection } from './detection-merge.js';
-import { runDetectionPass, type EventSource, type LoadGroup } from './detection-pass.js';
-import { loadDetectionState, pruneDetectionState, saveDetectionState } from './detection-state.js';
-import type { OktaLogEvent } from '../okta/envelope.js';
+import type { Database } from '../../schema/db.js';
+import type { DetectionSettings, Rule } from '../index.js';
+import { EVIDENCE_CAP, mergeMatches, type MergedDetection } from './merge.js';
+import { runDetectionPass, type EventSource, type LoadGroup } from './pass.js';
+import { loadDetectionState, pruneDetectionState, saveDetectionState } from './state.js';
+import type { OktaLogEvent } from '../../okta/envelope.js';
 
 export interface DetectRunResult {
   /** Detections created by this run (merged matches are not counted again). */

@@ -20,7 +20,7 @@ import {
   type StateChange,
   type StateKey,
   type StateRow,
-} from '../detections/index.js';
+} from '../index.js';
 
 /** New events per evaluated chunk: bounds memory and lets the step heartbeat through a backlog. */
 export const CHUNK_NEW_EVENTS = 50_000;

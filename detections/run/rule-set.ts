@@ -2,8 +2,8 @@
 // configured directory. The hourly run and the offline `detect` command both load them here, so
 // they use exactly the same engine and rules.
 import { existsSync } from 'node:fs';
-import { catalogue, type Rule } from '../detections/index.js';
-import { loadSigmaRules, type SigmaLoadError } from '../detections/sigma/index.js';
+import { catalogue, type Rule } from '../index.js';
+import { loadSigmaRules, type SigmaLoadError } from '../sigma/index.js';
 
 export interface RuleSet {
   rules: readonly Rule[];

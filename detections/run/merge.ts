@@ -2,7 +2,7 @@
 // last event is within the rule's dedupe period of the match's first event (count, last seen and
 // evidence grow); otherwise it opens a new one. The hourly run applies this within a run before it
 // persists (and in SQL across runs); the offline command applies it to a whole file.
-import type { DetectionMatch } from '../detections/index.js';
+import type { DetectionMatch } from '../index.js';
 
 export const EVIDENCE_CAP = 50;
 

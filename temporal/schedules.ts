@@ -10,8 +10,8 @@ import {
   type ScheduleOptions,
   type ScheduleUpdateOptions,
 } from '@temporalio/client';
-import { IntegrationId, TenantId } from '../workflows/search-attributes.js';
-import { SCHEDULE_KINDS, scheduleId, type ScheduleKind } from './schedule-ids.js';
+import { IntegrationId, TenantId } from './search-attributes.js';
+import { SCHEDULE_KINDS, scheduleId, type ScheduleKind } from './ids.js';
 
 export interface ScheduledIntegration {
   integrationId: string;
@@ -21,7 +21,7 @@ export interface ScheduledIntegration {
 }
 
 // The names live apart so that code needing only them (the CLI's option lists) does not load the client.
-export { SCHEDULE_KINDS, scheduleId, type ScheduleKind } from './schedule-ids.js';
+export { SCHEDULE_KINDS, scheduleId, type ScheduleKind } from './ids.js';
 
 const SUMMARY: Record<ScheduleKind, string> = {
   hourly: 'Hourly analysis',

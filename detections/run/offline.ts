@@ -1,9 +1,9 @@
 // Trying rules offline: the catalogue (and loaded Sigma rules) over a file of raw Okta System Log
 // events — a JSON array or JSON lines, as exported from Okta — with no Temporal and no database.
 // It runs exactly what the hourly run runs: the same rule set, engine and merging.
-import { typeMatches, type DetectionSettings, type OktaLogEvent, type Rule, type StateRow } from '../detections/index.js';
-import { mergeMatches, type MergedDetection } from './detection-merge.js';
-import { runDetectionPass, type EventSource } from './detection-pass.js';
+import { typeMatches, type DetectionSettings, type OktaLogEvent, type Rule, type StateRow } from '../index.js';
+import { mergeMatches, type MergedDetection } from './merge.js';
+import { runDetectionPass, type EventSource } from './pass.js';
 
 export interface ParsedEvents {
   events: OktaLogEvent[];

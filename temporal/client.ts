@@ -3,10 +3,10 @@
 // The CLI calls these; so can any service with a Temporal client.
 import { WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { Database } from '../schema/db.js';
-import { setIntegrationStatus, getIntegrationWithTenant } from './repository.js';
+import { setIntegrationStatus, getIntegrationWithTenant } from '../integrations/repository.js';
 import { deleteSchedules, pauseSchedules, resumeSchedules } from './schedules.js';
 import { credentialsUpdatedSignal, eventBridgeInPlaceSignal, onboardingStatusQuery } from '../workflows/messages.js';
-import { IntegrationId, TenantId } from '../workflows/search-attributes.js';
+import { IntegrationId, TenantId } from './search-attributes.js';
 import type { OnboardingInput, OnboardingState, RefreshUserResult } from '../workflows/types.js';
 import type { onboarding } from '../workflows/onboarding.js';
 import { refreshUserWorkflowId, type refreshUser } from '../workflows/refresh-user.js';
