@@ -9,7 +9,7 @@ import { assertSlackUrl, assertWebhookUrl } from '../../lib/outbound.js';
 import { getIntegration } from '../../integrations/repository.js';
 import { IllegalTransitionError } from '../../integrations/status.js';
 import { deadLetterStatus, listIntegrations } from '../../integrations/operator-queries.js';
-import { deleteIntegrationWithData, planDeletion, type DeletionPlan } from '../../integrations/delete.js';
+import { deleteIntegrationWithData, planDeletion, type DeletionPlan } from '../../operations/delete.js';
 import { finishSecretRotation, listChannels as channelsOf, rotateChannelSecret as rotateSecret } from '../../notify/channels.js';
 import { receiverSecret, WEBHOOK_TOLERANCE_SECONDS } from '../../notify/webhook.js';
 import {
@@ -217,7 +217,7 @@ function describePlan(p: DeletionPlan): string {
 
 export async function switchMode(ctx: CliContext, out: Output, integrationId: string, mode: string): Promise<void> {
   if (mode !== 'streaming' && mode !== 'polling') throw new Error(`mode must be streaming or polling, got "${mode}".`);
-  const { switchIngestMode } = await import('../../ingest/switch-mode.js');
+  const { switchIngestMode } = await import('../../operations/switch-ingest-mode.js');
   const { msToNumber } = await import('@temporalio/common/lib/time.js');
   const result = await switchIngestMode(await ctx.client(), ctx.db, ctx.sqs, integrationId, mode, {
     overlapMs: msToNumber(ctx.config.SYSTEM_LOG_POLL_OVERLAP as Parameters<typeof msToNumber>[0]),

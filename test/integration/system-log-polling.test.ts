@@ -13,7 +13,7 @@ import {
   type OktaSimulator,
 } from '../../simulator/index.js';
 import { createIntegration } from '../../integrations/create.js';
-import { switchIngestMode } from '../../ingest/switch-mode.js';
+import { switchIngestMode } from '../../operations/switch-ingest-mode.js';
 import { getIntegration } from '../../integrations/repository.js';
 import { onboardingStatus, startOnboarding } from '../../temporal/client.js';
 import { scheduleId } from '../../temporal/schedules.js';

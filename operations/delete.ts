@@ -6,7 +6,7 @@ import { DeleteQueueCommand, GetQueueUrlCommand, QueueDoesNotExist, type SQSClie
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import type { Database } from '../schema/db.js';
 import { queueNames } from '../aws/queues.js';
-import { getIntegration, setIntegrationStatus } from './repository.js';
+import { getIntegration, setIntegrationStatus } from '../integrations/repository.js';
 import { deleteSchedules, SCHEDULE_KINDS, scheduleId } from '../temporal/schedules.js';
 
 export interface DeletionPlan {
