@@ -3,13 +3,12 @@
 // onboarding backfill. Thin: decisions are in ingest/mode.ts, the read in
 // ingest/system-log-poll.ts.
 import { Context } from '@temporalio/activity';
-import { ScheduleOverlapPolicy } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import type { Database } from '../schema/db.js';
 import { orgUrlFromDomain } from '../okta/client.js';
 import { getIntegration, setIntegrationStatus, type IntegrationRow } from '../integrations/repository.js';
-import { scheduleId } from '../temporal/schedules.js';
+import { backfillSchedule } from '../temporal/schedules.js';
 import {
   describeSilence,
   healthyStatus,
@@ -181,9 +180,7 @@ export function ingestActivities(deps: ActivityDeps) {
       firstSlotDay.setUTCHours(24, 0, 0, 0);
       const end = now();
       if (firstSlotDay >= end) return { days: 0 };
-      await Context.current()
-        .client.schedule.getHandle(scheduleId('daily-activity', integrationId))
-        .backfill([{ start: firstSlotDay, end, overlap: ScheduleOverlapPolicy.BUFFER_ALL }]);
+      await backfillSchedule(Context.current().client, 'daily-activity', integrationId, firstSlotDay, end);
       return { days: Math.ceil((end.getTime() - firstSlotDay.getTime()) / 86_400_000) };
     },
 

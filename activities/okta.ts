@@ -8,7 +8,8 @@ import { verifyLogStream as judgeLogStream, type LogStreamView } from '../okta/l
 import { syncDirectory as syncDirectoryFrom } from '../directory/sync.js';
 import { refreshUserDirectory as refreshDirectoryOf, refreshUserEvents as refreshEventsOf } from '../user-activity/refresh.js';
 import { getIntegration, oktaConnection } from '../integrations/repository.js';
-import { CREDENTIALS_REJECTED, type CredentialCheck, type DirectorySyncResult, type IntegrationRef, type StreamCheck } from '../workflows/types.js';
+import { CREDENTIALS_REJECTED, OKTA_USER_NOT_FOUND } from '../temporal/shared/failures.js';
+import type { CredentialCheck, DirectorySyncResult, IntegrationRef, StreamCheck } from '../workflows/types.js';
 import type { ActivityDeps } from './deps.js';
 
 /** Okta's "no" to our token is final for this attempt: the workflow waits for corrected credentials. */
@@ -17,7 +18,7 @@ export function rethrowOktaError(err: unknown, what: string): never {
   if (kind === 'invalid_token' || kind === 'forbidden') {
     throw ApplicationFailure.nonRetryable(`${what}: ${describeOktaError(err)}`, CREDENTIALS_REJECTED);
   }
-  if (kind === 'not_found') throw ApplicationFailure.nonRetryable(`${what}: ${describeOktaError(err)}`, 'OktaUserNotFound');
+  if (kind === 'not_found') throw ApplicationFailure.nonRetryable(`${what}: ${describeOktaError(err)}`, OKTA_USER_NOT_FOUND);
   // A destination the guard refused (an address, another origin, a redirect) does not get better by retrying.
   if (kind === 'refused') throw ApplicationFailure.nonRetryable(`${what}: ${describeOktaError(err)}`, 'OktaDestinationRefused');
   // Anything else is retried as it is: errors of Okta's answers carry only the status, Okta's error code and a

@@ -1,6 +1,6 @@
 // Activities of the hourly run and the daily Activity job.
 import { Context } from '@temporalio/activity';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { workflowRunHasEnded } from '../temporal/client.js';
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import { drainQueue as drain, DEFAULT_DRAIN_OPTIONS } from '../ingest/drain.js';
@@ -121,14 +121,6 @@ async function closeAbandonedRuns(sql: Database['$client'], integrationId: strin
     where integration_id = ${integrationId} and status = 'running' and kind <> 'replay' and workflow_run_id <> ${currentRunId}`;
   const { client } = Context.current();
   for (const run of open) {
-    let ended: boolean;
-    try {
-      const { status } = await client.workflow.getHandle(run.workflow_id, run.workflow_run_id).describe();
-      ended = status.name !== 'RUNNING';
-    } catch (err) {
-      // Past the namespace's retention Temporal no longer knows the run: it ended long ago.
-      ended = err instanceof WorkflowNotFoundError;
-    }
-    if (ended) await sql`update ingest_runs set status = 'failed', finished_at = coalesce(finished_at, now()) where id = ${run.id} and status = 'running'`;
+    if (await workflowRunHasEnded(client, run.workflow_id, run.workflow_run_id)) await sql`update ingest_runs set status = 'failed', finished_at = coalesce(finished_at, now()) where id = ${run.id} and status = 'running'`;
   }
 }

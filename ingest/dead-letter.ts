@@ -306,3 +306,26 @@ async function deleteFrom(sqs: SQSClient, deadLetterQueueUrl: string, sent: Mess
     return 0;
   }
 }
+
+export interface DeadLetterStatus {
+  queueUrl: string;
+  /** Messages in the DLQ now; null when SQS could not be asked (then `error` says why). */
+  messages: number | null;
+  /** When it is not empty: how many and the commands that inspect and redrive them. */
+  warning: string | null;
+  error?: string;
+}
+
+/** The integration's dead-letter queue as `integrations show` reports it; null when it has no queue (polling). */
+export async function deadLetterStatus(
+  sqs: SQSClient,
+  row: { id: string; deadLetterQueueUrl: string | null },
+): Promise<DeadLetterStatus | null> {
+  if (!row.deadLetterQueueUrl) return null;
+  try {
+    const messages = await deadLetterDepth(sqs, row.deadLetterQueueUrl, { timeoutMs: 10_000 });
+    return { queueUrl: row.deadLetterQueueUrl, messages, warning: messages > 0 ? describeDeadLetters(row.id, messages) : null };
+  } catch (err) {
+    return { queueUrl: row.deadLetterQueueUrl, messages: null, warning: null, error: (err as Error).message };
+  }
+}

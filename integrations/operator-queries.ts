@@ -3,7 +3,6 @@
 // these, a service can too.
 import { and, desc, eq, gte, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { deadLetterDepth, describeDeadLetters } from '../ingest/dead-letter.js';
 import type { Database } from '../schema/db.js';
 import {
   detections,
@@ -290,27 +289,4 @@ export async function quarantineCounts(db: Database, integrationId: string): Pro
     .from(quarantine)
     .where(eq(quarantine.integrationId, integrationId));
   return row;
-}
-
-export interface DeadLetterStatus {
-  queueUrl: string;
-  /** Messages in the DLQ now; null when SQS could not be asked (then `error` says why). */
-  messages: number | null;
-  /** When it is not empty: how many and the commands that inspect and redrive them. */
-  warning: string | null;
-  error?: string;
-}
-
-/** The integration's dead-letter queue as `integrations show` reports it; null when it has no queue (polling). */
-export async function deadLetterStatus(
-  sqs: SQSClient,
-  row: { id: string; deadLetterQueueUrl: string | null },
-): Promise<DeadLetterStatus | null> {
-  if (!row.deadLetterQueueUrl) return null;
-  try {
-    const messages = await deadLetterDepth(sqs, row.deadLetterQueueUrl, { timeoutMs: 10_000 });
-    return { queueUrl: row.deadLetterQueueUrl, messages, warning: messages > 0 ? describeDeadLetters(row.id, messages) : null };
-  } catch (err) {
-    return { queueUrl: row.deadLetterQueueUrl, messages: null, warning: null, error: (err as Error).message };
-  }
 }

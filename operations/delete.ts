@@ -3,11 +3,12 @@
 // for confirmation); `deleteIntegrationWithData` does it, reporting progress. The tenant row stays:
 // other integrations may belong to it.
 import { DeleteQueueCommand, GetQueueUrlCommand, QueueDoesNotExist, type SQSClient } from '@aws-sdk/client-sqs';
-import { ScheduleNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Database } from '../schema/db.js';
 import { queueNames } from '../aws/queues.js';
 import { getIntegration, setIntegrationStatus } from '../integrations/repository.js';
-import { deleteSchedules, SCHEDULE_KINDS, scheduleId } from '../temporal/schedules.js';
+import { countRunningWorkflows } from '../temporal/client.js';
+import { deleteSchedules, existingSchedules } from '../temporal/schedules.js';
 
 export interface DeletionPlan {
   integrationId: string;
@@ -70,16 +71,8 @@ export async function planDeletion(
     select count(*)::int as n from notifications n join detections d on d.id = n.detection_id where d.integration_id = ${integrationId}`;
   rows.notifications = notificationRows;
 
-  const schedules: string[] = [];
-  for (const kind of SCHEDULE_KINDS) {
-    try {
-      await client.schedule.getHandle(scheduleId(kind, integrationId)).describe();
-      schedules.push(scheduleId(kind, integrationId));
-    } catch (err) {
-      if (!(err instanceof ScheduleNotFoundError)) throw err;
-    }
-  }
-  const { count: runningWorkflows } = await client.workflow.count(`IntegrationId = "${integrationId}" AND ExecutionStatus = "Running"`);
+  const schedules = await existingSchedules(client, integrationId);
+  const runningWorkflows = await countRunningWorkflows(client, integrationId);
   return {
     integrationId,
     tenantId: row.tenantId,

@@ -3,15 +3,14 @@
 // held; to streaming, the API keeps being read until the stream has delivered in a run whose API read
 // caught up (ingest/mode.ts). Overlaps dedupe on the event uuid.
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Database } from '../schema/db.js';
 import { orgUrlFromDomain } from '../okta/client.js';
 import { resumePoint, type IngestMode } from '../ingest/mode.js';
 import { createIntegrationQueues } from '../aws/queues.js';
 import { startPolling } from '../ingest/system-log-poll.js';
-import { ingestModeChangedSignal } from '../workflows/messages.js';
 import { getIntegration, setIntegrationStatus } from '../integrations/repository.js';
-import { onboardingWorkflowId } from '../temporal/client.js';
+import { signalIngestModeChanged } from '../temporal/client.js';
 
 export interface SwitchOptions {
   overlapMs: number;
@@ -55,13 +54,7 @@ export async function switchIngestMode(
   }
   // The status of a polling tenant moving to streaming stays `polling` until the stream has taken over.
 
-  let onboardingSignalled = false;
-  try {
-    await client.workflow.getHandle(onboardingWorkflowId(integrationId)).signal(ingestModeChangedSignal);
-    onboardingSignalled = true;
-  } catch (err) {
-    if (!(err instanceof WorkflowNotFoundError)) throw err;
-  }
+  const onboardingSignalled = await signalIngestModeChanged(client, integrationId);
   const after = await getIntegration(db, integrationId);
   return { mode, status: after.status, onboardingSignalled, queueCreated };
 }

@@ -1,19 +1,14 @@
-// Operator actions on an integration, over the Temporal client: start onboarding, signal that
-// EventBridge is in place, read the onboarding status, refresh a user, pause, resume and remove.
-// The CLI calls these; so can any service with a Temporal client.
+// The Temporal client module: the one place that starts, signals, queries and inspects workflows (Schedules are in
+// ./schedules.ts). The CLI and the operator actions call these; so can any service with a Temporal client.
 import { WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { Database } from '../schema/db.js';
-import { setIntegrationStatus, getIntegrationWithTenant } from '../integrations/repository.js';
-import { deleteSchedules, pauseSchedules, resumeSchedules } from './schedules.js';
-import { credentialsUpdatedSignal, eventBridgeInPlaceSignal, onboardingStatusQuery } from '../workflows/messages.js';
-import { IntegrationId, TenantId } from './search-attributes.js';
+import { getIntegrationWithTenant } from '../integrations/repository.js';
+import { credentialsUpdatedSignal, eventBridgeInPlaceSignal, ingestModeChangedSignal, onboardingStatusQuery } from './shared/messages.js';
+import { IntegrationId, TenantId } from './shared/search-attributes.js';
 import type { OnboardingInput, OnboardingState, RefreshUserResult } from '../workflows/types.js';
 import type { onboarding } from '../workflows/onboarding.js';
-import { refreshUserWorkflowId, type refreshUser } from '../workflows/refresh-user.js';
-
-export function onboardingWorkflowId(integrationId: string): string {
-  return `onboarding:${integrationId}`;
-}
+import type { refreshUser } from '../workflows/refresh-user.js';
+import { onboardingWorkflowId, refreshUserWorkflowId } from './shared/ids.js';
 
 /** What the Temporal UI shows of a workflow: filterable ids, readable names, a one-line summary. */
 async function workflowLabels(db: Database, integrationId: string, what: string) {
@@ -70,6 +65,17 @@ export async function signalCredentialsUpdated(client: Client, integrationId: st
   }
 }
 
+/** Tells onboarding the ingest mode changed; false when no onboarding is running (nothing waits for it). */
+export async function signalIngestModeChanged(client: Client, integrationId: string): Promise<boolean> {
+  try {
+    await client.workflow.getHandle(onboardingWorkflowId(integrationId)).signal(ingestModeChangedSignal);
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
+}
+
 export async function onboardingStatus(client: Client, integrationId: string): Promise<OnboardingState | null> {
   try {
     return await client.workflow.getHandle(onboardingWorkflowId(integrationId)).query(onboardingStatusQuery);
@@ -109,19 +115,19 @@ export async function refreshUserAndWait(
   return (await startRefreshUser(client, db, taskQueue, integrationId, userId)).result();
 }
 
-export async function pauseIntegration(client: Client, db: Database, integrationId: string, reason = 'paused by operator'): Promise<void> {
-  await setIntegrationStatus(db, integrationId, 'paused', reason);
-  await pauseSchedules(client, integrationId, reason);
+/** Whether a workflow run has ended; one Temporal no longer knows (past the namespace's retention) ended long ago. */
+export async function workflowRunHasEnded(client: Client, workflowId: string, runId: string): Promise<boolean> {
+  try {
+    const { status } = await client.workflow.getHandle(workflowId, runId).describe();
+    return status.name !== 'RUNNING';
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return true;
+    throw err;
+  }
 }
 
-export async function resumeIntegration(client: Client, db: Database, integrationId: string): Promise<void> {
-  const { integration } = await getIntegrationWithTenant(db, integrationId);
-  await setIntegrationStatus(db, integrationId, integration.ingestMode === 'polling' ? 'polling' : 'streaming', null);
-  await resumeSchedules(client, integrationId, 'resumed by operator');
-}
-
-/** Deletes the Schedules, stops running work and marks the integration removed (its data stays until purged). */
-export async function removeIntegration(client: Client, db: Database, integrationId: string): Promise<void> {
-  await deleteSchedules(client, integrationId);
-  await setIntegrationStatus(db, integrationId, 'removed', 'removed by operator');
+/** How many of the integration's workflows are running (found by the IntegrationId search attribute). */
+export async function countRunningWorkflows(client: Client, integrationId: string): Promise<number> {
+  const { count } = await client.workflow.count(`IntegrationId = "${integrationId}" AND ExecutionStatus = "Running"`);
+  return count;
 }

@@ -3,7 +3,7 @@
 // manual action (AllowAll) would let two drains of one queue compete.
 import { ScheduleNotFoundError, type Client, type ScheduleDescription } from '@temporalio/client';
 import { OVERLAP_POLICIES, overlapPolicyName, type OverlapPolicyName } from './overlap-policies.js';
-import { SCHEDULE_KINDS, scheduleId, type ScheduleKind } from './schedules.js';
+import { SCHEDULE_KINDS, scheduleId, type ScheduleKind } from './shared/ids.js';
 
 /** 3_600_000 → "1h"; 90_000 → "1m30s". */
 export function formatDuration(ms: number): string {

@@ -10,8 +10,8 @@ import {
   type ScheduleOptions,
   type ScheduleUpdateOptions,
 } from '@temporalio/client';
-import { IntegrationId, TenantId } from './search-attributes.js';
-import { SCHEDULE_KINDS, scheduleId, type ScheduleKind } from './ids.js';
+import { IntegrationId, TenantId } from './shared/search-attributes.js';
+import { SCHEDULE_KINDS, scheduleId, type ScheduleKind } from './shared/ids.js';
 
 export interface ScheduledIntegration {
   integrationId: string;
@@ -19,9 +19,6 @@ export interface ScheduledIntegration {
   name: string;
   tenantName: string;
 }
-
-// The names live apart so that code needing only them (the CLI's option lists) does not load the client.
-export { SCHEDULE_KINDS, scheduleId, type ScheduleKind } from './ids.js';
 
 const SUMMARY: Record<ScheduleKind, string> = {
   hourly: 'Hourly analysis',
@@ -119,6 +116,21 @@ export async function deleteSchedules(client: Client, integrationId: string): Pr
     }
   }
   return { schedules, workflows };
+}
+
+/** The ids of the integration's Schedules that exist. */
+export async function existingSchedules(client: Client, integrationId: string): Promise<string[]> {
+  const found: string[] = [];
+  await forEachSchedule(client, integrationId, async (h) => {
+    await h.describe();
+    found.push(h.scheduleId);
+  });
+  return found;
+}
+
+/** Asks a Schedule to run for every slot in [start, end), all of them (BUFFER_ALL), as if it had been running then. */
+export async function backfillSchedule(client: Client, kind: ScheduleKind, integrationId: string, start: Date, end: Date): Promise<void> {
+  await client.schedule.getHandle(scheduleId(kind, integrationId)).backfill([{ start, end, overlap: ScheduleOverlapPolicy.BUFFER_ALL }]);
 }
 
 /** Runs `fn` on each of the integration's Schedules that exists; returns how many did. */

@@ -11,7 +11,7 @@ import { createLogger } from '../lib/logger.js';
 import { generateSecretKey, parseSecretKey } from '../lib/secrets.js';
 import { createSqsClient } from '../lib/sqs.js';
 import { closeDatabase, connectDatabase } from '../schema/db.js';
-import { scheduleId } from '../temporal/schedules.js';
+import { scheduleId } from '../temporal/shared/ids.js';
 import { ensureTemporalCli, startTemporalDevServer } from './local-stack/temporal-cli.js';
 import { ensureDatabase, isLocalDatabase, serverAnswers } from './local-stack/postgres.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './local-stack/embedded-postgres.js';

@@ -2,19 +2,12 @@
 // actor or target. Scheduled daily for the previous day; re-running a day changes nothing.
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { TemporalScheduledStartTime } from '../temporal/search-attributes.js';
+import { TemporalScheduledStartTime } from '../temporal/shared/search-attributes.js';
+import { ACTIVITY_OPTIONS } from '../temporal/shared/activity-options.js';
+import { previousUtcDay } from '../user-activity/day.js';
 import type { DailyActivityInput, DailyActivityResult } from './types.js';
 
-const { writeDailyActivity } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '2s', maximumInterval: '1 minute', maximumAttempts: 10 },
-});
-
-/** The UTC day before `at`, as YYYY-MM-DD. */
-export function previousUtcDay(at: Date): string {
-  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate() - 1)).toISOString().slice(0, 10);
-}
+const { writeDailyActivity } = proxyActivities<Activities>(ACTIVITY_OPTIONS.dailyActivity);
 
 export async function dailyActivity({ integrationId, day }: DailyActivityInput): Promise<DailyActivityResult> {
   // A scheduled (or backfilled) run covers the day before its scheduled time, not its start time.

@@ -3,17 +3,11 @@
 // deliveries; the hourly run then fills the gap from the API).
 import { patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { CREDENTIALS_REJECTED, type DirectorySyncResult, type IntegrationRef } from './types.js';
+import { ACTIVITY_OPTIONS } from '../temporal/shared/activity-options.js';
+import type { DirectorySyncResult, IntegrationRef } from './types.js';
 
-const { syncDirectory } = proxyActivities<Activities>({
-  startToCloseTimeout: '2 hours',
-  heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '5s', maximumInterval: '5 minutes', maximumAttempts: 10, nonRetryableErrorTypes: [CREDENTIALS_REJECTED] },
-});
-const { checkLogStreamHealth } = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '5s', maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: [CREDENTIALS_REJECTED] },
-});
+const { syncDirectory } = proxyActivities<Activities>(ACTIVITY_OPTIONS.directorySync);
+const { checkLogStreamHealth } = proxyActivities<Activities>(ACTIVITY_OPTIONS.oktaCheck);
 
 export async function directorySync({ integrationId }: IntegrationRef): Promise<DirectorySyncResult> {
   const synced = await syncDirectory({ integrationId });

@@ -17,30 +17,17 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { credentialsUpdatedSignal, eventBridgeInPlaceSignal, ingestModeChangedSignal, onboardingStatusQuery } from './messages.js';
-import { CREDENTIALS_REJECTED, type BackfillProgress, type OnboardingInput, type OnboardingState } from './types.js';
+import { credentialsUpdatedSignal, eventBridgeInPlaceSignal, ingestModeChangedSignal, onboardingStatusQuery } from '../temporal/shared/messages.js';
+import { ACTIVITY_OPTIONS } from '../temporal/shared/activity-options.js';
+import { CREDENTIALS_REJECTED } from '../temporal/shared/failures.js';
+import type { BackfillProgress, OnboardingInput, OnboardingState } from './types.js';
 
-const okta = proxyActivities<Activities>({
-  startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '2s', maximumInterval: '2 minutes', maximumAttempts: 10, nonRetryableErrorTypes: [CREDENTIALS_REJECTED] },
-});
-const platform = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1s', maximumInterval: '1 minute', maximumAttempts: 20 },
-});
+const okta = proxyActivities<Activities>(ACTIVITY_OPTIONS.okta);
+const platform = proxyActivities<Activities>(ACTIVITY_OPTIONS.shortStep);
 // The backfill reads up to 90 days of System Log, a page budget per call; each call resumes from the
 // cursor its predecessor committed.
-const systemLog = proxyActivities<Activities>({
-  startToCloseTimeout: '50 minutes',
-  heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '5s', maximumInterval: '2 minutes', maximumAttempts: 20, nonRetryableErrorTypes: [CREDENTIALS_REJECTED] },
-});
-const analyse = proxyActivities<Activities>({
-  startToCloseTimeout: '15 minutes',
-  heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '2s', maximumInterval: '1 minute', maximumAttempts: 10 },
-});
+const systemLog = proxyActivities<Activities>(ACTIVITY_OPTIONS.backfill);
+const analyse = proxyActivities<Activities>(ACTIVITY_OPTIONS.analysis);
 
 export async function onboarding(input: OnboardingInput): Promise<void> {
   const { integrationId } = input;

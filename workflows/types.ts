@@ -1,9 +1,6 @@
 // Workflow inputs and results: ids, windows and counts only — never event data or secrets
 // (they would sit in Temporal history in plain text).
 
-/** Activity error type: Okta refused the token; onboarding waits for corrected credentials. */
-export const CREDENTIALS_REJECTED = 'OktaCredentialsRejected';
-
 export interface IntegrationRef {
   integrationId: string;
 }

@@ -8,19 +8,18 @@ import { assertOktaDomain, normalizeCustomDomain } from '../../okta/client.js';
 import { assertSlackUrl, assertWebhookUrl } from '../../lib/outbound.js';
 import { getIntegration } from '../../integrations/repository.js';
 import { IllegalTransitionError } from '../../integrations/status.js';
-import { deadLetterStatus, listIntegrations } from '../../integrations/operator-queries.js';
+import { listIntegrations } from '../../integrations/operator-queries.js';
+import { deadLetterStatus } from '../../ingest/dead-letter.js';
 import { deleteIntegrationWithData, planDeletion, type DeletionPlan } from '../../operations/delete.js';
 import { finishSecretRotation, listChannels as channelsOf, rotateChannelSecret as rotateSecret } from '../../notify/channels.js';
 import { receiverSecret, WEBHOOK_TOLERANCE_SECONDS } from '../../notify/webhook.js';
 import {
   onboardingStatus,
-  pauseIntegration,
-  removeIntegration,
-  resumeIntegration,
   signalCredentialsUpdated,
   signalEventBridgeInPlace,
   startOnboarding,
 } from '../../temporal/client.js';
+import { pauseIntegration, removeIntegration, resumeIntegration } from '../../operations/lifecycle.js';
 
 export async function create(ctx: CliContext, out: Output, opts: Record<string, string | undefined>): Promise<void> {
   // Refused at the door: the domain (syntax, Okta suffix or the registered custom domain, https) and the

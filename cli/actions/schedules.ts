@@ -3,10 +3,10 @@ import type { CliContext } from '../context.js';
 import type { Output } from '../run.js';
 import { table, time } from '../format.js';
 import { getIntegration } from '../../integrations/repository.js';
-import type { ScheduleKind } from '../../temporal/ids.js';
+import type { ScheduleKind } from '../../temporal/shared/ids.js';
 import type { OverlapPolicyName } from '../../temporal/overlap-policies.js';
 import { backfillSchedule, describeSchedules, triggerSchedule, waitForBackfill } from '../../temporal/schedule-operations.js';
-import { previousUtcDay } from '../../workflows/daily-activity.js';
+import { previousUtcDay } from '../../user-activity/day.js';
 
 export async function list(ctx: CliContext, out: Output, integrationId: string): Promise<void> {
   const row = await getIntegration(ctx.db, integrationId);

@@ -4,7 +4,7 @@
 import { Option, type Command } from 'commander';
 import { action, argParser, positiveInt } from '../run.js';
 import { parseTime } from '../../integrations/time-input.js';
-import { SCHEDULE_KINDS } from '../../temporal/ids.js';
+import { SCHEDULE_KINDS } from '../../temporal/shared/ids.js';
 import { OVERLAP_POLICY_NAMES } from '../../temporal/overlap-policies.js';
 
 const handlers = () => import('../actions/schedules.js');

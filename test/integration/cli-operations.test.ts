@@ -16,7 +16,8 @@ import {
   toEventBridgeEnvelopes,
   type OktaLogEvent,
 } from '../../simulator/index.js';
-import { ensureSchedules, SCHEDULE_KINDS, scheduleId } from '../../temporal/schedules.js';
+import { ensureSchedules } from '../../temporal/schedules.js';
+import { SCHEDULE_KINDS, scheduleId } from '../../temporal/shared/ids.js';
 import { queueNames } from '../../aws/queues.js';
 import { createWorld, type World } from '../support/world.js';
 import { streamingIntegration, type StreamingIntegration } from '../support/fixtures.js';

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateActivity, generateOrg, makeEventBridgeLogStream, startOktaSimulator, type OktaSimulator } from '../../simulator/index.js';
 import { getIntegration } from '../../integrations/repository.js';
 import { onboardingStatus } from '../../temporal/client.js';
-import { SCHEDULE_KINDS, scheduleId } from '../../temporal/schedules.js';
+import { SCHEDULE_KINDS, scheduleId } from '../../temporal/shared/ids.js';
 import { queueNames } from '../../aws/queues.js';
 import { decryptSecret } from '../../lib/secrets.js';
 import { buildCli } from '../../cli/main.js';

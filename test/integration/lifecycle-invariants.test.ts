@@ -21,14 +21,12 @@ import {
 import { createIntegration } from '../../integrations/create.js';
 import { getIntegration } from '../../integrations/repository.js';
 import {
-  pauseIntegration,
-  removeIntegration,
-  resumeIntegration,
   signalEventBridgeInPlace,
   startOnboarding,
   startRefreshUser,
 } from '../../temporal/client.js';
-import { SCHEDULE_KINDS, scheduleId } from '../../temporal/schedules.js';
+import { pauseIntegration, removeIntegration, resumeIntegration } from '../../operations/lifecycle.js';
+import { SCHEDULE_KINDS, scheduleId } from '../../temporal/shared/ids.js';
 import { createWorld, workflowBundle, type World } from '../support/world.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 import { waitFor } from '../support/wait.js';

@@ -8,7 +8,7 @@ import { generateOrg, makeEventBridgeLogStream, startOktaSimulator, toEventBridg
 import { createIntegration, rotateToken } from '../../integrations/create.js';
 import { getIntegration } from '../../integrations/repository.js';
 import { onboardingStatus, signalCredentialsUpdated, signalEventBridgeInPlace, startOnboarding } from '../../temporal/client.js';
-import { SCHEDULE_KINDS, scheduleId } from '../../temporal/schedules.js';
+import { SCHEDULE_KINDS, scheduleId } from '../../temporal/shared/ids.js';
 
 let world: World;
 let sim: OktaSimulator;

@@ -16,7 +16,7 @@ import { createIntegration } from '../../integrations/create.js';
 import { switchIngestMode } from '../../operations/switch-ingest-mode.js';
 import { getIntegration } from '../../integrations/repository.js';
 import { onboardingStatus, startOnboarding } from '../../temporal/client.js';
-import { scheduleId } from '../../temporal/schedules.js';
+import { scheduleId } from '../../temporal/shared/ids.js';
 import { createWorld, type World } from '../support/world.js';
 import { runHourly, streamingIntegration } from '../support/fixtures.js';
 import { recentTraffic } from '../support/traffic.js';

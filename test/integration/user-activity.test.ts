@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateActivity, generateOrg, publishEnvelopes, startOktaSimulator, toEventBridgeEnvelopes, type OktaLogEvent, type OktaSimulator } from '../../simulator/index.js';
 import { startRefreshUser } from '../../temporal/client.js';
-import { refreshUserWorkflowId } from '../../workflows/refresh-user.js';
+import { refreshUserWorkflowId } from '../../temporal/shared/ids.js';
 import { createWorld, type World } from '../support/world.js';
 import { runHourly, streamingIntegration } from '../support/fixtures.js';
 

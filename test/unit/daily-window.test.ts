@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { utcDayWindow } from '../../user-activity/daily.js';
-import { previousUtcDay } from '../../workflows/daily-activity.js';
+import { previousUtcDay } from '../../user-activity/day.js';
 
 describe('utcDayWindow', () => {
   it('is the half-open UTC day', () => {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parse, type CollectionTag, type ScalarTag, type YAMLSeq } from 'yaml';
 import { CONFIG_KEYS, loadConfig } from '../../lib/config.js';
 import { generateSecretKey, parseSecretKey } from '../../lib/secrets.js';
-import { SEARCH_ATTRIBUTES } from '../../temporal/search-attributes.js';
+import { SEARCH_ATTRIBUTES } from '../../temporal/shared/search-attributes.js';
 
 const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 

@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
-import { SEARCH_ATTRIBUTES } from '../../temporal/search-attributes.js';
+import { SEARCH_ATTRIBUTES } from '../../temporal/shared/search-attributes.js';
 
 const run = promisify(execFile);
 

@@ -1,6 +1,6 @@
 // Signals and queries of the integration lifecycle, shared by workflows, the CLI and clients.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { OnboardingState } from './types.js';
+import type { OnboardingState } from '../../workflows/types.js';
 
 /** Sent by the customer's technical contact once the Okta log stream to EventBridge exists. */
 export const eventBridgeInPlaceSignal = defineSignal('eventBridgeInPlace');
