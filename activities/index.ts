@@ -1,16 +1,26 @@
-// All activities, built from the process's dependencies. Workflows import only the type.
+// All activities, built from the process's dependencies, one file per step. Workflows import only the type.
 import type { ActivityDeps } from './deps.js';
-import { ingestActivities } from './ingest.js';
-import { integrationActivities } from './integration.js';
-import { oktaActivities } from './okta.js';
-import { pipelineActivities } from './pipeline.js';
+import { dailyActivityActivities } from './daily-activity.js';
+import { detectActivities } from './detect.js';
+import { directoryActivities } from './directory.js';
+import { drainActivities } from './drain.js';
+import { onboardingActivities } from './onboarding.js';
+import { refreshUserActivities } from './refresh-user.js';
+import { runActivities } from './runs.js';
+import { streamHealthActivities } from './stream-health.js';
+import { systemLogActivities } from './system-log.js';
 
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...integrationActivities(deps),
-    ...ingestActivities(deps),
-    ...oktaActivities(deps),
-    ...pipelineActivities(deps),
+    ...onboardingActivities(deps),
+    ...runActivities(deps),
+    ...drainActivities(deps),
+    ...systemLogActivities(deps),
+    ...streamHealthActivities(deps),
+    ...detectActivities(deps),
+    ...dailyActivityActivities(deps),
+    ...directoryActivities(deps),
+    ...refreshUserActivities(deps),
   };
 }
 

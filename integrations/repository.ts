@@ -1,5 +1,5 @@
 // Reading and updating integrations. The Okta token is decrypted here, inside activities only.
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../schema/db.js';
 import { integrations, tenants } from '../schema/tables.js';
 import { assertTransition, type IntegrationStatus } from './status.js';
@@ -57,4 +57,23 @@ export async function setIntegrationStatus(
     assertTransition(integrationId, row.status, status);
     await tx.update(integrations).set({ status, statusDetail: detail, updatedAt: new Date() }).where(eq(integrations.id, integrationId));
   });
+}
+
+/** The stream delivered in this run: the silence clock starts again. */
+export async function markStreamed(db: Database, integrationId: string): Promise<void> {
+  await db.update(integrations).set({ lastStreamedAt: sql`now()` }).where(eq(integrations.id, integrationId));
+}
+
+/** The stream has taken over from the System Log API: the API cursor is closed. */
+export async function closePollCursor(db: Database, integrationId: string): Promise<void> {
+  await db.update(integrations).set({ pollCursor: null, pollCursorAt: null }).where(eq(integrations.id, integrationId));
+}
+
+export async function setQueueUrls(db: Database, integrationId: string, urls: { queueUrl: string; deadLetterQueueUrl: string }): Promise<void> {
+  await db.update(integrations).set({ ...urls, updatedAt: sql`now()` }).where(eq(integrations.id, integrationId));
+}
+
+/** The Okta log stream found for the integration (onboarding's check, and the daily one). */
+export async function setLogStreamId(db: Database, integrationId: string, logStreamId: string): Promise<void> {
+  await db.update(integrations).set({ logStreamId }).where(eq(integrations.id, integrationId));
 }

@@ -1,0 +1,54 @@
+// The hourly run's drain of the integration's queue: receive, store each batch in one transaction, then delete.
+import { Context } from '@temporalio/activity';
+import type { Duration } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time.js';
+import { drainQueue as drain, DEFAULT_DRAIN_OPTIONS } from '../ingest/drain.js';
+import { commitBatch } from '../ingest/store-batch.js';
+import { countDeleted, runTotals } from '../ingest/runs.js';
+import { recordDrain } from '../lib/metrics.js';
+import { envelopeExpectation, getIntegration } from '../integrations/repository.js';
+import type { DrainResult, IngestRunRef } from '../workflows/types.js';
+import type { ActivityDeps } from './deps.js';
+
+export function drainActivities(deps: ActivityDeps) {
+  return {
+    async drainQueue({ integrationId, ingestRunId }: IngestRunRef): Promise<DrainResult> {
+      const row = await getIntegration(deps.db, integrationId);
+      if (!row.queueUrl) throw new Error(`Integration ${integrationId} has no queue yet; onboarding creates it.`);
+      const expect = { ...envelopeExpectation(row), integrationId };
+      const ctx = Context.current();
+      const { info } = ctx;
+      // The deadline counts from when the run first scheduled the drain, so a retried attempt does not start the
+      // clock again; and an attempt always ends before its own start-to-close limit.
+      const deadline = Math.min(
+        info.scheduledTimestampMs + msToNumber(deps.config.DRAIN_DEADLINE as Duration),
+        Date.now() + info.startToCloseTimeoutMs - 60_000,
+      );
+      const futureSkewMs = msToNumber(deps.config.FUTURE_SKEW_TOLERANCE as Duration);
+      let eventsStored = 0; // this attempt's, shown with the drain's counts in the heartbeat details
+      const outcome = await drain(
+        deps.sqs,
+        row.queueUrl,
+        async (messages) => {
+          const now = deps.now?.() ?? new Date();
+          eventsStored += (await commitBatch(deps.db, expect, ingestRunId, messages, { now, futureSkewMs })).stored;
+        },
+        {
+          ...DEFAULT_DRAIN_OPTIONS,
+          deadline,
+          maxMessages: deps.config.DRAIN_MAX_MESSAGES,
+          signal: ctx.cancellationSignal,
+          // Counted per batch, like the other counters, so deletions of an attempt that later fails are not lost.
+          onDeleted: (n) => countDeleted(deps.db, ingestRunId, n),
+        },
+        (p) => ctx.heartbeat({ ...p, eventsStored }),
+      );
+      const totals = await runTotals(deps.db, ingestRunId);
+      recordDrain(integrationId, row.lastEventAt);
+      if (outcome.stoppedBy !== 'empty') {
+        deps.log.info({ integrationId, ingestRunId, stoppedBy: outcome.stoppedBy, received: outcome.received }, 'drain stopped before the queue was empty; the next run continues');
+      }
+      return { ...totals, stoppedBy: outcome.stoppedBy };
+    },
+  };
+}
