@@ -44,6 +44,13 @@ const notificationFailures = new Counter({
   registers: [registry],
 });
 
+const activityFailures = new Counter({
+  name: 'oort_okta_activity_failures_total',
+  help: 'Failed activity attempts, by activity and failure type (NonRetryable types end the step; others are retried).',
+  labelNames: ['integration_id', 'activity', 'failure', 'retryable'],
+  registers: [registry],
+});
+
 /** Newest `published` of an event the integration has stored, as known to this process (ms). */
 const newestEventAt = new Map<string, number>();
 
@@ -123,6 +130,11 @@ export function recordDetections(integrationId: string, created: ReadonlyArray<{
 /** When one delivery to a channel fails (notify/deliver.ts). */
 export function recordNotificationFailure(integrationId: string, channel: string): void {
   notificationFailures.inc({ integration_id: integrationId, channel });
+}
+
+/** When an activity attempt fails (workers/activity-interceptor.ts). */
+export function recordActivityFailure(integrationId: string, activity: string, failure: string, retryable: boolean): void {
+  activityFailures.inc({ integration_id: integrationId, activity, failure, retryable: String(retryable) });
 }
 
 /** A port the OS says is free on loopback now (for Core's exporter, which needs a fixed address). */

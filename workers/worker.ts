@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
+import { activityInterceptors } from './activity-interceptor.js';
 import { loadConfig, type Config } from '../lib/config.js';
 import { freeLoopbackPort, startMetricsServer } from '../lib/metrics.js';
 import { createFatalLogger, createLogger, errorFields, type Logger } from '../lib/logger.js';
@@ -70,6 +71,7 @@ export async function startWorker(config: Config, log: Logger, opts: { workflowB
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
       activities: createActivities({ db, config, secretKey, sqs, log }),
+      interceptors: { activity: [activityInterceptors(log)] },
       maxConcurrentActivityTaskExecutions: 20,
       maxCachedWorkflows: 200,
       shutdownGraceTime: '20s',
