@@ -2,7 +2,6 @@
 // evidence and deliveries), quarantined messages and its dead-letter queue. Read-only; the CLI prints
 // these, a service can too.
 import { and, desc, eq, gte, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Database } from '../schema/db.js';
 import {
   detections,

@@ -151,6 +151,7 @@ export function classifyOktaError(err: unknown): OktaErrorKind {
 /** At most `max` characters of printable text (no control characters, collapsed whitespace). */
 export function excerpt(text: unknown, max = 200): string {
   const clean = String(text ?? '')
+    // eslint-disable-next-line no-control-regex -- stripping control characters from untrusted text is the point
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();

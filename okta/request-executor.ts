@@ -60,6 +60,7 @@ const SUMMARY_MAX = 200;
 
 function clip(text: unknown, max: number): string {
   const clean = String(text ?? '')
+    // eslint-disable-next-line no-control-regex -- stripping control characters from untrusted text is the point
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();

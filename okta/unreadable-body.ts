@@ -34,6 +34,7 @@ function encodingOf(body: string): string | undefined {
   if (body.length >= 2) {
     const [c0, c1] = [body.charCodeAt(0), body.charCodeAt(1)];
     const kind = c1 === 0xfffd ? (c0 === 0x1f ? 'gzip' : c0 === 0x78 ? 'zlib' : undefined) : c1 <= 0xff ? compression(c0, c1) : undefined;
+    // eslint-disable-next-line no-control-regex -- looking for control bytes is the point
     if (kind === 'gzip' || (kind === 'zlib' && /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\ufffd]/.test(body))) {
       return `${kind}-compressed bytes`;
     }

@@ -6,7 +6,7 @@
  * stolen admin session) instead of from the admin's home.
  */
 import { userActor, userTarget, enrollmentTarget, type RequestSource } from '../events.js';
-import { ID_PREFIX, stableOktaId } from '../ids.js';
+import { stableOktaId } from '../ids.js';
 import { findFactor, newSession } from '../sign-in.js';
 import { MINUTE, addMs } from '../time.js';
 import type { OktaLogEvent } from '../types.js';

@@ -182,7 +182,7 @@ describe('an integration from onboarding to removal', () => {
       // Payloads are base64 in proto JSON: decode them so an argument or result is searched too.
       const decoded = [...json.matchAll(/"data":\s*"([A-Za-z0-9+/=]+)"/g)].map((m) => Buffer.from(m[1], 'base64').toString('utf8'));
       const description = await h.describe();
-      haystacks.push(json, ...decoded, JSON.stringify(description.searchAttributes), JSON.stringify(await description.memo));
+      haystacks.push(json, ...decoded, JSON.stringify(description.searchAttributes), JSON.stringify(description.memo));
     }
     haystacks.push(...scheduleDescriptions);
     const all = haystacks.join('\n');

@@ -31,6 +31,7 @@ export interface ValidMessage {
   sqsDeliverable: boolean;
 }
 
+// eslint-disable-next-line no-control-regex -- the characters SQS refuses are control characters
 const SQS_REFUSED = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD]/;
 const SQS_MAX_BYTES = 1_048_576;
 

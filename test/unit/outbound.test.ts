@@ -20,8 +20,8 @@ import {
 import { classifyOktaError, createOktaClient, describeOktaError, OktaForeignOriginError, OktaHttpError, OktaRedirectRefusedError } from '../../okta/client.js';
 import { BudgetedRequestExecutor, MAX_OKTA_RESPONSE_BYTES } from '../../okta/request-executor.js';
 import { apiUrl, fetchRawJson, rawPages } from '../../okta/pages.js';
+import type { OortEnvironment } from '../../lib/config.js';
 
-const ENVIRONMENTS = ['development', 'test', 'staging', 'production'] as const;
 const staging = { environment: 'staging' as const };
 const production = { environment: 'production' as const };
 const testEnv = { environment: 'test' as const };
@@ -306,7 +306,7 @@ describe('the Okta client on loopback', () => {
 
   it("in staging the agent refuses localhost and loopback literals; in test it connects", async () => {
     const target = await server((_req, res) => res.end('ok'));
-    const get = (url: string, environment: (typeof ENVIRONMENTS)[number], lookup?: typeof resolvesToLoopback) =>
+    const get = (url: string, environment: OortEnvironment, lookup?: typeof resolvesToLoopback) =>
       new Promise<number>((resolve, reject) => {
         const agent = guardedAgent('http:', { environment }, lookup ? { lookup } : {});
         http.get(url, { agent }, (res) => {
