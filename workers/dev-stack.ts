@@ -1,7 +1,8 @@
 // `npm start`: the whole product on one machine with embedded defaults — the Temporal dev server
 // (with its UI, and a state file so a restart keeps workflows and Schedules), PostgreSQL (the local
-// server, or an embedded one when none answers), the SQS emulator, the worker, and a demo tenant on
-// the Okta simulator. Ports and the state directory come from the environment (local-stack/settings.ts).
+// server, or an embedded one when none answers), the SQS emulator, the EventBridge emulator, the worker,
+// and a demo tenant on the Okta simulator. Ports and the state directory come from the environment
+// (local-stack/settings.ts; EVENTBRIDGE_ENDPOINT here).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +19,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './local-stack/embe
 import { StackProcesses } from './local-stack/leftovers.js';
 import { cliCommand, devStackSettings, temporalCommand } from './local-stack/settings.js';
 import { startSqsEmulator } from './local-stack/sqs-emulator.js';
+import { startEventBridgeEmulator } from './local-stack/eventbridge-emulator.js';
 import { startDemo } from './local-stack/demo.js';
 import { startWorker } from './worker.js';
 
@@ -35,6 +37,7 @@ async function main() {
     return localSecretKey(file);
   });
   mkdirSync(settings.dataDir, { recursive: true });
+  const eventBridgePort = eventBridgePortOf(settings.env);
   const config = loadConfig(settings.env);
   const log = createLogger(config.LOG_LEVEL);
   const say = (line: string) => console.log(line);
@@ -71,6 +74,7 @@ async function main() {
   });
   processes.add('Temporal dev server', temporal.process, 'temporal', 'SIGTERM');
   const sqsEmulator = await startSqsEmulator({ port: settings.sqsPort });
+  const eventBridge = await startEventBridgeEmulator({ sqsEndpoint: config.SQS_ENDPOINT!, port: eventBridgePort, region: config.AWS_REGION });
   const worker = await startWorker(config, log);
 
   const db = connectDatabase(config.DATABASE_URL, { max: 4 });
@@ -89,6 +93,7 @@ async function main() {
   say(`  Demo integration:   ${id} (tenant demo-acme; Okta simulator at ${demo.sim.url})`);
   say(`  PostgreSQL:         ${postgresLine}, database ${new URL(config.DATABASE_URL).pathname.slice(1)}`);
   say(`  SQS emulator:       ${config.SQS_ENDPOINT}`);
+  say(`  EventBridge:        ${eventBridge.endpoint} (emulator: partner event sources, rules, delivery to SQS; counters at ${eventBridge.endpoint}/_emulator/stats)`);
   say(`  State:              ${settings.dataDir}`);
   say('');
   // Skip, as the Schedule itself: a run already draining the queue makes a second one pointless.
@@ -121,6 +126,7 @@ async function main() {
     await connection.close();
     sqs.destroy();
     await closeDatabase(db);
+    await eventBridge.stop();
     await sqsEmulator.stop();
     await temporal.stop();
     await embedded?.stop();
@@ -128,6 +134,19 @@ async function main() {
     say('Stopped.');
     process.exit(0);
   };
+}
+
+/**
+ * EVENTBRIDGE_ENDPOINT (default http://127.0.0.1:4567) says where the stack's EventBridge emulator listens, on
+ * loopback only. The default is written into the stack's environment, beside SQS_ENDPOINT, for what reads it there.
+ */
+function eventBridgePortOf(env: NodeJS.ProcessEnv): number {
+  env.EVENTBRIDGE_ENDPOINT ||= 'http://127.0.0.1:4567';
+  const url = new URL(env.EVENTBRIDGE_ENDPOINT);
+  if (!['127.0.0.1', 'localhost'].includes(url.hostname) || !url.port) {
+    throw new Error(`EVENTBRIDGE_ENDPOINT=${env.EVENTBRIDGE_ENDPOINT}: the local EventBridge listens on 127.0.0.1, at an explicit port.`);
+  }
+  return Number(url.port);
 }
 
 main().catch((err) => {

@@ -1,11 +1,13 @@
 // Brings up the real local stack once per test run: the pinned Temporal CLI dev server (built with
-// `go install` on first use), a fresh PostgreSQL database (dropped at the end) and the SQS emulator.
+// `go install` on first use), a fresh PostgreSQL database (dropped at the end), the SQS emulator and,
+// after it, the EventBridge emulator that delivers to it.
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { ensureTemporalCli, startTemporalDevServer } from '../../workers/local-stack/temporal-cli.js';
 import { dropDatabase, ensureDatabase } from '../../workers/local-stack/postgres.js';
 import { startSqsEmulator } from '../../workers/local-stack/sqs-emulator.js';
+import { startEventBridgeEmulator } from '../../workers/local-stack/eventbridge-emulator.js';
 import { connectDatabase, closeDatabase } from '../../schema/db.js';
 import { applyMigrations } from '../../schema/migrate.js';
 
@@ -16,6 +18,8 @@ export interface TestStack {
   temporalCliPath: string;
   databaseUrl: string;
   sqsEndpoint: string;
+  /** The EventBridge emulator (emulators/eventbridge), delivering to the SQS emulator above; region us-east-2. */
+  eventBridgeEndpoint: string;
 }
 
 declare module 'vitest' {
@@ -30,9 +34,12 @@ export default async function setup(project: TestProject) {
   const databaseUrl = base.toString();
 
   const cliPath = await ensureTemporalCli(ROOT, (line) => console.log(line));
-  const [temporal, sqs] = await Promise.all([
+  const [temporal, { sqs, eventBridge }] = await Promise.all([
     startTemporalDevServer({ cliPath }),
-    startSqsEmulator(),
+    (async () => {
+      const sqs = await startSqsEmulator();
+      return { sqs, eventBridge: await startEventBridgeEmulator({ sqsEndpoint: sqs.endpoint }) };
+    })(),
     (async () => {
       await ensureDatabase(databaseUrl);
       const db = connectDatabase(databaseUrl, { max: 2 });
@@ -40,10 +47,17 @@ export default async function setup(project: TestProject) {
       await closeDatabase(db);
     })(),
   ]);
-  project.provide('stack', { temporalAddress: temporal.address, temporalCliPath: cliPath, databaseUrl, sqsEndpoint: sqs.endpoint });
+  project.provide('stack', {
+    temporalAddress: temporal.address,
+    temporalCliPath: cliPath,
+    databaseUrl,
+    sqsEndpoint: sqs.endpoint,
+    eventBridgeEndpoint: eventBridge.endpoint,
+  });
 
   return async () => {
     await temporal.stop();
+    await eventBridge.stop();
     await sqs.stop();
     await dropDatabase(databaseUrl);
   };
