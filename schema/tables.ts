@@ -46,6 +46,21 @@ export const integrationStatus = pgEnum('integration_status', [
  */
 export const ingestMode = pgEnum('ingest_mode', ['streaming', 'polling']);
 
+/** The AWS side of an integration (`integrations.aws_route`). Times are ISO 8601. */
+export interface AwsRoute {
+  /** Who builds the route: onboarding (`workflow`) or an operator's CloudFormation stack (`manual`). */
+  setup: 'workflow' | 'manual';
+  /** The partner event source's name and its state when last looked at. */
+  source: string;
+  sourceState: 'absent' | 'PENDING' | 'ACTIVE' | 'DELETED';
+  /** When each step was last done (absent: not yet). */
+  steps: Partial<Record<'partnerEventBus' | 'rule' | 'queuePolicy' | 'target', string>>;
+  ruleArn?: string;
+  checkedAt: string;
+  /** What is wrong with the route; empty when it leads to the queue. */
+  problems: string[];
+}
+
 export const integrations = pgTable(
   'integrations',
   {
@@ -74,6 +89,11 @@ export const integrations = pgTable(
     queueUrl: text('queue_url'),
     deadLetterQueueUrl: text('dead_letter_queue_url'),
     logStreamId: text('log_stream_id'),
+    /**
+     * The route from the partner event source to the queue, as onboarding built it and the daily check last found it
+     * (aws/eventbridge.ts): which steps are done, and what is wrong. Null until onboarding reaches the AWS side.
+     */
+    awsRoute: jsonb('aws_route').$type<AwsRoute>(),
     firstEventAt: ts('first_event_at'),
     lastEventAt: ts('last_event_at'),
     directorySyncedAt: ts('directory_synced_at'),
