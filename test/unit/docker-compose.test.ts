@@ -1,10 +1,12 @@
 // docker-compose.yml is never started here (no Docker engine), so this test is what keeps it honest:
 // it must agree with the worker's configuration (lib/config.ts), the search attributes the
-// workflows use, and itself (host names and ports). Also checks the AWS templates in deploy/aws.
-import { readdirSync, readFileSync } from 'node:fs';
+// workflows use, the EventBridge emulator's settings (emulators/eventbridge/settings.ts), and itself
+// (host names and ports). Also checks the AWS templates in deploy/aws.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse, type CollectionTag, type ScalarTag, type YAMLSeq } from 'yaml';
+import { EMULATOR_ENV_KEYS, emulatorSettingsFromEnv } from '../../emulators/eventbridge/settings.js';
 import { CONFIG_KEYS, loadConfig } from '../../lib/config.js';
 import { generateSecretKey, parseSecretKey } from '../../lib/secrets.js';
 import { SEARCH_ATTRIBUTES } from '../../temporal/shared/search-attributes.js';
@@ -91,7 +93,7 @@ function script(name: string): string {
   return parts.join('\n');
 }
 
-const REQUIRED_SERVICES = ['postgres', 'temporal', 'temporal-setup', 'temporal-ui', 'sqs', 'worker'];
+const REQUIRED_SERVICES = ['postgres', 'temporal', 'temporal-setup', 'temporal-ui', 'sqs', 'eventbridge', 'worker'];
 /** Read by the AWS SDK itself, not by lib/config.ts: dummies for the emulator. */
 const AWS_SDK_KEYS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
 
@@ -167,6 +169,32 @@ describe('docker-compose.yml', () => {
     expect(service('sqs').image).toMatch(/^kibertoad\/fauxqs:/);
   });
 
+  it('runs the EventBridge emulator from the project image, delivering to the sqs service, on 4567', () => {
+    const eb = service('eventbridge');
+    expect(eb.image).toBe(service('worker').image);
+    expect(eb.build).toEqual(service('worker').build);
+    const command = script('eventbridge');
+    expect(command).toMatch(/\bnode\b.*--import.*\btsx\b.*emulators\/eventbridge\/main\.ts/s);
+    expect(existsSync(root('emulators/eventbridge/main.ts'))).toBe(true);
+
+    const raw = env('eventbridge');
+    expect(Object.keys(raw).filter((k) => !(EMULATOR_ENV_KEYS as readonly string[]).includes(k))).toEqual([]);
+    // The very function emulators/eventbridge/main.ts runs in the container.
+    const settings = emulatorSettingsFromEnv(raw);
+    expect(settings.host).toBe('0.0.0.0');
+    expect(settings.port).toBe(4567);
+    expect(publishedContainerPorts('eventbridge')).toContain(settings.port);
+    expect(publishedHostPorts('eventbridge')).toContain(4567);
+    const sqs = new URL(settings.sqsEndpoint);
+    expect({ host: sqs.hostname, port: Number(sqs.port) }).toEqual({ host: 'sqs', port: 4566 });
+    expect(settings.region).toBe(env('worker').AWS_REGION);
+    expect(settings.region).toBe(env('sqs').FAUXQS_DEFAULT_REGION);
+    expect(settings.account).toBe('000000000000');
+
+    expect(dependsOn('eventbridge').sqs).toBe('service_healthy');
+    expect(JSON.stringify(eb.healthcheck)).toContain(`127.0.0.1:${settings.port}/_emulator/health`);
+  });
+
   it('points the UI at the temporal service', () => {
     expect(hostPort(env('temporal-ui').TEMPORAL_ADDRESS)).toEqual({ host: 'temporal', port: 7233 });
   });
@@ -197,11 +225,12 @@ describe('docker-compose.yml', () => {
     expect(service('worker').build).toBeDefined();
   });
 
-  it('publishes the Temporal UI (8080), Temporal (7233), SQS (4566) and Postgres (5432) ports', () => {
+  it('publishes the Temporal UI (8080), Temporal (7233), SQS (4566), EventBridge (4567) and Postgres (5432) ports', () => {
     expect(publishedHostPorts('temporal-ui')).toContain(8080);
     expect(publishedContainerPorts('temporal-ui')).toContain(8080);
     expect(publishedHostPorts('temporal')).toContain(7233);
     expect(publishedHostPorts('sqs')).toContain(4566);
+    expect(publishedHostPorts('eventbridge')).toContain(4567);
     expect(publishedHostPorts('postgres')).toContain(5432);
   });
 });
