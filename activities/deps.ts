@@ -1,4 +1,5 @@
 // What activities need from the process: built once by the worker and injected (testable, no globals).
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Database } from '../schema/db.js';
 import type { Config } from '../lib/config.js';
@@ -10,6 +11,7 @@ export interface ActivityDeps {
   config: Config;
   secretKey: SecretKeys;
   sqs: SQSClient;
+  eventBridge: EventBridgeClient;
   log: Logger;
   /** The clock; tests may pin it. */
   now?: () => Date;

@@ -1,5 +1,6 @@
 // All activities, built from the process's dependencies, one file per step. Workflows import only the type.
 import type { ActivityDeps } from './deps.js';
+import { awsRouteActivities } from './aws-route.js';
 import { dailyActivityActivities } from './daily-activity.js';
 import { detectActivities } from './detect.js';
 import { directoryActivities } from './directory.js';
@@ -13,6 +14,7 @@ import { systemLogActivities } from './system-log.js';
 export function createActivities(deps: ActivityDeps) {
   return {
     ...onboardingActivities(deps),
+    ...awsRouteActivities(deps),
     ...runActivities(deps),
     ...drainActivities(deps),
     ...systemLogActivities(deps),

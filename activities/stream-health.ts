@@ -13,6 +13,7 @@ import { recordDeadLetterDepth } from '../lib/metrics.js';
 import type { IngestRunRef, IntegrationRef, StreamCheck, StreamHealth } from '../workflows/types.js';
 import type { ActivityDeps } from './deps.js';
 import { checkLogStream } from './log-stream.js';
+import { checkRoute } from './aws-route.js';
 
 /** Degrades a streaming integration and tells the tenant; the gap is then read from the API. */
 async function degrade(deps: ActivityDeps, row: IntegrationRow, detail: string, fillFrom: Date): Promise<void> {
@@ -72,11 +73,21 @@ export function streamHealthActivities(deps: ActivityDeps) {
       const row = await getIntegration(deps.db, integrationId);
       if (row.ingestMode !== 'streaming' || (row.status !== 'streaming' && row.status !== 'degraded')) return { ok: true, message: null };
       const check = await checkLogStream(deps, integrationId);
-      if (!check.ok && row.status === 'streaming') {
-        const detail = `The Okta log stream is not delivering: ${check.message} Meanwhile the missing events are read from the Okta API.`;
-        await degrade(deps, row, detail, resumePoint(ingestState(row), now(), overlapMs()));
+      if (!check.ok) {
+        if (row.status === 'streaming') {
+          const detail = `The Okta log stream is not delivering: ${check.message} Meanwhile the missing events are read from the Okta API.`;
+          await degrade(deps, row, detail, resumePoint(ingestState(row), now(), overlapMs()));
+        }
+        return check;
       }
-      return check;
+      // Okta's side is fine; AWS's side may have drifted (a bus, rule, target or policy changed by hand).
+      if (!row.awsRoute) return check;
+      const route = await checkRoute(deps, row);
+      if (route.ok) return check;
+      if (row.status === 'streaming') {
+        await degrade(deps, row, `${route.problem} Meanwhile the missing events are read from the Okta API.`, resumePoint(ingestState(row), now(), overlapMs()));
+      }
+      return { ok: false, message: route.problem };
     },
   };
 }

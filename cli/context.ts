@@ -2,9 +2,11 @@
 // and closed after the command.
 import { Client, Connection } from '@temporalio/client';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { loadConfig, type Config } from '../lib/config.js';
 import { parseSecretKeyring, type SecretKeyring } from '../lib/secrets.js';
 import { createSqsClient } from '../lib/sqs.js';
+import { createEventBridgeClient } from '../lib/eventbridge.js';
 import { closeDatabase, connectDatabase, type Database } from '../schema/db.js';
 import { temporalConnectionOptions } from '../lib/temporal-connection.js';
 
@@ -14,6 +16,7 @@ export class CliContext {
   private connection?: Connection;
   private clientInstance?: Client;
   private sqsInstance?: SQSClient;
+  private eventBridgeInstance?: EventBridgeClient;
 
   get db(): Database {
     this.dbInstance ??= connectDatabase(this.config.DATABASE_URL, { max: 2 });
@@ -25,6 +28,17 @@ export class CliContext {
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     this.sqsInstance ??= createSqsClient(this.config);
     return this.sqsInstance;
+  }
+
+  get eventBridge(): EventBridgeClient {
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+    this.eventBridgeInstance ??= createEventBridgeClient(this.config);
+    return this.eventBridgeInstance;
+  }
+
+  /** What deleting an integration's AWS side needs. */
+  get aws() {
+    return { sqs: this.sqs, eventBridge: this.eventBridge, queuePrefix: this.config.SQS_QUEUE_PREFIX };
   }
 
   get secretKey(): SecretKeyring {
@@ -47,6 +61,7 @@ export class CliContext {
 
   async close(): Promise<void> {
     this.sqsInstance?.destroy();
+    this.eventBridgeInstance?.destroy();
     await this.connection?.close();
     if (this.dbInstance) await closeDatabase(this.dbInstance);
   }

@@ -1,7 +1,7 @@
 // Reading and updating integrations. The Okta token is decrypted here, inside activities only.
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../schema/db.js';
-import { integrations, tenants } from '../schema/tables.js';
+import { integrations, tenants, type AwsRoute } from '../schema/tables.js';
 import { assertTransition, type IntegrationStatus } from './status.js';
 import { decryptSecret, type SecretKeys } from '../lib/secrets.js';
 import type { EnvelopeExpectation } from '../okta/envelope.js';
@@ -76,4 +76,9 @@ export async function setQueueUrls(db: Database, integrationId: string, urls: { 
 /** The Okta log stream found for the integration (onboarding's check, and the daily one). */
 export async function setLogStreamId(db: Database, integrationId: string, logStreamId: string): Promise<void> {
   await db.update(integrations).set({ logStreamId }).where(eq(integrations.id, integrationId));
+}
+
+/** Records what onboarding or the daily check found of the integration's AWS route. */
+export async function recordAwsRoute(db: Database, integrationId: string, route: AwsRoute): Promise<void> {
+  await db.update(integrations).set({ awsRoute: route }).where(eq(integrations.id, integrationId));
 }

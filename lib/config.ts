@@ -62,6 +62,13 @@ const schema = z.object({
   /** SQS endpoint override (the local emulator); unset in AWS. */
   SQS_ENDPOINT: z.string().url().optional(),
   AWS_REGION: z.string().default(OORT_AWS_REGION),
+  /** EventBridge endpoint override (the local emulator); unset in AWS. */
+  EVENTBRIDGE_ENDPOINT: z.string().url().optional(),
+  /**
+   * Who connects an integration's partner event source to its queue: `workflow` (onboarding does it with the
+   * EventBridge API) or `manual` (an operator deploys deploy/aws/integration-stack.yaml; onboarding only checks it).
+   */
+  AWS_SETUP: z.enum(['workflow', 'manual']).default('workflow'),
   /** Prefix of per-integration queue names, e.g. `oort-okta-<integrationId>`. */
   SQS_QUEUE_PREFIX: z.string().default('oort-okta-'),
   /** Visibility timeout given to newly created integration queues. */

@@ -1,11 +1,15 @@
-// Deleting an integration with all of its data: its Schedules and running workflows, its SQS queues,
-// and every row that carries its id. `planDeletion` says what would go (the CLI shows it before asking
+// Deleting an integration with all of its data: its Schedules and running workflows, its AWS route (the queue
+// target, the rule and the partner event bus, which puts Okta's source back to PENDING), its SQS queues, and every
+// row that carries its id. `planDeletion` says what would go (the CLI shows it before asking
 // for confirmation); `deleteIntegrationWithData` does it, reporting progress. The tenant row stays:
 // other integrations may belong to it.
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DeleteQueueCommand, GetQueueUrlCommand, QueueDoesNotExist, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Client } from '@temporalio/client';
 import type { Database } from '../schema/db.js';
 import { queueNames } from '../aws/queues.js';
+import { ownRouteResources, removeRoute, type RouteNames } from '../aws/eventbridge.js';
+import { partnerSourceName, routingRuleName } from '../aws/routing.js';
 import { getIntegration, setIntegrationStatus } from '../integrations/repository.js';
 import { countRunningWorkflows } from '../temporal/client.js';
 import { deleteSchedules, existingSchedules } from '../temporal/schedules.js';
@@ -18,6 +22,8 @@ export interface DeletionPlan {
   /** Rows per table that would be deleted (tables that reference the integration, and notifications). */
   rows: Record<string, number>;
   queues: string[];
+  /** The EventBridge resources of the integration's route (only those it created). */
+  eventBridge: string[];
   schedules: string[];
   runningWorkflows: number;
 }
@@ -53,11 +59,21 @@ async function existingQueues(sqs: SQSClient, queuePrefix: string, row: { id: st
   return [...urls];
 }
 
+/** The AWS clients a deletion uses, and the product's queue prefix. */
+export interface AwsAccess {
+  sqs: SQSClient;
+  eventBridge: EventBridgeClient;
+  queuePrefix: string;
+}
+
+function routeNames(queuePrefix: string, row: { id: string; oktaOrg: string; eventSourceName: string }): RouteNames {
+  return { integrationId: row.id, sourceName: partnerSourceName(row.oktaOrg, row.eventSourceName), ruleName: routingRuleName(queuePrefix, row.id) };
+}
+
 export async function planDeletion(
   client: Client,
   db: Database,
-  sqs: SQSClient,
-  queuePrefix: string,
+  { sqs, eventBridge, queuePrefix }: AwsAccess,
   integrationId: string,
 ): Promise<DeletionPlan> {
   const row = await getIntegration(db, integrationId);
@@ -80,6 +96,7 @@ export async function planDeletion(
     status: row.status,
     rows,
     queues: await existingQueues(sqs, queuePrefix, row),
+    eventBridge: await ownRouteResources(eventBridge, routeNames(queuePrefix, row)),
     schedules,
     runningWorkflows,
   };
@@ -91,12 +108,12 @@ const CHUNK = 10_000;
 export async function deleteIntegrationWithData(
   client: Client,
   db: Database,
-  sqs: SQSClient,
-  queuePrefix: string,
+  aws: AwsAccess,
   integrationId: string,
   onProgress: (line: string) => void = () => {},
 ): Promise<DeletionReport> {
-  const plan = await planDeletion(client, db, sqs, queuePrefix, integrationId);
+  const plan = await planDeletion(client, db, aws, integrationId);
+  const row = await getIntegration(db, integrationId);
   // Marked removed first: a deletion interrupted half-way leaves a removed integration, and running the
   // command again finishes it.
   await setIntegrationStatus(db, integrationId, 'removed', 'being deleted with its data by an operator');
@@ -104,10 +121,12 @@ export async function deleteIntegrationWithData(
   onProgress(`stopping ${plan.schedules.length} Schedules and ${plan.runningWorkflows} running workflows`);
   const stopped = await deleteSchedules(client, integrationId);
 
+  // The route before the queues: EventBridge must not be left delivering to a queue that is gone.
+  for (const removed of await removeRoute(aws.eventBridge, routeNames(aws.queuePrefix, row))) onProgress(`removed ${removed}`);
   for (const url of plan.queues) {
     onProgress(`deleting queue ${url}`);
     try {
-      await sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
+      await aws.sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
     } catch (err) {
       if (!(err instanceof QueueDoesNotExist)) throw err;
     }

@@ -3,6 +3,7 @@
  * `@okta/okta-sdk-nodejs` with `orgUrl: sim.url`: SSWS auth, Okta error bodies, Link paging,
  * rate-limit headers and 429s the SDK's retry understands, plus latency and fault injection.
  */
+import { createPartnerEventBridgeClient, createPartnerEventSource } from './partner-events.js';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,6 +32,12 @@ export interface OktaSimulatorOptions {
   latencyMs?: number;
   /** The org's clock for `/api/v1/logs` defaults and the 180-day check (rate limits use real time). */
   now?: () => Date;
+  /**
+   * The AWS side Okta's log streams point at (the EventBridge emulator). With it, saving an AWS EventBridge log stream
+   * that targets `account` creates its partner event source there, as Okta does; streams to other accounts create
+   * theirs where the platform cannot see them.
+   */
+  eventBridge?: { endpoint: string; account: string; region?: string };
 }
 
 export type { RecordedRequest };
@@ -52,7 +59,8 @@ export interface OktaSimulator {
   readonly requests: RecordedRequest[];
   /** Appends to the System Log in persistence order; `persistedAt` models late-arriving events. */
   addEvents(events: readonly OktaLogEvent[], options?: { persistedAt?: Date }): void;
-  setLogStreams(streams: LogStream[]): void;
+  /** Replaces the org's log streams, as the customer saving them in Okta would (see `eventBridge`). */
+  setLogStreams(streams: LogStream[]): Promise<void>;
   /** Replaces the accepted tokens; under-privileged ones authenticate but get 403 E0000006. */
   setTokens(valid: string[], options?: { underPrivileged?: string[] }): void;
   injectFaults(faults: InjectedFaults): void;
@@ -102,6 +110,23 @@ export async function startOktaSimulator(options: OktaSimulatorOptions): Promise
   let underPrivileged = new Set<string>();
   let latencyMs = options.latencyMs ?? 0;
   let baseUrl = '';
+
+  /** What Okta does when a stream is saved: the partner event source appears in the target account (PENDING). */
+  const saveToEventBridge = async (streams: readonly LogStream[]) => {
+    const target = options.eventBridge;
+    if (!target) return;
+    const client = createPartnerEventBridgeClient({ endpoint: target.endpoint, region: target.region });
+    try {
+      for (const stream of streams) {
+        if (stream.type !== 'aws_eventbridge' || stream.status !== 'ACTIVE' || !('accountId' in stream.settings)) continue;
+        if (stream.settings.accountId !== target.account || stream.settings.region !== (target.region ?? 'us-east-2')) continue;
+        await createPartnerEventSource(client, { oktaOrg: org.orgName, eventSourceName: stream.settings.eventSourceName, account: target.account, region: stream.settings.region });
+      }
+    } finally {
+      client.destroy();
+    }
+  };
+  await saveToEventBridge(org.logStreams);
 
   const injector = new FaultInjector();
   const hostile = new HostileOrg();
@@ -241,7 +266,10 @@ export async function startOktaSimulator(options: OktaSimulatorOptions): Promise
     org,
     requests,
     addEvents: (events, addOptions) => store.append(events, addOptions?.persistedAt),
-    setLogStreams: (streams) => { org.logStreams = [...streams]; },
+    setLogStreams: async (streams) => {
+      org.logStreams = [...streams];
+      await saveToEventBridge(streams);
+    },
     setTokens: (valid, tokenOptions) => {
       validTokens = new Set(valid);
       underPrivileged = new Set(tokenOptions?.underPrivileged ?? []);

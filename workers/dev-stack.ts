@@ -21,6 +21,7 @@ import { cliCommand, devStackSettings, temporalCommand } from './local-stack/set
 import { startSqsEmulator } from './local-stack/sqs-emulator.js';
 import { startEventBridgeEmulator } from './local-stack/eventbridge-emulator.js';
 import { startDemo } from './local-stack/demo.js';
+import { createEventBridgeClient } from '../lib/eventbridge.js';
 import { startWorker } from './worker.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -74,7 +75,7 @@ async function main() {
   });
   processes.add('Temporal dev server', temporal.process, 'temporal', 'SIGTERM');
   const sqsEmulator = await startSqsEmulator({ port: settings.sqsPort });
-  const eventBridge = await startEventBridgeEmulator({ sqsEndpoint: config.SQS_ENDPOINT!, port: eventBridgePort, region: config.AWS_REGION });
+  const eventBridge = await startEventBridgeEmulator({ sqsEndpoint: config.SQS_ENDPOINT!, port: eventBridgePort, region: config.AWS_REGION, account: config.awsAccountId });
   const worker = await startWorker(config, log);
 
   const db = connectDatabase(config.DATABASE_URL, { max: 4 });
@@ -82,7 +83,7 @@ async function main() {
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const sqs = createSqsClient(config);
   const secretKey = parseSecretKey(config.OORT_SECRET_KEY);
-  const demo = await startDemo({ db, client, sqs, config, secretKey, log, oktaPort: settings.oktaPort, say });
+  const demo = await startDemo({ db, client, sqs, eventBridge: createEventBridgeClient(config), eventBridgeEndpoint: eventBridge.endpoint, config, secretKey, log, oktaPort: settings.oktaPort, say });
 
   const id = demo.integrationId;
   const cli = (...args: string[]) => cliCommand(ROOT, settings, args);

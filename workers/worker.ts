@@ -9,6 +9,7 @@ import { freeLoopbackPort, startMetricsServer } from '../lib/metrics.js';
 import { createFatalLogger, createLogger, errorFields, type Logger } from '../lib/logger.js';
 import { parseSecretKeyring } from '../lib/secrets.js';
 import { createSqsClient } from '../lib/sqs.js';
+import { createEventBridgeClient } from '../lib/eventbridge.js';
 import { closeDatabase, connectDatabase } from '../schema/db.js';
 import { applyMigrations } from '../schema/migrate.js';
 import { describeTemporalSecurity, temporalConnectionOptions } from '../lib/temporal-connection.js';
@@ -70,7 +71,7 @@ export async function startWorker(config: Config, log: Logger, opts: { workflowB
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-      activities: createActivities({ db, config, secretKey, sqs, log }),
+      activities: createActivities({ db, config, secretKey, sqs, eventBridge: createEventBridgeClient(config), log }),
       interceptors: { activity: [activityInterceptors(log)] },
       maxConcurrentActivityTaskExecutions: 20,
       maxCachedWorkflows: 200,

@@ -1,7 +1,8 @@
 // Onboarding of one Okta integration, as the customer-facing setup guide describes it:
 // validate the API token → sync the directory → read the last days of System Log (backfill) →
 // create the integration's queue → wait for the "EventBridge in place" signal (reminding if it does
-// not come) → verify the log stream through the Okta API → create the Schedules → wait for the first
+// not come) → verify the log stream through the Okta API → connect the partner event source to the queue on AWS
+// (associate it, rule, queue policies, target) → create the Schedules → wait for the first
 // streamed event → streaming. A tenant without Log Streaming (polling mode, chosen at creation or
 // switched to while waiting) gets its Schedules right after the backfill and is polled hourly.
 import {
@@ -20,7 +21,7 @@ import type { Activities } from '../activities/index.js';
 import { credentialsUpdatedSignal, eventBridgeInPlaceSignal, ingestModeChangedSignal, onboardingStatusQuery } from '../temporal/shared/messages.js';
 import { ACTIVITY_OPTIONS } from '../temporal/shared/activity-options.js';
 import { CREDENTIALS_REJECTED } from '../temporal/shared/failures.js';
-import type { BackfillProgress, OnboardingInput, OnboardingState } from './types.js';
+import type { AwsStepResult, BackfillProgress, OnboardingInput, OnboardingState } from './types.js';
 
 const okta = proxyActivities<Activities>(ACTIVITY_OPTIONS.okta);
 const platform = proxyActivities<Activities>(ACTIVITY_OPTIONS.shortStep);
@@ -28,6 +29,7 @@ const platform = proxyActivities<Activities>(ACTIVITY_OPTIONS.shortStep);
 // cursor its predecessor committed.
 const systemLog = proxyActivities<Activities>(ACTIVITY_OPTIONS.backfill);
 const analyse = proxyActivities<Activities>(ACTIVITY_OPTIONS.analysis);
+const aws = proxyActivities<Activities>(ACTIVITY_OPTIONS.shortStep);
 
 export async function onboarding(input: OnboardingInput): Promise<void> {
   const { integrationId } = input;
@@ -100,6 +102,37 @@ export async function onboarding(input: OnboardingInput): Promise<void> {
     progress.done = true;
   };
 
+  /**
+   * The AWS side: the partner event source Okta created when the customer saved the stream is associated with its
+   * partner event bus, and a rule routes its events to the integration's queue (the queue policies first, so nothing
+   * is refused, then the target). Until this is done AWS drops every event Okta sends.
+   */
+  const routeToQueue = async (): Promise<AwsStepResult> => {
+    const found = await aws.findPartnerEventSource({ integrationId });
+    const progress = (state.aws = found);
+    if (found.problem) return { ok: false, problem: found.problem };
+    if (found.setup === 'manual') {
+      const check = await aws.checkAwsRoute({ integrationId });
+      progress.problem = check.ok ? null : check.problem;
+      return check;
+    }
+    const done = (step: (typeof progress.done)[number]) => void (progress.done.includes(step) || progress.done.push(step));
+    const associated = await aws.associatePartnerEventSource({ integrationId });
+    if (!associated.ok) {
+      progress.problem = associated.problem;
+      return associated;
+    }
+    progress.sourceState = 'ACTIVE';
+    done('partnerEventBus');
+    const { ruleArn } = await aws.putRoutingRule({ integrationId });
+    done('rule');
+    await aws.setQueuePolicies({ integrationId, ruleArn });
+    done('queuePolicy');
+    await aws.putQueueTarget({ integrationId });
+    done('target');
+    return { ok: true };
+  };
+
   /** The tenant polls: its Schedules read the System Log API from the backfill's cursor on. */
   const finishAsPolling = async () => {
     await platform.ensureSchedules({ integrationId });
@@ -124,6 +157,7 @@ export async function onboarding(input: OnboardingInput): Promise<void> {
     await setStatus('awaiting_log_stream');
 
     // A signal sent early (while the directory was syncing) counts: `handled` starts at zero.
+    const awsSide = patched('eventbridge-route');
     let handled = 0;
     let modeChangesSeen = 0;
     for (;;) {
@@ -148,7 +182,15 @@ export async function onboarding(input: OnboardingInput): Promise<void> {
       if (!stream.ok) await setStatus('log_stream_misconfigured', stream.message);
       state.lastStreamCheck = stream;
       state.streamChecks += 1;
-      if (stream.ok) break;
+      if (!stream.ok) continue;
+      if (awsSide) {
+        const route = await routeToQueue();
+        if (!route.ok) {
+          await setStatus('log_stream_misconfigured', route.problem);
+          continue;
+        }
+      }
+      break;
     }
 
     await platform.ensureSchedules({ integrationId });

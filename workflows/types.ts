@@ -35,7 +35,24 @@ export interface OnboardingState {
   remindersSent: number;
   /** The System Log read of the last days (absent in onboardings started before backfills existed). */
   backfill?: BackfillProgress;
+  /** The AWS side: the partner event source's state and the route steps done (absent before the first signal). */
+  aws?: AwsRouteProgress;
 }
+
+export type AwsRouteStep = 'partnerEventBus' | 'rule' | 'queuePolicy' | 'target';
+
+export interface AwsRouteProgress {
+  setup: 'workflow' | 'manual';
+  source: string;
+  sourceState: 'absent' | 'PENDING' | 'ACTIVE' | 'DELETED';
+  /** Steps done, in order. */
+  done: AwsRouteStep[];
+  /** What stops the route, with what to do; null when nothing does. */
+  problem: string | null;
+}
+
+/** A route step's result: done, or what stops it (the workflow reports it and waits for the next signal). */
+export type AwsStepResult = { ok: true } | { ok: false; problem: string };
 
 export interface BackfillProgress {
   /** Start of the backfilled window (ISO). */

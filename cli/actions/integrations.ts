@@ -196,11 +196,11 @@ export function lifecycle(name: keyof typeof LIFECYCLE) {
 export async function remove(ctx: CliContext, out: Output, integrationId: string, opts: { yes?: boolean }): Promise<void> {
   const client = await ctx.client();
   if (!opts.yes) {
-    const plan = await planDeletion(client, ctx.db, ctx.sqs, ctx.config.SQS_QUEUE_PREFIX, integrationId);
+    const plan = await planDeletion(client, ctx.db, ctx.aws, integrationId);
     out.print(`Would delete:\n${describePlan(plan)}`, { ...plan, deleted: false });
     throw new Refusal(`nothing deleted; to delete ${integrationId} and all of its data, run \`oort-okta integrations delete ${integrationId} --yes\``);
   }
-  const report = await deleteIntegrationWithData(client, ctx.db, ctx.sqs, ctx.config.SQS_QUEUE_PREFIX, integrationId, out.progress);
+  const report = await deleteIntegrationWithData(client, ctx.db, ctx.aws, integrationId, out.progress);
   out.print(`Deleted:\n${describePlan(report)}`, report);
 }
 
@@ -210,6 +210,7 @@ function describePlan(p: DeletionPlan): string {
     `  integration ${p.integrationId} (${p.name}, tenant ${p.tenantId}, ${p.status})`,
     `  Schedules: ${p.schedules.join(', ') || 'none'}; running workflows: ${p.runningWorkflows}`,
     `  queues: ${p.queues.join(', ') || 'none'}`,
+    `  EventBridge: ${p.eventBridge.join(', ') || 'nothing of this integration'}`,
     `  rows: ${rows.map(([t, n]) => `${t} ${n}`).join(', ') || 'none besides the integration'}`,
   ].join('\n');
 }

@@ -16,6 +16,7 @@ import { SCHEDULE_KINDS, scheduleId } from '../../temporal/shared/ids.js';
 import { queueNames } from '../../aws/queues.js';
 import { decryptSecret } from '../../lib/secrets.js';
 import { buildCli } from '../../cli/main.js';
+import { oktaEventBridge } from '../support/aws.js';
 import { createWorld, type World } from '../support/world.js';
 import { waitFor } from '../support/wait.js';
 import { jsonOf, progressOf, runAll, runCli, type CliRun } from '../support/cli.js';
@@ -41,7 +42,7 @@ beforeAll(async () => {
   // Small System Log pages, so a refresh takes several pages and its progress shows them.
   world = await createWorld({ OKTA_LOG_PAGE_LIMIT: '20' });
   await world.startWorker();
-  sim = await startOktaSimulator({ token: TOKEN, org: generateOrg({ seed: 'cli', users: 12, orgName: ORG, logStream: false }) });
+  sim = await startOktaSimulator({ token: TOKEN, org: generateOrg({ seed: 'cli', users: 12, orgName: ORG, logStream: false }), eventBridge: oktaEventBridge() });
   dir = mkdtempSync(join(tmpdir(), 'oort-cli-'));
 });
 
@@ -129,7 +130,7 @@ describe('oort-okta CLI: integrations', () => {
     expect(shown.onboarding.status).toBe('awaiting_log_stream');
     expect(shown.setup).toEqual({ eventSourceName: integrationId, awsAccountId: '909617834444', awsRegion: 'us-east-2' });
 
-    sim.setLogStreams([makeEventBridgeLogStream({ eventSourceName: integrationId, accountId: '909617834444', region: 'us-east-2' })]);
+    await sim.setLogStreams([makeEventBridgeLogStream({ eventSourceName: integrationId, accountId: '909617834444', region: 'us-east-2' })]);
     const signalled = await cli(['integrations', 'eventbridge-in-place', integrationId]);
     expect(signalled.code).toBe(0);
     expect(signalled.stdout).toContain(`Signal sent: onboarding of ${integrationId} now verifies the log stream.`);

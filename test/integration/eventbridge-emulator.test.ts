@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { EmulatorStats, SourceCounters } from '../../emulators/eventbridge/index.js';
+import { OORT_AWS_ACCOUNTS } from '../../lib/config.js';
 import { parseEnvelope } from '../../okta/envelope.js';
 import { generateActivity, generateOrg, type EventBridgeDestination, type OktaLogEvent } from '../../simulator/index.js';
 import { createPartnerEventBridgeClient, createPartnerEventSource, publishPartnerEvents } from '../../simulator/partner-events.js';
@@ -24,7 +25,8 @@ import { isoSeconds } from '../../simulator/time.js';
 
 const stack = inject('stack');
 const REGION = 'us-east-2';
-const ACCOUNT = '000000000000';
+// The platform's account in the test environment: the stack's emulator is that account.
+const ACCOUNT = OORT_AWS_ACCOUNTS.test;
 const run = randomBytes(3).toString('hex');
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 

@@ -27,6 +27,7 @@ import {
 } from '../../temporal/client.js';
 import { pauseIntegration, removeIntegration, resumeIntegration } from '../../operations/lifecycle.js';
 import { SCHEDULE_KINDS, scheduleId } from '../../temporal/shared/ids.js';
+import { oktaEventBridge } from '../support/aws.js';
 import { createWorld, workflowBundle, type World } from '../support/world.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 import { waitFor } from '../support/wait.js';
@@ -46,7 +47,7 @@ beforeAll(async () => {
   await world.startWorker();
   webhook = await startWebhookReceiver();
   const org = generateOrg({ seed: 'lifecycle', users: 30, orgName: 'hooli', logStream: false });
-  sim = await startOktaSimulator({ token: TOKEN, org });
+  sim = await startOktaSimulator({ token: TOKEN, org, eventBridge: oktaEventBridge() });
 });
 
 afterAll(async () => {
@@ -85,7 +86,7 @@ describe('an integration from onboarding to removal', () => {
     const reminder = JSON.parse(webhook.deliveries[0].body);
     expect(reminder).toMatchObject({ type: 'onboarding_reminder', integration_id: integrationId, okta_log_stream: { event_source_name: integrationId, aws_account_id: '909617834444', aws_region: 'us-east-2' } });
 
-    sim.setLogStreams([makeEventBridgeLogStream({ eventSourceName: integrationId, accountId: world.config.awsAccountId, region: 'us-east-2' })]);
+    await sim.setLogStreams([makeEventBridgeLogStream({ eventSourceName: integrationId, accountId: world.config.awsAccountId, region: 'us-east-2' })]);
     await signalEventBridgeInPlace(world.client, integrationId);
     await waitFor('awaiting_first_event', async () => (await getIntegration(world.db, integrationId)).status === 'awaiting_first_event');
 

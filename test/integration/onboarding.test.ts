@@ -2,6 +2,7 @@
 // simulator through the real Okta SDK.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
+import { oktaEventBridge } from '../support/aws.js';
 import { createWorld, type World } from '../support/world.js';
 import { waitFor } from '../support/wait.js';
 import { generateOrg, makeEventBridgeLogStream, startOktaSimulator, toEventBridgeEnvelope, publishEnvelopes, type OktaSimulator } from '../../simulator/index.js';
@@ -17,7 +18,7 @@ const ORG = 'northwind';
 beforeAll(async () => {
   world = await createWorld();
   await world.startWorker();
-  sim = await startOktaSimulator({ token: 'ssws-good-token-1', org: generateOrg({ seed: 'onboarding', users: 40, orgName: ORG, logStream: false }) });
+  sim = await startOktaSimulator({ token: 'ssws-good-token-1', org: generateOrg({ seed: 'onboarding', users: 40, orgName: ORG, logStream: false }), eventBridge: oktaEventBridge() });
 });
 
 afterAll(async () => {
@@ -80,7 +81,7 @@ describe('onboarding', () => {
     // Nothing is scheduled before the stream is verified.
     await expect(world.client.schedule.getHandle(scheduleId('hourly', integrationId)).describe()).rejects.toThrow();
 
-    sim.setLogStreams([makeEventBridgeLogStream({ eventSourceName: integrationId, accountId: '909617834444', region: 'us-east-2' })]);
+    await sim.setLogStreams([makeEventBridgeLogStream({ eventSourceName: integrationId, accountId: '909617834444', region: 'us-east-2' })]);
     const verdict = await signalAndWaitForVerdict(integrationId);
     expect(verdict.status).toBe('awaiting_first_event');
 
@@ -121,7 +122,7 @@ describe('onboarding', () => {
       ['inactive', { ...right, name: 'Oort', status: 'INACTIVE' }, /stream "Oort" is INACTIVE, expected ACTIVE/],
     ];
     for (const [, stream, message] of cases) {
-      sim.setLogStreams(stream ? [makeEventBridgeLogStream(stream)] : []);
+      await sim.setLogStreams(stream ? [makeEventBridgeLogStream(stream)] : []);
       const verdict = await signalAndWaitForVerdict(integrationId);
       expect(verdict.status).toBe('log_stream_misconfigured');
       expect(verdict.detail).toMatch(message);
@@ -131,7 +132,7 @@ describe('onboarding', () => {
       expect(status.name).toBe('RUNNING');
     }
 
-    sim.setLogStreams([makeEventBridgeLogStream({ ...right, name: 'Oort' })]);
+    await sim.setLogStreams([makeEventBridgeLogStream({ ...right, name: 'Oort' })]);
     const fixed = await signalAndWaitForVerdict(integrationId);
     expect(fixed.status).toBe('awaiting_first_event');
     expect(fixed.detail).toBeNull();

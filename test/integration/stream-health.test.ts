@@ -18,6 +18,7 @@ import { createIntegration } from '../../integrations/create.js';
 import { getIntegration } from '../../integrations/repository.js';
 import { onboardingStatus, signalEventBridgeInPlace, startOnboarding } from '../../temporal/client.js';
 import { verifySignature } from '../../notify/webhook.js';
+import { oktaEventBridge } from '../support/aws.js';
 import { createWorld, type World } from '../support/world.js';
 import { runHourly } from '../support/fixtures.js';
 import { recentTraffic } from '../support/traffic.js';
@@ -40,7 +41,7 @@ beforeAll(async () => {
   world = await createWorld({ STREAM_SILENCE_ALERT_AFTER: '3s', OKTA_LOG_PAGE_LIMIT: '100' });
   await world.startWorker();
   webhook = await startWebhookReceiver();
-  sim = await startOktaSimulator({ token: TOKEN, org: generateOrg({ seed: 'stream-health', users: 30, orgName: 'tailspin', logStream: false }) });
+  sim = await startOktaSimulator({ token: TOKEN, org: generateOrg({ seed: 'stream-health', users: 30, orgName: 'tailspin', logStream: false }), eventBridge: oktaEventBridge() });
   ({ integrationId } = await createIntegration(world.db, world.secretKey, {
     tenantId: 'tailspin',
     name: 'Tailspin Okta',
@@ -99,7 +100,7 @@ describe('stream health', () => {
     destination = { oktaOrg: 'tailspin', eventSourceName: integrationId, account: row.awsAccountId, region: row.awsRegion };
 
     // The customer's stream starts: its first deliveries repeat the last backfilled hour.
-    sim.setLogStreams([makeEventBridgeLogStream({ eventSourceName: integrationId, accountId: row.awsAccountId, region: row.awsRegion })]);
+    await sim.setLogStreams([makeEventBridgeLogStream({ eventSourceName: integrationId, accountId: row.awsAccountId, region: row.awsRegion })]);
     const overlap = past.filter((e) => Date.parse(e.published) > Date.now() - 3 * HOUR);
     expect(overlap.length).toBeGreaterThan(0);
     await publishEnvelopes(world.sqs, queueUrl, toEventBridgeEnvelopes(overlap, destination, 'overlap'));
@@ -142,7 +143,7 @@ describe('stream health', () => {
 
   it('an INACTIVE stream found by the daily check degrades the integration and the gap is filled', async () => {
     const row = await getIntegration(world.db, integrationId);
-    sim.setLogStreams([makeEventBridgeLogStream({ eventSourceName: integrationId, accountId: row.awsAccountId, region: row.awsRegion, status: 'INACTIVE' })]);
+    await sim.setLogStreams([makeEventBridgeLogStream({ eventSourceName: integrationId, accountId: row.awsAccountId, region: row.awsRegion, status: 'INACTIVE' })]);
     const daily = await world.client.workflow.execute('directorySync', {
       taskQueue: world.config.TEMPORAL_TASK_QUEUE,
       workflowId: `okta-directory-sync:${integrationId}:test`,
@@ -161,7 +162,7 @@ describe('stream health', () => {
     expect(run.polled).toBeGreaterThanOrEqual(missed.length);
     expect(await storedUuids()).toEqual(uuidsOf(everything));
 
-    sim.setLogStreams([makeEventBridgeLogStream({ eventSourceName: integrationId, accountId: row.awsAccountId, region: row.awsRegion })]);
+    await sim.setLogStreams([makeEventBridgeLogStream({ eventSourceName: integrationId, accountId: row.awsAccountId, region: row.awsRegion })]);
     const again = recentTraffic(sim.org, 'health-again', 30, 2);
     await happen(again, 'again', true);
     everything.push(...again);

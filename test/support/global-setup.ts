@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { ensureTemporalCli, startTemporalDevServer } from '../../workers/local-stack/temporal-cli.js';
 import { dropDatabase, ensureDatabase } from '../../workers/local-stack/postgres.js';
+import { OORT_AWS_ACCOUNTS } from '../../lib/config.js';
 import { startSqsEmulator } from '../../workers/local-stack/sqs-emulator.js';
 import { startEventBridgeEmulator } from '../../workers/local-stack/eventbridge-emulator.js';
 import { connectDatabase, closeDatabase } from '../../schema/db.js';
@@ -38,7 +39,7 @@ export default async function setup(project: TestProject) {
     startTemporalDevServer({ cliPath }),
     (async () => {
       const sqs = await startSqsEmulator();
-      return { sqs, eventBridge: await startEventBridgeEmulator({ sqsEndpoint: sqs.endpoint }) };
+      return { sqs, eventBridge: await startEventBridgeEmulator({ sqsEndpoint: sqs.endpoint, account: OORT_AWS_ACCOUNTS.test }) };
     })(),
     (async () => {
       await ensureDatabase(databaseUrl);

@@ -48,6 +48,7 @@ export async function createWorld(overrides: Record<string, string> = {}, opts: 
     TEMPORAL_ADDRESS: stack.temporalAddress,
     TEMPORAL_TASK_QUEUE: `test-${randomBytes(4).toString('hex')}`,
     SQS_ENDPOINT: stack.sqsEndpoint,
+    EVENTBRIDGE_ENDPOINT: stack.eventBridgeEndpoint,
     SQS_QUEUE_PREFIX: `t${randomBytes(3).toString('hex')}-`,
     OORT_SECRET_KEY: generateSecretKey(),
     // The simulator and the webhook receivers listen on loopback over plain http: only development/test allow that.

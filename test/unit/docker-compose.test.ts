@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse, type CollectionTag, type ScalarTag, type YAMLSeq } from 'yaml';
 import { EMULATOR_ENV_KEYS, emulatorSettingsFromEnv } from '../../emulators/eventbridge/settings.js';
-import { CONFIG_KEYS, loadConfig } from '../../lib/config.js';
+import { CONFIG_KEYS, OORT_AWS_ACCOUNTS, loadConfig } from '../../lib/config.js';
 import { generateSecretKey, parseSecretKey } from '../../lib/secrets.js';
 import { SEARCH_ATTRIBUTES } from '../../temporal/shared/search-attributes.js';
 
@@ -189,7 +189,9 @@ describe('docker-compose.yml', () => {
     expect({ host: sqs.hostname, port: Number(sqs.port) }).toEqual({ host: 'sqs', port: 4566 });
     expect(settings.region).toBe(env('worker').AWS_REGION);
     expect(settings.region).toBe(env('sqs').FAUXQS_DEFAULT_REGION);
-    expect(settings.account).toBe('000000000000');
+    // Okta creates partner sources in the platform's account of the worker's environment.
+    expect(settings.account).toBe(OORT_AWS_ACCOUNTS[env('worker').OORT_ENVIRONMENT as keyof typeof OORT_AWS_ACCOUNTS]);
+    expect(env('worker').EVENTBRIDGE_ENDPOINT).toBe(`http://eventbridge:${settings.port}`);
 
     expect(dependsOn('eventbridge').sqs).toBe('service_healthy');
     expect(JSON.stringify(eb.healthcheck)).toContain(`127.0.0.1:${settings.port}/_emulator/health`);

@@ -84,7 +84,7 @@ describe('Okta API simulator through @okta/okta-sdk-nodejs', () => {
   });
 
   it('lists log streams with Okta filters', async () => {
-    sim.setLogStreams([
+    await sim.setLogStreams([
       makeEventBridgeLogStream({ name: 'ours', accountId: '111122223333', region: 'us-east-2', eventSourceName: 'oort-tenant-1' }),
       makeEventBridgeLogStream({ name: 'old', status: 'INACTIVE' }),
       { ...makeEventBridgeLogStream({ name: 'splunk' }), type: 'splunk_cloud_logstreaming', settings: { edition: 'aws', host: 'acme.splunkcloud.com' } },

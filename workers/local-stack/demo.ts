@@ -1,7 +1,10 @@
 // The demo tenant of the local stack: an Okta org simulated with live, generated activity (and an
-// attack now and then), whose log stream to "EventBridge" is already set up, so the only step
-// left to the operator is the one in the setup guide: signal that EventBridge is in place.
+// attack now and then), whose log stream to EventBridge is already saved (its partner event source waits, PENDING,
+// in the EventBridge emulator), so the only step left to the operator is the one in the setup guide: signal that
+// EventBridge is in place. Events go Okta → EventBridge → rule → SQS, as in production: until onboarding has
+// connected the source, AWS drops them.
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Client } from '@temporalio/client';
 import type { Database } from '../../schema/db.js';
 import type { Config } from '../../lib/config.js';
@@ -11,15 +14,17 @@ import { createIntegration } from '../../integrations/create.js';
 import { getIntegration, IntegrationNotFoundError } from '../../integrations/repository.js';
 import { startOnboarding } from '../../temporal/client.js';
 import { createIntegrationQueues } from '../../aws/queues.js';
+import { associateSource, putQueueTarget, putRoutingRule, setQueuePolicies } from '../../aws/eventbridge.js';
+import { routeSpecOf } from '../../activities/aws-route.js';
+import { createPartnerEventBridgeClient, publishPartnerEvents } from '../../simulator/partner-events.js';
+import { partnerEventSource } from '../../simulator/eventbridge.js';
 import {
   buildScenario,
   generateActivity,
   generateOrg,
   makeEventBridgeLogStream,
-  publishEnvelopes,
   startOktaSimulator,
   scenarioCases,
-  toEventBridgeEnvelopes,
   type InjectOptions,
   type OktaLogEvent,
   type OktaSimulator,
@@ -50,6 +55,10 @@ export interface DemoDeps {
   db: Database;
   client: Client;
   sqs: SQSClient;
+  /** The platform's EventBridge client (the emulator's customer side). */
+  eventBridge: EventBridgeClient;
+  /** Where Okta's side reaches the EventBridge emulator. */
+  eventBridgeEndpoint: string;
   config: Config;
   secretKey: SecretKeys;
   log: Logger;
@@ -68,7 +77,7 @@ export function demoAttack(org: SimulatedOrg, attack: ScenarioCase, n: number, n
 }
 
 export async function startDemo(deps: DemoDeps): Promise<Demo> {
-  const { db, client, sqs, config, secretKey, log, say } = deps;
+  const { db, client, sqs, eventBridge, config, secretKey, log, say } = deps;
   const org = generateOrg({
     seed: 'oort-demo',
     users: 200,
@@ -76,8 +85,11 @@ export async function startDemo(deps: DemoDeps): Promise<Demo> {
     asOf: new Date(),
     logStream: { eventSourceName: DEMO_INTEGRATION_ID, accountId: config.awsAccountId, region: config.AWS_REGION },
   });
-  const sim = await startOktaSimulator({ token: DEMO_OKTA_TOKEN, org, port: deps.oktaPort });
-  sim.setLogStreams([makeEventBridgeLogStream({ name: 'Oort (demo)', eventSourceName: DEMO_INTEGRATION_ID, accountId: config.awsAccountId, region: config.AWS_REGION })]);
+  const sim = await startOktaSimulator({
+    token: DEMO_OKTA_TOKEN, org, port: deps.oktaPort,
+    eventBridge: { endpoint: deps.eventBridgeEndpoint, account: config.awsAccountId, region: config.AWS_REGION },
+  });
+  await sim.setLogStreams([makeEventBridgeLogStream({ name: 'Oort (demo)', eventSourceName: DEMO_INTEGRATION_ID, accountId: config.awsAccountId, region: config.AWS_REGION })]);
 
   try {
     await getIntegration(db, DEMO_INTEGRATION_ID);
@@ -101,6 +113,14 @@ export async function startDemo(deps: DemoDeps): Promise<Demo> {
     // The emulator keeps no state across restarts; recreating is idempotent and gives the same URL.
     await createIntegrationQueues(sqs, DEMO_INTEGRATION_ID, { prefix: config.SQS_QUEUE_PREFIX, visibilityTimeoutSeconds: config.SQS_VISIBILITY_TIMEOUT_SECONDS });
   }
+  if (row.queueUrl && row.awsRoute?.steps.target) {
+    // Neither does the EventBridge emulator: the route onboarding built before the restart is built again, the same
+    // idempotent way (in AWS it simply stays).
+    const spec = routeSpecOf(row, config.SQS_QUEUE_PREFIX);
+    await associateSource(eventBridge, spec);
+    await setQueuePolicies(sqs, spec, await putRoutingRule(eventBridge, spec));
+    await putQueueTarget(eventBridge, sqs, spec);
+  }
   if (!['streaming', 'paused', 'degraded', 'removed'].includes(row.status)) {
     await startOnboarding(client, db, config.TEMPORAL_TASK_QUEUE, {
       integrationId: DEMO_INTEGRATION_ID,
@@ -109,9 +129,9 @@ export async function startDemo(deps: DemoDeps): Promise<Demo> {
     });
   }
 
-  // Live traffic: every tick (20 s), the activity since the last, into Okta's System Log and — once
-  // onboarding has created the queue — through "EventBridge" into it. The first tick that reaches
-  // the queue carries an attack, so the first hourly run has detections; then one every ~10 minutes.
+  // Live traffic: every tick (20 s), the activity since the last, into Okta's System Log and through EventBridge
+  // (dropped there until onboarding has connected the source, as in AWS). The first tick after the route is in
+  // place carries an attack, so the first hourly run has detections; then one every ~10 minutes.
   // One seed for all ticks: each tick takes its slice of the same simulated days.
   const seed = 'oort-demo-live';
   const perUserPerDay = 60;
@@ -121,28 +141,27 @@ export async function startDemo(deps: DemoDeps): Promise<Demo> {
   // Okta's System Log already holds the org's last three days (what "Refresh User Data" reads).
   sim.addEvents(generateActivity(sim.org, { seed, start: new Date(last.getTime() - 3 * 86_400_000), end: last, eventsPerUserPerDay: perUserPerDay }));
   const cases = scenarioCases();
+  const okta = createPartnerEventBridgeClient({ endpoint: deps.eventBridgeEndpoint, region: config.AWS_REGION });
   let attacks = 0;
   let ticksSinceAttack = 0;
   const tick = async () => {
     const now = new Date();
     const events = generateActivity(sim.org, { seed, start: last, end: now, eventsPerUserPerDay: perUserPerDay });
     last = now;
-    const { queueUrl } = await getIntegration(db, DEMO_INTEGRATION_ID);
+    const routed = Boolean((await getIntegration(db, DEMO_INTEGRATION_ID)).awsRoute?.steps.target);
     ticksSinceAttack += 1;
-    const attack = queueUrl && (attacks === 0 || ticksSinceAttack >= attackEveryTicks) ? cases[attacks % cases.length] : undefined;
+    const attack = routed && (attacks === 0 || ticksSinceAttack >= attackEveryTicks) ? cases[attacks % cases.length] : undefined;
     if (attack) events.push(...demoAttack(sim.org, attack, attacks, now));
     if (events.length === 0) return;
     sim.addEvents(events);
-    if (!queueUrl) return;
-    const destination = { oktaOrg: DEMO_ORG, eventSourceName: DEMO_INTEGRATION_ID, account: config.awsAccountId, region: config.AWS_REGION };
-    await publishEnvelopes(sqs, queueUrl, toEventBridgeEnvelopes(events, destination));
+    await publishPartnerEvents(okta, partnerEventSource(DEMO_ORG, DEMO_INTEGRATION_ID), events);
     if (attack) {
       attacks += 1;
       ticksSinceAttack = 0;
       say(`Demo: attack ${attack.label} streamed; the next hourly run raises ${attack.ruleIds.join(', ')}.`);
     }
   };
-  // Until onboarding has created the queue, look for it often: the first attack then streams soon after.
+  // Until onboarding has connected the source, look often: the first attack then streams soon after.
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let inFlight: Promise<void> = Promise.resolve();
@@ -164,6 +183,7 @@ export async function startDemo(deps: DemoDeps): Promise<Demo> {
       stopped = true;
       clearTimeout(timer);
       await inFlight;
+      okta.destroy();
       await sim.close();
     },
   };

@@ -11,7 +11,8 @@ export interface EventBridgeEmulator {
   stop(): Promise<void>;
 }
 
-export async function startEventBridgeEmulator(opts: { sqsEndpoint: string; port?: number; region?: string }): Promise<EventBridgeEmulator> {
-  const emulator = await startEmulator({ sqsEndpoint: opts.sqsEndpoint, port: opts.port ?? 0, region: opts.region });
+/** `account` is the platform's AWS account of the environment: Okta creates partner sources there. */
+export async function startEventBridgeEmulator(opts: { sqsEndpoint: string; account: string; port?: number; region?: string }): Promise<EventBridgeEmulator> {
+  const emulator = await startEmulator({ sqsEndpoint: opts.sqsEndpoint, port: opts.port ?? 0, region: opts.region, account: opts.account });
   return { endpoint: emulator.endpoint, stats: emulator.stats, idle: emulator.idle, stop: emulator.stop };
 }
