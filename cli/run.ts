@@ -1,8 +1,12 @@
 // How every command runs: its handler loaded only when it runs (so --help and argument errors answer
 // at once), a context that is always closed, data printed as text or as JSON (--json), progress on
-// stderr, and any failure as one `error:` line with what to do, exit code 1.
+// stderr, and any failure as one `error:` line (or a JSON line with --json) with what to do, and the exit
+// code of its kind (cli/errors.ts: 1 failure, 2 usage, 3 not found).
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CliContext } from './context.js';
+import { reportError } from './errors.js';
+
+export { Refusal } from './errors.js';
 
 export interface Output {
   json: boolean;
@@ -12,32 +16,12 @@ export interface Output {
   progress(line: string): void;
 }
 
-/** Thrown by a command that refuses to act (e.g. a deletion without --yes): the message is the error line. */
-export class Refusal extends Error {
-  override name = 'Refusal';
-}
-
 function output(json: boolean): Output {
   return {
     json,
     print: (human, data) => console.log(json ? JSON.stringify(data, null, 2) : human),
     progress: (line) => process.stderr.write(`… ${line}\n`),
   };
-}
-
-/** Known failures below the CLI, said as what to do. */
-function explain(err: unknown, ctx: CliContext | undefined): string {
-  // drizzle wraps driver errors in "Failed query: <sql>"; the cause says what went wrong.
-  let root = err;
-  while (root instanceof Error && root.cause instanceof Error && /^Failed query/.test(root.message)) root = root.cause;
-  const e = root as NodeJS.ErrnoException & { port?: number };
-  if (e?.code === 'ECONNREFUSED' && ctx) {
-    const db = new URL(ctx.config.DATABASE_URL);
-    if (String(e.port) === (db.port || '5432')) {
-      return `cannot reach PostgreSQL at ${db.host} (${e.message}); start it (\`npm start\` runs the local stack) or set DATABASE_URL`;
-    }
-  }
-  return root instanceof Error ? root.message : String(root);
 }
 
 export type Handler<A extends unknown[]> = (ctx: CliContext, out: Output, ...args: A) => Promise<void>;
@@ -53,10 +37,22 @@ export function action<A extends unknown[]>(load: () => Promise<Handler<A>>) {
       ctx = new CliContext();
       await handler(ctx, out, ...args);
     } catch (err) {
-      console.error(`error: ${explain(err, ctx)}`);
-      process.exitCode = 1;
+      reportError(err, { json: out.json, databaseUrl: ctx?.config.DATABASE_URL });
     } finally {
       await ctx?.close();
+    }
+  };
+}
+
+/** A commander action for a command that needs no database, Temporal or SQS (`detect`, `rules list`). */
+export function plainAction<A extends unknown[]>(handler: (out: Output, ...args: A) => Promise<void>) {
+  return async (...args: A) => {
+    const cmd = args[args.length - 1] as Command;
+    const out = output(Boolean(cmd.optsWithGlobals().json));
+    try {
+      await handler(out, ...args);
+    } catch (err) {
+      reportError(err, { json: out.json });
     }
   };
 }
