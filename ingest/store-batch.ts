@@ -7,6 +7,7 @@
 // is split until the offending message is isolated and quarantined; the rest is stored.
 import type postgres from 'postgres';
 import type { Database } from '../schema/db.js';
+import type { events, quarantine, RawInsert, RawRow } from '../schema/tables.js';
 import { parseEnvelope, type EnvelopeExpectation, type OktaLogEvent } from '../okta/envelope.js';
 import { extractColumns } from '../okta/log-event.js';
 import { recordBatch } from '../lib/metrics.js';
@@ -28,33 +29,23 @@ export interface BatchCounts {
 /** Quarantined bodies are kept whole up to this size (larger ones are truncated and say so). */
 const QUARANTINE_BODY_LIMIT = 1024 * 1024;
 
-export interface EventRow {
-  integration_id: string;
-  uuid: string;
-  published: string;
-  event_type: string;
-  severity: string | null;
-  actor_id: string | null;
-  actor_alternate_id: string | null;
-  actor_type: string | null;
-  target_ids: string[];
-  target_user_ids: string[];
-  outcome_result: string | null;
-  outcome_reason: string | null;
-  client_ip: string | null;
-  country: string | null;
-  city: string | null;
-  session_id: string | null;
-  root_session_id: string | null;
-  raw: string;
-  ingest_run_id: number | null;
-}
-
-export const EVENT_COLUMNS = [
+/** The columns the insert path writes: every column of `events` but `received_at` (its default, the time of storing). */
+export const EVENT_COLUMNS = everyColumnBut('received_at', [
   'integration_id', 'uuid', 'published', 'event_type', 'severity', 'actor_id', 'actor_alternate_id', 'actor_type',
   'target_ids', 'target_user_ids', 'outcome_result', 'outcome_reason', 'client_ip', 'country', 'city', 'session_id',
   'root_session_id', 'raw', 'ingest_run_id',
-] as const;
+] as const);
+
+/** An `events` row as the insert path writes it (schema/tables.ts `RawInsert`): every column of EVENT_COLUMNS, given. */
+export type EventRow = Required<Pick<RawInsert<typeof events>, (typeof EVENT_COLUMNS)[number]>>;
+
+/** Returns `columns`; does not compile unless they are all of the table's columns but `omitted`. */
+function everyColumnBut<const Omitted extends keyof RawInsert<typeof events>, const C extends readonly Exclude<keyof RawInsert<typeof events>, Omitted>[]>(
+  _omitted: Omitted,
+  columns: C & ([Exclude<keyof RawInsert<typeof events>, Omitted | C[number]>] extends [never] ? unknown : { missing: Exclude<keyof RawInsert<typeof events>, Omitted | C[number]> }),
+): C {
+  return columns;
+}
 
 export function toEventRow(integrationId: string, event: OktaLogEvent, rawJson: string, ingestRunId: number | null): EventRow {
   const c = extractColumns(event);
@@ -121,15 +112,10 @@ type Item =
   | { kind: 'event'; message: ReceivedMessage; row: EventRow }
   | { kind: 'quarantine'; message: ReceivedMessage; row: QuarantineRow };
 
-export interface QuarantineRow {
-  integration_id: string;
-  ingest_run_id: number;
-  message_id: string;
-  reason_code: string;
-  reason: string;
-  body: string;
-  body_bytes: number;
-}
+/** A `quarantine` row as the batch writes it: the message, why, and the run that received it. */
+export type QuarantineRow = Required<
+  Pick<RawInsert<typeof quarantine>, 'integration_id' | 'ingest_run_id' | 'message_id' | 'reason_code' | 'reason' | 'body' | 'body_bytes'>
+>;
 
 /** Quarantine reason of a message PostgreSQL refused although it passed the envelope check. */
 export const REJECTED_BY_DATABASE = 'rejected_by_database';
@@ -244,7 +230,7 @@ async function storeTransaction(db: Database, integrationId: string, ingestRunId
     let quarantinedNew = 0;
     if (quarantined.length > 0) {
       // The reasons of the rows actually inserted: a redelivered quarantined message is not counted twice.
-      const res = await tx<{ reason_code: string }[]>`
+      const res = await tx<Pick<RawRow<typeof quarantine>, 'reason_code'>[]>`
         insert into quarantine ${tx(quarantined)} on conflict (integration_id, message_id) do nothing returning reason_code`;
       quarantinedNew = res.count;
       for (const r of res) quarantinedByReason[r.reason_code] = (quarantinedByReason[r.reason_code] ?? 0) + 1;

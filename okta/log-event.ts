@@ -1,6 +1,7 @@
 // The columns the product queries, extracted from a raw Okta LogEvent. The raw JSON is kept
 // whole beside them (SDK models drop fields; docs/okta.md §5.2). Okta nulls and the string
 // "null" are normalised to SQL NULL.
+import type { ActivityRole, events } from '../schema/tables.js';
 import type { OktaLogEvent } from './envelope.js';
 
 type Obj = Record<string, unknown>;
@@ -9,31 +10,19 @@ function obj(v: unknown): Obj | undefined {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : undefined;
 }
 
-function str(v: unknown): string | null {
+/** A string field of a LogEvent as stored: Okta's null, the string "null", "" and anything not a string are null. */
+export function oktaText(v: unknown): string | null {
   if (typeof v !== 'string' || v === '' || v === 'null') return null;
   return v;
 }
 
-export interface EventColumns {
-  uuid: string;
-  published: Date;
-  eventType: string;
-  severity: string | null;
+/**
+ * What is extracted from a LogEvent: the `events` table's columns (schema/tables.ts is their one home) but those the
+ * store adds (integration, raw JSON, ingest run, time of receipt), and the `displayMessage`, which is kept only in raw.
+ */
+export type EventColumns = Required<Omit<typeof events.$inferInsert, 'integrationId' | 'raw' | 'ingestRunId' | 'receivedAt'>> & {
   displayMessage: string | null;
-  actorId: string | null;
-  actorAlternateId: string | null;
-  actorType: string | null;
-  targetIds: string[];
-  /** Targets of type User: the users an event is about. */
-  targetUserIds: string[];
-  outcomeResult: string | null;
-  outcomeReason: string | null;
-  clientIp: string | null;
-  country: string | null;
-  city: string | null;
-  sessionId: string | null;
-  rootSessionId: string | null;
-}
+};
 
 export function extractColumns(e: OktaLogEvent): EventColumns {
   const actor = obj(e.actor);
@@ -49,28 +38,28 @@ export function extractColumns(e: OktaLogEvent): EventColumns {
     uuid: e.uuid,
     published: new Date(e.published),
     eventType: e.eventType,
-    severity: str(e.severity),
-    displayMessage: str(e.displayMessage),
-    actorId: str(actor?.id),
-    actorAlternateId: str(actor?.alternateId),
-    actorType: str(actor?.type),
-    targetIds: targets.map((t) => str(t.id)).filter((id): id is string => !!id),
+    severity: oktaText(e.severity),
+    displayMessage: oktaText(e.displayMessage),
+    actorId: oktaText(actor?.id),
+    actorAlternateId: oktaText(actor?.alternateId),
+    actorType: oktaText(actor?.type),
+    targetIds: targets.map((t) => oktaText(t.id)).filter((id): id is string => !!id),
     targetUserIds: targets
       .filter((t) => t.type === 'User')
-      .map((t) => str(t.id))
+      .map((t) => oktaText(t.id))
       .filter((id): id is string => !!id),
-    outcomeResult: str(outcome?.result),
-    outcomeReason: str(outcome?.reason),
-    clientIp: str(client?.ipAddress) ?? str(firstHop?.ip),
-    country: str(geo?.country),
-    city: str(geo?.city),
-    sessionId: str(auth?.externalSessionId),
-    rootSessionId: str(auth?.rootSessionId),
+    outcomeResult: oktaText(outcome?.result),
+    outcomeReason: oktaText(outcome?.reason),
+    clientIp: oktaText(client?.ipAddress) ?? oktaText(firstHop?.ip),
+    country: oktaText(geo?.country),
+    city: oktaText(geo?.city),
+    sessionId: oktaText(auth?.externalSessionId),
+    rootSessionId: oktaText(auth?.rootSessionId),
   };
 }
 
 /** How a user appears in an event, for their Activity table; null when they do not. */
-export function userRole(c: EventColumns, userId: string): 'actor' | 'target' | 'actor+target' | null {
+export function userRole(c: EventColumns, userId: string): ActivityRole | null {
   const isActor = c.actorId === userId;
   const isTarget = c.targetUserIds.includes(userId);
   if (isActor && isTarget) return 'actor+target';

@@ -1,6 +1,8 @@
 // The product's PostgreSQL schema. Every tenant-owned row carries its integration id (tenant isolation),
 // and every table that ingestion writes has a natural key so that retries and redeliveries are no-ops.
-import { sql } from 'drizzle-orm';
+// Row types come from here: `typeof table.$inferSelect` / `$inferInsert` for drizzle queries, `RawRow` / `RawInsert`
+// (end of file) for raw postgres.js queries on `db.$client`.
+import { sql, type Column, type InferInsertModel, type Table } from 'drizzle-orm';
 import {
   bigserial,
   bigint,
@@ -16,7 +18,8 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+// Generic in the name so that a column's SQL name stays a literal type (RawRow keys columns by it).
+const ts = <Name extends string>(name: Name) => timestamp(name, { withTimezone: true, mode: 'date' });
 const createdAt = () => ts('created_at').notNull().defaultNow();
 
 export const tenants = pgTable('tenants', {
@@ -302,6 +305,9 @@ export const detectionBacklog = pgTable(
 
 export const activitySource = pgEnum('activity_source', ['daily', 'refresh']);
 
+/** How a user appears in an event of their Activity: its actor, one of its User targets, or both. */
+export type ActivityRole = 'actor' | 'target' | 'actor+target';
+
 /** A user's Activity table: one row per event in which the user is actor or target. */
 export const userActivity = pgTable(
   'user_activity',
@@ -312,7 +318,7 @@ export const userActivity = pgTable(
     userId: text('user_id').notNull(),
     eventUuid: text('event_uuid').notNull(),
     published: ts('published').notNull(),
-    role: text('role').notNull(), // 'actor' | 'target' | 'actor+target'
+    role: text('role').$type<ActivityRole>().notNull(),
     eventType: text('event_type').notNull(),
     displayMessage: text('display_message'),
     outcomeResult: text('outcome_result'),
@@ -479,3 +485,46 @@ export const notifications = pgTable(
   },
   (t) => [uniqueIndex('notifications_detection_channel_uq').on(t.detectionId, t.channelId)],
 );
+
+// ---- Rows of raw postgres.js queries ------------------------------------------------------------------------------
+// The hot paths query through postgres.js on `db.$client`, not through drizzle. Their rows are keyed by column name
+// (snake_case), and their values are what that client passes (docs/internals.md §1.1): drizzle made its timestamp
+// codecs pass-through, so timestamps are text both ways; jsonb is written as JSON text and read parsed; int8 is read
+// as text (postgres.js does not parse it; `mode: 'number'` above is drizzle's own mapping). These types derive a
+// table's raw row from its definition, so a raw query's row type is written nowhere else.
+
+/** A table's columns keyed by their SQL names. */
+type ColumnsByName<T extends Table> = {
+  [K in keyof T['_']['columns'] as T['_']['columns'][K]['_']['name']]: T['_']['columns'][K];
+};
+
+type RawValue<C extends Column, Direction extends 'read' | 'write'> = C['_']['dataType'] extends 'date'
+  ? string
+  : C['_']['dataType'] extends 'json'
+    ? Direction extends 'write'
+      ? string
+      : C['_']['data']
+    : C['_']['columnType'] extends 'PgBigInt53' | 'PgBigSerial53'
+      ? Direction extends 'read'
+        ? string
+        : C['_']['data']
+      : C['_']['data'];
+
+type RawColumnValue<C, Direction extends 'read' | 'write'> = C extends Column
+  ? C['_']['notNull'] extends true
+    ? RawValue<C, Direction>
+    : RawValue<C, Direction> | null
+  : never;
+
+/** A row of `T` as a raw postgres.js query reads it (`select *`); `Pick` the columns a query selects. */
+export type RawRow<T extends Table> = {
+  [K in keyof ColumnsByName<T>]: RawColumnValue<ColumnsByName<T>[K], 'read'>;
+};
+
+/**
+ * A row of `T` as a raw postgres.js insert writes it (`insert into t ${sql(rows)}`): `T.$inferInsert` keyed by
+ * column name, columns with a default or nullable optional.
+ */
+export type RawInsert<T extends Table> = {
+  [K in keyof InferInsertModel<T, { dbColumnNames: true }>]: K extends keyof ColumnsByName<T> ? RawColumnValue<ColumnsByName<T>[K], 'write'> : never;
+};
