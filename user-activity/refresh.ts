@@ -4,9 +4,9 @@ import type { Client } from '@okta/okta-sdk-nodejs';
 import type { Database } from '../schema/db.js';
 import { apiUrl, fetchRawJson, fetchRawPage, rawPages } from '../okta/pages.js';
 import { logsUrl, userEventsFilter } from '../okta/system-log.js';
-import { extractColumns, userRole } from '../okta/log-event.js';
 import type { OktaLogEvent } from '../okta/envelope.js';
 import { deviceUserLinks, syncUserFactors, upsertDevices, upsertUsers } from '../directory/sync.js';
+import { activityRowsFor } from './activity-row.js';
 
 type Json = Record<string, unknown>;
 
@@ -39,30 +39,6 @@ export async function latestActivityAt(db: Database, integrationId: string, user
   const [row] = await db.$client<{ latest: string | null }[]>`
     select max(published) as latest from user_activity where integration_id = ${integrationId} and user_id = ${userId}`;
   return row?.latest ? new Date(row.latest) : null;
-}
-
-export function activityRowsFor(integrationId: string, userId: string, events: OktaLogEvent[]) {
-  return events.flatMap((e) => {
-    const c = extractColumns(e);
-    const role = userRole(c, userId);
-    if (!role) return [];
-    return [
-      {
-        integration_id: integrationId,
-        user_id: userId,
-        event_uuid: c.uuid,
-        published: c.published.toISOString(),
-        role,
-        event_type: c.eventType,
-        display_message: c.displayMessage,
-        outcome_result: c.outcomeResult,
-        client_ip: c.clientIp,
-        country: c.country,
-        city: c.city,
-        source: 'refresh',
-      },
-    ];
-  });
 }
 
 export async function refreshUserEvents(
