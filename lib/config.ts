@@ -116,6 +116,18 @@ const schema = z.object({
   /** The worker's Prometheus endpoint (GET /metrics): its port (0 turns it off) and listen address. */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /**
+   * The worker's read-only findings pages (findings/server.ts: detections, evidence, deliveries): port (0 turns them
+   * off) and listen address. Without FINDINGS_TOKEN only a loopback address is accepted.
+   */
+  FINDINGS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+  FINDINGS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** When set, every findings request must carry it: `Authorization: Bearer <token>`, or HTTP Basic with it as the password. */
+  FINDINGS_TOKEN: z.string().min(16, 'at least 16 characters (e.g. `openssl rand -hex 24`)').optional(),
+  /** The findings pages' public address (behind a proxy), used in notification links; default: http://FINDINGS_HOST:FINDINGS_PORT. */
+  FINDINGS_BASE_URL: z.string().url().regex(/^https?:\/\//, 'an http(s) URL').optional(),
+  /** The Temporal UI (or Temporal Cloud's) address: the findings pages link each run to its workflow there. */
+  TEMPORAL_UI_URL: z.string().url().regex(/^https?:\/\//, 'an http(s) URL').default('http://127.0.0.1:8233'),
 });
 
 /** Every environment variable the worker reads. */
