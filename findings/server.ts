@@ -12,7 +12,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { closeDatabase, connectDatabase, type Database } from '../schema/db.js';
 import { errorFields, type Logger } from '../lib/logger.js';
 import { CONTENT_SECURITY_POLICY, errorPage } from './layout.js';
-import { basePath } from './links.js';
+import type { Config } from '../lib/config.js';
+import { basePath, findingsBaseUrl } from './links.js';
 import { BadRequest, MAX_TEXT, parseDetectionId, parseListQuery } from './params.js';
 import { findIntegration, findingDetail, findingsPage, listIntegrationHeaders, readOnly, ruleIdsOf } from './queries.js';
 import { renderDetail } from './render-detail.js';
@@ -136,6 +137,21 @@ export async function startFindingsServer(opts: FindingsServerOptions): Promise<
       await closeDatabase(db);
     },
   };
+}
+
+/** The worker's findings pages as configured (FINDINGS_*, TEMPORAL_UI_URL); none when FINDINGS_PORT is 0. */
+export function startFindings(config: Config, log: Logger): Promise<FindingsServer | undefined> {
+  if (config.FINDINGS_PORT === 0) return Promise.resolve(undefined);
+  return startFindingsServer({
+    databaseUrl: config.DATABASE_URL,
+    host: config.FINDINGS_HOST,
+    port: config.FINDINGS_PORT,
+    token: config.FINDINGS_TOKEN,
+    baseUrl: findingsBaseUrl(config),
+    temporalUiUrl: config.TEMPORAL_UI_URL,
+    namespace: config.TEMPORAL_NAMESPACE,
+    log,
+  });
 }
 
 /** The page for one request path; throws BadRequest (400) or NotFound (404). */

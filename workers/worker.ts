@@ -6,6 +6,7 @@ import { createActivities } from '../activities/index.js';
 import { activityInterceptors } from './activity-interceptor.js';
 import { loadConfig, type Config } from '../lib/config.js';
 import { freeLoopbackPort, startMetricsServer } from '../lib/metrics.js';
+import { startFindings, type FindingsServer } from '../findings/server.js';
 import { createFatalLogger, createLogger, errorFields, type Logger } from '../lib/logger.js';
 import { parseSecretKeyring } from '../lib/secrets.js';
 import { createSqsClient } from '../lib/sqs.js';
@@ -46,6 +47,8 @@ export interface RunningWorker {
   done: Promise<void>;
   /** The Prometheus endpoint, when METRICS_PORT is not 0. */
   metricsUrl?: string;
+  /** The read-only findings pages (findings/server.ts), when FINDINGS_PORT is not 0. */
+  findingsUrl?: string;
   shutdown(): Promise<void>;
 }
 
@@ -62,7 +65,9 @@ export async function startWorker(config: Config, log: Logger, opts: { workflowB
     : undefined;
   let connection: NativeConnection;
   let worker: Worker;
+  let findings: FindingsServer | undefined;
   try {
+    findings = await startFindings(config, log);
     const temporal = temporalConnectionOptions(config);
     log.info({ temporal: describeTemporalSecurity(temporal) }, 'connecting to Temporal');
     connection = await NativeConnection.connect(temporal);
@@ -80,6 +85,7 @@ export async function startWorker(config: Config, log: Logger, opts: { workflowB
   } catch (err) {
     // A listening endpoint would keep a failed start's process alive.
     await metrics?.close();
+    await findings?.close();
     throw err;
   }
   const done = worker.run().finally(async () => {
@@ -87,6 +93,7 @@ export async function startWorker(config: Config, log: Logger, opts: { workflowB
     await closeDatabase(db);
     sqs.destroy();
     await metrics?.close();
+    await findings?.close();
   });
   log.info({ environment: config.OORT_ENVIRONMENT, okta_allow_private_addresses_ignored: config.OKTA_ALLOW_PRIVATE_ADDRESSES || undefined }, ['development', 'test'].includes(config.OORT_ENVIRONMENT) ? 'outbound mode: development (plain http and loopback targets such as the Okta simulator allowed)' : 'outbound mode: public https only (loopback, private and other special-purpose addresses refused)');
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS }, 'worker started');
@@ -94,6 +101,7 @@ export async function startWorker(config: Config, log: Logger, opts: { workflowB
     worker,
     done,
     metricsUrl: metrics?.url,
+    findingsUrl: findings?.url,
     shutdown: async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await done;

@@ -57,6 +57,8 @@ export async function createWorld(overrides: Record<string, string> = {}, opts: 
     LOG_LEVEL: 'info',
     // Off unless asked for: test files (and the worker processes they spawn) would fight over one port.
     METRICS_PORT: opts.metrics ? String(await freeLoopbackPort()) : '0',
+    // The findings pages likewise: a test that opens them passes FINDINGS_PORT (a free port) in its overrides.
+    FINDINGS_PORT: '0',
     ...overrides,
   };
   const config = loadConfig(env);
