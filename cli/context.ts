@@ -9,6 +9,7 @@ import { createSqsClient } from '../lib/sqs.js';
 import { createEventBridgeClient } from '../lib/eventbridge.js';
 import { closeDatabase, connectDatabase, type Database } from '../schema/db.js';
 import { temporalConnectionOptions } from '../lib/temporal-connection.js';
+import { Failure } from './errors.js';
 
 export class CliContext {
   readonly config: Config = loadConfig();
@@ -50,8 +51,9 @@ export class CliContext {
       try {
         this.connection = await Connection.connect({ ...temporalConnectionOptions(this.config), connectTimeout: 5000 });
       } catch (err) {
-        throw new Error(
+        throw new Failure(
           `Cannot reach Temporal at ${this.config.TEMPORAL_ADDRESS} (${(err as Error).message}). Start the stack (\`npm start\`) or set TEMPORAL_ADDRESS.`,
+          { reason: 'unavailable' },
         );
       }
       this.clientInstance = new Client({ connection: this.connection, namespace: this.config.TEMPORAL_NAMESPACE });

@@ -65,10 +65,11 @@ export async function main(argv: string[] = process.argv): Promise<void> {
       process.exitCode = 0;
       return;
     }
-    const usage = new UsageError(
-      err.code === 'commander.help' ? 'a command is missing; add --help for the list' : err.message.replace(/^error: /, ''),
-      { reason: commanderReason(err.code) },
-    );
+    // 'commander.help': a command group without its subcommand (its help went to stderr).
+    const usage =
+      err.code === 'commander.help'
+        ? new UsageError('a command is missing; add --help for the list', { reason: 'missing_command' })
+        : new UsageError(err.message.replace(/^error: /, ''), { reason: commanderReason(err.code) });
     if (json) process.stderr.write(`${errorJson(usage)}\n`);
     process.exitCode = usage.exitCode;
   }

@@ -37,27 +37,45 @@ export interface NewIntegration {
 
 const TENANT_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
+/** A value `createIntegration` can never accept (a malformed tenant or integration id, an empty token, …). */
+export class IntegrationInputError extends Error {
+  override name = 'IntegrationInputError';
+}
+
+/** The integration id is taken: PostgreSQL refused the insert with a unique violation (SQLSTATE 23505). */
+export class IntegrationExistsError extends Error {
+  override name = 'IntegrationExists';
+  constructor(readonly integrationId: string) {
+    super(`integration ${integrationId} exists; choose another id, or see that one with \`npx oort-okta integrations show ${integrationId}\``);
+  }
+}
+
+function isDuplicateIntegration(err: unknown): boolean {
+  const e = err as { code?: unknown; table_name?: unknown; constraint_name?: unknown } | null;
+  return e?.code === '23505' && (e.table_name === 'integrations' || e.constraint_name === 'integrations_pkey');
+}
+
 export function newIntegrationId(): string {
   return `okta-${randomBytes(8).toString('hex')}`;
 }
 
 export async function createIntegration(db: Database, secretKey: SecretKeys, input: NewIntegration): Promise<{ integrationId: string }> {
   if (!TENANT_ID.test(input.tenantId)) {
-    throw new Error(`Tenant id "${input.tenantId}" must be lowercase letters, digits and dashes (e.g. acme-corp).`);
+    throw new IntegrationInputError(`Tenant id "${input.tenantId}" must be lowercase letters, digits and dashes (e.g. acme-corp).`);
   }
-  if (!input.apiToken.trim()) throw new Error('The Okta API token is empty. Pass it through OKTA_API_TOKEN, stdin or a file.');
+  if (!input.apiToken.trim()) throw new IntegrationInputError('The Okta API token is empty. Pass it through OKTA_API_TOKEN, stdin or a file.');
   orgUrlFromDomain(input.oktaDomain); // throws a clear error for a malformed domain
   if (input.webhook) {
     const url = new URL(input.webhook.url);
-    if (!/^https?:$/.test(url.protocol)) throw new Error(`Webhook URL ${input.webhook.url} must be http(s).`);
+    if (!/^https?:$/.test(url.protocol)) throw new IntegrationInputError(`Webhook URL ${input.webhook.url} must be http(s).`);
   }
   const backfillDays = input.backfillDays ?? 7;
   if (!Number.isInteger(backfillDays) || backfillDays < 1 || backfillDays > 90) {
-    throw new Error(`Backfill of ${input.backfillDays} days is not possible: Okta keeps 90 days of System Log; use 1 to 90.`);
+    throw new IntegrationInputError(`Backfill of ${input.backfillDays} days is not possible: Okta keeps 90 days of System Log; use 1 to 90.`);
   }
   const integrationId = input.integrationId ?? newIntegrationId();
   if (!/^[a-zA-Z0-9._-]{1,75}$/.test(integrationId)) {
-    throw new Error(`Integration id "${integrationId}" cannot be an Okta event source name (1–75 of letters, digits, . _ -).`);
+    throw new IntegrationInputError(`Integration id "${integrationId}" cannot be an Okta event source name (1–75 of letters, digits, . _ -).`);
   }
   const sql = db.$client;
   await sql.begin(async (tx) => {
@@ -89,6 +107,10 @@ export async function createIntegration(db: Database, secretKey: SecretKeys, inp
         min_severity: input.webhook.minSeverity ?? 'low',
       })}`;
     }
+  }).catch((err: unknown) => {
+    // The id is the primary key: a taken one is PostgreSQL's unique violation, said as what it means.
+    if (isDuplicateIntegration(err)) throw new IntegrationExistsError(integrationId);
+    throw err;
   });
   return { integrationId };
 }

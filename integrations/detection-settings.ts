@@ -43,7 +43,7 @@ export function parseDetectionSettings(value: unknown, rules: readonly Rule[]): 
   const known = new Set(rules.map((r) => r.id));
   const unknown = Object.keys(parsed.data.rules ?? {}).filter((id) => !known.has(id));
   if (unknown.length > 0) {
-    throw new Error(`Unknown rule id(s) in detection settings: ${unknown.join(', ')}. List the rules with \`oort-okta rules list\`.`);
+    throw new Error(`Unknown rule id(s) in detection settings: ${unknown.join(', ')}. List the rules with \`npx oort-okta rules list\`.`);
   }
   return parsed.data as DetectionSettings;
 }

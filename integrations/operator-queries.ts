@@ -19,6 +19,14 @@ export type Severity = (typeof SEVERITIES)[number];
 /** A requested record that does not exist, with the command that lists the existing ones. */
 export class NotFoundError extends Error {
   override name = 'NotFound';
+  constructor(
+    message: string,
+    /** What was not found (detection, quarantined_message) and its id, for callers that report it as data. */
+    readonly resource?: string,
+    readonly id?: string | number,
+  ) {
+    super(message);
+  }
 }
 
 /** Severities at or above `min`, in catalogue order. */
@@ -166,7 +174,7 @@ export interface DetectionDetail extends DetectionSummary {
 
 export async function getDetection(db: Database, detectionId: number): Promise<DetectionDetail> {
   const [row] = await db.select().from(detections).where(eq(detections.id, detectionId));
-  if (!row) throw new NotFoundError(`no detection ${detectionId}; list them with \`oort-okta detections list <integrationId>\``);
+  if (!row) throw new NotFoundError(`no detection ${detectionId}; list them with \`npx oort-okta detections list <integrationId>\``, 'detection', detectionId);
   const evidence = row.evidenceUuids.length
     ? await db
         .select({
@@ -274,7 +282,7 @@ export async function getQuarantined(db: Database, quarantineId: number): Promis
     .select({ ...quarantineSummary, integrationId: quarantine.integrationId, body: quarantine.body })
     .from(quarantine)
     .where(eq(quarantine.id, quarantineId));
-  if (!row) throw new NotFoundError(`no quarantined message ${quarantineId}; list them with \`oort-okta quarantine list <integrationId>\``);
+  if (!row) throw new NotFoundError(`no quarantined message ${quarantineId}; list them with \`npx oort-okta quarantine list <integrationId>\``, 'quarantined_message', quarantineId);
   return row;
 }
 

@@ -11,8 +11,8 @@ export type IntegrationRow = typeof integrations.$inferSelect;
 
 export class IntegrationNotFoundError extends Error {
   override name = 'IntegrationNotFound';
-  constructor(integrationId: string) {
-    super(`no integration ${integrationId}; list them with \`oort-okta integrations list\``);
+  constructor(readonly integrationId: string) {
+    super(`no integration ${integrationId}; list them with \`npx oort-okta integrations list\``);
   }
 }
 

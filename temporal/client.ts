@@ -41,7 +41,7 @@ export async function startOnboarding(
 
 function notOnboarding(integrationId: string): Error {
   return new Error(
-    `No onboarding is running for integration ${integrationId}. Check the id with \`oort-okta integrations list\`; ` +
+    `No onboarding is running for integration ${integrationId}. Check the id with \`npx oort-okta integrations list\`; ` +
       'an integration that is already streaming needs no signal.',
   );
 }

@@ -9,7 +9,7 @@ function queuesOf(row: IntegrationRow): { integrationId: string; queueUrl: strin
   if (!row.queueUrl || !row.deadLetterQueueUrl) {
     throw new Error(
       `integration ${row.id} has no SQS queue (${row.ingestMode} mode, status ${row.status}), so no dead-letter queue; ` +
-        `see \`oort-okta integrations show ${row.id}\``,
+        `see \`npx oort-okta integrations show ${row.id}\``,
     );
   }
   return { integrationId: row.id, queueUrl: row.queueUrl, deadLetterQueueUrl: row.deadLetterQueueUrl };
@@ -28,7 +28,7 @@ export async function list(ctx: CliContext, out: Output, integrationId: string, 
             messages.map((m) => [m.messageId, time(m.sentAt), m.receiveCount, m.bodyBytes, m.eventType ? `${m.eventType} ${m.uuid ?? ''}`.trim() : null, truncate(m.preview, 80)]),
             'No message could be read just now (they may be in flight); try again.',
           ),
-          `Move them back to the queue with \`oort-okta dlq redrive ${integrationId}\`; the next hourly run stores them.`,
+          `Move them back to the queue with \`npx oort-okta dlq redrive ${integrationId}\`; the next hourly run stores them.`,
         ].join('\n');
   out.print(human, { integrationId, deadLetterQueueUrl: q.deadLetterQueueUrl, depth, messages });
 }

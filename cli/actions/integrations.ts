@@ -2,13 +2,15 @@
 import type { CliContext } from '../context.js';
 import { readSecret } from '../secrets.js';
 import { Refusal, type Output } from '../run.js';
-import { table, time } from '../format.js';
+import { Failure, NotFound, UsageError } from '../errors.js';
+import { table, time, took } from '../format.js';
 import { checkOktaAccess, createIntegration, rotateToken } from '../../integrations/create.js';
 import { assertOktaDomain, normalizeCustomDomain } from '../../okta/client.js';
 import { assertSlackUrl, assertWebhookUrl } from '../../lib/outbound.js';
 import { getIntegration } from '../../integrations/repository.js';
 import { IllegalTransitionError } from '../../integrations/status.js';
-import { listIntegrations } from '../../integrations/operator-queries.js';
+import { listIntegrations, recentRuns } from '../../integrations/operator-queries.js';
+import { describeRunCounts } from '../run-counts.js';
 import { deadLetterStatus } from '../../ingest/dead-letter.js';
 import { deleteIntegrationWithData, planDeletion, type DeletionPlan } from '../../operations/delete.js';
 import { finishSecretRotation, listChannels as channelsOf, rotateChannelSecret as rotateSecret } from '../../notify/channels.js';
@@ -44,10 +46,10 @@ export async function create(ctx: CliContext, out: Output, opts: Record<string, 
         }
       : undefined;
   const digestAfter = Number(opts.digestAfter);
-  if (!Number.isInteger(digestAfter) || digestAfter < 1) throw new Error(`--digest-after must be a whole number ≥ 1, got "${opts.digestAfter}".`);
+  if (!Number.isInteger(digestAfter) || digestAfter < 1) throw new UsageError(`--digest-after must be a whole number ≥ 1, got "${opts.digestAfter}".`);
   const backfillDays = opts.backfillDays === undefined ? ctx.config.BACKFILL_DAYS : Number(opts.backfillDays);
   if (!Number.isInteger(backfillDays) || backfillDays < 1 || backfillDays > 90) {
-    throw new Error(`--backfill-days must be a whole number from 1 to 90 (Okta keeps 90 days), got "${opts.backfillDays}".`);
+    throw new UsageError(`--backfill-days must be a whole number from 1 to 90 (Okta keeps 90 days), got "${opts.backfillDays}".`);
   }
   if (slack) assertSlackUrl(slack.webhookUrl, environment);
   await checkOktaAccess({ domain: opts.oktaDomain!, token: apiToken.trim(), customDomain }, { environment, requestTimeoutMs: ctx.config.OKTA_REQUEST_TIMEOUT_MS });
@@ -85,7 +87,7 @@ export async function create(ctx: CliContext, out: Output, opts: Record<string, 
       [
         `Integration ${integrationId} created in polling mode; onboarding started (workflow onboarding:${integrationId}).`,
         `It reads the last ${backfillDays} days of System Log, then the hourly Schedule reads the System Log API. No Okta log stream is needed.`,
-        `Follow it with: oort-okta integrations show ${integrationId}`,
+        `Follow it with: npx oort-okta integrations show ${integrationId}`,
       ].join('\n'),
       { integrationId, mode: 'polling', backfillDays },
     );
@@ -98,7 +100,7 @@ export async function create(ctx: CliContext, out: Output, opts: Record<string, 
       `  AWS Event Source Name: ${integrationId}`,
       `  AWS account ID:        ${ctx.config.awsAccountId}`,
       `  AWS region:            US East (Ohio) (${ctx.config.AWS_REGION})`,
-      `Once they confirm, run: oort-okta integrations eventbridge-in-place ${integrationId}`,
+      `Once they confirm, run: npx oort-okta integrations eventbridge-in-place ${integrationId}`,
     ].join('\n'),
     { integrationId, eventSourceName: integrationId, awsAccountId: ctx.config.awsAccountId, awsRegion: ctx.config.AWS_REGION },
   );
@@ -116,6 +118,7 @@ export async function show(ctx: CliContext, out: Output, integrationId: string):
   const row = await getIntegration(ctx.db, integrationId);
   const onboarding = await onboardingStatus(await ctx.client(), integrationId);
   const deadLetter = await deadLetterStatus(ctx.sqs, row);
+  const [lastRun] = await recentRuns(ctx.db, integrationId, 1);
   const data = {
     integrationId: row.id,
     tenantId: row.tenantId,
@@ -129,6 +132,7 @@ export async function show(ctx: CliContext, out: Output, integrationId: string):
     firstEventAt: row.firstEventAt,
     lastEventAt: row.lastEventAt,
     onboarding,
+    lastRun: lastRun ?? null,
   };
   out.print(
     [
@@ -142,6 +146,10 @@ export async function show(ctx: CliContext, out: Output, integrationId: string):
       deadLetter?.warning ? `  warning: ${deadLetter.warning}` : undefined,
       row.lastEventAt ? `  events: first ${time(row.firstEventAt)}, last ${time(row.lastEventAt)}` : undefined,
       onboarding ? `  onboarding: ${onboarding.status}, signals ${onboarding.signalsReceived}, reminders ${onboarding.remindersSent}` : undefined,
+      lastRun
+        ? `  last run ${lastRun.id} (${lastRun.kind}, ${lastRun.status}, started ${time(lastRun.startedAt)}, took ${took(lastRun.startedAt, lastRun.finishedAt)}): ` +
+          `${describeRunCounts(lastRun)}. Every run: \`npx oort-okta runs ${row.id}\``
+        : '  no runs yet',
     ]
       .filter(Boolean)
       .join('\n'),
@@ -152,7 +160,7 @@ export async function show(ctx: CliContext, out: Output, integrationId: string):
 export async function eventBridgeInPlace(ctx: CliContext, out: Output, integrationId: string): Promise<void> {
   await getIntegration(ctx.db, integrationId);
   await signalEventBridgeInPlace(await ctx.client(), integrationId);
-  out.print(`Signal sent: onboarding of ${integrationId} now verifies the log stream. Follow it with \`oort-okta integrations show ${integrationId}\`.`, {
+  out.print(`Signal sent: onboarding of ${integrationId} now verifies the log stream. Follow it with \`npx oort-okta integrations show ${integrationId}\`.`, {
     integrationId,
     signalled: true,
   });
@@ -187,7 +195,10 @@ export function lifecycle(name: keyof typeof LIFECYCLE) {
       await fn(await ctx.client(), ctx.db, integrationId);
     } catch (err) {
       if (!(err instanceof IllegalTransitionError)) throw err;
-      throw new Error(`${err.message.replace(/\.$/, '')}: only a streaming integration can be paused, only a paused one resumed; see \`oort-okta integrations show ${integrationId}\``);
+      throw new Failure(
+        `${err.message.replace(/\.$/, '')}: only a streaming integration can be paused, only a paused one resumed; see \`npx oort-okta integrations show ${integrationId}\``,
+        { reason: 'wrong_status' },
+      );
     }
     out.print(`Integration ${integrationId} ${verb}.`, { integrationId, status: verb });
   };
@@ -198,7 +209,7 @@ export async function remove(ctx: CliContext, out: Output, integrationId: string
   if (!opts.yes) {
     const plan = await planDeletion(client, ctx.db, ctx.aws, integrationId);
     out.print(`Would delete:\n${describePlan(plan)}`, { ...plan, deleted: false });
-    throw new Refusal(`nothing deleted; to delete ${integrationId} and all of its data, run \`oort-okta integrations delete ${integrationId} --yes\``);
+    throw new Refusal(`nothing deleted; to delete ${integrationId} and all of its data, run \`npx oort-okta integrations delete ${integrationId} --yes\``);
   }
   const report = await deleteIntegrationWithData(client, ctx.db, ctx.aws, integrationId, out.progress);
   out.print(`Deleted:\n${describePlan(report)}`, report);
@@ -216,7 +227,7 @@ function describePlan(p: DeletionPlan): string {
 }
 
 export async function switchMode(ctx: CliContext, out: Output, integrationId: string, mode: string): Promise<void> {
-  if (mode !== 'streaming' && mode !== 'polling') throw new Error(`mode must be streaming or polling, got "${mode}".`);
+  if (mode !== 'streaming' && mode !== 'polling') throw new UsageError(`mode must be streaming or polling, got "${mode}".`);
   const { switchIngestMode } = await import('../../operations/switch-ingest-mode.js');
   const { msToNumber } = await import('@temporalio/common/lib/time.js');
   const result = await switchIngestMode(await ctx.client(), ctx.db, ctx.sqs, integrationId, mode, {
@@ -227,7 +238,7 @@ export async function switchMode(ctx: CliContext, out: Output, integrationId: st
   const lines = [`${integrationId} is now in ${mode} mode (status ${result.status}).`];
   if (mode === 'polling') lines.push('The next hourly run reads the System Log API from just before the newest event held.');
   else lines.push('The hourly runs keep reading the API until the stream delivers, then only the stream.');
-  if (result.queueCreated) lines.push(`A queue was created for the customer's EventBridge rule; see \`oort-okta integrations show ${integrationId}\`.`);
+  if (result.queueCreated) lines.push(`A queue was created for the customer's EventBridge rule; see \`npx oort-okta integrations show ${integrationId}\`.`);
   if (result.onboardingSignalled) lines.push('Its onboarding was told and continues accordingly.');
   out.print(lines.join('\n'), { integrationId, ...result });
 }
@@ -255,8 +266,21 @@ export async function setSettings(ctx: CliContext, out: Output, integrationId: s
 
 function channelIdOf(raw: string): number {
   const id = Number(raw);
-  if (!Number.isSafeInteger(id) || id < 1) throw new Error(`channel id must be a whole number (see \`oort-okta integrations channel list\`), got "${raw}".`);
+  if (!Number.isSafeInteger(id) || id < 1) throw new UsageError(`channel id must be a whole number (see \`npx oort-okta integrations channel list\`), got "${raw}".`);
   return id;
+}
+
+/** The integration's channel `id`, or NotFound naming the command that lists them. */
+async function channelOf(ctx: CliContext, integrationId: string, id: number) {
+  await getIntegration(ctx.db, integrationId);
+  const channel = (await channelsOf(ctx.db, integrationId)).find((c) => c.id === id);
+  if (!channel) {
+    throw new NotFound(`integration ${integrationId} has no channel ${id}; list them with \`npx oort-okta integrations channel list ${integrationId}\``, {
+      resource: 'channel',
+      id,
+    });
+  }
+  return channel;
 }
 
 export async function listChannels(ctx: CliContext, out: Output, integrationId: string): Promise<void> {
@@ -282,8 +306,8 @@ export async function listChannels(ctx: CliContext, out: Output, integrationId: 
 }
 
 export async function rotateChannelSecret(ctx: CliContext, out: Output, integrationId: string, channelId: string, opts: { secretFile?: string }): Promise<void> {
-  await getIntegration(ctx.db, integrationId);
   const id = channelIdOf(channelId);
+  await channelOf(ctx, integrationId, id);
   const given = opts.secretFile ? readSecret({ file: opts.secretFile, envVar: 'OORT_WEBHOOK_SECRET', what: 'webhook secret', fileOption: '--secret-file' }) : undefined;
   const { secret } = await rotateSecret(ctx.db, ctx.secretKey, integrationId, id, given);
   const receiver = receiverSecret(secret);
@@ -291,14 +315,14 @@ export async function rotateChannelSecret(ctx: CliContext, out: Output, integrat
     `Rotation of channel ${id} of ${integrationId} started: deliveries are now signed with the new and the old secret (two entries in webhook-signature).`,
     given ? `The new secret is the one from ${opts.secretFile === '-' ? 'stdin' : opts.secretFile}; the receiver verifies with ${receiver === secret ? 'it' : 'its Standard Webhooks form:'}` : 'New secret (shown only now; give it to the receiver):',
     ...(given && receiver === secret ? [] : [`  ${receiver}`]),
-    `Once the receiver verifies with it, finish with: oort-okta integrations channel finish-rotation ${integrationId} ${id}`,
+    `Once the receiver verifies with it, finish with: npx oort-okta integrations channel finish-rotation ${integrationId} ${id}`,
   ];
   out.print(lines.join('\n'), { integrationId, channelId: id, rotating: true, ...(given ? {} : { secret: receiver }), toleranceSeconds: WEBHOOK_TOLERANCE_SECONDS });
 }
 
 export async function finishChannelRotation(ctx: CliContext, out: Output, integrationId: string, channelId: string): Promise<void> {
-  await getIntegration(ctx.db, integrationId);
   const id = channelIdOf(channelId);
+  await channelOf(ctx, integrationId, id);
   const { wasRotating } = await finishSecretRotation(ctx.db, integrationId, id);
   out.print(
     wasRotating

@@ -1,6 +1,7 @@
 // Handlers of `oort-okta quarantine list|show|replay`.
 import type { CliContext } from '../context.js';
 import type { Output } from '../run.js';
+import { UsageError } from '../errors.js';
 import { table, time, truncate } from '../format.js';
 import { getIntegration } from '../../integrations/repository.js';
 import { getQuarantined, listQuarantine, quarantineCounts } from '../../integrations/operator-queries.js';
@@ -62,7 +63,7 @@ export async function replay(ctx: CliContext, out: Output, integrationId: string
       r.examined === 0
         ? 'Nothing to replay.'
         : `Replayed ${r.examined} messages of ${integrationId}: ${r.stored} stored, ${r.duplicates} were already stored, ${r.stillInvalid.length} still invalid.`,
-      r.replayRunId !== null ? `  events in run ${r.replayRunId}; ${r.detections} new detections (see \`oort-okta detections list ${integrationId}\`)` : undefined,
+      r.replayRunId !== null ? `  events in run ${r.replayRunId}; ${r.detections} new detections (see \`npx oort-okta detections list ${integrationId}\`)` : undefined,
       r.resumedRuns.length ? `  finished the detections of earlier replay runs ${r.resumedRuns.join(', ')}` : undefined,
       r.alreadyReplayed.length ? `  already replayed before: ${r.alreadyReplayed.join(', ')}` : undefined,
       ...[...byCode].map(([code, rows]) => `  still ${code} (${rows.length}: ${rows.slice(0, 5).map((s) => s.id).join(', ')}${rows.length > 5 ? ', …' : ''}): ${rows[0].reason}`),
@@ -74,6 +75,6 @@ export async function replay(ctx: CliContext, out: Output, integrationId: string
 }
 
 function quarantineIdOf(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new Error(`quarantine id "${value}" is not a whole number ≥ 1; take the ids from \`oort-okta quarantine list\``);
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`quarantine id "${value}" is not a whole number ≥ 1; take the ids from \`npx oort-okta quarantine list\``);
   return Number(value);
 }

@@ -1,6 +1,7 @@
 // Handlers of `oort-okta schedules list|trigger|backfill`.
 import type { CliContext } from '../context.js';
 import type { Output } from '../run.js';
+import { UsageError } from '../errors.js';
 import { table, time } from '../format.js';
 import { getIntegration } from '../../integrations/repository.js';
 import type { ScheduleKind } from '../../temporal/shared/ids.js';
@@ -39,7 +40,7 @@ export async function trigger(ctx: CliContext, out: Output, integrationId: strin
   out.print(
     r.droppedBecause
       ? `Triggered ${r.scheduleId} with ${r.overlapPolicy}, but ${r.droppedBecause}: this trigger starts nothing.`
-      : `Triggered ${r.scheduleId} (overlap ${r.overlapPolicy}).${opts.kind === 'hourly' ? ` Follow it with \`oort-okta runs ${integrationId}\`.` : ''}`,
+      : `Triggered ${r.scheduleId} (overlap ${r.overlapPolicy}).${opts.kind === 'hourly' ? ` Follow it with \`npx oort-okta runs ${integrationId}\`.` : ''}`,
     { ...r, triggered: true },
   );
 }
@@ -50,6 +51,11 @@ export async function backfill(
   integrationId: string,
   opts: { kind: ScheduleKind; from: Date; to: Date; overlapPolicy: OverlapPolicyName; wait: boolean; timeout: number },
 ): Promise<void> {
+  // A range that can never be backfilled is the command line's fault: said before anything is looked up.
+  if (opts.from.getTime() > opts.to.getTime()) throw new UsageError(`--from (${opts.from.toISOString()}) is after --to (${opts.to.toISOString()}); swap them.`);
+  if (opts.to.getTime() > Date.now()) {
+    throw new UsageError(`--to (${opts.to.toISOString()}) is in the future: a backfill covers past times; the Schedule runs the future ones.`);
+  }
   await getIntegration(ctx.db, integrationId);
   const client = await ctx.client();
   const req = await backfillSchedule(client, integrationId, opts.kind, { from: opts.from, to: opts.to }, opts.overlapPolicy);

@@ -1,6 +1,7 @@
 // `oort-okta detect`: the detection catalogue and Sigma rules over an exported events file, offline.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { plainAction } from '../run.js';
 
 export function detectCommand(program: Command): void {
   program
@@ -8,9 +9,9 @@ export function detectCommand(program: Command): void {
     .description('run the detection catalogue and Sigma rules over a file of Okta System Log events (JSON array or JSON lines); prints detections as JSON lines. Needs no Temporal or database')
     .requiredOption('--file <path>', 'the events file (- for stdin)')
     .option('--sigma-dir <dir>', 'Sigma rules directory (default: SIGMA_RULES_DIR)')
-    .action(async (opts: { file: string; sigmaDir?: string }) => {
-      // No CliContext: this command must work without a database or Temporal.
-      try {
+    .action(
+      plainAction(async (_out, opts: { file: string; sigmaDir?: string }) => {
+        // No CliContext: this command must work without a database or Temporal.
         const [{ loadConfig }, { loadRuleSet }, { detectionLine, detectOffline, parseEventsFile }] = await Promise.all([
           import('../../lib/config.js'),
           import('../../detections/run/rule-set.js'),
@@ -23,9 +24,6 @@ export function detectCommand(program: Command): void {
         for (const e of ruleSet.sigmaErrors) console.error(`Sigma rule not loaded: ${e.message}`);
         for (const d of await detectOffline(ruleSet.rules, events)) console.log(detectionLine(d));
         console.error(`${events.length} events, ${ruleSet.rules.length} rules${problems.length ? `, ${problems.length} entries skipped` : ''}.`);
-      } catch (err) {
-        console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
-        process.exitCode = 1;
-      }
-    });
+      }),
+    );
 }

@@ -1,6 +1,7 @@
 // `oort-okta rules list`: the detection rules a tenant's events are judged by (the catalogue and the loaded Sigma
 // rules), with the ids that detection settings and `detections list --rule` take. Needs no database or Temporal.
 import type { Command } from 'commander';
+import { plainAction, type Output } from '../run.js';
 
 export function rulesCommands(program: Command): void {
   program
@@ -9,8 +10,8 @@ export function rulesCommands(program: Command): void {
     .command('list')
     .description('list every rule: id, kind, severity, on by default, title')
     .option('--sigma-dir <dir>', 'Sigma rules directory (default: SIGMA_RULES_DIR)')
-    .action(async (opts: { sigmaDir?: string }, cmd: Command) => {
-      try {
+    .action(
+      plainAction(async (out: Output, opts: { sigmaDir?: string }) => {
         const [{ loadConfig }, { loadRuleSet }, { table }] = await Promise.all([
           import('../../lib/config.js'),
           import('../../detections/run/rule-set.js'),
@@ -28,11 +29,7 @@ export function rulesCommands(program: Command): void {
           tactics: r.attack.tactics,
           techniques: r.attack.techniques,
         }));
-        if (cmd.optsWithGlobals().json) console.log(JSON.stringify(rows, null, 2));
-        else console.log(table(['ID', 'KIND', 'SEVERITY', 'ON', 'TITLE'], rows.map((r) => [r.id, r.kind, r.severity, r.enabled ? 'yes' : 'no', r.title]), 'No rules.'));
-      } catch (err) {
-        console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
-        process.exitCode = 1;
-      }
-    });
+        out.print(table(['ID', 'KIND', 'SEVERITY', 'ON', 'TITLE'], rows.map((r) => [r.id, r.kind, r.severity, r.enabled ? 'yes' : 'no', r.title]), 'No rules.'), rows);
+      }),
+    );
 }

@@ -26,7 +26,7 @@ export function schedulesCommands(program: Command): void {
 
   cmd
     .command('trigger <integrationId>')
-    .description('start one run of a Schedule now (follow an hourly run with `oort-okta runs <integrationId>`)')
+    .description('start one run of a Schedule now (follow an hourly run with `npx oort-okta runs <integrationId>`)')
     .addOption(new Option('--kind <kind>', 'which Schedule').choices(SCHEDULE_KINDS).default('hourly'))
     .addOption(overlapOption())
     .action(action(async () => (await handlers()).trigger));

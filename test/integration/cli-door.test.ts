@@ -1,6 +1,7 @@
 // `integrations create` refuses at the door, with one `error:` line and nothing stored: an Okta domain that is not
 // Okta's (or the registered custom domain), plain http, the simulator on loopback outside development/test, an
-// unsafe webhook or Slack URL, an org that cannot be reached, a token Okta refuses. Traffic goes to loopback only.
+// unsafe webhook or Slack URL (usage errors, exit 2), an org that cannot be reached, a token Okta refuses (failures,
+// exit 1). Traffic goes to loopback only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateOrg, startOktaSimulator, type OktaSimulator } from '../../simulator/index.js';
 import { createWorld, type World } from '../support/world.js';
@@ -30,6 +31,7 @@ describe('integrations create, refused at the door', () => {
   it('refuses domains, URLs and environments that are not allowed, each with one error line, storing nothing', async () => {
     const staging = { ...world.env, OORT_ENVIRONMENT: 'staging', OKTA_ALLOW_PRIVATE_ADDRESSES: 'true', OKTA_API_TOKEN: TOKEN };
     const test = { ...world.env, OKTA_API_TOKEN: TOKEN };
+    // The last two are Okta's answer (or its silence), not the command line's fault: exit 1; the rest exit 2.
     const cases: Array<[Record<string, string>, string[], RegExp]> = [
       [staging, create('d1', 'login.acme.com'), /^error: Okta domain login\.acme\.com is not under \*\.okta\.com, \*\.oktapreview\.com, \*\.okta-emea\.com; if it is your org's custom domain, register it with --custom-domain login\.acme\.com\.$/],
       [staging, create('d2', 'sso.acme.com', '--custom-domain', 'login.acme.com'), /^error: Okta domain sso\.acme\.com is not under .* and is not the integration's custom domain login\.acme\.com\.$/],
@@ -52,7 +54,7 @@ describe('integrations create, refused at the door', () => {
     const results = await Promise.all(cases.map(([env, args]) => runCli(env, args)));
     results.forEach((r, i) => {
       const [, args, message] = cases[i];
-      expect({ args: args.join(' '), code: r.code, stdout: r.stdout }).toEqual({ args: args.join(' '), code: 1, stdout: '' });
+      expect({ args: args.join(' '), code: r.code, stdout: r.stdout }).toEqual({ args: args.join(' '), code: i >= 12 ? 1 : 2, stdout: '' });
       expect(r.stderr.trimEnd().split('\n'), `${args.join(' ')}: ${r.stderr}`).toHaveLength(1);
       expect(r.stderr.trimEnd(), args.join(' ')).toMatch(message);
     });
@@ -67,7 +69,7 @@ describe('integrations create, refused at the door', () => {
     expect(row.okta_custom_domain).toBe('login.door.example');
 
     const slack = await runCli({ ...world.env, OKTA_API_TOKEN: TOKEN, OORT_SLACK_WEBHOOK_URL: 'https://hooks.slack.com.evil.example/services/T/B/X' }, [...create('Door Slack', sim.url), '--slack']);
-    expect(slack.code).toBe(1);
+    expect(slack.code).toBe(2);
     expect(slack.stderr).toBe('error: Slack webhook URL must be https://hooks.slack.com/services/T…/B…/… (an incoming webhook).\n');
     expect(await namesStored()).toEqual(['Door OK']);
   });

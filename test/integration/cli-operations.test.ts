@@ -137,7 +137,8 @@ describe('oort-okta CLI: operations', () => {
     expect([sum('received'), sum('stored'), sum('quarantined'), sum('detections')]).toEqual([firstBatch.length + 2, 0, firstBatch.length + 2, 0]);
 
     const human = await cli(['runs', id]);
-    expect(human.stdout.split('\n')[0]).toMatch(/^RUN\s+KIND\s+STATUS\s+STARTED\s+TOOK\s+RECEIVED\s+POLLED\s+STORED\s+DUPLICATES\s+QUARANTINED\s+DETECTIONS\s+NOTIFIED$/);
+    expect(human.stdout.split('\n')[0]).toMatch(/^RUN\s+KIND\s+STATUS\s+STARTED\s+TOOK\s+FROM QUEUE\s+FROM API\s+NEW\s+ALREADY STORED\s+QUARANTINED\s+DETECTIONS\s+NOTIFIED$/);
+    expect(human.stdout).toContain(`QUARANTINED: see \`npx oort-okta quarantine list ${id}\`.`);
     expect(human.stdout).toMatch(new RegExp(`\\n${hourly[0].id}\\s+hourly\\s+completed\\s+`));
   });
 
@@ -166,7 +167,7 @@ describe('oort-okta CLI: operations', () => {
     expect(() => JSON.parse(body.body)).toThrow();
 
     const unknown = await cli(['quarantine', 'show', '999999']);
-    expect([unknown.code, unknown.stderr]).toEqual([1, 'error: no quarantined message 999999; list them with `oort-okta quarantine list <integrationId>`\n']);
+    expect([unknown.code, unknown.stderr]).toEqual([3, 'error: no quarantined message 999999; list them with `npx oort-okta quarantine list <integrationId>`\n']);
   });
 
   it('replays the quarantine: still invalid before the fix, stored with detections after it, and no row is lost', async () => {
@@ -176,7 +177,7 @@ describe('oort-okta CLI: operations', () => {
     expect(before.stillInvalid.map((s) => [s.id, s.code]).sort()).toEqual([[foreignId, 'foreign_source'], [notJsonId, 'not_json']].sort());
 
     const missing = await cli(['quarantine', 'replay', id, String(foreignId), '999999']);
-    expect([missing.code, missing.stderr]).toEqual([1, `error: no quarantined message 999999 in integration ${id}; list them with \`oort-okta quarantine list ${id}\`\n`]);
+    expect([missing.code, missing.stderr]).toEqual([3, `error: no quarantined message 999999 in integration ${id}; list them with \`oort-okta quarantine list ${id}\`\n`]);
 
     // The fix: the integration's Okta org corrected.
     await world.db.$client`update integrations set okta_org = 'initech' where id = ${id}`;
@@ -272,7 +273,7 @@ describe('oort-okta CLI: operations', () => {
     expect(human.stdout).toMatch(new RegExp(`notifications:\\n\\s+CHANNEL.*\\n\\s+webhook ${webhook.url.replace(/[.]/g, '\\.')}\\s+sent\\s+1\\s+`));
 
     const unknown = await cli(['detections', 'show', '999999']);
-    expect([unknown.code, unknown.stderr]).toEqual([1, 'error: no detection 999999; list them with `oort-okta detections list <integrationId>`\n']);
+    expect([unknown.code, unknown.stderr]).toEqual([3, 'error: no detection 999999; list them with `npx oort-okta detections list <integrationId>`\n']);
   });
 
   it('backfills daily Activity over two past days with progress, writing exactly those days', async () => {
@@ -280,9 +281,9 @@ describe('oort-okta CLI: operations', () => {
       cli(['schedules', 'backfill', id, '--kind', 'daily-activity', '--from', dayOf(D.getTime() + DAY), '--to', dayOf(D.getTime()), '--overlap-policy', 'BufferAll']),
       cli(['schedules', 'backfill', id, '--kind', 'daily-activity', '--from', dayOf(D.getTime()), '--to', dayOf(Date.now() + DAY), '--overlap-policy', 'BufferAll']),
     ]);
-    expect(wrongWay.code).toBe(1);
+    expect(wrongWay.code).toBe(2);
     expect(wrongWay.stderr).toMatch(/^error: --from \(.*\) is after --to \(.*\); swap them\.\n$/);
-    expect(future.code).toBe(1);
+    expect(future.code).toBe(2);
     expect(future.stderr).toMatch(/^error: --to \(.*\) is in the future: a backfill covers past times/);
 
     const run = await cli([
@@ -341,7 +342,7 @@ describe('oort-okta CLI: operations', () => {
     expect(dry.stdout).toContain(`Would delete:\n  integration ${id} (Globex Okta, tenant initech, streaming)`);
     expect(dry.stdout).toContain(`Schedules: okta-hourly:${id}, okta-daily-activity:${id}, okta-directory-sync:${id}`);
     expect(dry.stdout).toContain(`events ${before.events}`);
-    expect(dry.stderr).toContain(`run \`oort-okta integrations delete ${id} --yes\``);
+    expect(dry.stderr).toContain(`run \`npx oort-okta integrations delete ${id} --yes\``);
     expect(await count('events')).toBe(before.events);
 
     const run = await cli(['integrations', 'delete', id, '--yes', '--json']);

@@ -212,7 +212,7 @@ describe('oort-okta CLI: integrations', () => {
       cli(['integrations', 'rotate-token', id, '--token-file', empty], { token: null }),
     ]);
     for (const r of [noToken, emptyFile]) {
-      expect(r.code).toBe(1);
+      expect(r.code).toBe(2);
       expect(r.stderr).toBe('error: No Okta API token given. Set OKTA_API_TOKEN, or pass --token-file <path> (use - to read stdin).\n');
     }
 
@@ -242,7 +242,7 @@ describe('oort-okta CLI: integrations', () => {
     // Without --yes: what would go, how to confirm, nothing deleted.
     const dry = await cli(['integrations', 'delete', integrationId, '--json']);
     expect(dry.code).toBe(1);
-    expect(dry.stderr).toBe(`error: nothing deleted; to delete ${integrationId} and all of its data, run \`oort-okta integrations delete ${integrationId} --yes\`\n`);
+    expect(dry.stderr).toBe(`error: nothing deleted; to delete ${integrationId} and all of its data, run \`npx oort-okta integrations delete ${integrationId} --yes\`\n`);
     const plan = JSON.parse(dry.stdout) as { rows: Record<string, number>; queues: string[]; deleted: boolean };
     expect(plan.deleted).toBe(false);
     expect(plan.rows).toMatchObject({ okta_users: 12, user_activity: before.user_activity, okta_factors: before.okta_factors, events: before.events, ingest_runs: before.ingest_runs });
@@ -262,13 +262,13 @@ describe('oort-okta CLI: integrations', () => {
     expect((await getIntegration(world.db, secondId)).tenantId).toBe('globex');
 
     const after = await cli(['integrations', 'show', integrationId]);
-    expect(after.code).toBe(1);
-    expect(after.stderr).toBe(`error: no integration ${integrationId}; list them with \`oort-okta integrations list\`\n`);
+    expect(after.code).toBe(3);
+    expect(after.stderr).toBe(`error: no integration ${integrationId}; list them with \`npx oort-okta integrations list\`\n`);
   });
 });
 
 describe('oort-okta CLI: errors and help', () => {
-  it('names an unknown integration and how to list them, for every command that takes one', async () => {
+  it('names an unknown integration and how to list them, for every command that takes one (exit 3, not found)', async () => {
     const invocations = [
       ['integrations', 'show', UNKNOWN],
       ['integrations', 'eventbridge-in-place', UNKNOWN],
@@ -294,14 +294,14 @@ describe('oort-okta CLI: errors and help', () => {
     runs.forEach((r, i) => {
       expect({ args: invocations[i].join(' '), code: r.code, stderr: r.stderr, stdout: r.stdout }).toEqual({
         args: invocations[i].join(' '),
-        code: 1,
-        stderr: `error: no integration ${UNKNOWN}; list them with \`oort-okta integrations list\`\n`,
+        code: 3,
+        stderr: `error: no integration ${UNKNOWN}; list them with \`npx oort-okta integrations list\`\n`,
         stdout: '',
       });
     });
   });
 
-  it('rejects wrong arguments with commander\'s message and the help hint, and never takes a token from argv', async () => {
+  it('rejects wrong arguments with commander\'s message and the help hint (exit 2, usage), and never takes a token from argv', async () => {
     const cases: Array<[string[], string]> = [
       [['runs'], "error: missing required argument 'integrationId'"],
       [['runs', 'a', 'b'], 'error: too many arguments for \'runs\''],
@@ -322,7 +322,7 @@ describe('oort-okta CLI: errors and help', () => {
     const runs = await runAll({ ...world.env, OKTA_API_TOKEN: undefined }, cases.map(([args]) => args));
     runs.forEach((r, i) => {
       const [args, message] = cases[i];
-      expect({ args: args.join(' '), code: r.code, stdout: r.stdout }).toEqual({ args: args.join(' '), code: 1, stdout: '' });
+      expect({ args: args.join(' '), code: r.code, stdout: r.stdout }).toEqual({ args: args.join(' '), code: 2, stdout: '' });
       expect(r.stderr.startsWith(message), `${args.join(' ')}: ${r.stderr}`).toBe(true);
       expect(r.stderr.trimEnd().endsWith('(add --help for usage)'), `${args.join(' ')}: ${r.stderr}`).toBe(true);
       expect(r.stderr.split('\n').filter(Boolean).length, r.stderr).toBeLessThanOrEqual(2);
@@ -343,7 +343,7 @@ describe('oort-okta CLI: errors and help', () => {
     expect([pause.code, pause.stderr]).toEqual([
       1,
       `error: Integration ${secondId} cannot go from ${status} to paused: only a streaming integration can be paused, only a paused one resumed; ` +
-        `see \`oort-okta integrations show ${secondId}\`\n`,
+        `see \`npx oort-okta integrations show ${secondId}\`\n`,
     ]);
     expect(resume.code).toBe(1);
     expect(resume.stderr).toContain(`cannot go from ${status} to streaming`);

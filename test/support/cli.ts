@@ -1,5 +1,6 @@
-// The operator CLI as operators run it: `cli/main.ts` in a child process with the environment of a
-// configured machine (the world's), so its output, exit code and stderr are what a person sees.
+// The operator CLI as operators run it: the package's bin (bin/oort-okta.js, which runs cli/main.ts) in a child
+// process with the environment of a configured machine (the world's), so its output, exit code and stderr are what a
+// person sees. `runNpx` goes through `npx oort-okta`, as the README tells people to.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
@@ -13,13 +14,22 @@ export interface CliRun {
 }
 
 export function runCli(env: Record<string, string | undefined>, args: string[], opts: { stdin?: string; timeoutMs?: number } = {}): Promise<CliRun> {
+  return run(process.execPath, ['bin/oort-okta.js', ...args], env, opts);
+}
+
+/** `npx oort-okta …` from the project root (npx resolves the package's own bin). */
+export function runNpx(env: Record<string, string | undefined>, args: string[], opts: { stdin?: string; timeoutMs?: number } = {}): Promise<CliRun> {
+  return run('npx', ['--no-install', 'oort-okta', ...args], env, opts);
+}
+
+function run(command: string, argv: string[], env: Record<string, string | undefined>, opts: { stdin?: string; timeoutMs?: number }): Promise<CliRun> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
   for (const [k, v] of Object.entries(env)) {
     if (v === undefined) delete childEnv[k];
     else childEnv[k] = v;
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], {
+    const child = spawn(command, argv, {
       cwd: ROOT,
       env: childEnv,
       stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
@@ -58,6 +68,26 @@ export function jsonOf<T>(run: CliRun): T {
   expect(run.stderr).not.toMatch(/^error:|warning/im);
   expect(run.code).toBe(0);
   return JSON.parse(run.stdout) as T;
+}
+
+/** The JSON error of a failed --json run: the last line of its stderr (progress lines may precede it). */
+export interface CliErrorJson {
+  kind: 'usage' | 'not_found' | 'failure';
+  exitCode: number;
+  message: string;
+  reason?: string;
+  resource?: string;
+  id?: string | number;
+  okta?: { status?: number; errorCode?: string; summary?: string; domain?: string };
+  workflowId?: string;
+}
+
+export function errorOf(run: CliRun): CliErrorJson {
+  const last = run.stderr.trimEnd().split('\n').at(-1) ?? '';
+  const parsed = JSON.parse(last) as { error: CliErrorJson };
+  expect(Object.keys(parsed)).toEqual(['error']);
+  expect(run.code).toBe(parsed.error.exitCode);
+  return parsed.error;
 }
 
 /** Progress lines a run wrote to stderr. */
