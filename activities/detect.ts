@@ -6,6 +6,7 @@ import { getDetectionSettings } from '../integrations/detection-settings.js';
 import { countRunDetections, countRunNotifications, runDetectionsBySeverity } from '../ingest/runs.js';
 import { deliverPendingNotifications } from '../notify/deliver.js';
 import { recordDetections } from '../lib/metrics.js';
+import { findingsBaseUrl } from '../findings/links.js';
 import type { IngestRunRef } from '../workflows/types.js';
 import type { ActivityDeps } from './deps.js';
 
@@ -23,7 +24,10 @@ export function detectActivities(deps: ActivityDeps) {
       return { detections };
     },
     async notifyForRun({ integrationId, ingestRunId }: IngestRunRef): Promise<{ sent: number }> {
-      await deliverPendingNotifications(deps.db, deps.secretKey, integrationId, ingestRunId, { environment: deps.config.OORT_ENVIRONMENT });
+      await deliverPendingNotifications(deps.db, deps.secretKey, integrationId, ingestRunId, {
+        environment: deps.config.OORT_ENVIRONMENT,
+        findingsBaseUrl: findingsBaseUrl(deps.config),
+      });
       // Counted from the records, so deliveries of a failed-then-retried attempt are included once.
       return { sent: await countRunNotifications(deps.db, ingestRunId) };
     },

@@ -13,6 +13,13 @@ import { slackDetectionMessage, slackDigestMessage } from './slack.js';
 import { channelSecrets } from './channels.js';
 import { idempotencyKey, postSlack, postWebhook, webhookBody, webhookDigestBody, WebhookDeliveryError, type Destination, type SigningSecrets } from './webhook.js';
 import type { SecretKeys } from '../lib/secrets.js';
+import { detectionsUrl, detectionUrl } from '../findings/links.js';
+
+/** `links` of a notice: the detection's findings page, when the pages have an address. */
+function linksOf(to: Destination, integrationId: string, detectionId: number): { links?: { detection: string } } {
+  const detection = detectionUrl(to.findingsBaseUrl, integrationId, detectionId);
+  return detection ? { links: { detection } } : {};
+}
 
 export interface DeliveryResult {
   sent: number;
@@ -130,6 +137,7 @@ async function sendOne(db: Database, integrationId: string, p: PendingRow, secre
     firstEventAt: new Date(p.first_event_at).toISOString(),
     lastEventAt: new Date(p.last_event_at).toISOString(),
     evidenceUuids: p.evidence_uuids,
+    ...linksOf(to, integrationId, Number(p.detection_id)),
   };
   try {
     if (p.kind === 'slack') {
@@ -164,10 +172,12 @@ async function sendDigest(
     values (${integrationId}, ${ingestRunId}, ${channelId}, ${rows.length})
     on conflict (ingest_run_id, channel_id) do update set detection_count = excluded.detection_count
     returning id`;
-  const entries = rows.map((r) => ({ detectionId: Number(r.detection_id), ruleId: r.rule_id, severity: r.severity, title: r.title, subjectUser: r.subject_user }));
+  const entries = rows.map((r) => ({ detectionId: Number(r.detection_id), ruleId: r.rule_id, severity: r.severity, title: r.title, subjectUser: r.subject_user, ...linksOf(to, integrationId, Number(r.detection_id)) }));
+  const list = detectionsUrl(to.findingsBaseUrl, integrationId);
+  const links = list ? { detections: list } : undefined;
   try {
-    if (channel.kind === 'slack') await postSlack(secret.current, slackDigestMessage(integrationId, ingestRunId, entries), to);
-    else await postWebhook(channel.url, webhookDigestBody(integrationId, ingestRunId, entries), secret, `oort-digest-run-${ingestRunId}-channel-${channelId}`, to);
+    if (channel.kind === 'slack') await postSlack(secret.current, slackDigestMessage(integrationId, ingestRunId, entries, links), to);
+    else await postWebhook(channel.url, webhookDigestBody(integrationId, ingestRunId, entries, links), secret, `oort-digest-run-${ingestRunId}-channel-${channelId}`, to);
   } catch (err) {
     await sql`update digests set status = 'failed', attempts = attempts + 1, last_error = ${(err as Error).message} where id = ${digest.id}`;
     throw err;

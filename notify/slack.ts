@@ -1,5 +1,6 @@
 // A Slack incoming-webhook message a responder can act on from their phone: severity, what, who,
-// where, when, and the runbook line. Slack's Block Kit with a plain-text fallback.
+// where, when, and the runbook line. Slack's Block Kit with a plain-text fallback. With the findings pages'
+// address, a "View in oort-okta" link to the detection's page (a digest's: to the integration's list).
 import type { DetectionNotice } from './webhook.js';
 
 export interface SlackDetection extends DetectionNotice {
@@ -40,7 +41,14 @@ export function slackDetectionMessage(d: SlackDetection): string {
     { type: 'section', text: { type: 'mrkdwn', text: facts } },
   ];
   if (d.runbook) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `:mag: ${d.runbook}` }] });
+  if (d.links) blocks.push(viewLink(d.links.detection));
   return JSON.stringify({ text: `${headline} — ${who}`, blocks });
+}
+
+/** Slack's link syntax `<url|label>` ends at `|` or `>`: a URL carrying either is not linked. */
+function viewLink(url: string): unknown {
+  const safe = /^https?:\/\/[^\s<>|]+$/.test(url) ? url : undefined;
+  return { type: 'context', elements: [{ type: 'mrkdwn', text: safe ? `:link: <${safe}|View in oort-okta>` : 'View in oort-okta: address not linkable' }] };
 }
 
 export interface DigestLine {
@@ -51,7 +59,7 @@ export interface DigestLine {
 }
 
 /** One message for a run that found many detections: counts per severity, then the lines. */
-export function slackDigestMessage(integrationId: string, ingestRunId: number, lines: DigestLine[]): string {
+export function slackDigestMessage(integrationId: string, ingestRunId: number, lines: DigestLine[], links?: { detections: string }): string {
   const bySeverity = new Map<string, number>();
   for (const l of lines) bySeverity.set(l.severity, (bySeverity.get(l.severity) ?? 0) + 1);
   const summary = ['critical', 'high', 'medium', 'low', 'info']
@@ -66,6 +74,7 @@ export function slackDigestMessage(integrationId: string, ingestRunId: number, l
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text } },
       { type: 'section', text: { type: 'mrkdwn', text: [...shown, ...more].join('\n') } },
+      ...(links ? [viewLink(links.detections)] : []),
     ],
   });
 }

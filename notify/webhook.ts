@@ -9,6 +9,9 @@
 // `Idempotency-Key` carries the id as well. `X-Oort-Signature: sha256=<hex HMAC-SHA256 of the body>`
 // (current secret only, no replay protection) is still sent for receivers written against it; it is
 // deprecated and goes away in the next release.
+// When the findings pages have an address (FINDINGS_BASE_URL, or the worker's own FINDINGS_PORT), a detection's
+// body carries `links: { detection: <its page> }`, and a digest's `links: { detections: <the list> }` and a
+// `links.detection` per entry: additive fields, absent when there is no such address.
 import type { OortEnvironment } from '../lib/config.js';
 import { assertSlackUrl, guardedFetch } from '../lib/outbound.js';
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -25,6 +28,8 @@ export interface DetectionNotice {
   firstEventAt: string;
   lastEventAt: string;
   evidenceUuids: string[];
+  /** The detection's page (findings/links.ts detectionUrl), when the findings pages have an address. */
+  links?: { detection: string };
 }
 
 /** Deprecated: the body-only signature, kept for one release for receivers written against it. */
@@ -51,6 +56,7 @@ export function webhookBody(n: DetectionNotice): string {
     first_event_at: n.firstEventAt,
     last_event_at: n.lastEventAt,
     evidence_event_uuids: n.evidenceUuids,
+    ...(n.links ? { links: { detection: n.links.detection } } : {}),
   });
 }
 
@@ -135,9 +141,10 @@ export interface DigestEntry {
   severity: string;
   title: string;
   subjectUser: string | null;
+  links?: { detection: string };
 }
 
-export function webhookDigestBody(integrationId: string, ingestRunId: number, entries: DigestEntry[]): string {
+export function webhookDigestBody(integrationId: string, ingestRunId: number, entries: DigestEntry[], links?: { detections: string }): string {
   return JSON.stringify({
     type: 'digest',
     integration_id: integrationId,
@@ -149,7 +156,9 @@ export function webhookDigestBody(integrationId: string, ingestRunId: number, en
       severity: e.severity,
       title: e.title,
       subject_user: e.subjectUser,
+      ...(e.links ? { links: { detection: e.links.detection } } : {}),
     })),
+    ...(links ? { links: { detections: links.detections } } : {}),
   });
 }
 
@@ -173,6 +182,8 @@ export async function postWebhook(url: string, body: string, secrets: SigningSec
 export interface Destination {
   environment: OortEnvironment;
   timeoutMs?: number;
+  /** The findings pages' public address (findings/links.ts findingsBaseUrl): detection notices link there. */
+  findingsBaseUrl?: string;
 }
 
 /** POSTs to a Slack incoming webhook, which must be Slack's own host (`https://hooks.slack.com/services/…`). */

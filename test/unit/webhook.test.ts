@@ -15,11 +15,13 @@ import {
   verifySignature,
   verifyStandardWebhook,
   webhookBody,
+  webhookDigestBody,
   WebhookDeliveryError,
   WEBHOOK_TOLERANCE_SECONDS,
   type DetectionNotice,
 } from '../../notify/webhook.js';
 import { generateWebhookSecret } from '../../notify/channels.js';
+import { slackDetectionMessage, slackDigestMessage } from '../../notify/slack.js';
 import { startWebhookReceiver, verifyDelivery, type WebhookReceiver } from '../support/webhook-receiver.js';
 
 /** The receivers here listen on loopback, allowed in the test environment only. */
@@ -77,6 +79,38 @@ describe('webhook signing (deprecated X-Oort-Signature)', () => {
     expect(idempotencyKey(4182, 7)).toBe(idempotencyKey(4182, 7));
     expect(idempotencyKey(4182, 7)).not.toBe(idempotencyKey(4182, 8));
     expect(idempotencyKey(4182, 7)).not.toBe(idempotencyKey(4183, 7));
+  });
+});
+
+describe('links to the findings pages (additive)', () => {
+  const detection = 'https://oort.example/findings/integrations/okta-1a2b3c4d5e6f7a8b/detections/4182';
+
+  it('adds links.detection to a detection body only when the pages have an address, and signs what is sent', () => {
+    const body = webhookBody({ ...notice, links: { detection } });
+    expect(JSON.parse(body)).toEqual({ ...JSON.parse(webhookBody(notice)), links: { detection } });
+    expect(JSON.parse(webhookBody(notice))).not.toHaveProperty('links');
+    const headers = signedHeaders(body, SECRET, 'k');
+    expect(verifyStandardWebhook(body, headers, [receiverSecret(SECRET)])).toEqual(JSON.parse(body));
+  });
+
+  it("adds the list to a digest, and each entry's page", () => {
+    const entry = { detectionId: 4182, ruleId: 'r', severity: 'high', title: 't', subjectUser: null };
+    const list = 'https://oort.example/findings/integrations/okta-1a2b3c4d5e6f7a8b/detections';
+    const body = JSON.parse(webhookDigestBody('okta-1a2b3c4d5e6f7a8b', 9, [{ ...entry, links: { detection } }, entry], { detections: list }));
+    expect(body.links).toEqual({ detections: list });
+    expect(body.detections[0].links).toEqual({ detection });
+    expect(body.detections[1]).not.toHaveProperty('links');
+    expect(JSON.parse(webhookDigestBody('okta-1a2b3c4d5e6f7a8b', 9, [entry]))).not.toHaveProperty('links');
+  });
+
+  it('gives the Slack message and digest a "View in oort-okta" link', () => {
+    const slack = { ...notice, runbook: null, clientIp: null, city: null, country: null, count: 2 };
+    const texts = (m: string) => JSON.stringify(JSON.parse(m).blocks);
+    expect(texts(slackDetectionMessage({ ...slack, links: { detection } }))).toContain(`<${detection}|View in oort-okta>`);
+    expect(texts(slackDetectionMessage(slack))).not.toContain('View in oort-okta');
+    expect(texts(slackDetectionMessage({ ...slack, links: { detection: `${detection}|x>` } }))).not.toContain('<https');
+    const line = { ruleId: 'r', severity: 'high', title: 't', subjectUser: null };
+    expect(texts(slackDigestMessage('okta-1', 9, [line], { detections: 'https://oort.example/d' }))).toContain('<https://oort.example/d|View in oort-okta>');
   });
 });
 
