@@ -58,9 +58,13 @@ export function extractColumns(e: OktaLogEvent): EventColumns {
   };
 }
 
-/** How a user appears in an event, for their Activity table; null when they do not. */
-export function userRole(c: EventColumns, userId: string): ActivityRole | null {
-  const isActor = c.actorId === userId;
+/**
+ * How a user appears in an event, for their Activity table; null when they do not. The one rule of both Activity paths
+ * (user-activity/activity-row.ts): the user is the actor when the actor is a User with their id, a target when they
+ * are among its User targets.
+ */
+export function userRole(c: Pick<EventColumns, 'actorId' | 'actorType' | 'targetUserIds'>, userId: string): ActivityRole | null {
+  const isActor = c.actorType === 'User' && c.actorId === userId;
   const isTarget = c.targetUserIds.includes(userId);
   if (isActor && isTarget) return 'actor+target';
   if (isActor) return 'actor';

@@ -304,6 +304,8 @@ export const detectionBacklog = pgTable(
 );
 
 export const activitySource = pgEnum('activity_source', ['daily', 'refresh']);
+/** Which path wrote an Activity row: the daily job or Refresh User Data. */
+export type ActivitySource = (typeof activitySource.enumValues)[number];
 
 /** How a user appears in an event of their Activity: its actor, one of its User targets, or both. */
 export type ActivityRole = 'actor' | 'target' | 'actor+target';

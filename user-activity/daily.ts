@@ -1,7 +1,12 @@
 // Writes the Activity rows of one UTC day from the stored events: one row per (user, event) for
-// each user who is the event's actor or one of its User targets. Keyed on (integration, user,
-// event uuid) with ON CONFLICT DO NOTHING, so re-running a day changes nothing.
+// each user who is the event's actor or one of its User targets, built by the same builder as the
+// refresh's (activity-row.ts). Keyed on (integration, user, event uuid) with ON CONFLICT DO NOTHING,
+// so re-running a day changes nothing. The day is read in pages, so a large tenant's day is never
+// held in memory at once.
 import type { Database } from '../schema/db.js';
+import type { events, RawRow } from '../schema/tables.js';
+import { activityRows, type ActivityEvent } from './activity-row.js';
+import { insertActivityRows } from './activity-store.js';
 
 export interface DayWindow {
   start: string;
@@ -18,6 +23,12 @@ export function utcDayWindow(day: string): DayWindow {
   return { start: start.toISOString(), end: end.toISOString() };
 }
 
+/** Events read per page of the day. */
+const PAGE = 2_000;
+
+/** A stored event as the day's page reads it: what the builder takes, `published` as PostgreSQL's text (exact, the page key). */
+type StoredEvent = Omit<ActivityEvent, 'published'> & Pick<RawRow<typeof events>, 'published'>;
+
 export async function writeActivityForDay(
   db: Database,
   integrationId: string,
@@ -25,24 +36,29 @@ export async function writeActivityForDay(
 ): Promise<{ users: number; rowsWritten: number }> {
   const { start, end } = utcDayWindow(day);
   const sql = db.$client;
-  const res = await sql`
-    insert into user_activity
-      (integration_id, user_id, event_uuid, published, role, event_type, display_message, outcome_result, client_ip, country, city, source)
-    select e.integration_id, p.user_id, e.uuid, e.published,
-           case when bool_or(p.is_actor) and bool_or(not p.is_actor) then 'actor+target'
-                when bool_or(p.is_actor) then 'actor' else 'target' end,
-           e.event_type, e.raw->>'displayMessage', e.outcome_result, e.client_ip, e.country, e.city, 'daily'
-    from events e
-    cross join lateral (
-      select e.actor_id as user_id, true as is_actor where e.actor_type = 'User' and e.actor_id is not null
-      union all
-      select t, false from unnest(e.target_user_ids) as t
-    ) p
-    where e.integration_id = ${integrationId} and e.published >= ${start} and e.published < ${end}
-    group by e.integration_id, p.user_id, e.uuid, e.published, e.event_type, e.raw, e.outcome_result, e.client_ip, e.country, e.city
-    on conflict (integration_id, user_id, event_uuid) do nothing`;
+  let rowsWritten = 0;
+  // Keyset pages in (published, uuid) order: each page is its own short query, so no connection is held between
+  // pages (a cursor would hold one while the inserts need another). `published >= after` lets the index
+  // (integration_id, published) start the page where the last one ended.
+  let after: { published: string; uuid: string } | null = null;
+  for (;;) {
+    const page: StoredEvent[] = await sql<StoredEvent[]>`
+      select uuid, published, event_type as "eventType", actor_id as "actorId", actor_type as "actorType",
+             target_user_ids as "targetUserIds", outcome_result as "outcomeResult", client_ip as "clientIp", country, city,
+             raw->'displayMessage' as "displayMessage"
+      from events
+      where integration_id = ${integrationId} and published >= ${start} and published < ${end}
+        ${after ? sql`and published >= ${after.published}::timestamptz and (published, uuid) > (${after.published}::timestamptz, ${after.uuid})` : sql``}
+      order by published, uuid
+      limit ${PAGE}`;
+    if (page.length === 0) break;
+    const rows = page.flatMap((e) => activityRows(integrationId, { ...e, published: new Date(e.published) }, 'daily'));
+    rowsWritten += await insertActivityRows(db, rows);
+    if (page.length < PAGE) break;
+    after = page[page.length - 1];
+  }
   const [{ users }] = await sql<{ users: number }[]>`
     select count(distinct user_id)::int as users from user_activity
     where integration_id = ${integrationId} and published >= ${start} and published < ${end}`;
-  return { users, rowsWritten: res.count };
+  return { users, rowsWritten };
 }

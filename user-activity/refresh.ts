@@ -6,7 +6,9 @@ import { apiUrl, fetchRawJson, fetchRawPage, rawPages } from '../okta/pages.js';
 import { logsUrl, userEventsFilter } from '../okta/system-log.js';
 import type { OktaLogEvent } from '../okta/envelope.js';
 import { deviceUserLinks, syncUserFactors, upsertDevices, upsertUsers } from '../directory/sync.js';
-import { activityRowsFor } from './activity-row.js';
+import { extractColumns } from '../okta/log-event.js';
+import { activityRow, type ActivityRow } from './activity-row.js';
+import { insertActivityRows } from './activity-store.js';
 
 type Json = Record<string, unknown>;
 
@@ -60,12 +62,10 @@ export async function refreshUserEvents(
   for await (const events of rawPages<OktaLogEvent>(client, url, 'reading the user\'s System Log events')) {
     progress.pages += 1;
     progress.eventsRead += events.length;
-    const rows = activityRowsFor(integrationId, userId, events);
-    if (rows.length > 0) {
-      const sql = db.$client;
-      const res = await sql`insert into user_activity ${sql(rows)} on conflict (integration_id, user_id, event_uuid) do nothing`;
-      progress.activityRowsWritten += res.count;
-    }
+    const rows = events
+      .map((e) => activityRow(integrationId, extractColumns(e), userId, 'refresh'))
+      .filter((r): r is ActivityRow => r !== null);
+    progress.activityRowsWritten += await insertActivityRows(db, rows);
     onPage({ ...progress });
   }
   return { eventsAfter: latest?.toISOString() ?? null, eventsUntil: until, ...progress };
