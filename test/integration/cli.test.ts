@@ -19,7 +19,7 @@ import { buildCli } from '../../cli/main.js';
 import { oktaEventBridge } from '../support/aws.js';
 import { createWorld, type World } from '../support/world.js';
 import { waitFor } from '../support/wait.js';
-import { jsonOf, progressOf, runAll, runCli, type CliRun } from '../support/cli.js';
+import { errorOf, jsonOf, progressOf, runAll, runCli, type CliRun } from '../support/cli.js';
 
 const TOKEN = '00Gx7-globex-cli-token-5c1e';
 const ORG = 'globex';
@@ -181,7 +181,10 @@ describe('oort-okta CLI: integrations', () => {
     // A token Okta refuses (401) is refused before anything is stored, as one error line.
     const refused = await cli(createArgs('Globex bad token'), { token: 'not-the-globex-token' });
     expect({ code: refused.code, stdout: refused.stdout }).toEqual({ code: 1, stdout: '' });
-    expect(refused.stderr).toMatch(/^error: Okta at 127\.0\.0\.1:\d+ refused the API token \(Okta answered 401 E0000011: Invalid token provided\); create a new token in Okta .* Nothing was stored\.\n$/);
+    // With --json, as one JSON line on stderr.
+    const refusal = errorOf(refused);
+    expect(refusal).toMatchObject({ kind: 'failure', exitCode: 1, reason: 'okta_refused' });
+    expect(refusal.message).toMatch(/^Okta at 127\.0\.0\.1:\d+ refused the API token \(Okta answered 401 E0000011: Invalid token provided\); create a new token in Okta .* Nothing was stored\.$/);
     const names = (await world.db.$client<{ name: string }[]>`select name from integrations`).map((r) => r.name);
     expect(names).not.toContain('Globex bad token');
 
@@ -242,7 +245,12 @@ describe('oort-okta CLI: integrations', () => {
     // Without --yes: what would go, how to confirm, nothing deleted.
     const dry = await cli(['integrations', 'delete', integrationId, '--json']);
     expect(dry.code).toBe(1);
-    expect(dry.stderr).toBe(`error: nothing deleted; to delete ${integrationId} and all of its data, run \`npx oort-okta integrations delete ${integrationId} --yes\`\n`);
+    expect(errorOf(dry)).toEqual({
+      kind: 'failure',
+      exitCode: 1,
+      message: `nothing deleted; to delete ${integrationId} and all of its data, run \`npx oort-okta integrations delete ${integrationId} --yes\``,
+      reason: 'not_confirmed',
+    });
     const plan = JSON.parse(dry.stdout) as { rows: Record<string, number>; queues: string[]; deleted: boolean };
     expect(plan.deleted).toBe(false);
     expect(plan.rows).toMatchObject({ okta_users: 12, user_activity: before.user_activity, okta_factors: before.okta_factors, events: before.events, ingest_runs: before.ingest_runs });
