@@ -15,6 +15,7 @@ table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: 4px 8px; border-bottom: 1px solid #d8dee4; }
 th { background: #f3f5f7; font-weight: 600; }
 td.num { text-align: right; }
+time, a.run { white-space: nowrap; }
 code, .mono { font-family: ui-monospace, monospace; font-size: 12px; word-break: break-all; }
 .sev { display: inline-block; min-width: 56px; padding: 1px 6px; border-radius: 3px; font-size: 12px; font-weight: 600; text-transform: uppercase; text-align: center; }
 .sev-critical { background: #8b0000; color: #fff; } .sev-high { background: #d9480f; color: #fff; }
