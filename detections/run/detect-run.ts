@@ -7,6 +7,7 @@
 // the same hour, is reported once.
 import type postgres from 'postgres';
 import type { Database } from '../../schema/db.js';
+import type { detectionBacklog, detections, RawInsert, RawRow } from '../../schema/tables.js';
 import type { DetectionSettings, Rule } from '../index.js';
 import { EVIDENCE_CAP, mergeMatches, type MergedDetection } from './merge.js';
 import { runDetectionPass, type EventSource, type LoadGroup } from './pass.js';
@@ -101,7 +102,7 @@ function backlogEvents(sql: postgres.Sql, integrationId: string): EventSource & 
     async load(groups, newFrom, newTo) {
       const newUuids = new Set<string>();
       if (newFrom < newTo) {
-        const pending = await sql<{ uuid: string }[]>`
+        const pending = await sql<Pick<RawRow<typeof detectionBacklog>, 'uuid'>[]>`
           select uuid from detection_backlog where integration_id = ${integrationId}
             and published >= ${new Date(newFrom).toISOString()} and published < ${new Date(newTo).toISOString()}`;
         const uuids = pending.map((r) => r.uuid);
@@ -157,7 +158,7 @@ async function persistDetection(
   ingestRunId: number,
   m: MergedDetection,
 ): Promise<'created' | 'updated'> {
-  const [open] = await tx<{ id: number; evidence_uuids: string[] }[]>`
+  const [open] = await tx<Pick<RawRow<typeof detections>, 'id' | 'evidence_uuids'>[]>`
     select id, evidence_uuids from detections
     where integration_id = ${integrationId} and dedupe_key = ${m.dedupeKey}
       and last_event_at >= ${m.firstEventAt}::timestamptz - make_interval(mins => ${m.dedupePeriodMinutes})
@@ -194,6 +195,6 @@ async function persistDetection(
       techniques: m.techniques,
       runbook: m.runbook,
       ingest_run_id: ingestRunId,
-    })}`;
+    } satisfies RawInsert<typeof detections>)}`;
   return 'created';
 }

@@ -3,6 +3,7 @@
 // so writing the same changes twice, or in another order, leaves the same rows. Timestamps travel as text:
 // drizzle makes the client's timestamp codecs pass-through, which postgres.js cannot apply to arrays.
 import type postgres from 'postgres';
+import type { detectionState, RawRow } from '../../schema/tables.js';
 import type { StateChange, StateKey, StateRow } from '../index.js';
 
 /** Keys per query: large runs list tens of thousands. */
@@ -12,7 +13,7 @@ export async function loadDetectionState(sql: postgres.Sql, integrationId: strin
   const rows: StateRow[] = [];
   for (let i = 0; i < keys.length; i += PAGE) {
     const page = keys.slice(i, i + PAGE);
-    const found = await sql<{ rule_id: string; entity: string; value: string; first_ms: number; last_ms: number; data: string | null }[]>`
+    const found = await sql<(Pick<RawRow<typeof detectionState>, 'rule_id' | 'entity' | 'value'> & { first_ms: number; last_ms: number; data: string | null })[]>`
       select s.rule_id, s.entity, s.value, s.data::text,
         (extract(epoch from s.first_seen) * 1000)::float8 as first_ms, (extract(epoch from s.last_seen) * 1000)::float8 as last_ms
       from unnest(${page.map((k) => k.ruleId)}::text[], ${page.map((k) => k.entity)}::text[], ${page.map((k) => k.value)}::text[])
