@@ -6,20 +6,17 @@
 import { randomBytes } from 'node:crypto';
 import type postgres from 'postgres';
 import type { Database } from '../schema/db.js';
+import type { channelNotices, notificationChannelKind, notificationChannels, RawRow } from '../schema/tables.js';
 import { decryptSecret, encryptSecret, type SecretKeys } from '../lib/secrets.js';
 import { recordNotificationFailure } from '../lib/metrics.js';
 import { SECRET_PREFIX, signingKey, WebhookDeliveryError, type SigningSecrets } from './webhook.js';
 
-export type ChannelKind = 'webhook' | 'slack';
+export type ChannelKind = (typeof notificationChannelKind.enumValues)[number];
 
-export interface ChannelRow {
-  id: number;
-  kind: ChannelKind;
-  /** For display; redacted for Slack: never post to it for a Slack channel. */
-  url: string;
-  secret_encrypted: string;
-  previous_secret_encrypted: string | null;
-}
+type ChannelColumns = Pick<RawRow<typeof notificationChannels>, 'id' | 'kind' | 'url' | 'secret_encrypted' | 'previous_secret_encrypted'>;
+
+/** An enabled channel as sending reads it, its id as a number. `url` is for display (redacted for Slack): never post to it for a Slack channel. */
+export type ChannelRow = Omit<ChannelColumns, 'id'> & { id: number };
 
 /** What a channel secret is bound to: its integration and the channel itself, so it cannot be moved to another channel. */
 export const channelAad = (integrationId: string, channelId: number) => `channel:${integrationId}:${channelId}`;
@@ -58,7 +55,7 @@ export async function nextChannelId(sql: postgres.Sql | postgres.TransactionSql)
 }
 
 export async function enabledChannels(db: Database, integrationId: string): Promise<ChannelRow[]> {
-  const rows = await db.$client<ChannelRow[]>`
+  const rows = await db.$client<ChannelColumns[]>`
     select id, kind::text as kind, url, secret_encrypted, previous_secret_encrypted
     from notification_channels where integration_id = ${integrationId} and enabled order by id`;
   return rows.map((r) => ({ ...r, id: Number(r.id) }));
@@ -88,7 +85,7 @@ export async function sendToEachChannel(
   const errors: string[] = [];
   for (const c of await enabledChannels(db, notice.integrationId)) {
     const key = notice.key(c.id);
-    const [row] = await sql<{ status: string }[]>`
+    const [row] = await sql<Pick<RawRow<typeof channelNotices>, 'status'>[]>`
       insert into channel_notices (integration_id, channel_id, topic, episode, idempotency_key)
       values (${notice.integrationId}, ${c.id}, ${notice.topic}, ${notice.episode}, ${key})
       on conflict (channel_id, topic, episode) do update set idempotency_key = channel_notices.idempotency_key
@@ -134,19 +131,13 @@ export function generateWebhookSecret(): string {
   return `${SECRET_PREFIX}${randomBytes(32).toString('base64')}`;
 }
 
-export interface ChannelInfo {
-  id: number;
-  kind: ChannelKind;
-  url: string;
-  minSeverity: string;
-  enabled: boolean;
+export type ChannelInfo = Pick<typeof notificationChannels.$inferSelect, 'id' | 'kind' | 'url' | 'minSeverity' | 'enabled' | 'secretRotatedAt'> & {
   rotating: boolean;
-  secretRotatedAt: Date | null;
-}
+};
 
 export async function listChannels(db: Database, integrationId: string): Promise<ChannelInfo[]> {
   const rows = await db.$client<
-    { id: number; kind: ChannelKind; url: string; min_severity: string; enabled: boolean; rotating: boolean; secret_rotated_at: Date | null }[]
+    (Pick<RawRow<typeof notificationChannels>, 'id' | 'kind' | 'url' | 'min_severity' | 'enabled' | 'secret_rotated_at'> & { rotating: boolean })[]
   >`
     select id, kind::text as kind, url, min_severity::text as min_severity, enabled,
            previous_secret_encrypted is not null as rotating, secret_rotated_at
@@ -158,7 +149,7 @@ export async function listChannels(db: Database, integrationId: string): Promise
     minSeverity: r.min_severity,
     enabled: r.enabled,
     rotating: r.rotating,
-    secretRotatedAt: r.secret_rotated_at,
+    secretRotatedAt: r.secret_rotated_at === null ? null : new Date(r.secret_rotated_at),
   }));
 }
 
@@ -179,7 +170,7 @@ export async function rotateChannelSecret(
     throw new ChannelError('The new webhook secret is too short: use at least 16 bytes (e.g. whsec_ and the base64 of 32 random bytes), or let rotate-secret generate one.');
   }
   await db.$client.begin(async (tx) => {
-    const [c] = await tx<{ kind: string; secret_encrypted: string; previous_secret_encrypted: string | null }[]>`
+    const [c] = await tx<Pick<RawRow<typeof notificationChannels>, 'kind' | 'secret_encrypted' | 'previous_secret_encrypted'>[]>`
       select kind::text as kind, secret_encrypted, previous_secret_encrypted from notification_channels
       where id = ${channelId} and integration_id = ${integrationId} for update`;
     if (!c) throw new ChannelError(`Integration ${integrationId} has no channel ${channelId}; list them with \`oort-okta integrations channel list ${integrationId}\`.`);
@@ -206,7 +197,7 @@ export async function rotateChannelSecret(
 
 /** Ends a rotation: the previous secret is dropped, deliveries carry only the current secret's signature. */
 export async function finishSecretRotation(db: Database, integrationId: string, channelId: number): Promise<{ wasRotating: boolean }> {
-  const [c] = await db.$client<{ kind: string; rotating: boolean }[]>`
+  const [c] = await db.$client<(Pick<RawRow<typeof notificationChannels>, 'kind'> & { rotating: boolean })[]>`
     select kind::text as kind, previous_secret_encrypted is not null as rotating from notification_channels
     where id = ${channelId} and integration_id = ${integrationId}`;
   if (!c) throw new ChannelError(`Integration ${integrationId} has no channel ${channelId}; list them with \`oort-okta integrations channel list ${integrationId}\`.`);

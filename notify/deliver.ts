@@ -7,6 +7,7 @@
 // thrown so Temporal retries the step, which then sends only what is not marked sent. Webhooks are
 // signed with the channel's current secret and, during a rotation, its previous one (Standard Webhooks).
 import type { Database } from '../schema/db.js';
+import type { detections, digests, events, integrations, notificationChannels, RawRow } from '../schema/tables.js';
 import { recordNotificationFailure } from '../lib/metrics.js';
 import { SEVERITIES } from '../detections/index.js';
 import { slackDetectionMessage, slackDigestMessage } from './slack.js';
@@ -30,28 +31,13 @@ export interface DeliveryResult {
 /** Detections older than this are not notified late (a channel added today does not replay a backlog). */
 const NOTIFY_WINDOW_DAYS = 7;
 
-interface PendingRow {
-  detection_id: number;
-  ingest_run_id: number | null;
-  channel_id: number;
-  kind: 'webhook' | 'slack';
-  url: string;
-  secret_encrypted: string;
-  previous_secret_encrypted: string | null;
-  rule_id: string;
-  severity: string;
-  title: string;
-  subject_user: string | null;
-  subject_user_id: string | null;
-  first_event_at: string;
-  last_event_at: string;
-  evidence_uuids: string[];
-  count: number;
-  runbook: string | null;
-  client_ip: string | null;
-  city: string | null;
-  country: string | null;
-}
+/** A (detection, channel) not yet notified: the detection, the channel, and where its latest evidence came from. */
+type PendingRow = { detection_id: RawRow<typeof detections>['id']; channel_id: RawRow<typeof notificationChannels>['id'] } & Pick<
+  RawRow<typeof detections>,
+  'ingest_run_id' | 'rule_id' | 'severity' | 'title' | 'subject_user' | 'subject_user_id' | 'first_event_at' | 'last_event_at' | 'evidence_uuids' | 'count' | 'runbook'
+> &
+  Pick<RawRow<typeof notificationChannels>, 'kind' | 'url' | 'secret_encrypted' | 'previous_secret_encrypted'> &
+  Pick<RawRow<typeof events>, 'client_ip' | 'city' | 'country'>;
 
 export async function deliverPendingNotifications(
   db: Database,
@@ -61,7 +47,7 @@ export async function deliverPendingNotifications(
   to: Destination,
 ): Promise<DeliveryResult> {
   const sql = db.$client;
-  const [{ digest_after: digestAfter }] = await sql<{ digest_after: number }[]>`select digest_after from integrations where id = ${integrationId}`;
+  const [{ digest_after: digestAfter }] = await sql<Pick<RawRow<typeof integrations>, 'digest_after'>[]>`select digest_after from integrations where id = ${integrationId}`;
   const pending = await sql<PendingRow[]>`
     select d.id as detection_id, d.ingest_run_id, c.id as channel_id, c.kind::text as kind, c.url, c.secret_encrypted, c.previous_secret_encrypted,
            d.rule_id, d.severity::text as severity, d.title, d.subject_user, d.subject_user_id, d.first_event_at, d.last_event_at,
@@ -167,7 +153,7 @@ async function sendDigest(
   to: Destination,
 ): Promise<void> {
   const sql = db.$client;
-  const [digest] = await sql<{ id: number }[]>`
+  const [digest] = await sql<Pick<RawRow<typeof digests>, 'id'>[]>`
     insert into digests (integration_id, ingest_run_id, channel_id, detection_count)
     values (${integrationId}, ${ingestRunId}, ${channelId}, ${rows.length})
     on conflict (ingest_run_id, channel_id) do update set detection_count = excluded.detection_count

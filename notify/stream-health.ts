@@ -5,6 +5,7 @@
 // time), so one failing channel does not stop the others, and a retry sends only to the channels that
 // failed. The idempotency key (`webhook-id`) lets a receiver drop a copy it already has.
 import type { Database } from '../schema/db.js';
+import type { channelNotices, RawRow } from '../schema/tables.js';
 import { sendToEachChannel } from './channels.js';
 import { postSlack, postWebhook, type Destination } from './webhook.js';
 import type { SecretKeys } from '../lib/secrets.js';
@@ -39,7 +40,7 @@ const RETRY_EPISODE_WITHIN_HOURS = 24;
  */
 export async function sendStreamHealthNotice(db: Database, secretKey: SecretKeys, n: StreamHealthNotice, to: Destination): Promise<number> {
   const topic = `stream_${n.kind}`;
-  const [latest] = await db.$client<{ topic: string; episode: string; unsent: boolean }[]>`
+  const [latest] = await db.$client<(Pick<RawRow<typeof channelNotices>, 'topic' | 'episode'> & { unsent: boolean })[]>`
     select l.topic, l.episode,
            exists (select 1 from channel_notices u where u.integration_id = l.integration_id and u.topic = l.topic
                    and u.episode = l.episode and u.status <> 'sent') as unsent
