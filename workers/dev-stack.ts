@@ -1,8 +1,9 @@
 // `npm start`: the whole product on one machine with embedded defaults — the Temporal dev server
 // (with its UI, and a state file so a restart keeps workflows and Schedules), PostgreSQL (the local
-// server, or an embedded one when none answers), the SQS emulator, the EventBridge emulator, the worker,
-// and a demo tenant on the Okta simulator. Ports and the state directory come from the environment
-// (local-stack/settings.ts; EVENTBRIDGE_ENDPOINT here).
+// server, or an embedded one when none answers), the SQS emulator, the EventBridge emulator, the local webhook
+// and Slack receivers of the demo's notifications, the worker, and a demo tenant on the Okta simulator. Every
+// server listens on 127.0.0.1. Ports and the state directory come from the environment (local-stack/settings.ts;
+// EVENTBRIDGE_ENDPOINT here).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,7 @@ import { generateSecretKey, parseSecretKey } from '../lib/secrets.js';
 import { createSqsClient } from '../lib/sqs.js';
 import { closeDatabase, connectDatabase } from '../schema/db.js';
 import { scheduleId } from '../temporal/shared/ids.js';
+import { detectionsPath } from '../findings/links.js';
 import { ensureTemporalCli, startTemporalDevServer } from './local-stack/temporal-cli.js';
 import { ensureDatabase, isLocalDatabase, serverAnswers } from './local-stack/postgres.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './local-stack/embedded-postgres.js';
@@ -20,7 +22,8 @@ import { StackProcesses } from './local-stack/leftovers.js';
 import { cliCommand, devStackSettings, temporalCommand } from './local-stack/settings.js';
 import { startSqsEmulator } from './local-stack/sqs-emulator.js';
 import { startEventBridgeEmulator } from './local-stack/eventbridge-emulator.js';
-import { startDemo } from './local-stack/demo.js';
+import { DEMO_INTEGRATION_ID, startDemo, webhookSecretsFor } from './local-stack/demo.js';
+import { startSlackReceiver, startWebhookReceiver } from './local-stack/receivers.js';
 import { createEventBridgeClient } from '../lib/eventbridge.js';
 import { startWorker } from './worker.js';
 
@@ -76,14 +79,26 @@ async function main() {
   processes.add('Temporal dev server', temporal.process, 'temporal', 'SIGTERM');
   const sqsEmulator = await startSqsEmulator({ port: settings.sqsPort });
   const eventBridge = await startEventBridgeEmulator({ sqsEndpoint: config.SQS_ENDPOINT!, port: eventBridgePort, region: config.AWS_REGION, account: config.awsAccountId });
+  const db = connectDatabase(config.DATABASE_URL, { max: 4 });
+  const secretKey = parseSecretKey(config.OORT_SECRET_KEY);
+  // Before the worker, so that no delivery finds them missing. The webhook receiver verifies with the demo
+  // channel's secrets, read from the database at each delivery (as the demo is created after it, and a
+  // rotation changes them).
+  const webhookReceiver = await startWebhookReceiver({
+    port: settings.webhookReceiverPort,
+    file: join(settings.dataDir, 'received-webhooks.jsonl'),
+    secrets: () => webhookSecretsFor(db, secretKey, DEMO_INTEGRATION_ID, webhookReceiver.postUrl),
+  });
+  const slackReceiver = await startSlackReceiver({ port: settings.slackReceiverPort, file: join(settings.dataDir, 'received-slack.jsonl') });
   const worker = await startWorker(config, log);
 
-  const db = connectDatabase(config.DATABASE_URL, { max: 4 });
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const sqs = createSqsClient(config);
-  const secretKey = parseSecretKey(config.OORT_SECRET_KEY);
-  const demo = await startDemo({ db, client, sqs, eventBridge: createEventBridgeClient(config), eventBridgeEndpoint: eventBridge.endpoint, config, secretKey, log, oktaPort: settings.oktaPort, say });
+  const demo = await startDemo({
+    db, client, sqs, eventBridge: createEventBridgeClient(config), eventBridgeEndpoint: eventBridge.endpoint, config, secretKey, log, oktaPort: settings.oktaPort, say,
+    receivers: { webhookUrl: webhookReceiver.postUrl, slackUrl: slackReceiver.postUrl },
+  });
 
   const id = demo.integrationId;
   const cli = (...args: string[]) => cliCommand(ROOT, settings, args);
@@ -92,9 +107,13 @@ async function main() {
   say(`  Temporal UI:        ${temporal.uiUrl}`);
   say(`    its workflows:    ${temporal.uiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows?query=${encodeURIComponent(`IntegrationId="${id}"`)}`);
   say(`  Demo integration:   ${id} (tenant demo-acme; Okta simulator at ${demo.sim.url})`);
+  say(`  Webhook receiver:   ${webhookReceiver.url} (notifications of the demo's detections arrive here, signatures verified)`);
+  say(`  Slack receiver:     ${slackReceiver.url} (the same notifications, as Slack messages)`);
   say(`  PostgreSQL:         ${postgresLine}, database ${new URL(config.DATABASE_URL).pathname.slice(1)}`);
   say(`  SQS emulator:       ${config.SQS_ENDPOINT}`);
   say(`  EventBridge:        ${eventBridge.endpoint} (emulator: partner event sources, rules, delivery to SQS; counters at ${eventBridge.endpoint}/_emulator/stats)`);
+  if (worker.findingsUrl) say(`  Findings pages:     ${worker.findingsUrl}${detectionsPath('', id)} (the demo's detections; each notification links to its page)`);
+  say(`  Metrics:            ${worker.metricsUrl ?? 'off (METRICS_PORT=0)'}`);
   say(`  State:              ${settings.dataDir}`);
   say('');
   // Skip, as the Schedule itself: a run already draining the queue makes a second one pointless.
@@ -124,6 +143,8 @@ async function main() {
     say('\nStopping…');
     await demo.stop();
     await worker.shutdown();
+    await webhookReceiver.stop();
+    await slackReceiver.stop();
     await connection.close();
     sqs.destroy();
     await closeDatabase(db);

@@ -2,7 +2,8 @@
 // attack now and then), whose log stream to EventBridge is already saved (its partner event source waits, PENDING,
 // in the EventBridge emulator), so the only step left to the operator is the one in the setup guide: signal that
 // EventBridge is in place. Events go Okta → EventBridge → rule → SQS, as in production: until onboarding has
-// connected the source, AWS drops them.
+// connected the source, AWS drops them. Its two notification channels, a signed webhook and a Slack incoming webhook,
+// point at the stack's local receivers (receivers.ts), so each detection of an hourly run shows up there.
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Client } from '@temporalio/client';
@@ -11,6 +12,10 @@ import type { Config } from '../../lib/config.js';
 import type { Logger } from '../../lib/logger.js';
 import type { IntegrationStatus } from '../../integrations/status.js';
 import { createIntegration } from '../../integrations/create.js';
+import { channelAad, channelSecrets, enabledChannels, generateWebhookSecret, nextChannelId, openChannelSecret } from '../../notify/channels.js';
+import { receiverSecret } from '../../notify/webhook.js';
+import { redactSlackUrl } from '../../notify/slack.js';
+import { encryptSecret } from '../../lib/secrets.js';
 import { getIntegration, IntegrationNotFoundError } from '../../integrations/repository.js';
 import { startOnboarding } from '../../temporal/client.js';
 import { createIntegrationQueues } from '../../aws/queues.js';
@@ -63,6 +68,8 @@ export interface DemoDeps {
   secretKey: SecretKeys;
   log: Logger;
   oktaPort: number;
+  /** Where the demo's channels deliver: the local webhook receiver's POST URL and the Slack receiver's hook URL. */
+  receivers: { webhookUrl: string; slackUrl: string };
   /** Lines for the operator's console. */
   say: (line: string) => void;
 }
@@ -106,8 +113,12 @@ export async function startDemo(deps: DemoDeps): Promise<Demo> {
       oktaOrg: DEMO_ORG,
       apiToken: DEMO_OKTA_TOKEN,
       awsAccountId: config.awsAccountId,
+      webhook: { url: deps.receivers.webhookUrl, secret: generateWebhookSecret(), minSeverity: 'low' },
+      slack: { webhookUrl: deps.receivers.slackUrl, minSeverity: 'low' },
     });
   }
+  // Restarted (or created before it had channels): the channels exist and point at this start's receivers.
+  await ensureDemoChannels(db, secretKey, DEMO_INTEGRATION_ID, deps.receivers);
   const row = await getIntegration(db, DEMO_INTEGRATION_ID);
   if (row.queueUrl) {
     // The emulator keeps no state across restarts; recreating is idempotent and gives the same URL.
@@ -187,4 +198,69 @@ export async function startDemo(deps: DemoDeps): Promise<Demo> {
       await sim.close();
     },
   };
+}
+
+/**
+ * The demo integration has a webhook channel and a Slack channel pointing at the local receivers: a missing one is
+ * added (the webhook with a new `whsec_` secret), one pointing elsewhere (another port) is pointed here; the webhook
+ * channel keeps its secret. Idempotent, in one transaction.
+ */
+export async function ensureDemoChannels(
+  db: Database,
+  secretKey: SecretKeys,
+  integrationId: string,
+  to: { webhookUrl: string; slackUrl: string },
+): Promise<void> {
+  await db.$client.begin(async (tx) => {
+    const rows = await tx<{ id: string; kind: 'webhook' | 'slack'; url: string; secret_encrypted: string }[]>`
+      select id, kind::text as kind, url, secret_encrypted from notification_channels
+      where integration_id = ${integrationId} order by id for update`;
+    const webhook = rows.find((r) => r.kind === 'webhook');
+    if (!webhook) {
+      const id = await nextChannelId(tx);
+      await tx`insert into notification_channels ${tx({
+        id,
+        integration_id: integrationId,
+        kind: 'webhook',
+        url: to.webhookUrl,
+        secret_encrypted: encryptSecret(generateWebhookSecret(), secretKey, channelAad(integrationId, id)),
+        min_severity: 'low',
+      })}`;
+    } else if (webhook.url !== to.webhookUrl) {
+      await tx`update notification_channels set url = ${to.webhookUrl} where id = ${webhook.id}`;
+    }
+    // A Slack channel's URL is its sealed secret (the `url` column shows it redacted).
+    const slack = rows.find((r) => r.kind === 'slack');
+    if (!slack) {
+      const id = await nextChannelId(tx);
+      await tx`insert into notification_channels ${tx({
+        id,
+        integration_id: integrationId,
+        kind: 'slack',
+        url: redactSlackUrl(to.slackUrl),
+        secret_encrypted: encryptSecret(to.slackUrl, secretKey, channelAad(integrationId, id)),
+        min_severity: 'low',
+      })}`;
+    } else if (openChannelSecret(slack.secret_encrypted, secretKey, integrationId, Number(slack.id)).plain !== to.slackUrl) {
+      await tx`
+        update notification_channels
+        set url = ${redactSlackUrl(to.slackUrl)}, secret_encrypted = ${encryptSecret(to.slackUrl, secretKey, channelAad(integrationId, Number(slack.id)))}
+        where id = ${slack.id}`;
+    }
+  });
+}
+
+/**
+ * What the local webhook receiver verifies with, read as the tenant's side would hold it: the secrets (`whsec_…`) of
+ * the integration's enabled webhook channels that deliver to `url` — the current one and, during a rotation
+ * (`integrations channel rotate-secret`), the previous one too.
+ */
+export async function webhookSecretsFor(db: Database, secretKey: SecretKeys, integrationId: string, url: string): Promise<string[]> {
+  const secrets: string[] = [];
+  for (const c of await enabledChannels(db, integrationId)) {
+    if (c.kind !== 'webhook' || c.url !== url) continue;
+    const { current, previous } = channelSecrets(c, secretKey, integrationId, c.id);
+    secrets.push(receiverSecret(current), ...(previous ? [receiverSecret(previous)] : []));
+  }
+  return secrets;
 }

@@ -10,13 +10,16 @@ export interface DevStackSettings {
   temporalUiPort: number;
   sqsPort: number;
   oktaPort: number;
+  /** The local receivers of the demo's notifications: a signed-webhook endpoint and a Slack-compatible incoming webhook. */
+  webhookReceiverPort: number;
+  slackReceiverPort: number;
   /** The environment the worker and the demo run with. */
   env: NodeJS.ProcessEnv;
   /** Where the token-sealing key was read from, when the environment did not give it. */
   secretKeyFile?: string;
 }
 
-const DEFAULTS = { temporalUi: 8233, okta: 8085 };
+const DEFAULTS = { temporalUi: 8233, okta: 8085, webhookReceiver: 8086, slackReceiver: 8087 };
 const CLI_DEFAULTS = loadConfig({});
 
 function port(name: string, value: string | undefined, fallback: number): number {
@@ -34,8 +37,9 @@ function portOf(name: string, address: string): number {
 
 /**
  * TEMPORAL_ADDRESS, SQS_ENDPOINT and DATABASE_URL say where the stack's own Temporal dev server, SQS
- * emulator and (if it has to start one) PostgreSQL listen; OORT_TEMPORAL_UI_PORT and
- * OORT_OKTA_SIMULATOR_PORT place the UI and the simulator; OORT_DATA_DIR the state (default `.data`).
+ * emulator and (if it has to start one) PostgreSQL listen; OORT_TEMPORAL_UI_PORT, OORT_OKTA_SIMULATOR_PORT,
+ * OORT_WEBHOOK_RECEIVER_PORT and OORT_SLACK_RECEIVER_PORT place the UI, the simulator and the two notification
+ * receivers (all on 127.0.0.1); OORT_DATA_DIR the state (default `.data`).
  */
 export function devStackSettings(
   root: string,
@@ -61,6 +65,8 @@ export function devStackSettings(
     temporalUiPort: port('OORT_TEMPORAL_UI_PORT', source.OORT_TEMPORAL_UI_PORT, DEFAULTS.temporalUi),
     sqsPort: portOf('SQS_ENDPOINT', sqsEndpoint),
     oktaPort: port('OORT_OKTA_SIMULATOR_PORT', source.OORT_OKTA_SIMULATOR_PORT, DEFAULTS.okta),
+    webhookReceiverPort: port('OORT_WEBHOOK_RECEIVER_PORT', source.OORT_WEBHOOK_RECEIVER_PORT, DEFAULTS.webhookReceiver),
+    slackReceiverPort: port('OORT_SLACK_RECEIVER_PORT', source.OORT_SLACK_RECEIVER_PORT, DEFAULTS.slackReceiver),
     env,
     secretKeyFile,
   };
