@@ -26,6 +26,25 @@ const SUMMARY: Record<ScheduleKind, string> = {
   'directory-sync': 'Directory sync',
 };
 
+/**
+ * What each Schedule does and when, in a sentence rather than a spec: the `description` in the Schedule's memo (what
+ * a describe or list of the Schedule returns), and the `staticDetails` of every run it starts (the run's page in the
+ * Temporal UI). Keep it true to `scheduleOptions` below.
+ */
+export const SCHEDULE_DESCRIPTIONS: Record<ScheduleKind, string> = {
+  hourly:
+    "Every hour (started up to 5 min late, at random: jitter): drain the integration's event queue (or read the " +
+    'System Log API when it polls), store the new events, run the detections and notify the channels. Skips a run ' +
+    'while the previous one is still running; after an outage, one missed run (within 1 h) catches up.',
+  'daily-activity':
+    "Every day at 00:30 UTC (up to 15 min of jitter): write each user's Activity rows for the previous UTC day. " +
+    'A run due while the previous one still runs waits for it; missed days within 1 day catch up, older ones by ' +
+    'backfill.',
+  'directory-sync':
+    'Every day at 03:00 UTC (up to 30 min of jitter): sync the users, devices and MFA factors from Okta and check ' +
+    'that the log stream is still active. Skips a run while the previous one is still running.',
+};
+
 export function scheduleOptions(kind: ScheduleKind, i: ScheduledIntegration, taskQueue: string): ScheduleOptions {
   const searchAttributes = [
     { key: TenantId, value: i.tenantId },
@@ -35,7 +54,8 @@ export function scheduleOptions(kind: ScheduleKind, i: ScheduledIntegration, tas
   const common = {
     scheduleId: scheduleId(kind, i.integrationId),
     typedSearchAttributes: searchAttributes,
-    memo,
+    // The Schedule's memo (set at creation only: Temporal cannot update it) also says what it does.
+    memo: { ...memo, description: SCHEDULE_DESCRIPTIONS[kind] },
   };
   const action = {
     type: 'startWorkflow' as const,
@@ -45,6 +65,8 @@ export function scheduleOptions(kind: ScheduleKind, i: ScheduledIntegration, tas
     memo,
     // Shown beside each run in the Temporal UI's workflow list.
     staticSummary: `${SUMMARY[kind]}: ${i.name} — tenant ${i.tenantName}`,
+    // The run's details in the Temporal UI: what its Schedule does and when (updated with the action).
+    staticDetails: SCHEDULE_DESCRIPTIONS[kind],
   };
   switch (kind) {
     case 'hourly':
