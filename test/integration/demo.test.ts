@@ -1,11 +1,12 @@
 // The README's first command, tried as a new user would: `npm start` brings the demo up; the signal
 // command it prints works as printed; the Schedules appear with their search attributes and memo; a
-// triggered hourly run raises the demo attack's detections, which the CLI lists; Ctrl-C stops
-// everything; a restart keeps the state and the demo goes on. Then the same start without a
-// PostgreSQL server: the stack brings its embedded one.
+// triggered hourly run raises the demo attack's detections, which the CLI lists and whose notifications
+// arrive, signed and verified, at the local webhook receiver and the Slack receiver the banner points to;
+// every server of the stack listens on 127.0.0.1 only; Ctrl-C stops everything; a restart keeps the state
+// and the demo goes on. Then the same start without a PostgreSQL server: the stack brings its embedded one.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { CONFIG_KEYS } from '../../lib/config.js';
 import { scheduleId, SCHEDULE_KINDS } from '../../temporal/shared/ids.js';
+import { SCHEDULE_DESCRIPTIONS } from '../../temporal/schedules.js';
 import { IntegrationId, TenantId } from '../../temporal/shared/search-attributes.js';
 import { dropDatabase, serverAnswers } from '../../workers/local-stack/postgres.js';
 import { freePort } from '../../workers/local-stack/temporal-cli.js';
@@ -99,9 +101,105 @@ async function stackEnv(databaseUrl: string, dataDir: string) {
     OORT_TEMPORAL_UI_PORT: String(await freePort()),
     SQS_ENDPOINT: `http://127.0.0.1:${await freePort()}`,
     OORT_OKTA_SIMULATOR_PORT: String(await freePort()),
+    EVENTBRIDGE_ENDPOINT: `http://127.0.0.1:${await freePort()}`,
+    OORT_WEBHOOK_RECEIVER_PORT: String(await freePort()),
+    OORT_SLACK_RECEIVER_PORT: String(await freePort()),
     TEMPORAL_CLI_PATH: stack.temporalCliPath,
-    METRICS_PORT: '0',
+    METRICS_PORT: String(await freePort()),
+    FINDINGS_PORT: String(await freePort()),
   };
+}
+
+/** The ports `npm start` was told to listen on (besides PostgreSQL's, and the Temporal dev server's internal ones). */
+function configuredPorts(env: Awaited<ReturnType<typeof stackEnv>>): number[] {
+  return [
+    new URL(`tcp://${env.TEMPORAL_ADDRESS}`).port,
+    env.OORT_TEMPORAL_UI_PORT,
+    new URL(env.SQS_ENDPOINT).port,
+    new URL(env.EVENTBRIDGE_ENDPOINT).port,
+    env.OORT_OKTA_SIMULATOR_PORT,
+    env.OORT_WEBHOOK_RECEIVER_PORT,
+    env.OORT_SLACK_RECEIVER_PORT,
+    env.METRICS_PORT,
+    env.FINDINGS_PORT,
+  ].map(Number);
+}
+
+/** `0100007F:1F90` (/proc/net/tcp) → 127.0.0.1 and 8080; IPv6 addresses are four little-endian 32-bit words. */
+function procAddress(hex: string): { address: string; port: number } {
+  const [addr, port] = hex.split(':');
+  const bytes = Buffer.concat(addr.match(/.{8}/g)!.map((w) => Buffer.from(w, 'hex').reverse()));
+  if (bytes.length === 4) return { address: [...bytes].join('.'), port: parseInt(port, 16) };
+  const full = [...Array(8).keys()].map((i) => bytes.readUInt16BE(i * 2).toString(16)).join(':');
+  // The URL parser writes an IPv6 address in its short form: [::1], [::ffff:7f00:1].
+  return { address: new URL(`http://[${full}]/`).hostname.slice(1, -1), port: parseInt(port, 16) };
+}
+
+/**
+ * The TCP sockets listening in the processes of `npm start` (the process and all its descendants: the stack's
+ * node process, the Temporal dev server, an embedded PostgreSQL), read from /proc without sending any traffic.
+ */
+function listenersOf(rootPid: number): Array<{ address: string; port: number }> {
+  const parent = new Map<number, number>();
+  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // the process has just exited
+    }
+  }
+  const ours = new Set([rootPid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, ppid] of parent) if (ours.has(ppid) && !ours.has(pid)) grew = Boolean(ours.add(pid));
+  }
+  const inodes = new Set<string>();
+  for (const pid of ours) {
+    try {
+      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+        try {
+          const m = readlinkSync(`/proc/${pid}/fd/${fd}`).match(/^socket:\[(\d+)\]$/);
+          if (m) inodes.add(m[1]);
+        } catch {
+          // closed meanwhile
+        }
+      }
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const listening: Array<{ address: string; port: number }> = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    if (!existsSync(table)) continue;
+    for (const row of readFileSync(table, 'utf8').trim().split('\n').slice(1)) {
+      const cols = row.trim().split(/\s+/);
+      if (cols[3] === '0A' && inodes.has(cols[9])) listening.push(procAddress(cols[1]));
+    }
+  }
+  return listening;
+}
+
+/** Every server of the stack listens, and only on loopback; the configured ports are among them. */
+function expectLoopbackOnly(stack: Stack, ports: number[]) {
+  const listening = listenersOf(stack.child.pid!);
+  const shown = listening.map((l) => `${l.address}:${l.port}`).join(', ');
+  expect(listening.map((l) => l.port), shown).toEqual(expect.arrayContaining(ports));
+  for (const l of listening) expect(['127.0.0.1', '::1', '::ffff:7f00:1'], `listening on ${l.address}:${l.port} (all: ${shown})`).toContain(l.address);
+}
+
+interface ReceivedWebhook {
+  verified: boolean;
+  type: string | null;
+  detection?: { ruleId: string | null; title: string | null; severity: string | null };
+  digest?: { count: number };
+}
+
+/** What a receiver lists at `GET /` (JSON for a client that does not ask for HTML). */
+async function receivedAt<T>(url: string): Promise<T[]> {
+  const res = await fetch(url, { headers: { accept: 'application/json' } });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { received: T[] }).received;
 }
 
 async function temporalClient(address: string): Promise<Client> {
@@ -159,6 +257,17 @@ describe('npm start', () => {
     expect(uiUrl).toBe(`http://127.0.0.1:${env.OORT_TEMPORAL_UI_PORT}`);
     expect((await line(first, /^ {2}Demo integration: +(\S+)/))[1]).toBe(DEMO);
     expect((await line(first, /^ {2}PostgreSQL: +(.*)$/))[1]).toMatch(/^PostgreSQL server at 127\.0\.0\.1:\d+, database oort_okta_demo_/);
+    // The banner points to the notifications' receivers and to the worker's metrics, each where the environment said.
+    const [, webhookUrl] = await line(first, /^ {2}Webhook receiver: +(\S+) \(notifications of the demo's detections arrive here/);
+    expect(webhookUrl).toBe(`http://127.0.0.1:${env.OORT_WEBHOOK_RECEIVER_PORT}/`);
+    const [, slackUrl] = await line(first, /^ {2}Slack receiver: +(\S+) /);
+    expect(slackUrl).toBe(`http://127.0.0.1:${env.OORT_SLACK_RECEIVER_PORT}/`);
+    const [, metricsUrl] = await line(first, /^ {2}Metrics: +(\S+)$/);
+    expect(metricsUrl).toBe(`http://127.0.0.1:${env.METRICS_PORT}/metrics`);
+    expect(await (await fetch(metricsUrl)).text()).toMatch(/^# HELP oort_okta_/m);
+    expect((await line(first, /^ {2}Findings pages: +(\S+)/))[1]).toBe(`http://127.0.0.1:${env.FINDINGS_PORT}/integrations/okta-demo/detections`);
+    expect((await line(first, /^ {2}EventBridge: +(\S+)/))[1]).toBe(env.EVENTBRIDGE_ENDPOINT);
+    if (process.platform === 'linux') expectLoopbackOnly(first, configuredPorts(env));
     const [signal] = await line(first, /\S*.*npm run cli -- integrations eventbridge-in-place okta-demo$/);
     const [trigger] = await line(first, /\S*.*npm run cli -- schedules trigger okta-demo --overlap-policy Skip$/);
     const [listDetections] = await line(first, /\S*.*npm run cli -- detections list okta-demo$/);
@@ -173,10 +282,12 @@ describe('npm start', () => {
         const d = await waitFor(`Schedule ${kind}`, () => client.schedule.getHandle(scheduleId(kind, DEMO)).describe(), 60_000, 500);
         expect(d.typedSearchAttributes.get(TenantId)).toBe('demo-acme');
         expect(d.typedSearchAttributes.get(IntegrationId)).toBe(DEMO);
-        expect(d.memo).toEqual({ tenant: 'Acme (demo)', integration: 'Acme Okta (simulated)' });
+        // The Schedule says in a sentence what it does and when; each run it starts carries the sentence too.
+        expect(d.memo).toEqual({ tenant: 'Acme (demo)', integration: 'Acme Okta (simulated)', description: SCHEDULE_DESCRIPTIONS[kind] });
         if (d.action.type !== 'startWorkflow') throw new Error('a Schedule that starts no workflow');
         expect(d.action.workflowId).toBe(`${scheduleId(kind, DEMO)}`);
         expect(d.action.memo).toEqual({ tenant: 'Acme (demo)', integration: 'Acme Okta (simulated)' });
+        expect(d.action.staticDetails).toBe(SCHEDULE_DESCRIPTIONS[kind]);
       }
       const onboarding = await client.workflow.getHandle(`onboarding:${DEMO}`).describe();
       expect(onboarding.typedSearchAttributes.get(IntegrationId)).toBe(DEMO);
@@ -195,6 +306,29 @@ describe('npm start', () => {
       expect(result.detections).toBeGreaterThan(0);
       const detections = json<{ ruleId: string }[]>(await runPrinted(`${listDetections.trim()} --json`));
       expect(detections.map((d) => d.ruleId)).toEqual(expect.arrayContaining(expectedRules));
+
+      // The run notified the demo's channels: signed webhooks the receiver verified with the channel's secret, and
+      // Slack messages.
+      const notices = await waitFor(
+        'a verified notification at the webhook receiver',
+        async () => {
+          const received = await receivedAt<ReceivedWebhook>(webhookUrl);
+          return received.some((r) => r.verified) ? received : undefined;
+        },
+        30_000,
+        500,
+      );
+      expect(notices.every((r) => r.verified), JSON.stringify(notices)).toBe(true);
+      const ruleIds = detections.map((d) => d.ruleId);
+      for (const n of notices) {
+        if (n.type === 'detection') expect(ruleIds).toContain(n.detection?.ruleId);
+        else expect(n.type).toBe('digest');
+      }
+      const messages = await waitFor('a message at the Slack receiver', async () => {
+        const received = await receivedAt<{ text: string | null }>(slackUrl);
+        return received.length > 0 ? received : undefined;
+      }, 30_000, 500);
+      expect(messages[0].text).toMatch(/\S/);
 
       // Ctrl-C: every server stops; nothing is left listening.
       await ctrlC(first);
@@ -232,6 +366,7 @@ describe('npm start', () => {
     await line(stack, /^No PostgreSQL answers at 127\.0\.0\.1:\d+: starting an embedded one/);
     await line(stack, /^oort-okta is running\.$/);
     expect((await line(stack, /^ {2}PostgreSQL: +(.*)$/))[1]).toMatch(new RegExp(`^embedded PostgreSQL \\d+ at 127\\.0\\.0\\.1:${pgPort} \\(run `));
+    if (process.platform === 'linux') expectLoopbackOnly(stack, [...configuredPorts(env), pgPort]);
     const [signal] = await line(stack, /\S*.*npm run cli -- integrations eventbridge-in-place okta-demo$/);
     expect(signal).toContain(`DATABASE_URL=${databaseUrl}`);
     expect(await runPrinted(signal.trim())).toMatch(/Signal sent/);
