@@ -212,6 +212,12 @@ describe.skipIf(!browserAt.path)('the findings pages in Chromium', () => {
     expect(bad!.status()).toBe(400);
     expect(await page.textContent('#error')).toContain('<script>alert(1)</script>');
     expect(dialogs).toEqual([]);
+    expect((await fetch(`${findingsUrl}/integrations/%E0%A4%A/detections`)).status).toBe(400);
+    expect((await fetch(`${listUrl()}?limit=100000`)).status).toBe(400);
+    expect((await fetch(`${findingsUrl}/etc/passwd`)).status).toBe(404);
+    const head = await fetch(listUrl(), { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
   });
 
   it('the webhook and Slack notices link to the detection page', async () => {
