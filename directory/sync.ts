@@ -2,6 +2,7 @@
 // Okta API into PostgreSQL. Upserts, so a re-run or a retried attempt converges on the same rows.
 import type { Client } from '@okta/okta-sdk-nodejs';
 import type { Database } from '../schema/db.js';
+import type { oktaDevices, oktaFactors, oktaUserDevices, oktaUsers, RawInsert } from '../schema/tables.js';
 import { apiUrl, fetchRawPage, rawPages } from '../okta/pages.js';
 
 type Json = Record<string, unknown>;
@@ -17,7 +18,7 @@ const profileOf = (o: Json): Json => (o.profile && typeof o.profile === 'object'
 
 export async function upsertUsers(db: Database, integrationId: string, users: Json[]): Promise<void> {
   if (users.length === 0) return;
-  const rows = users.map((u) => {
+  const rows = users.map((u): RawInsert<typeof oktaUsers> => {
     const p = profileOf(u);
     const display = asString(p.displayName) ?? ([p.firstName, p.lastName].filter(Boolean).join(' ') || null);
     return {
@@ -45,7 +46,7 @@ export async function upsertFactors(db: Database, integrationId: string, userId:
     // Factors removed in Okta disappear here too: the user's set is replaced as a whole.
     await tx`delete from okta_factors where integration_id = ${integrationId} and user_id = ${userId}`;
     if (factors.length === 0) return;
-    const rows = factors.map((f) => ({
+    const rows = factors.map((f): RawInsert<typeof oktaFactors> => ({
       integration_id: integrationId,
       id: String(f.id),
       user_id: userId,
@@ -73,7 +74,7 @@ export async function upsertDevices(
 ): Promise<void> {
   if (devices.length === 0) return;
   const sql = db.$client;
-  const rows = devices.map(({ device }) => ({
+  const rows = devices.map(({ device }): RawInsert<typeof oktaDevices> => ({
     integration_id: integrationId,
     id: String(device.id),
     status: asString(device.status) ?? 'UNKNOWN',
@@ -82,7 +83,7 @@ export async function upsertDevices(
     raw: JSON.stringify(device),
   }));
   const links = devices.flatMap(({ device, users }) =>
-    users.map((u) => ({
+    users.map((u): RawInsert<typeof oktaUserDevices> => ({
       integration_id: integrationId,
       user_id: u.userId,
       device_id: String(device.id),
