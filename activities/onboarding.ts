@@ -52,11 +52,11 @@ export function onboardingActivities(deps: ActivityDeps) {
         } catch (err) {
           const kind = classifyOktaError(err);
           if (kind === 'invalid_token') {
-            return { ok: false, message: `Okta rejected the API token (${describeOktaError(err)}). Create a new token in Okta and update it with \`oort-okta integrations rotate-token ${integrationId}\`.` };
+            return { ok: false, message: `Okta rejected the API token (${describeOktaError(err)}). Create a new token in Okta and update it with \`npx oort-okta integrations rotate-token ${integrationId}\`.` };
           }
           if (kind === 'refused') return { ok: false, message: `The Okta org could not be reached safely: ${describeOktaError(err)}.` };
           if (kind === 'forbidden') {
-            return { ok: false, message: `The API token cannot ${capability} (${describeOktaError(err)}). Use a token of a Read-only administrator (or higher) and rotate it with \`oort-okta integrations rotate-token ${integrationId}\`.` };
+            return { ok: false, message: `The API token cannot ${capability} (${describeOktaError(err)}). Use a token of a Read-only administrator (or higher) and rotate it with \`npx oort-okta integrations rotate-token ${integrationId}\`.` };
           }
           throw err;
         }

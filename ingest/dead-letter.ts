@@ -30,7 +30,7 @@ export function deadLetterDepth(sqs: SQSClient, deadLetterQueueUrl: string, opts
 export function describeDeadLetters(integrationId: string, depth: number): string {
   return (
     `${depth} message${depth === 1 ? ' is' : 's are'} in the dead-letter queue (received 10 times without being stored); ` +
-    `inspect with \`oort-okta dlq list ${integrationId}\`, move back to the queue with \`oort-okta dlq redrive ${integrationId}\``
+    `inspect with \`npx oort-okta dlq list ${integrationId}\`, move back to the queue with \`npx oort-okta dlq redrive ${integrationId}\``
   );
 }
 

@@ -123,7 +123,7 @@ export async function replayQuarantine(
     const missing = ids.filter((id) => !known.has(id));
     if (missing.length) {
       throw new NotFoundError(
-        `no quarantined message ${missing.join(', ')} in integration ${req.integrationId}; list them with \`oort-okta quarantine list ${req.integrationId}\``,
+        `no quarantined message ${missing.join(', ')} in integration ${req.integrationId}; list them with \`npx oort-okta quarantine list ${req.integrationId}\``,
       );
     }
     report.alreadyReplayed = found.filter((r) => r.replayed_at).map((r) => Number(r.id)).sort((a, b) => a - b);
@@ -221,7 +221,7 @@ async function detectReplayRun(db: Database, req: ReplayRequest, runId: number):
     await sql`update ingest_runs set status = 'failed', finished_at = now() where id = ${runId}`;
     throw new Error(
       `the replayed events are stored (run ${runId}) but their detection failed: ${(err as Error).message}. ` +
-        `Fix the cause and run \`oort-okta quarantine replay ${req.integrationId}\` again to finish it.`,
+        `Fix the cause and run \`npx oort-okta quarantine replay ${req.integrationId}\` again to finish it.`,
     );
   }
 }

@@ -56,7 +56,7 @@ const schema = z.object({
   OORT_SECRET_KEY_FILE: z.string().optional(),
   /**
    * Keys the secrets were sealed with before the current one (comma-separated base64): still read, never used to seal.
-   * After a rotation, `oort-okta secrets reseal` moves every stored secret to the current key; then drop them.
+   * After a rotation, `npx oort-okta secrets reseal` moves every stored secret to the current key; then drop them.
    */
   OORT_SECRET_KEYS_PREVIOUS: z.string().optional(),
   /** SQS endpoint override (the local emulator); unset in AWS. */

@@ -73,7 +73,7 @@ const deadLetterMessages = new Gauge({
   name: 'oort_okta_dead_letter_messages',
   help:
     "Messages in the integration's dead-letter queue (visible and in flight), measured after every hourly drain. " +
-    'Non-zero means messages were received 10 times without being stored; see `oort-okta dlq list <integrationId>`.',
+    'Non-zero means messages were received 10 times without being stored; see `npx oort-okta dlq list <integrationId>`.',
   labelNames: ['integration_id'],
   registers: [registry],
 });

@@ -1,7 +1,7 @@
 // Okta API tokens and channel secrets are stored encrypted with AES-256-GCM under a key from the
 // environment (OORT_SECRET_KEY). Each sealed value names the key it was sealed with (v2), so keys can
 // be rotated: the current key seals, older ones (OORT_SECRET_KEYS_PREVIOUS) still open what they
-// sealed, and `oort-okta secrets reseal` moves every stored secret to the current key. Only activities
+// sealed, and `npx oort-okta secrets reseal` moves every stored secret to the current key. Only activities
 // and the CLI's secret commands call `decryptSecret`; the plaintext never leaves them.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 
@@ -132,7 +132,7 @@ export function decryptSecret(sealed: string, keys: SecretKeys, aad: string): st
       'Could not decrypt the stored secret: none of the configured keys (OORT_SECRET_KEY, OORT_SECRET_KEYS_PREVIOUS) sealed it, or the secret belongs to another integration. Restore the original key, or rotate the token.',
     );
   }
-  throw new SecretKeyError('The stored secret is not in a known format; re-enter the Okta API token with `oort-okta integrations rotate-token`.');
+  throw new SecretKeyError('The stored secret is not in a known format; re-enter the Okta API token with `npx oort-okta integrations rotate-token`.');
 }
 
 /** Whether a sealed value should be sealed again under the current key (older key, or sealed before key ids). */

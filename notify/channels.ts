@@ -173,14 +173,14 @@ export async function rotateChannelSecret(
     const [c] = await tx<Pick<RawRow<typeof notificationChannels>, 'kind' | 'secret_encrypted' | 'previous_secret_encrypted'>[]>`
       select kind::text as kind, secret_encrypted, previous_secret_encrypted from notification_channels
       where id = ${channelId} and integration_id = ${integrationId} for update`;
-    if (!c) throw new ChannelError(`Integration ${integrationId} has no channel ${channelId}; list them with \`oort-okta integrations channel list ${integrationId}\`.`);
+    if (!c) throw new ChannelError(`Integration ${integrationId} has no channel ${channelId}; list them with \`npx oort-okta integrations channel list ${integrationId}\`.`);
     if (c.kind !== 'webhook') {
       throw new ChannelError(`Channel ${channelId} is a ${c.kind} channel; only a webhook channel has a signing secret to rotate.`);
     }
     if (c.previous_secret_encrypted) {
       throw new ChannelError(
         `A rotation of channel ${channelId} is already under way; once the receiver uses the new secret, finish it with ` +
-          `\`oort-okta integrations channel finish-rotation ${integrationId} ${channelId}\`, then rotate again.`,
+          `\`npx oort-okta integrations channel finish-rotation ${integrationId} ${channelId}\`, then rotate again.`,
       );
     }
     // Both are re-sealed so the previous secret is bound to the same row as before.
@@ -200,7 +200,7 @@ export async function finishSecretRotation(db: Database, integrationId: string, 
   const [c] = await db.$client<(Pick<RawRow<typeof notificationChannels>, 'kind'> & { rotating: boolean })[]>`
     select kind::text as kind, previous_secret_encrypted is not null as rotating from notification_channels
     where id = ${channelId} and integration_id = ${integrationId}`;
-  if (!c) throw new ChannelError(`Integration ${integrationId} has no channel ${channelId}; list them with \`oort-okta integrations channel list ${integrationId}\`.`);
+  if (!c) throw new ChannelError(`Integration ${integrationId} has no channel ${channelId}; list them with \`npx oort-okta integrations channel list ${integrationId}\`.`);
   await db.$client`update notification_channels set previous_secret_encrypted = null where id = ${channelId} and integration_id = ${integrationId}`;
   return { wasRotating: c.rotating };
 }

@@ -108,7 +108,7 @@ async function describeOrExplain(client: Client, integrationId: string, kind: Sc
     if (!(err instanceof ScheduleNotFoundError)) throw err;
     throw new NoScheduleError(
       `integration ${integrationId} has no ${kind} Schedule: onboarding creates the Schedules once the log stream is verified ` +
-        `(see \`oort-okta integrations show ${integrationId}\`), and \`integrations remove\` deletes them`,
+        `(see \`npx oort-okta integrations show ${integrationId}\`), and \`npx oort-okta integrations remove\` deletes them`,
     );
   }
 }
@@ -231,7 +231,7 @@ export async function waitForBackfill(
     if (Date.now() > deadline) {
       throw new Error(
         `backfill of ${req.scheduleId} still running after ${formatDuration(opts.timeoutMs)} (${started} of ${progress.expected} started); ` +
-          'follow it in the Temporal UI or with `oort-okta schedules list`',
+          'follow it in the Temporal UI or with `npx oort-okta schedules list`',
       );
     }
     await new Promise((r) => setTimeout(r, opts.pollMs ?? 1000));

@@ -5,7 +5,7 @@ import type { OnboardingState } from '../../workflows/types.js';
 /** Sent by the customer's technical contact once the Okta log stream to EventBridge exists. */
 export const eventBridgeInPlaceSignal = defineSignal('eventBridgeInPlace');
 
-/** Sent after the API token was corrected (`oort-okta integrations rotate-token`). */
+/** Sent after the API token was corrected (`npx oort-okta integrations rotate-token`). */
 export const credentialsUpdatedSignal = defineSignal('credentialsUpdated');
 
 /** Sent when an operator switches the integration between streaming and polling (the mode is read from the database). */

@@ -52,10 +52,10 @@ describe('oort-okta integrations: modes', () => {
 
   it('refuses a backfill Okta cannot serve, and an unknown mode', async () => {
     const tooLong = await cli(['integrations', 'create', '--tenant', 'woodgrove', '--name', 'X', '--okta-domain', sim.url, '--backfill-days', '120']);
-    expect(tooLong.code).toBe(1);
+    expect(tooLong.code).toBe(2);
     expect(tooLong.stderr).toMatch(/^error: --backfill-days must be a whole number from 1 to 90 \(Okta keeps 90 days\), got "120"\.\n$/);
     const badMode = await cli(['integrations', 'switch-mode', integrationId, 'carrier-pigeon']);
-    expect(badMode.code).toBe(1);
+    expect(badMode.code).toBe(2);
     expect(badMode.stderr).toBe('error: mode must be streaming or polling, got "carrier-pigeon".\n');
   });
 
@@ -94,7 +94,7 @@ describe('oort-okta integrations settings and rules', () => {
     };
     const unknownRule = await cli(['integrations', 'settings', 'set', integrationId, '--file', write('u.json', '{"rules":{"okta-no-such-rule":{"enabled":false}}}')]);
     expect(unknownRule.code).toBe(1);
-    expect(unknownRule.stderr).toBe('error: Unknown rule id(s) in detection settings: okta-no-such-rule. List the rules with `oort-okta rules list`.\n');
+    expect(unknownRule.stderr).toBe('error: Unknown rule id(s) in detection settings: okta-no-such-rule. List the rules with `npx oort-okta rules list`.\n');
     const badCidr = await cli(['integrations', 'settings', 'set', integrationId, '--file', write('c.json', '{"allow":{"ipRanges":["10.0.0.0/33"]}}')]);
     expect(badCidr.code).toBe(1);
     expect(badCidr.stderr).toMatch(/^error: Invalid detection settings:\n\s+allow\.ipRanges\.0: must be an IP address or CIDR range such as 203\.0\.113\.0\/24\n$/);

@@ -177,7 +177,7 @@ describe('oort-okta CLI: operations', () => {
     expect(before.stillInvalid.map((s) => [s.id, s.code]).sort()).toEqual([[foreignId, 'foreign_source'], [notJsonId, 'not_json']].sort());
 
     const missing = await cli(['quarantine', 'replay', id, String(foreignId), '999999']);
-    expect([missing.code, missing.stderr]).toEqual([3, `error: no quarantined message 999999 in integration ${id}; list them with \`oort-okta quarantine list ${id}\`\n`]);
+    expect([missing.code, missing.stderr]).toEqual([3, `error: no quarantined message 999999 in integration ${id}; list them with \`npx oort-okta quarantine list ${id}\`\n`]);
 
     // The fix: the integration's Okta org corrected.
     await world.db.$client`update integrations set okta_org = 'initech' where id = ${id}`;

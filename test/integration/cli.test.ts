@@ -358,7 +358,7 @@ describe('oort-okta CLI: errors and help', () => {
     expect([trigger.code, trigger.stderr]).toEqual([
       1,
       `error: integration ${secondId} has no daily-activity Schedule: onboarding creates the Schedules once the log stream is verified ` +
-        `(see \`oort-okta integrations show ${secondId}\`), and \`integrations remove\` deletes them\n`,
+        `(see \`npx oort-okta integrations show ${secondId}\`), and \`npx oort-okta integrations remove\` deletes them\n`,
     ]);
     expect([list.code, list.stdout]).toEqual([0, `${secondId} has no Schedules (status ${status}): onboarding creates them once the log stream is verified.\n`]);
     expect((await getIntegration(world.db, secondId)).status).toBe(status);

@@ -79,7 +79,7 @@ describe('dead-letter queue', () => {
     const warnings = world.logLines.map((l) => JSON.parse(l)).filter((l) => l.integrationId === integration.integrationId && l.deadLetterMessages === DEAD);
     expect(warnings.length).toBeGreaterThanOrEqual(1);
     expect(warnings[0].level).toBe(40);
-    expect(warnings[0].msg).toContain(`oort-okta dlq redrive ${integration.integrationId}`);
+    expect(warnings[0].msg).toContain(`npx oort-okta dlq redrive ${integration.integrationId}`);
     // A warning, not a degradation: the status machine is not involved.
     expect((await getIntegration(world.db, integration.integrationId)).status).toBe('streaming');
   });
@@ -111,7 +111,7 @@ describe('dead-letter queue', () => {
     expect(human.code).toBe(0);
     expect(human.stdout).toContain(`${DEAD} messages in the dead-letter queue of ${id}`);
     expect(human.stdout).toContain(events[13].eventType);
-    expect(human.stdout).toContain(`oort-okta dlq redrive ${id}`);
+    expect(human.stdout).toContain(`npx oort-okta dlq redrive ${id}`);
 
     expect(await approximateDepth(world.sqs, dlqUrl)).toBe(DEAD);
     // Still visible: a receive right after the listing gets them.
@@ -125,10 +125,10 @@ describe('dead-letter queue', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toContain(`  dead-letter queue: ${dlqUrl}, ${DEAD} messages`);
     expect(text.stdout).toContain(`warning: ${DEAD} messages are in the dead-letter queue`);
-    expect(text.stdout).toContain(`\`oort-okta dlq list ${id}\``);
+    expect(text.stdout).toContain(`\`npx oort-okta dlq list ${id}\``);
     const shown = jsonOf<{ deadLetter: { queueUrl: string; messages: number; warning: string } }>(json);
     expect(shown.deadLetter).toMatchObject({ queueUrl: dlqUrl, messages: DEAD });
-    expect(shown.deadLetter.warning).toContain(`oort-okta dlq redrive ${id}`);
+    expect(shown.deadLetter.warning).toContain(`npx oort-okta dlq redrive ${id}`);
   });
 
   it('`dlq redrive` moves them to the queue, and the next hourly run stores them', async () => {
@@ -190,10 +190,10 @@ describe('dead-letter queue', () => {
       ['dlq', 'redrive', polling],
       ['dlq', 'list', polling, '--limit', '0'],
     ]);
-    expect([unknown.code, unknown.stdout, unknown.stderr]).toEqual([1, '', 'error: no integration no-such-integration; list them with `oort-okta integrations list`\n']);
+    expect([unknown.code, unknown.stdout, unknown.stderr]).toEqual([3, '', 'error: no integration no-such-integration; list them with `npx oort-okta integrations list`\n']);
     expect([noQueue.code, noQueue.stdout]).toEqual([1, '']);
-    expect(noQueue.stderr).toMatch(new RegExp(`^error: integration ${polling} has no SQS queue \\(polling mode, status \\w+\\), so no dead-letter queue; see \`oort-okta integrations show ${polling}\`\\n$`));
-    expect(badLimit.code).toBe(1);
+    expect(noQueue.stderr).toMatch(new RegExp(`^error: integration ${polling} has no SQS queue \\(polling mode, status \\w+\\), so no dead-letter queue; see \`npx oort-okta integrations show ${polling}\`\\n$`));
+    expect(badLimit.code).toBe(2);
     expect(badLimit.stderr).toContain("error: option '--limit <n>' argument '0' is invalid. expected a whole number ≥ 1.");
   });
 

@@ -38,7 +38,7 @@ describe('describeDeadLetters', () => {
     expect(describeDeadLetters('okta-1', 1)).toMatch(/^1 message is in the dead-letter queue/);
     const line = describeDeadLetters('okta-1', 3);
     expect(line).toMatch(/^3 messages are in the dead-letter queue/);
-    expect(line).toContain('`oort-okta dlq list okta-1`');
-    expect(line).toContain('`oort-okta dlq redrive okta-1`');
+    expect(line).toContain('`npx oort-okta dlq list okta-1`');
+    expect(line).toContain('`npx oort-okta dlq redrive okta-1`');
   });
 });
