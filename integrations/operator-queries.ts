@@ -34,13 +34,15 @@ export function severitiesFrom(min: Severity): Severity[] {
   return SEVERITIES.slice(SEVERITIES.indexOf(min)) as Severity[];
 }
 
-export interface IntegrationSummary {
-  id: string;
-  tenantId: string;
-  name: string;
-  status: string;
-  lastEventAt: Date | null;
-}
+type Integration = typeof integrations.$inferSelect;
+type IngestRun = typeof ingestRuns.$inferSelect;
+type Detection = typeof detections.$inferSelect;
+type StoredEvent = typeof events.$inferSelect;
+type Channel = typeof notificationChannels.$inferSelect;
+type Notification = typeof notifications.$inferSelect;
+type Quarantined = typeof quarantine.$inferSelect;
+
+export type IntegrationSummary = Pick<Integration, 'id' | 'tenantId' | 'name' | 'status' | 'lastEventAt'>;
 
 export async function listIntegrations(db: Database): Promise<IntegrationSummary[]> {
   return db
@@ -55,21 +57,22 @@ export async function listIntegrations(db: Database): Promise<IntegrationSummary
     .orderBy(integrations.createdAt);
 }
 
-export interface RunSummary {
-  id: number;
-  kind: string;
-  workflowId: string;
-  status: string;
-  startedAt: Date;
-  finishedAt: Date | null;
-  received: number;
-  polled: number;
-  stored: number;
-  duplicates: number;
-  quarantined: number;
-  detections: number;
-  notificationsSent: number;
-}
+export type RunSummary = Pick<
+  IngestRun,
+  | 'id'
+  | 'kind'
+  | 'workflowId'
+  | 'status'
+  | 'startedAt'
+  | 'finishedAt'
+  | 'received'
+  | 'polled'
+  | 'stored'
+  | 'duplicates'
+  | 'quarantined'
+  | 'detections'
+  | 'notificationsSent'
+>;
 
 /** The integration's latest ingest runs (hourly, backfill, replay), newest first. */
 export async function recentRuns(db: Database, integrationId: string, limit: number): Promise<RunSummary[]> {
@@ -104,17 +107,7 @@ export interface DetectionFilters {
   limit: number;
 }
 
-export interface DetectionSummary {
-  id: number;
-  ruleId: string;
-  severity: string;
-  title: string;
-  subjectUser: string | null;
-  count: number;
-  firstEventAt: Date;
-  lastEventAt: Date;
-  createdAt: Date;
-}
+export type DetectionSummary = Pick<Detection, 'id' | 'ruleId' | 'severity' | 'title' | 'subjectUser' | 'count' | 'firstEventAt' | 'lastEventAt' | 'createdAt'>;
 
 const detectionSummary = {
   id: detections.id,
@@ -141,35 +134,19 @@ export async function listDetections(db: Database, integrationId: string, f: Det
     .limit(f.limit);
 }
 
-export interface DetectionDetail extends DetectionSummary {
-  integrationId: string;
-  dedupeKey: string;
-  subjectUserId: string | null;
-  tactics: string[];
-  techniques: string[];
-  runbook: string | null;
-  ingestRunId: number | null;
-  evidenceUuids: string[];
+export interface DetectionDetail
+  extends DetectionSummary,
+    Pick<Detection, 'integrationId' | 'dedupeKey' | 'subjectUserId' | 'tactics' | 'techniques' | 'runbook' | 'ingestRunId' | 'evidenceUuids'> {
   /** The evidence events still stored, oldest first. */
-  evidence: Array<{
-    uuid: string;
-    published: Date;
-    eventType: string;
-    actor: string | null;
-    outcome: string | null;
-    clientIp: string | null;
-    country: string | null;
-  }>;
-  deliveries: Array<{
-    channelId: number;
-    channel: string;
-    url: string;
-    status: string;
-    attempts: number;
-    lastError: string | null;
-    sentAt: Date | null;
-    digestId: number | null;
-  }>;
+  evidence: Array<
+    Pick<StoredEvent, 'uuid' | 'published' | 'eventType' | 'clientIp' | 'country'> & {
+      actor: StoredEvent['actorAlternateId'];
+      outcome: StoredEvent['outcomeResult'];
+    }
+  >;
+  deliveries: Array<
+    Pick<Notification, 'channelId' | 'status' | 'attempts' | 'lastError' | 'sentAt' | 'digestId'> & { channel: Channel['kind']; url: Channel['url'] }
+  >;
 }
 
 export async function getDetection(db: Database, detectionId: number): Promise<DetectionDetail> {
@@ -235,17 +212,10 @@ export interface QuarantineFilters {
   limit: number;
 }
 
-export interface QuarantineSummary {
-  id: number;
-  messageId: string;
-  reasonCode: string;
-  reason: string;
-  bodyBytes: number;
-  receivedAt: Date;
-  ingestRunId: number | null;
-  replayedAt: Date | null;
-  replayIngestRunId: number | null;
-}
+export type QuarantineSummary = Pick<
+  Quarantined,
+  'id' | 'messageId' | 'reasonCode' | 'reason' | 'bodyBytes' | 'receivedAt' | 'ingestRunId' | 'replayedAt' | 'replayIngestRunId'
+>;
 
 const quarantineSummary = {
   id: quarantine.id,
@@ -272,10 +242,7 @@ export async function listQuarantine(db: Database, integrationId: string, f: Qua
     .limit(f.limit);
 }
 
-export interface QuarantineDetail extends QuarantineSummary {
-  integrationId: string;
-  body: string;
-}
+export interface QuarantineDetail extends QuarantineSummary, Pick<Quarantined, 'integrationId' | 'body'> {}
 
 export async function getQuarantined(db: Database, quarantineId: number): Promise<QuarantineDetail> {
   const [row] = await db
