@@ -114,6 +114,15 @@ export async function list(ctx: CliContext, out: Output): Promise<void> {
   );
 }
 
+const AWS_STEPS = [['partnerEventBus', 'partner event bus'], ['rule', 'rule'], ['queuePolicy', 'queue policies'], ['target', 'target']] as const;
+
+/** The AWS route in a line: the source's state, each step done or not, and what the last look found wrong. */
+function describeAwsRoute(route: NonNullable<Awaited<ReturnType<typeof getIntegration>>['awsRoute']>): string {
+  const steps = AWS_STEPS.map(([key, label]) => `${label} ${route.steps[key] ? '✓' : '–'}`).join(', ');
+  const problems = route.problems.length > 0 ? `; wrong: ${route.problems.join('; ')}` : '';
+  return `source ${route.source} ${route.sourceState}; ${steps} (${route.setup}, checked ${time(route.checkedAt)})${problems}`;
+}
+
 export async function show(ctx: CliContext, out: Output, integrationId: string): Promise<void> {
   const row = await getIntegration(ctx.db, integrationId);
   const onboarding = await onboardingStatus(await ctx.client(), integrationId);
@@ -128,6 +137,7 @@ export async function show(ctx: CliContext, out: Output, integrationId: string):
     oktaDomain: row.oktaDomain,
     setup: { eventSourceName: row.eventSourceName, awsAccountId: row.awsAccountId, awsRegion: row.awsRegion },
     queueUrl: row.queueUrl,
+    awsRoute: row.awsRoute,
     deadLetter,
     firstEventAt: row.firstEventAt,
     lastEventAt: row.lastEventAt,
@@ -140,6 +150,7 @@ export async function show(ctx: CliContext, out: Output, integrationId: string):
       row.statusDetail ? `  ${row.statusDetail}` : undefined,
       `  Okta log stream: event source name ${row.eventSourceName}, account ${row.awsAccountId}, region ${row.awsRegion}`,
       row.queueUrl ? `  queue: ${row.queueUrl}` : undefined,
+      row.awsRoute ? `  AWS: ${describeAwsRoute(row.awsRoute)}` : undefined,
       deadLetter
         ? `  dead-letter queue: ${deadLetter.queueUrl}, ${deadLetter.messages === null ? `depth unknown (${deadLetter.error})` : `${deadLetter.messages} message${deadLetter.messages === 1 ? '' : 's'}`}`
         : undefined,

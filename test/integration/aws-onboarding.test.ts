@@ -21,6 +21,7 @@ import { approximateDepth } from '../../aws/queues.js';
 import { associateSource, inspectRoute, partnerSourceState, putRoutingRule, setQueuePolicies, putQueueTarget } from '../../aws/eventbridge.js';
 import { INTEGRATION_TAG, QUEUE_TARGET_ID, routingPattern } from '../../aws/routing.js';
 import { routeSpecOf } from '../../activities/aws-route.js';
+import { runCli } from '../support/cli.js';
 import type { OnboardingState } from '../../workflows/types.js';
 
 const ORG = 'contoso';
@@ -114,6 +115,9 @@ describe('onboarding on the AWS side', () => {
     const recorded = (await getIntegration(world.db, integrationId)).awsRoute!;
     expect(Object.keys(recorded.steps).sort()).toEqual(['partnerEventBus', 'queuePolicy', 'rule', 'target']);
     expect(recorded).toMatchObject({ sourceState: 'ACTIVE', problems: [] });
+    // The operator sees the same in `integrations show`.
+    const shown = await runCli(world.env, ['integrations', 'show', integrationId]);
+    expect(shown.stdout).toContain(`AWS: source ${sourceOf(integrationId)} ACTIVE; partner event bus ✓, rule ✓, queue policies ✓, target ✓ (workflow`);
     const shape = await routeShape(integrationId);
     expect(shape).toEqual({
       source: 'ACTIVE', bus: true,
