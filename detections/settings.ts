@@ -1,4 +1,4 @@
-/** Per-tenant rule settings: rules on/off, threshold overrides, allow-lists. */
+/** Per-tenant rule settings: rules on/off, threshold overrides, allow-lists, Sigma placeholder values. */
 import { BlockList, isIP } from 'node:net';
 import { field, textOf } from './fields.js';
 import type {
@@ -23,7 +23,7 @@ export function applySettings(rules: readonly Rule[], settings: DetectionSetting
   for (const rule of rules) {
     const override = overrideOf(overrides, rule.id);
     if (!(override?.enabled ?? rule.enabled)) continue;
-    result.push(withOverride(rule, override));
+    result.push(withOverride(bindToSettings(rule, settings), override));
   }
   return result;
 }
@@ -59,7 +59,7 @@ export function resolveRules(rules: readonly Rule[], settings: DetectionSettings
     // A silent source must not itself need sources: chains are one level deep.
     if (!report && (!wanted.has(rule.id) || alertSteps(rule).length > 0)) continue;
     const override = overrideOf(overrides, rule.id);
-    resolved.push({ rule: withOverride(rule, override), report, allowList: allowListPolicy(rule, override) });
+    resolved.push({ rule: withOverride(bindToSettings(rule, settings), override), report, allowList: allowListPolicy(rule, override) });
   }
   return resolved;
 }
@@ -170,4 +170,92 @@ export function cidrMatcher(ranges: readonly string[]): (ip: string) => boolean 
     if (family === 0) return false;
     return list.check(address, family === 4 ? 'ipv4' : 'ipv6');
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sigma placeholders: per-integration values of `%name%` in rules that use the `expand` modifier
+
+declare module './types.js' {
+  interface DetectionSettings {
+    /**
+     * Values of Sigma placeholders, by name without the percent signs: `{ "admin_accounts": ["ops-*@example.com"] }`
+     * makes `actor.alternateId|expand: '%admin_accounts%'` match either value. Each value is a Sigma string (`*`, `?`
+     * wildcards, `\\` escapes) and the list is OR-ed, as if written in the rule. A placeholder without values (or
+     * with an empty list) matches nothing, as in the reference tools.
+     */
+    readonly sigmaPlaceholders?: Readonly<Record<string, readonly string[]>>;
+  }
+}
+
+/** Placeholder values of one integration, as rules read them. */
+export type SigmaPlaceholderValues = Readonly<Record<string, readonly string[]>>;
+
+/** Limits of `sigmaPlaceholders`: names, values per name, characters per value (the rule pattern limit). */
+export const SIGMA_PLACEHOLDER_LIMITS = { nameLength: 128, values: 1000, valueLength: 4096 } as const;
+
+const NO_PLACEHOLDERS: SigmaPlaceholderValues = Object.freeze({});
+const checkedPlaceholders = new WeakMap<object, SigmaPlaceholderValues>();
+
+/**
+ * Problems with a `sigmaPlaceholders` setting, one line each ("sigmaPlaceholders.admins[2]: …"); empty when it is
+ * valid. For the code that stores settings, so a typo is refused where the operator makes it.
+ */
+export function sigmaPlaceholderProblems(value: unknown): string[] {
+  if (value === undefined) return [];
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return ['sigmaPlaceholders: must be an object of placeholder names to lists of values'];
+  }
+  const problems: string[] = [];
+  const { nameLength, values: maxValues, valueLength } = SIGMA_PLACEHOLDER_LIMITS;
+  for (const [name, values] of Object.entries(value)) {
+    const where = `sigmaPlaceholders.${name}`;
+    if (name.trim() === '' || name.includes('%') || name.length > nameLength) {
+      problems.push(`${where}: a placeholder name is 1 to ${nameLength} characters without '%' (write admins for %admins%)`);
+    }
+    if (!Array.isArray(values)) {
+      problems.push(`${where}: must be a list of strings`);
+      continue;
+    }
+    if (values.length > maxValues) problems.push(`${where}: at most ${maxValues} values`);
+    values.forEach((item: unknown, i) => {
+      if (typeof item !== 'string' || item === '') problems.push(`${where}[${i}]: must be a non-empty string`);
+      else if (item.length > valueLength) problems.push(`${where}[${i}]: longer than ${valueLength} characters`);
+    });
+  }
+  return problems;
+}
+
+/**
+ * The integration's placeholder values, checked once per settings object. Invalid values are an error, like an
+ * invalid threshold: a rule silently matching other values than the tenant configured is worse than a failed run.
+ */
+export function sigmaPlaceholdersOf(settings: DetectionSettings | undefined): SigmaPlaceholderValues {
+  const value = settings?.sigmaPlaceholders;
+  if (value === undefined || value === null) return NO_PLACEHOLDERS;
+  const known = checkedPlaceholders.get(value);
+  if (known) return known;
+  const problems = sigmaPlaceholderProblems(value);
+  if (problems.length > 0) throw new RangeError(`Detection settings: invalid Sigma placeholders:\n  ${problems.join('\n  ')}`);
+  checkedPlaceholders.set(value, value);
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Rules that depend on an integration's settings beyond overrides (Sigma rules with placeholders)
+
+/** Makes the rule an integration runs from the rule as loaded (`rule` may be a copy with overrides applied). */
+export type SettingsBinder = (rule: Rule, settings: DetectionSettings | undefined) => Rule;
+
+/** Own enumerable symbol property, so that copies made with `{ ...rule }` keep it. */
+const SETTINGS_BINDER = Symbol('detections.settingsBinder');
+
+/** Attaches a binder to a rule: every evaluation runs `binder(rule, settings)` in place of the rule. */
+export function withSettingsBinder<R extends Rule>(rule: R, binder: SettingsBinder): R {
+  return Object.assign(rule, { [SETTINGS_BINDER]: binder });
+}
+
+/** The rule as this integration runs it: itself, unless it depends on settings (see withSettingsBinder). */
+export function bindToSettings(rule: Rule, settings: DetectionSettings | undefined): Rule {
+  const binder = (rule as { [SETTINGS_BINDER]?: SettingsBinder })[SETTINGS_BINDER];
+  return binder ? binder(rule, settings) : rule;
 }

@@ -1,5 +1,21 @@
-/** Sigma rule support: load Okta Sigma rules (YAML) as single-event engine rules. See rules/sigma/README.md. */
-export { compileSigmaRule, loadSigmaRules, SIGMA_DEDUPE_PERIOD_MINUTES, type SigmaLoadResult } from './loader.js';
+/**
+ * Sigma support: load Okta Sigma rules, correlation rules and meta filters (YAML) as engine rules. See
+ * rules/sigma/README.md.
+ */
+export {
+  assertSigmaLoaded,
+  compileSigmaRule,
+  loadSigmaRules,
+  loadSigmaSources,
+  loadSigmaText,
+  SIGMA_DEDUPE_PERIOD_MINUTES,
+  SigmaRuleSetError,
+  type SigmaLoadResult,
+  type SigmaSource,
+} from './loader.js';
 export { SigmaLoadError, type SigmaLoadErrorInit } from './errors.js';
 export { parseCondition, type ConditionNode } from './condition.js';
 export { attackOf, severityOf, TACTIC_IDS } from './metadata.js';
+export { MAX_TIMESPAN_MINUTES } from './correlation.js';
+export { MAX_EXPANSIONS, placeholderNames, type PlaceholderValues } from './placeholders.js';
+export { SIGMA_PLACEHOLDER_LIMITS, sigmaPlaceholderProblems } from '../settings.js';

@@ -1,6 +1,9 @@
 /** Sigma rule metadata → engine rule metadata: level → severity, ATT&CK tags, rule id, runbook line. */
 import type { AttackMapping, Severity } from '../types.js';
 
+/** Matches per actor (single rules) or per group (correlations, at least this long) merge into one detection. */
+export const SIGMA_DEDUPE_PERIOD_MINUTES = 60;
+
 const LEVELS: Readonly<Record<string, Severity>> = {
   informational: 'info',
   low: 'low',

@@ -20,43 +20,57 @@ describe('unsupported Sigma features are refused with file, line, rule and featu
     return error;
   };
 
-  it('|base64offset', () => {
+  it('a modifier Sigma does not define', () => {
     const text = probeText(`
       selection:
           eventType: user.session.start
-          debugContext.debugData.url|base64offset|contains: passw
+          debugContext.debugData.url|base32|contains: passw
       condition: selection
     `);
-    const error = expectRefusal(text, 'debugContext.debugData.url|base64offset', /uses the modifier 'base64offset', which is not supported$/);
-    expect(error.feature).toBe("modifier 'base64offset'");
+    const error = expectRefusal(text, 'debugContext.debugData.url|base32', /uses the modifier 'base32' in '.*', which is not a Sigma modifier$/);
+    expect(error.feature).toBe("modifier 'base32'");
   });
 
-  it('|windash, |expand, |gt, |fieldref', () => {
-    for (const modifier of ['windash', 'expand', 'gt', 'fieldref']) {
+  it('modifiers that cannot be combined, or a value of the wrong type', () => {
+    const cases: [string, string, RegExp][] = [
+      ['client.ipAddress|cidr|contains', '10.0.0.0/8', /combines the modifiers 'cidr' and 'contains'/],
+      ['actor.alternateId|re|base64', 'abc', /combines the modifiers 're' and 'base64'/],
+      ['actor.alternateId|contains|re', 'abc', /applies 're' after 'contains' .* 're' must come first/],
+      ['actor.alternateId|exists|all', 'true', /combines 'exists' with other modifiers/],
+      ['actor.alternateId|i', 'abc', /uses the regular expression flag 'i' without 're' before it/],
+      ['securityContext.asNumber|gt', "'100'", /compares 'securityContext\.asNumber\|gt' with '100', which is not a number/],
+      ['published|hour', '24', /compares the hour of 'published\|hour' with '24', which is not a whole number from 0 to 23/],
+      ['actor.alternateId|base64|contains', "'pass*'", /with wildcards, which 'base64' cannot encode/],
+      ['actor.alternateId|fieldref', "'target.*'", /refers with 'actor\.alternateId\|fieldref' to 'target\.\*', which is not a field name/],
+    ];
+    for (const [key, value, detail] of cases) {
       const text = probeText(`
         selection:
-            actor.alternateId|${modifier}: x
+            ${key}: ${value}
         condition: selection
       `);
-      expectRefusal(text, `|${modifier}`, new RegExp(`uses the modifier '${modifier}', which is not supported`), `modifier '${modifier}'`);
+      const error = loadError(text);
+      expect(error.message, key).toMatch(detail);
+      expect(error.line, key).toBe(lineOf(text, key));
     }
   });
 
-  it('correlation rules', () => {
+  it('correlation types the engine cannot compute', () => {
     const text = dedent(`
       title: Feature Probe
       id: ${PROBE_ID}
       correlation:
-          type: event_count
+          type: value_sum
           rules:
               - okta_failed_login
           group-by:
               - actor.alternateId
           timespan: 10m
           condition:
+              field: debugContext.debugData.risk
               gte: 10
     `);
-    expectRefusal(text, 'correlation:', /is a Sigma correlation rule of type 'event_count', which is not supported/, 'correlation rule');
+    expectRefusal(text, 'value_sum', /is a 'value_sum' correlation, which is not supported/, 'correlation type value_sum');
   });
 
   it('timeframe and aggregations', () => {
@@ -137,15 +151,16 @@ describe('unsupported Sigma features are refused with file, line, rule and featu
     expectRefusal(near, 'condition:', /uses 'near' in its condition, which is not supported/, 'near');
   });
 
-  it('multi-document files and invalid YAML', () => {
-    const multi = `${probeText(`
+  it('Sigma v1 rule collections (action: global) and invalid YAML', () => {
+    const collection = `action: global\n${probeText(`
       selection:
           eventType: user.session.start
       condition: selection
-    `)}---\naction: global\n`;
-    const error = loadError(multi);
-    expect(error.line).toBe(lineOf(multi, '---'));
-    expect(error.message).toMatch(/multi-document Sigma files .* are not supported/);
+    `)}`;
+    const error = loadError(collection);
+    expect(error.line).toBe(lineOf(collection, 'action:'));
+    expect(error.feature).toBe('rule collection');
+    expect(error.message).toMatch(/uses 'action' \(a Sigma v1 rule collection\), which is not supported/);
 
     const invalid = `${HEAD}detection:\n    selection:\n        eventType: [user.session.start\n    condition: selection\n`;
     const yamlError = loadError(invalid);
@@ -175,7 +190,7 @@ describe('loadSigmaRules on a directory', () => {
     writeFileSync(join(dir, 'b_good.yaml'), good('User Created', '0d4b6a3e-1f53-4b43-8d44-6f1f5d2a0002', 'user.lifecycle.create'));
     const windash = probeText(`
       selection:
-          debugContext.debugData.url|windash|contains: '-enc'
+          debugContext.debugData.url|winslash|contains: '-enc'
       condition: selection
     `);
     writeFileSync(join(dir, 'c_windash.yml'), windash);
@@ -192,7 +207,7 @@ describe('loadSigmaRules on a directory', () => {
     expect(rules.map((rule) => rule.title)).toEqual(['Account Locked', 'User Created']);
     expect(rules.map((rule) => rule.severity)).toEqual(['low', 'low']);
     expect(errors.map((error) => error.message)).toEqual([
-      `${join(dir, 'c_windash.yml')}:${lineOf(windash, '|windash')}: rule 'Feature Probe' (${PROBE_ID}) uses the modifier 'windash', which is not supported`,
+      `${join(dir, 'c_windash.yml')}:${lineOf(windash, '|winslash')}: rule 'Feature Probe' (${PROBE_ID}) uses the modifier 'winslash' in 'debugContext.debugData.url|winslash|contains', which is not a Sigma modifier`,
       expect.stringMatching(
         new RegExp(`^${escape(join(dir, 'd_regex.yml'))}:${lineOf(badRegex, "'[a-'")}: rule 'Feature Probe' .* has an invalid regular expression '\\[a-'`),
       ),

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { catalogue, evaluate, type OktaLogEvent, type SingleRule } from '../../detections/index.js';
+import { catalogue, evaluate, type OktaLogEvent, type Rule } from '../../detections/index.js';
 import { loadSigmaRules } from '../../detections/sigma/index.js';
 import { minutesAfter, oktaEvent, oktaVerifyEnrollment, type TestPrincipal } from '../../detections/testing.js';
 import { T0, admin, adminConsole, dana, slack } from './support/sigma.js';
@@ -22,7 +22,7 @@ describe('example rules in rules/sigma', () => {
     return rule;
   };
   /** Runs the example rules beside the built-in catalogue, as production would, and keeps one rule's matches. */
-  const matchesOf = (rule: SingleRule, events: OktaLogEvent[]) =>
+  const matchesOf = (rule: Rule, events: OktaLogEvent[]) =>
     evaluate([...catalogue, ...rules], events).filter((match) => match.ruleId === rule.id);
 
   it('load without errors, as single rules with ATT&CK and severities', () => {
