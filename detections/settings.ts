@@ -180,7 +180,7 @@ declare module './types.js' {
     /**
      * Values of Sigma placeholders, by name without the percent signs: `{ "admin_accounts": ["ops-*@example.com"] }`
      * makes `actor.alternateId|expand: '%admin_accounts%'` match either value. Each value is a Sigma string (`*`, `?`
-     * wildcards, `\\` escapes) and the list is OR-ed, as if written in the rule. A placeholder without values (or
+     * wildcards, `\` escapes) and the list is OR-ed, as if written in the rule. A placeholder without values (or
      * with an empty list) matches nothing, as in the reference tools.
      */
     readonly sigmaPlaceholders?: Readonly<Record<string, readonly string[]>>;

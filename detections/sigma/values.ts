@@ -304,13 +304,14 @@ function compileFieldRef(node: Scalar, modifiers: Modifiers, key: string, ctx: C
     return ctx.fail(node, `refers with '${key}' to an invalid field name '${path}': ${(error as Error).message}`);
   }
   const positions = new Set<Position>(modifiers.steps as Position[]);
-  const starts = positions.has('contains') || positions.has('endswith');
-  const ends = positions.has('contains') || positions.has('startswith');
+  // Like `*` before and after a string: endswith allows anything before the other field's value, startswith after.
+  const anyBefore = positions.has('contains') || positions.has('endswith');
+  const anyAfter = positions.has('contains') || positions.has('startswith');
   const norm = modifiers.cased ? (text: string) => head(text) : (text: string) => head(text).toLowerCase();
   const compare = (text: string, wanted: string): boolean => {
-    if (starts && ends) return text.includes(wanted);
-    if (ends) return text.startsWith(wanted);
-    if (starts) return text.endsWith(wanted);
+    if (anyBefore && anyAfter) return text.includes(wanted);
+    if (anyAfter) return text.startsWith(wanted);
+    if (anyBefore) return text.endsWith(wanted);
     return text === wanted;
   };
   return (text, event) => {
