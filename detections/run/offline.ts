@@ -1,57 +1,115 @@
 // Trying rules offline: the catalogue (and loaded Sigma rules) over a file of raw Okta System Log
 // events — a JSON array or JSON lines, as exported from Okta — with no Temporal and no database.
 // It runs exactly what the hourly run runs: the same rule set, engine and merging.
-import { typeMatches, type DetectionSettings, type OktaLogEvent, type Rule, type StateRow } from '../index.js';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { catalogue, typeMatches, type DetectionSettings, type OktaLogEvent, type Rule, type StateRow } from '../index.js';
+import { loadSigmaSources, type SigmaSource } from '../sigma/index.js';
 import { mergeMatches, type MergedDetection } from './merge.js';
+import type { ParsedEvents, SkipReason } from './offline-input.js';
 import { runDetectionPass, type EventSource } from './pass.js';
 
-export interface ParsedEvents {
-  events: OktaLogEvent[];
-  /** "line 12: …" or "item 3: …" for each entry that is not an Okta LogEvent. */
-  problems: string[];
+export { EventsFileError, parseEventsFile, SKIP_REASONS, type ParsedEvents, type SkipReason, type SkippedEntry } from './offline-input.js';
+
+/** Where the rules come from: the catalogue or not, and Sigma directories (the configured or replacing ones first). */
+export interface OfflineRuleSources {
+  catalogue: boolean;
+  sigmaDirs: readonly string[];
 }
 
-function checkEvent(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
-  const e = value as Record<string, unknown>;
-  if (typeof e.uuid !== 'string' || !e.uuid) return 'has no uuid';
-  if (typeof e.published !== 'string' || Number.isNaN(Date.parse(e.published))) return 'has no ISO-8601 published time';
-  if (typeof e.eventType !== 'string' || !e.eventType) return 'has no eventType';
-  return undefined;
+export interface OfflineRules {
+  rules: Rule[];
+  /** The Sigma directories loaded, resolved, each once. */
+  sigmaDirs: string[];
+  /** Rules that did not load or clash: each names its file (or directory) and what is wrong. */
+  errors: string[];
 }
 
-export function parseEventsFile(text: string): ParsedEvents {
-  const events: OktaLogEvent[] = [];
-  const problems: string[] = [];
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith('[')) {
-    let items: unknown[];
-    try {
-      items = JSON.parse(text) as unknown[];
-    } catch (err) {
-      return { events, problems: [`the file starts like a JSON array but is not valid JSON: ${(err as Error).message}`] };
-    }
-    items.forEach((item, i) => {
-      const problem = checkEvent(item);
-      if (problem) problems.push(`item ${i + 1}: ${problem}`);
-      else events.push(item as OktaLogEvent);
-    });
-    return { events, problems };
+/** A Sigma directory that cannot be read at all. */
+export class RulesDirectoryError extends Error {
+  override name = 'RulesDirectoryError';
+}
+
+/**
+ * The rules of an offline run: the catalogue (unless left out), then the Sigma files of every directory loaded
+ * together, as one directory, so a filter or correlation in an added directory may name a shipped rule. With one
+ * directory this is exactly the hourly run's rule set (`loadRuleSet`). Two rules with one id are an error (the
+ * loader names both files), never a silent override.
+ */
+export function loadOfflineRules(sources: OfflineRuleSources): OfflineRules {
+  const dirs = [...new Set(sources.sigmaDirs.map((d) => resolve(d)))];
+  for (const dir of dirs) {
+    if (!existsSync(dir)) throw new RulesDirectoryError(`Sigma rules directory ${dir} does not exist`);
+    if (!statSync(dir).isDirectory()) throw new RulesDirectoryError(`Sigma rules directory ${dir} is not a directory`);
   }
-  text.split('\n').forEach((line, i) => {
-    if (!line.trim()) return;
-    let item: unknown;
-    try {
-      item = JSON.parse(line);
-    } catch {
-      problems.push(`line ${i + 1}: not valid JSON`);
-      return;
+  const rules: Rule[] = sources.catalogue ? [...catalogue] : [];
+  const errors: string[] = [];
+  if (dirs.length > 0) {
+    const texts: SigmaSource[] = [];
+    for (const file of dirs.flatMap(ruleFiles)) {
+      try {
+        texts.push({ file, text: readFileSync(file, 'utf8') });
+      } catch (err) {
+        errors.push(`${file}: could not be read: ${(err as Error).message}`);
+      }
     }
-    const problem = checkEvent(item);
-    if (problem) problems.push(`line ${i + 1}: ${problem}`);
-    else events.push(item as OktaLogEvent);
-  });
-  return { events, problems };
+    const sigma = loadSigmaSources(texts);
+    errors.push(...sigma.errors.map((e) => e.message));
+    const ids = new Set(rules.map((r) => r.id));
+    for (const rule of sigma.rules) {
+      if (ids.has(rule.id)) errors.push(`Sigma rule ${rule.id} has the id of a catalogue rule`);
+      else rules.push(rule);
+    }
+  }
+  return { rules, sigmaDirs: dirs, errors };
+}
+
+/** The Sigma files of a directory as the loader reads one: `*.yml` and `*.yaml`, subfolders included, in name order. */
+function ruleFiles(dir: string): string[] {
+  const files: string[] = [];
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...ruleFiles(path));
+    else if (entry.isFile() && /\.ya?ml$/i.test(entry.name)) files.push(path);
+  }
+  return files;
+}
+
+/** What an offline run read and found: on stderr as one line, and in the JSON and SARIF outputs. */
+export interface OfflineSummary {
+  entries_read: number;
+  events_used: number;
+  skipped: number;
+  skipped_by_reason: Partial<Record<SkipReason, number>>;
+  rules: number;
+  catalogue: boolean;
+  sigma_dirs: string[];
+  /** null when nothing was run (--strict refused the file). */
+  detections: number | null;
+}
+
+export function offlineSummary(input: ParsedEvents, rules: OfflineRules, catalogueUsed: boolean, detections: number | null): OfflineSummary {
+  return {
+    entries_read: input.entries,
+    events_used: input.events.length,
+    skipped: input.skipped.length,
+    skipped_by_reason: input.skippedByReason,
+    rules: rules.rules.length,
+    catalogue: catalogueUsed,
+    sigma_dirs: rules.sigmaDirs,
+    detections,
+  };
+}
+
+/** "1203 entries read, 1198 used, 5 skipped (3 not_json, 2 published_without_offset); 87 rules; 14 detections" */
+export function summaryLine(s: OfflineSummary): string {
+  const reasons = Object.entries(s.skipped_by_reason).map(([reason, n]) => `${n} ${reason}`);
+  const skipped = s.skipped > 0 ? `, ${s.skipped} skipped (${reasons.join(', ')})` : ', 0 skipped';
+  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const found = s.detections === null ? '' : `; ${count(s.detections, 'detection', 'detections')}`;
+  return `${count(s.entries_read, 'entry', 'entries')} read, ${s.events_used} used${skipped}; ${count(s.rules, 'rule', 'rules')}${found}`;
 }
 
 /**
@@ -108,9 +166,9 @@ export function eventsInMemory(all: readonly OktaLogEvent[], isNewEvent: (e: Okt
   };
 }
 
-/** One JSON line per detection, in the field names analysts and the webhook use. */
-export function detectionLine(d: MergedDetection): string {
-  return JSON.stringify({
+/** A detection in the field names analysts and the webhook use, always in this order (the jsonl and json outputs). */
+export function detectionRecord(d: MergedDetection) {
+  return {
     rule_id: d.ruleId,
     severity: d.severity,
     title: d.title,
@@ -120,5 +178,16 @@ export function detectionLine(d: MergedDetection): string {
     evidence_uuids: d.evidenceUuids,
     first_event_at: d.firstEventAt,
     last_event_at: d.lastEventAt,
-  });
+  };
+}
+
+/** One JSON line per detection. */
+export function detectionLine(d: MergedDetection): string {
+  return JSON.stringify(detectionRecord(d));
+}
+
+/** Who or what a detection is about: the subject user's login, else the group key of its dedupe key (`ip:…`). */
+export function subjectOf(d: MergedDetection): string {
+  if (d.subjectUser) return d.subjectUser;
+  return d.dedupeKey.startsWith(`${d.ruleId}:`) ? d.dedupeKey.slice(d.ruleId.length + 1) : d.dedupeKey;
 }
