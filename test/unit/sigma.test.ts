@@ -1,11 +1,13 @@
 // The example Sigma rules shipped in rules/sigma: they load cleanly and each fires (and stays quiet) as its
-// title says, run beside the built-in catalogue as the hourly run does.
+// title says, run beside the built-in catalogue as the hourly run does. Five detection rules, and two correlation
+// files (mr_*.yml) whose correlated rules load switched off.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { catalogue, evaluate, type OktaLogEvent, type Rule } from '../../detections/index.js';
 import { loadSigmaRules } from '../../detections/sigma/index.js';
-import { minutesAfter, oktaEvent, oktaVerifyEnrollment, type TestPrincipal } from '../../detections/testing.js';
+import { minutesAfter, oktaEvent, oktaUser, oktaVerifyEnrollment, type TestPrincipal } from '../../detections/testing.js';
+import { memoryRuns } from '../support/memory-runs.js';
 import { T0, admin, adminConsole, dana, slack } from './support/sigma.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -25,19 +27,71 @@ describe('example rules in rules/sigma', () => {
   const matchesOf = (rule: Rule, events: OktaLogEvent[]) =>
     evaluate([...catalogue, ...rules], events).filter((match) => match.ruleId === rule.id);
 
-  it('load without errors, as single rules with ATT&CK and severities', () => {
+  it('load without errors, with ATT&CK and severities', () => {
     expect(errors.map((error) => error.message)).toEqual([]);
-    expect(rules).toHaveLength(5);
+    expect(rules).toHaveLength(11);
     for (const rule of rules) {
-      expect(rule.kind).toBe('single');
       expect(rule.id).toMatch(/^sigma-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
       expect(rule.attack.tactics.length).toBeGreaterThan(0);
       expect(rule.attack.techniques.length).toBeGreaterThan(0);
       expect(rule.eventTypes).not.toContain('*');
-      expect(rule.enabled).toBe(true);
       expect(rule.dedupe.periodMinutes).toBe(60);
     }
-    expect(new Set(rules.map((rule) => rule.id)).size).toBe(5);
+    expect(new Set(rules.map((rule) => rule.id)).size).toBe(11);
+    const on = rules.filter((rule) => rule.enabled);
+    expect(on.map((rule) => rule.kind).sort()).toEqual(['sequence', 'single', 'single', 'single', 'single', 'single', 'threshold']);
+    // What the correlations correlate is part of them, not a detection of its own.
+    expect(rules.filter((rule) => !rule.enabled).map((rule) => rule.title)).toEqual([
+      'Okta Sign-In Failed On Credentials',
+      'Burst Of Rejected Okta Verify Pushes',
+      'Okta Verify Push Rejected',
+      'Okta Verify Push Approved',
+    ]);
+  });
+
+  describe('password spray from one IP address (value_count)', () => {
+    const rule = () => byTitle('Password Spray');
+    const failure = (login: string, minute: number, ip = '185.220.101.9', reason: string | null = 'INVALID_CREDENTIALS') =>
+      oktaEvent({ eventType: 'user.session.start', at: minutesAfter(T0, minute), actor: oktaUser(login), ip, result: 'FAILURE', reason });
+
+    it('fires when one IP fails as ten different users within an hour', () => {
+      const spray = Array.from({ length: 10 }, (_, i) => failure(`staff${i}@example.com`, i * 5));
+      const [match, ...rest] = matchesOf(rule(), spray);
+      expect(rest).toEqual([]);
+      expect(match).toMatchObject({ groupKey: 'client.ipAddress=185.220.101.9', distinctCount: 10, severity: 'medium', techniques: ['T1110.003'] });
+    });
+
+    it('stays quiet for nine users, for an hour and more, for other reasons, and for many addresses', () => {
+      const users = (n: number) => Array.from({ length: n }, (_, i) => `staff${i}@example.com`);
+      expect(matchesOf(rule(), users(9).map((login, i) => failure(login, i)))).toEqual([]);
+      expect(matchesOf(rule(), users(10).map((login, i) => failure(login, i * 7)))).toEqual([]);
+      expect(matchesOf(rule(), users(10).map((login, i) => failure(login, i, undefined, 'LOCKED_OUT')))).toEqual([]);
+      expect(matchesOf(rule(), users(10).map((login, i) => failure(login, i, `203.0.113.${i}`)))).toEqual([]);
+    });
+  });
+
+  describe('Okta Verify push approved after a burst of rejections (temporal_ordered of an event_count)', () => {
+    const rule = () => byTitle('Push Approved After');
+    const reject = (minute: number) => oktaEvent({ eventType: 'user.mfa.okta_verify.deny_push', at: minutesAfter(T0, minute), actor: dana });
+    const approve = (minute: number, result = 'SUCCESS') =>
+      oktaEvent({ eventType: 'user.authentication.auth_via_mfa', at: minutesAfter(T0, minute), actor: dana, result, debugData: { factor: 'OKTA_VERIFY_PUSH' } });
+
+    it('fires when three rejections are followed by an approval, also in the next hourly run', async () => {
+      expect(rule().kind).toBe('sequence');
+      const [match] = matchesOf(rule(), [reject(0), reject(3), approve(5, 'FAILURE'), approve(12)]);
+      expect(match).toMatchObject({ severity: 'high', groupKey: `actor.id=${dana.id}`, subjectUserId: dana.id, techniques: ['T1621', 'T1078.004'] });
+
+      const runs = memoryRuns(rules);
+      await runs.run([reject(50), reject(52), reject(54)]);
+      const next = await runs.run([approve(64)]);
+      expect(next.filter((detection) => detection.ruleId === rule().id)).toHaveLength(1);
+    });
+
+    it('stays quiet for two rejections, for an approval first, or an approval long after', () => {
+      expect(matchesOf(rule(), [reject(0), reject(3), approve(5)])).toEqual([]);
+      expect(matchesOf(rule(), [approve(0), reject(1), reject(2), reject(3)])).toEqual([]);
+      expect(matchesOf(rule(), [reject(0), reject(1), reject(2), approve(40)])).toEqual([]);
+    });
   });
 
   describe('Admin Console sign-on from a new device or IP', () => {
