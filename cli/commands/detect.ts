@@ -11,8 +11,8 @@ type Format = (typeof FORMATS)[number];
 
 interface DetectOptions {
   file: string;
-  sigmaDir: string[];
-  onlySigmaDir: string[];
+  sigmaDir?: string[];
+  onlySigmaDir?: string[];
   catalogue: boolean;
   format: Format;
   strict?: boolean;
@@ -34,7 +34,8 @@ function asDetectError(err: unknown): CliError {
   return e.exitCode === 2 ? e : new DetectError(e.kind, e.message, e.details);
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+// Repeatable options; no default array, so --help shows none.
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 const HELP = `
 Rules: the catalogue, the Sigma rules of SIGMA_RULES_DIR (default: the shipped rules/sigma) and those of every
@@ -65,8 +66,8 @@ export function detectCommand(program: Command): void {
     .command('detect')
     .description('run the detection catalogue and Sigma rules over a file of Okta System Log events (JSON array or JSON lines). Needs no Temporal or database')
     .requiredOption('--file <path>', 'the events file (- for stdin)')
-    .option('--sigma-dir <dir>', 'also load the Sigma rules of this directory (repeatable)', collect, [])
-    .option('--only-sigma-dir <dir>', 'load the Sigma rules of this directory instead of SIGMA_RULES_DIR (repeatable)', collect, [])
+    .option('--sigma-dir <dir>', 'also load the Sigma rules of this directory (repeatable)', collect)
+    .option('--only-sigma-dir <dir>', 'load the Sigma rules of this directory instead of SIGMA_RULES_DIR (repeatable)', collect)
     .option('--no-catalogue', 'leave the built-in rule catalogue out (Sigma rules only)')
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('jsonl'))
     .option('--strict', 'exit 2 when any entry of the file is skipped (nothing is detected then)')
@@ -92,8 +93,9 @@ async function detect(opts: DetectOptions, format: Format): Promise<void> {
     import('../../detections/run/sarif.js'),
     import('../format.js'),
   ]);
-  const configured = opts.onlySigmaDir.length > 0 ? opts.onlySigmaDir : [loadConfig({ SIGMA_RULES_DIR: process.env.SIGMA_RULES_DIR }).SIGMA_RULES_DIR];
-  const sigmaDirs = [...configured, ...opts.sigmaDir].filter((d) => d !== '');
+  // SIGMA_RULES_DIR alone is read from the environment: nothing else of the configuration matters here.
+  const configured = opts.onlySigmaDir ?? [loadConfig({ SIGMA_RULES_DIR: process.env.SIGMA_RULES_DIR }).SIGMA_RULES_DIR];
+  const sigmaDirs = [...configured, ...(opts.sigmaDir ?? [])].filter((d) => d !== '');
   const ruleSet = offline.loadOfflineRules({ catalogue: opts.catalogue, sigmaDirs });
   if (ruleSet.errors.length > 0) {
     for (const e of ruleSet.errors) console.error(`Sigma rule not loaded: ${e}`);
