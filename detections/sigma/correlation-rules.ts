@@ -52,7 +52,12 @@ export function compileCorrelation(doc: CorrelationDocument, inputs: readonly Co
     attack: attackOf(doc, inputs),
     runbook: doc.meta.runbook,
     enabled,
-    fields: unique([...inputs.flatMap(fieldsOf), ...doc.groupBy.filter((name) => !doc.aliases.has(name)), ...(doc.valueField ? [doc.valueField] : [])]),
+    fields: unique([
+      ...inputs.flatMap(fieldsOf),
+      ...doc.groupBy.filter((name) => !doc.aliases.has(name)),
+      ...[...doc.aliases.values()].flatMap((perRule) => [...perRule.values()]),
+      ...(doc.valueField ? [doc.valueField] : []),
+    ]),
   };
   const dedupe = (key: (event: OktaLogEvent) => string | undefined) => ({
     periodMinutes: Math.max(SIGMA_DEDUPE_PERIOD_MINUTES, Math.ceil(doc.timespanMinutes)),
