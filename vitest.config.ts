@@ -19,6 +19,8 @@ if (process.versions.node.split('.')[0] !== pinnedMajor) {
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Checks that need material from outside the repository run apart (vitest.external.config.ts).
+    exclude: ['test/external/**', 'node_modules/**'],
     // One Temporal dev server, one PostgreSQL database and one SQS emulator for the whole run.
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',

@@ -1,7 +1,7 @@
 // The hourly run's detection step and its notifications.
 import { Context } from '@temporalio/activity';
 import { detectForRun as detect } from '../detections/run/detect-run.js';
-import { loadRuleSet } from '../detections/run/rule-set.js';
+import { loadCompleteRuleSet } from '../detections/run/rule-set.js';
 import { getDetectionSettings } from '../integrations/detection-settings.js';
 import { countRunDetections, countRunNotifications, runDetectionsBySeverity } from '../ingest/runs.js';
 import { deliverPendingNotifications } from '../notify/deliver.js';
@@ -13,7 +13,7 @@ import type { ActivityDeps } from './deps.js';
 export function detectActivities(deps: ActivityDeps) {
   return {
     async detectForRun({ integrationId, ingestRunId }: IngestRunRef): Promise<{ detections: number }> {
-      const { rules } = loadRuleSet(deps.config.SIGMA_RULES_DIR);
+      const rules = loadCompleteRuleSet(deps.config.SIGMA_RULES_DIR);
       const settings = await getDetectionSettings(deps.db, integrationId);
       const ctx = Context.current();
       const result = await detect(deps.db, integrationId, ingestRunId, rules, settings, (p) => ctx.heartbeat(p));

@@ -6,7 +6,8 @@ import { OktaApiError } from '@okta/okta-sdk-nodejs';
 import { classifyOktaError, describeOktaError, OktaDomainError } from '../okta/client.js';
 import { OktaHttpError } from '../okta/request-executor.js';
 import { IntegrationNotFoundError } from '../integrations/repository.js';
-import { CREDENTIALS_REJECTED, INTEGRATION_NOT_FOUND, OKTA_BAD_REQUEST, OKTA_DESTINATION_REFUSED, OKTA_DOMAIN_REFUSED, OKTA_USER_NOT_FOUND } from '../temporal/shared/failures.js';
+import { SigmaRuleSetError } from '../detections/sigma/index.js';
+import { SIGMA_RULES_INVALID, CREDENTIALS_REJECTED, INTEGRATION_NOT_FOUND, OKTA_BAD_REQUEST, OKTA_DESTINATION_REFUSED, OKTA_DOMAIN_REFUSED, OKTA_USER_NOT_FOUND } from '../temporal/shared/failures.js';
 
 function isOktaAnswer(err: unknown): boolean {
   return err instanceof OktaApiError || err instanceof OktaHttpError || (err as { code?: unknown } | null)?.code === 'ERR_OUTBOUND_REFUSED';
@@ -17,6 +18,8 @@ export function typedFailure(err: unknown, what: string): unknown {
   if (err instanceof ApplicationFailure) return err;
   if (err instanceof IntegrationNotFoundError) return ApplicationFailure.nonRetryable(err.message, INTEGRATION_NOT_FOUND);
   if (err instanceof OktaDomainError) return ApplicationFailure.nonRetryable(err.message, OKTA_DOMAIN_REFUSED);
+  // Fixed by an operator (the rule files, then a worker restart), not by another attempt.
+  if (err instanceof SigmaRuleSetError) return ApplicationFailure.nonRetryable(`${err.message}\nFix or remove these files in SIGMA_RULES_DIR and restart the worker; the events wait in the detection backlog.`, SIGMA_RULES_INVALID);
   if (!isOktaAnswer(err)) return err;
   const message = `${what}: ${describeOktaError(err)}`;
   switch (classifyOktaError(err)) {

@@ -12,7 +12,7 @@ import { getDetectionSettings } from '../integrations/detection-settings.js';
 import { NotFoundError } from '../integrations/operator-queries.js';
 import { insertEvents, toEventRow, type EventRow } from './store-batch.js';
 import { detectForRun } from '../detections/run/detect-run.js';
-import { loadRuleSet } from '../detections/run/rule-set.js';
+import { loadCompleteRuleSet } from '../detections/run/rule-set.js';
 
 /** Ingest runs opened by a replay carry this kind and workflow id prefix (there is no Temporal workflow). */
 export const REPLAY_RUN_KIND = 'replay';
@@ -212,7 +212,7 @@ async function storeReplayed(
 async function detectReplayRun(db: Database, req: ReplayRequest, runId: number): Promise<number> {
   const sql = db.$client;
   try {
-    const { rules } = loadRuleSet(req.sigmaDir);
+    const rules = loadCompleteRuleSet(req.sigmaDir);
     const settings = await getDetectionSettings(db, req.integrationId);
     const result = await detectForRun(db, req.integrationId, runId, rules, settings);
     await sql`update ingest_runs set detections = detections + ${result.created}, status = 'completed', finished_at = now() where id = ${runId}`;

@@ -5,6 +5,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { Database } from '../schema/db.js';
 import type { DetectionSettings, Rule } from '../detections/index.js';
+import { sigmaPlaceholderProblems } from '../detections/settings.js';
 import { getIntegration } from './repository.js';
 
 const cidr = z.string().refine((v) => {
@@ -31,6 +32,13 @@ export const detectionSettingsSchema = z
       })
       .strict()
       .optional(),
+    /** Values of the Sigma placeholders (`%name%` with `expand`) for this tenant; an unset one matches nothing. */
+    sigmaPlaceholders: z
+      .record(z.string(), z.array(z.string()))
+      .optional()
+      .superRefine((value, ctx) => {
+        for (const message of sigmaPlaceholderProblems(value)) ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+      }),
   })
   .strict();
 

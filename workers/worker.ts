@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
+import { loadRuleSet } from '../detections/run/rule-set.js';
 import { activityInterceptors } from './activity-interceptor.js';
 import { loadConfig, type Config } from '../lib/config.js';
 import { freeLoopbackPort, startMetricsServer } from '../lib/metrics.js';
@@ -96,6 +97,7 @@ export async function startWorker(config: Config, log: Logger, opts: { workflowB
     await findings?.close();
   });
   log.info({ environment: config.OORT_ENVIRONMENT, okta_allow_private_addresses_ignored: config.OKTA_ALLOW_PRIVATE_ADDRESSES || undefined }, ['development', 'test'].includes(config.OORT_ENVIRONMENT) ? 'outbound mode: development (plain http and loopback targets such as the Okta simulator allowed)' : 'outbound mode: public https only (loopback, private and other special-purpose addresses refused)');
+  logRuleSet(config, log);
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS }, 'worker started');
   return {
     worker,
@@ -146,4 +148,18 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     createFatalLogger().fatal({ error: errorFields(err) }, `the worker failed: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   });
+}
+
+/**
+ * The rule set, once at start: how many rules, and every Sigma document that does not load (file, line, rule, why).
+ * Such errors also fail each detection step until fixed, so a broken rule file is never a silent gap.
+ */
+function logRuleSet(config: Config, log: Logger): void {
+  try {
+    const { rules, sigmaErrors } = loadRuleSet(config.SIGMA_RULES_DIR);
+    for (const e of sigmaErrors) log.error({ file: e.file, line: e.line, rule: e.ruleId ?? e.ruleTitle, err: e.message }, 'Sigma rule not loaded: detection steps fail until it is fixed');
+    log.info({ rules: rules.length, sigmaErrors: sigmaErrors.length, sigmaRulesDir: config.SIGMA_RULES_DIR }, 'rule set loaded');
+  } catch (err) {
+    log.error({ err: (err as Error).message }, 'rule set not loaded: detection steps fail until it is fixed');
+  }
 }

@@ -3,7 +3,7 @@
 // they use exactly the same engine and rules.
 import { existsSync } from 'node:fs';
 import { catalogue, type Rule } from '../index.js';
-import { loadSigmaRules, type SigmaLoadError } from '../sigma/index.js';
+import { SigmaRuleSetError, loadSigmaRules, type SigmaLoadError } from '../sigma/index.js';
 
 export interface RuleSet {
   rules: readonly Rule[];
@@ -25,4 +25,15 @@ export function loadRuleSet(sigmaDir?: string): RuleSet {
   }
   cache.set(key, set);
   return set;
+}
+
+/**
+ * The rule set the hourly run and a quarantine replay judge events by. A Sigma document that does not load fails the
+ * step visibly (the run fails, its events stay in the detection backlog for the run after the fix) instead of running
+ * without it: a partial rule set would be a silent gap in detection.
+ */
+export function loadCompleteRuleSet(sigmaDir?: string): readonly Rule[] {
+  const { rules, sigmaErrors } = loadRuleSet(sigmaDir);
+  if (sigmaErrors.length > 0) throw new SigmaRuleSetError(sigmaErrors);
+  return rules;
 }

@@ -10,6 +10,8 @@ export const OKTA_BAD_REQUEST = 'OktaBadRequest';
 export const OKTA_DESTINATION_REFUSED = 'OktaDestinationRefused';
 /** The integration's stored Okta domain is no longer allowed. */
 export const OKTA_DOMAIN_REFUSED = 'OktaDomainRefused';
+/** A Sigma rule in SIGMA_RULES_DIR does not load: the detection step refuses to run a partial rule set. */
+export const SIGMA_RULES_INVALID = 'SigmaRulesInvalid';
 /** No such integration (deleted, or a wrong id given to a workflow). */
 export const INTEGRATION_NOT_FOUND = 'IntegrationNotFound';
 

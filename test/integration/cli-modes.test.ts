@@ -105,11 +105,28 @@ describe('oort-okta integrations settings and rules', () => {
   });
 
   it('lists every rule of the catalogue and the Sigma rules, with their ids', async () => {
-    const rules = jsonOf<Array<{ id: string; kind: string; enabled: boolean }>>(await cli(['rules', 'list', '--json']));
+    const { rules, notLoaded } = jsonOf<{ rules: Array<{ id: string; kind: string; enabled: boolean }>; notLoaded: unknown[] }>(await cli(['rules', 'list', '--json']));
+    expect(notLoaded).toEqual([]);
     expect(rules.map((r) => r.id)).toEqual(expect.arrayContaining(catalogue.map((r) => r.id)));
     expect(rules.filter((r) => r.id.startsWith('sigma-')).length).toBeGreaterThanOrEqual(5);
     const human = await cli(['rules', 'list']);
     expect(human.stdout).toMatch(/^ID +KIND +SEVERITY +ON +TITLE\n/);
     expect(human.stdout).toContain('okta-mfa-push-bombing-success');
+  });
+
+  it('shows every Sigma document that does not load, with its file, line and reason, and exits 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oort-sigma-'));
+    writeFileSync(join(dir, 'good.yml'), 'title: Good\nid: 0f4b6a3e-5d2c-4e1f-9a8b-7c6d5e4f3a2b\nlogsource: { product: okta, service: okta }\ndetection:\n  sel: { eventType: user.session.start }\n  condition: sel\nlevel: low\n');
+    writeFileSync(join(dir, 'broken.yml'), 'title: Broken\nid: 1a2b3c4d-5e6f-4a1b-8c9d-0e1f2a3b4c5d\nlogsource: { product: okta, service: okta }\ndetection:\n  sel: { eventType|nosuchmodifier: x }\n  condition: sel\nlevel: low\n');
+    const run = await cli(['rules', 'list', '--sigma-dir', dir, '--json']);
+    expect(run.code).toBe(1);
+    const { rules, notLoaded } = JSON.parse(run.stdout) as { rules: Array<{ id: string }>; notLoaded: Array<{ file: string; message: string }> };
+    expect(rules.some((r) => r.id === 'sigma-0f4b6a3e-5d2c-4e1f-9a8b-7c6d5e4f3a2b')).toBe(true);
+    expect(notLoaded).toHaveLength(1);
+    expect(notLoaded[0].file).toContain('broken.yml');
+    expect(notLoaded[0].message).toMatch(/nosuchmodifier/);
+    const human = await cli(['rules', 'list', '--sigma-dir', dir]);
+    expect(human.code).toBe(1);
+    expect(human.stdout).toMatch(/NOT LOADED \(1\): the hourly run's detection step fails until these are fixed or removed\n .*broken\.yml.*nosuchmodifier/);
   });
 });

@@ -613,6 +613,38 @@ const CASES: Record<string, Case> = {
     severity: 'high',
     refused: { none: 'left to okta-support-impersonation, which reports it one level lower' },
   },
+  'sigma-34073c11-7127-4d86-b4e5-eac043cddcc2': {
+    runs: () => [staff.slice(0, 10).map((user, i) => ev({ eventType: 'user.session.start', actor: user, ip: '185.220.101.9', result: 'FAILURE', reason: 'INVALID_CREDENTIALS', minute: i * 3 }))],
+    severity: 'medium',
+    requires: { client: 'the group is the source IP', outcome: 'only failed sign-ins count' },
+  },
+  'sigma-cf0033dc-ebb3-4c68-af48-c9779f9bab63': {
+    runs: () => [[ev({ eventType: 'user.session.start', actor: dana, result: 'FAILURE', reason: 'INVALID_CREDENTIALS' })]],
+    severity: 'low',
+    requires: { outcome: 'only failures count' },
+  },
+  'sigma-097b7843-ccd4-4fea-9f94-ce789820654a': {
+    runs: () => [[
+      ...[0, 2, 4].map((minute) => ev({ eventType: 'user.mfa.okta_verify.deny_push', actor: dana, minute })),
+      ev({ eventType: 'user.authentication.auth_via_mfa', actor: dana, debugData: { factor: 'OKTA_VERIFY_PUSH' }, minute: 8 }),
+    ]],
+    severity: 'high',
+    with: ['sigma-15e9b8bf-f140-405f-9dec-0f001d1a55b1'],
+    requires: { outcome: 'an approval is a successful MFA check', debugContext: 'the push factor is named in debugData' },
+  },
+  'sigma-15e9b8bf-f140-405f-9dec-0f001d1a55b1': {
+    runs: () => [[0, 2, 4].map((minute) => ev({ eventType: 'user.mfa.okta_verify.deny_push', actor: dana, minute }))],
+    severity: 'medium',
+  },
+  'sigma-e3747ea1-b9f1-4a1d-88e2-92a608b46497': {
+    runs: () => [[ev({ eventType: 'user.mfa.okta_verify.deny_push', actor: dana })]],
+    severity: 'low',
+  },
+  'sigma-ef11b1a7-9f8d-4817-8c00-ad101113d498': {
+    runs: () => [[ev({ eventType: 'user.authentication.auth_via_mfa', actor: dana, debugData: { factor: 'OKTA_VERIFY_PUSH' } })]],
+    severity: 'low',
+    requires: { outcome: 'the success is the signal', debugContext: 'the push factor is named in debugData' },
+  },
 };
 
 // --- running ------------------------------------------------------------------------------------------------------
