@@ -73,7 +73,7 @@ async function main() {
   const started = performance.now();
   const sampler = startRssSampler();
   const cpus = os.cpus();
-  const sigmaDir = process.env.SIGMA_RULES_DIR ?? fileURLToPath(new URL('../rules/sigma', import.meta.url));
+  const sigmaDir = process.env.SIGMA_RULES_DIR ?? fileURLToPath(new URL('../sigma-rules', import.meta.url));
   const { rules, sigmaErrors } = loadRuleSet(sigmaDir);
   const kinds = new Map<string, number>();
   for (const r of rules) kinds.set(r.kind, (kinds.get(r.kind) ?? 0) + 1);

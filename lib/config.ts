@@ -110,8 +110,8 @@ const schema = z.object({
   SYSTEM_LOG_MAX_PAGES_PER_RUN: z.coerce.number().int().min(1).default(2400),
   /** Days of System Log onboarding reads (backfill) for new integrations: 1–90 (Okta keeps 90). */
   BACKFILL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
-  /** Sigma rules (YAML) run beside the built-in catalogue; default: the examples shipped in rules/sigma. */
-  SIGMA_RULES_DIR: z.string().default(fileURLToPath(new URL('../rules/sigma', import.meta.url))),
+  /** Sigma rules (YAML) run beside the built-in catalogue; default: the examples shipped in sigma-rules. */
+  SIGMA_RULES_DIR: z.string().default(fileURLToPath(new URL('../sigma-rules', import.meta.url))),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /** The worker's Prometheus endpoint (GET /metrics): its port (0 turns it off) and listen address. */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),

@@ -11,7 +11,7 @@ import { loadSigmaRules } from '../detections/sigma/index.js';
 import type { Rule } from '../detections/index.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const SHIPPED_SIGMA_DIR = join(ROOT, 'rules/sigma');
+export const SHIPPED_SIGMA_DIR = join(ROOT, 'sigma-rules');
 
 interface Section {
   file: string;
@@ -126,7 +126,7 @@ export function ruleSections(sigmaDir = SHIPPED_SIGMA_DIR): Section[] {
     { file: 'privilege.md', title: 'Privilege', intro: 'Administrator roles, policies, apps, tokens and agents: changes that widen access to the org.', rules: byId(privilegeRules) },
     { file: 'credential.md', title: 'Credential', intro: 'Password attacks, MFA abuse and account recovery.', rules: byId(credentialRules) },
     { file: 'session.md', title: 'Session', intro: 'Sessions, sign-in context, OAuth and Okta\'s own risk signals.', rules: byId(sessionRules) },
-    { file: 'sigma.md', title: 'Sigma', intro: 'The Sigma rules shipped in `rules/sigma/` (the default `SIGMA_RULES_DIR`), as the engine compiled them.', rules: byId(sigma.rules) },
+    { file: 'sigma.md', title: 'Sigma', intro: 'The Sigma rules shipped in `sigma-rules/` (the default `SIGMA_RULES_DIR`), as the engine compiled them.', rules: byId(sigma.rules) },
   ];
 }
 

@@ -47,7 +47,7 @@ function scenarioCase<N extends ScenarioName>(
 /** Days of history the scenarios that build one are given: five workdays and a weekend. */
 const HISTORY_DAYS = 7;
 
-/** The shipped Sigma rules (rules/sigma/) the hourly run loads next to the catalogue, by their engine rule ids. */
+/** The shipped Sigma rules (sigma-rules/) the hourly run loads next to the catalogue, by their engine rule ids. */
 const SIGMA = {
   apiTokenViaProxy: 'sigma-1139e5b4-5216-443d-a775-af6348ef0b0b',
   policyDeactivatedOrDeleted: 'sigma-9d0cec1e-28e2-408d-a917-8295f9bb3418',

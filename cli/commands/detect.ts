@@ -38,7 +38,7 @@ function asDetectError(err: unknown): CliError {
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 const HELP = `
-Rules: the catalogue, the Sigma rules of SIGMA_RULES_DIR (default: the shipped rules/sigma) and those of every
+Rules: the catalogue, the Sigma rules of SIGMA_RULES_DIR (default: the shipped sigma-rules) and those of every
 --sigma-dir. --only-sigma-dir uses its directories instead of SIGMA_RULES_DIR's; --no-catalogue leaves the built-in
 rules out. Two rules with one id, or a Sigma file that does not load, is an error (exit 2).
 

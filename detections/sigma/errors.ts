@@ -33,7 +33,7 @@ export class SigmaLoadError extends Error {
   }
 }
 
-/** `rules/sigma/x.yml:14: rule 'Foo' (5f1c…) uses the modifier 'base64offset', which is not supported` */
+/** `sigma-rules/x.yml:14: rule 'Foo' (5f1c…) uses the modifier 'base64offset', which is not supported` */
 function formatMessage({ file, line, ruleTitle, ruleId, detail }: SigmaLoadErrorInit): string {
   const where = line === undefined ? file : `${file}:${line}`;
   let subject: string;

@@ -1,6 +1,6 @@
 /**
  * Sigma support: load Okta Sigma rules, correlation rules and meta filters (YAML) as engine rules. See
- * rules/sigma/README.md.
+ * sigma-rules/README.md.
  */
 export {
   assertSigmaLoaded,

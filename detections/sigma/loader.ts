@@ -5,7 +5,7 @@
  * refer to each other across the files loaded together. Detection rules become single-event rules, correlations
  * threshold or sequence rules (`correlation-rules.ts`); filters change the rules they name (`filters.ts`).
  *
- * Nothing is dropped silently: a document that uses anything outside the supported subset (rules/sigma/README.md),
+ * Nothing is dropped silently: a document that uses anything outside the supported subset (sigma-rules/README.md),
  * or refers to one that did not load, is refused with a SigmaLoadError naming the file, line, rule and feature, and
  * the other documents still load. The caller decides what errors mean: `assertSigmaLoaded` turns them into one
  * error for a run that must not go on with a partial rule set.

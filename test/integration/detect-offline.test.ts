@@ -14,12 +14,12 @@ import { runHourly, streamingIntegration } from '../support/fixtures.js';
 import { createWorld, type World } from '../support/world.js';
 
 // Deliberately without the database and Temporal settings: the command needs neither. SIGMA_RULES_DIR unset: the
-// shipped rules/sigma.
+// shipped sigma-rules.
 const OFFLINE_ENV = { DATABASE_URL: undefined, TEMPORAL_ADDRESS: undefined, SQS_ENDPOINT: undefined, SIGMA_RULES_DIR: undefined };
 const runCli = (args: string[], env: Record<string, string | undefined> = {}, stdin?: string): Promise<CliRun> =>
   runBin({ ...OFFLINE_ENV, ...env }, ['detect', ...args], { stdin });
 
-const ROOT_SIGMA = fileURLToPath(new URL('../../rules/sigma', import.meta.url));
+const ROOT_SIGMA = fileURLToPath(new URL('../../sigma-rules', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'oort-offline-'));
 function file(name: string, text: string): string {
   writeFileSync(join(dir, name), text);
@@ -82,8 +82,8 @@ describe('oort-okta detect --file: the hourly run offline', () => {
 // ---------------------------------------------------------------------------------------------------------------------
 // Hand-written events: what each one sets off is known.
 
-const SHIPPED_IMPERSONATION = 'sigma-cf30db41-c010-48ce-81ba-714f0a0a5812'; // rules/sigma, level high
-const SHIPPED_POLICY = 'sigma-9d0cec1e-28e2-408d-a917-8295f9bb3418'; // rules/sigma, level medium
+const SHIPPED_IMPERSONATION = 'sigma-cf30db41-c010-48ce-81ba-714f0a0a5812'; // sigma-rules, level high
+const SHIPPED_POLICY = 'sigma-9d0cec1e-28e2-408d-a917-8295f9bb3418'; // sigma-rules, level medium
 const CUSTOM_ID = '5a3e8f7c-2b1d-4c6e-9f0a-7d8b9c0e1f2a';
 const CUSTOM = `sigma-${CUSTOM_ID}`; // written below, level low
 

@@ -11,7 +11,7 @@ import { createWorld, type World } from '../support/world.js';
 import { runHourly, streamingIntegration } from '../support/fixtures.js';
 import { SIGMA_RULES_INVALID } from '../../temporal/shared/failures.js';
 
-const shipped = join(process.cwd(), 'rules/sigma');
+const shipped = join(process.cwd(), 'sigma-rules');
 const brokenDir = mkdtempSync(join(tmpdir(), 'oort-sigma-broken-'));
 const fixedDir = mkdtempSync(join(tmpdir(), 'oort-sigma-fixed-'));
 cpSync(shipped, brokenDir, { recursive: true });

@@ -9,7 +9,7 @@ import { catalogue, type Rule } from '../../detections/index.js';
 import { detectOffline, loadOfflineRules, RulesDirectoryError } from '../../detections/run/offline.js';
 import { loadRuleSet } from '../../detections/run/rule-set.js';
 
-const SHIPPED = fileURLToPath(new URL('../../rules/sigma', import.meta.url));
+const SHIPPED = fileURLToPath(new URL('../../sigma-rules', import.meta.url));
 const CUSTOM_ID = '7b0c5f4e-0d7e-4c55-9d51-2c1f0a1e9a01';
 
 function customDir(): string {

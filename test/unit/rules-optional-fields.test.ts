@@ -585,7 +585,7 @@ const CASES: Record<string, Case> = {
     severity: 'low',
   },
 
-  // --- the example Sigma rules (rules/sigma) -------------------------------------------------------------------------
+  // --- the example Sigma rules (sigma-rules) -------------------------------------------------------------------------
   'sigma-4d5be8a5-a47d-4212-85f3-3d13e2f23e6b': {
     runs: () => [[ev({ eventType: 'policy.evaluate_sign_on', actor: admin, result: 'ALLOW', target: [adminConsole], debugData: { behaviors: '{New Device=POSITIVE}' } })]],
     severity: 'high',
@@ -649,7 +649,7 @@ const CASES: Record<string, Case> = {
 
 // --- running ------------------------------------------------------------------------------------------------------
 
-const sigma = loadSigmaRules('rules/sigma');
+const sigma = loadSigmaRules('sigma-rules');
 const ALL_RULES: readonly Rule[] = [...catalogue, ...sigma.rules];
 const ruleById = new Map(ALL_RULES.map((rule) => [rule.id, rule]));
 

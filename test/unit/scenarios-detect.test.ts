@@ -1,7 +1,7 @@
 // Every attack scenario case, mixed into an org's benign traffic and run through hourly detection runs,
 // raises the detections its expectations name, each exactly once, and the same benign traffic alone
 // raises none of them. The rules are the hourly run's rule set: the catalogue plus the Sigma rules shipped
-// in rules/sigma (loadRuleSet). The runs are test/support/memory-runs.ts: the product's detection pass (its
+// in sigma-rules (loadRuleSet). The runs are test/support/memory-runs.ts: the product's detection pass (its
 // chunks, look-back and clock, the newest delivered event), rule state kept between runs and matches
 // merged as the detection step merges them. Cases that need days of ordinary traffic first (a tenant's
 // learning period, a history the scenario builds) run in a longer world. Also: every rule family and
@@ -25,7 +25,7 @@ const SETTLE = 12 * HOUR;
 
 const org = generateOrg({ seed: 'scenario-detections', users: 60 });
 /** What the hourly run judges events by when SIGMA_RULES_DIR points at the shipped examples. */
-const ruleSet = loadRuleSet(fileURLToPath(new URL('../../rules/sigma/', import.meta.url)));
+const ruleSet = loadRuleSet(fileURLToPath(new URL('../../sigma-rules/', import.meta.url)));
 const hourlyRules = ruleSet.rules;
 const ruleById = (id: string): Rule | undefined => hourlyRules.find((rule) => rule.id === id);
 

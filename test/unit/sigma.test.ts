@@ -1,4 +1,4 @@
-// The example Sigma rules shipped in rules/sigma: they load cleanly and each fires (and stays quiet) as its
+// The example Sigma rules shipped in sigma-rules: they load cleanly and each fires (and stays quiet) as its
 // title says, run beside the built-in catalogue as the hourly run does. Five detection rules, and two correlation
 // files (mr_*.yml) whose correlated rules load switched off.
 import { join } from 'node:path';
@@ -11,12 +11,12 @@ import { memoryRuns } from '../support/memory-runs.js';
 import { T0, admin, adminConsole, dana, slack } from './support/sigma.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const EXAMPLES = join(ROOT, 'rules/sigma');
+const EXAMPLES = join(ROOT, 'sigma-rules');
 
 const BEHAVIORS_ALL_NEGATIVE =
   '{New Geo-Location=NEGATIVE, New Device=NEGATIVE, New IP=NEGATIVE, New State=NEGATIVE, New Country=NEGATIVE, Velocity=NEGATIVE, New City=NEGATIVE}';
 
-describe('example rules in rules/sigma', () => {
+describe('example rules in sigma-rules', () => {
   const { rules, errors } = loadSigmaRules(EXAMPLES);
   const byTitle = (fragment: string) => {
     const rule = rules.find((candidate) => candidate.title.includes(fragment));
