@@ -1,10 +1,10 @@
 // Trying rules offline: the catalogue (and loaded Sigma rules) over a file of raw Okta System Log
 // events — a JSON array or JSON lines, as exported from Okta — with no Temporal and no database.
 // It runs exactly what the hourly run runs: the same rule set, engine and merging.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { catalogue, typeMatches, type DetectionSettings, type OktaLogEvent, type Rule, type StateRow } from '../index.js';
-import { loadSigmaSources, type SigmaSource } from '../sigma/index.js';
+import { loadSigmaSources, ruleFiles, type SigmaSource } from '../sigma/index.js';
 import { mergeMatches, type MergedDetection } from './merge.js';
 import type { ParsedEvents, SkipReason } from './offline-input.js';
 import { runDetectionPass, type EventSource } from './pass.js';
@@ -62,19 +62,6 @@ export function loadOfflineRules(sources: OfflineRuleSources): OfflineRules {
     }
   }
   return { rules, sigmaDirs: dirs, errors };
-}
-
-/** The Sigma files of a directory as the loader reads one: `*.yml` and `*.yaml`, subfolders included, in name order. */
-function ruleFiles(dir: string): string[] {
-  const files: string[] = [];
-  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
-    if (entry.name.startsWith('.')) continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...ruleFiles(path));
-    else if (entry.isFile() && /\.ya?ml$/i.test(entry.name)) files.push(path);
-  }
-  return files;
 }
 
 /** What an offline run read and found: on stderr as one line, and in the JSON and SARIF outputs. */

@@ -8,6 +8,7 @@ export {
   loadSigmaRules,
   loadSigmaSources,
   loadSigmaText,
+  ruleFiles,
   SIGMA_DEDUPE_PERIOD_MINUTES,
   SigmaRuleSetError,
   type SigmaLoadResult,

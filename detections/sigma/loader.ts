@@ -118,7 +118,8 @@ export function assertSigmaLoaded(result: Pick<SigmaLoadResult, 'errors'>): void
   if (result.errors.length > 0) throw new SigmaRuleSetError(result.errors);
 }
 
-function ruleFiles(dir: string): string[] {
+/** The Sigma files of a directory as the loader reads one: `*.yml` and `*.yaml`, subfolders included, in name order. */
+export function ruleFiles(dir: string): string[] {
   const files: string[] = [];
   const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
