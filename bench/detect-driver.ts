@@ -4,7 +4,7 @@
 // time themselves, so the engine's share can be told apart from theirs.
 import { mergeStateRows, typeMatches, type DetectionMatch, type OktaLogEvent, type Rule, type StateChange, type StateKey, type StateRow } from '../detections/index.js';
 import { runDetectionPass, type EventSource, type LoadGroup, type StateSource } from '../detections/run/pass.js';
-import { message, secondsSince } from './detect-engine.js';
+import { Checksum, message, secondsSince } from './detect-engine.js';
 
 const HOUR = 3_600_000;
 
@@ -158,12 +158,14 @@ export interface DriverResult {
   newEvents: number;
   stateRows: number;
   errors: Map<string, string>;
+  /** Every run's matches and state changes, in order (all runs, counted or not). */
+  checksum: Checksum;
 }
 
 function emptyResult(): DriverResult {
   return {
     matches: [], runs: 0, chunks: 0, engineSeconds: 0, sourceSeconds: 0, slowestRunSeconds: 0, slowestRunAt: '-',
-    evaluatedEvents: 0, newEvents: 0, stateRows: 0, errors: new Map(),
+    evaluatedEvents: 0, newEvents: 0, stateRows: 0, errors: new Map(), checksum: new Checksum(),
   };
 }
 
@@ -185,6 +187,7 @@ async function onePassRun(
   result.evaluatedEvents += pass.evaluatedEvents;
   result.newEvents += delivered - newStart;
   result.stateRows = state.size;
+  result.checksum.matches(pass.matches).stateChanges(pass.stateChanges);
   return { matches: pass.matches, seconds: wall - source };
 }
 

@@ -1,8 +1,12 @@
 // The detection benchmark's direct use of the engine: one evaluateRun over a whole stream, isolated per-rule
 // passes for timing, and an RSS sampler that keeps sampling while the (synchronous) engine holds the main
 // thread. The hourly run's driver over in-memory events and state is in detect-driver.ts.
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { evaluateRun, typeMatches, type DetectionMatch, type OktaLogEvent, type Rule } from '../detections/index.js';
+import { evaluateRun, typeMatches, type DetectionMatch, type OktaLogEvent, type Rule, type StateChange } from '../detections/index.js';
 
 export const secondsSince = (t0: number) => (performance.now() - t0) / 1000;
 export const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -45,6 +49,63 @@ export function startRssSampler(intervalMs = 25): RssSampler {
       await worker.terminate();
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// CPU profiles of the timed stages only (--profile DIR), readable in Chrome DevTools or any .cpuprofile viewer.
+
+export async function profiled<T>(dir: string | undefined, name: string, fn: () => Promise<T> | T): Promise<T> {
+  if (!dir) return fn();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 500 });
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${name}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+    process.stdout.write(`  (CPU profile written to ${file})\n`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checksums: the same events and rules must give the same matches (every field, in the order returned) and the
+// same state changes, whatever the engine's internals; a changed checksum means changed behaviour.
+
+export class Checksum {
+  private readonly hash = createHash('sha256');
+  private n = 0;
+
+  matches(list: readonly DetectionMatch[]): this {
+    for (const m of list) {
+      this.hash.update(JSON.stringify([
+        m.ruleId, m.groupKey, m.dedupeKey, m.severity, m.title, m.firstEventAt, m.lastEventAt, m.count, m.distinctCount ?? null,
+        m.subjectUserId ?? null, m.subjectUser ?? null, m.evidenceUuids, m.details ?? null, m.dedupePeriodMinutes,
+      ]));
+      this.hash.update('\n');
+      this.n++;
+    }
+    return this;
+  }
+
+  stateChanges(list: readonly StateChange[]): this {
+    for (const c of list) {
+      this.hash.update(JSON.stringify([c.ruleId, c.entity, c.value, c.firstSeen, c.lastSeen, c.expiresAt, c.data]));
+      this.hash.update('\n');
+      this.n++;
+    }
+    return this;
+  }
+
+  /** 16 hex digits and the number of items hashed. */
+  digest(): string {
+    return `${this.hash.copy().digest('hex').slice(0, 16)} (${this.n})`;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
