@@ -33,20 +33,22 @@
  * eventType, then per rule only the events of its types; threshold rules slide a two-pointer window per group and
  * sequences a range per entity, so the work is linear (sequences: n log n) in the events.
  */
-import type { AlertCandidate, KeyContext, KindContext } from './kinds/context.js';
-import { anomalyStateKeys, evaluateAnomaly } from './kinds/anomaly.js';
-import { baselineStateKeys, evaluateBaseline } from './kinds/baseline.js';
-import { evaluateGeo, geoStateKeys } from './kinds/geo.js';
+import { anomalyScan, anomalyStateKeys } from './kinds/anomaly.js';
+import { baselineScan, baselineStateKeys } from './kinds/baseline.js';
+import { EntryMemo, scanAll, type AlertCandidate, type KeyContext, type KindContext, type KindScan } from './kinds/context.js';
+import { geoScan, geoStateKeys } from './kinds/geo.js';
 import { ABSENCE_GRACE_MINUTES, evaluateSequence, sequenceStateKeys } from './kinds/sequence.js';
-import { evaluateSingle } from './kinds/single.js';
+import { singleScan } from './kinds/single.js';
 import { StateChangeSet, StateKeyList, StateView } from './kinds/state.js';
-import { evaluateThreshold } from './kinds/threshold.js';
+import { thresholdScan } from './kinds/threshold.js';
+import { clearFocus, focusEvent } from './fields.js';
 import { DEFAULT_EVIDENCE_CAP, isReportable, severityOf, toDetectionMatch, type MatchCandidate } from './match.js';
 import { alertSteps, compileAllowList, isAlertStep, resolveRules, type ResolvedRule } from './settings.js';
-import { buildTimeline, type Timeline, type TimelineEntry } from './timeline.js';
+import { buildTimeline, typeMatches, type Timeline, type TimelineEntry } from './timeline.js';
 import type {
   DetectionMatch,
   DetectionSettings,
+  DetectionState,
   EvaluateOptions,
   OktaLogEvent,
   Rule,
@@ -65,22 +67,75 @@ export function evaluate(
 
 /** Evaluates the rules and returns the matches plus the state changes the caller must persist with them. */
 export function evaluateRun(rules: readonly Rule[], events: readonly OktaLogEvent[], opts: EvaluateOptions = {}): RunResult {
+  return prepareEvaluation(rules, events, opts).evaluate(opts.state);
+}
+
+/**
+ * The state rows `evaluateRun` may read for these events and options (same rules, settings, `isNew` and `now`):
+ * load exactly these (missing rows are fine) and pass them as `opts.state`. Listing a key costs one row lookup, so the
+ * list errs on the side of completeness.
+ */
+export function stateKeys(rules: readonly Rule[], events: readonly OktaLogEvent[], opts: EvaluateOptions = {}): StateKey[] {
+  return prepareEvaluation(rules, events, opts).stateKeys();
+}
+
+/**
+ * One evaluation's events, sorted and indexed once, for a caller that lists the state keys, loads the rows, then
+ * evaluates (the detection pass): the same results as `stateKeys` then `evaluateRun` with the same arguments, without
+ * preparing the events twice.
+ */
+export interface PreparedEvaluation {
+  /** `stateKeys(rules, events, opts)`. */
+  stateKeys(): StateKey[];
+  /** `evaluateRun(rules, events, { ...opts, state })`. */
+  evaluate(state?: DetectionState): RunResult;
+}
+
+export function prepareEvaluation(
+  rules: readonly Rule[],
+  events: readonly OktaLogEvent[],
+  opts: Omit<EvaluateOptions, 'state'> = {},
+): PreparedEvaluation {
   const run = prepare(rules, events, opts);
+  return {
+    stateKeys: () => listStateKeys(run, opts),
+    evaluate: (state) => evaluatePrepared(run, opts, state),
+  };
+}
+
+function evaluatePrepared(run: PreparedRun, opts: Omit<EvaluateOptions, 'state'>, loaded: DetectionState | undefined): RunResult {
   const evidenceCap = Math.max(1, opts.evidenceCap ?? DEFAULT_EVIDENCE_CAP);
-  const state = new StateView(opts.state);
+  const state = new StateView(loaded);
   const changes = new StateChangeSet();
   const alerts = new Map<string, AlertCandidate[]>();
   const chains = run.rules.some((resolved) => isChain(resolved.rule));
 
+  // Rules whose kind reads its events in one forward pass are shown the timeline event by event, all at once.
+  const scans = new Map<ResolvedRule, ScanSlot>();
+  for (const resolved of run.rules) {
+    if (isChain(resolved.rule)) continue;
+    const ruleChanges = new StateChangeSet();
+    const scan = scanFor(resolved.rule, { ...(run.now === undefined ? {} : { now: run.now }), memo: run.memo, state, changes: ruleChanges, alerts });
+    if (scan) scans.set(resolved, { resolved, scan, changes: ruleChanges, count: 0, failed: false, error: undefined });
+  }
+  if (scans.size > 0) run.scan([...scans.values()]);
+
   const matches: DetectionMatch[] = [];
   const evaluateOne = (resolved: ResolvedRule): void => {
     const { rule } = resolved;
-    const entries = run.entriesFor(resolved);
-    if (entries.length === 0 && !isChain(rule)) return;
-    const ruleChanges = new StateChangeSet();
+    const slot = scans.get(resolved);
+    const entries = slot ? undefined : run.entriesFor(resolved);
+    if ((slot ? slot.count : entries!.length) === 0 && !isChain(rule)) return;
+    const ruleChanges = slot ? slot.changes : new StateChangeSet();
     try {
-      const ctx: KindContext = { now: run.now, state, changes: ruleChanges, alerts };
-      const candidates = candidatesFor(rule, entries, ctx);
+      let candidates: MatchCandidate[];
+      if (slot) {
+        if (slot.failed) throw slot.error;
+        candidates = slot.scan.finish();
+      } else {
+        const ctx: KindContext = { ...(run.now === undefined ? {} : { now: run.now }), memo: run.memo, state, changes: ruleChanges, alerts };
+        candidates = candidatesFor(rule, entries!, ctx);
+      }
       const produced: DetectionMatch[] = [];
       if (resolved.report) {
         for (const candidate of candidates) {
@@ -108,16 +163,11 @@ export function evaluateRun(rules: readonly Rule[], events: readonly OktaLogEven
   return { matches, stateChanges: changes.toChanges(state) };
 }
 
-/**
- * The state rows `evaluateRun` may read for these events and options (same rules, settings, `isNew` and `now`):
- * load exactly these (missing rows are fine) and pass them as `opts.state`. Listing a key costs one row lookup, so the
- * list errs on the side of completeness.
- */
-export function stateKeys(rules: readonly Rule[], events: readonly OktaLogEvent[], opts: EvaluateOptions = {}): StateKey[] {
-  const run = prepare(rules, events, opts);
+function listStateKeys(run: PreparedRun, opts: Omit<EvaluateOptions, 'state'>): StateKey[] {
   const keys = new StateKeyList();
   const ctx: KeyContext = {
-    now: run.now,
+    ...(run.now === undefined ? {} : { now: run.now }),
+    memo: run.memo,
     sourceEntries: (ids) => {
       if (ids === '*') return run.timeline.entries;
       return run.rules.filter((resolved) => ids.includes(resolved.rule.id)).flatMap((resolved) => run.entriesFor(resolved));
@@ -135,13 +185,13 @@ export function stateKeys(rules: readonly Rule[], events: readonly OktaLogEvent[
           sequenceStateKeys(rule, entries, ctx, keys);
           break;
         case 'baseline':
-          baselineStateKeys(rule, entries, keys);
+          baselineStateKeys(rule, entries, keys, run.memo);
           break;
         case 'geo':
-          geoStateKeys(rule, entries, keys);
+          geoStateKeys(rule, entries, keys, run.memo);
           break;
         case 'anomaly':
-          anomalyStateKeys(rule, entries, keys);
+          anomalyStateKeys(rule, entries, keys, run.memo);
           break;
         default:
           unknownKind(rule);
@@ -202,10 +252,25 @@ interface PreparedRun {
   readonly rules: readonly ResolvedRule[];
   readonly timeline: Timeline;
   readonly now?: number;
+  readonly memo: EntryMemo;
   entriesFor(resolved: ResolvedRule): readonly TimelineEntry[];
+  /** Shows each slot's rule the entries `entriesFor` would give it, in order, event by event across the slots. */
+  scan(slots: readonly ScanSlot[]): void;
 }
 
-function prepare(rules: readonly Rule[], events: readonly OktaLogEvent[], opts: EvaluateOptions): PreparedRun {
+/** A rule evaluated by a forward scan, and what the scan met. */
+interface ScanSlot {
+  readonly resolved: ResolvedRule;
+  readonly scan: KindScan;
+  readonly changes: StateChangeSet;
+  /** Entries shown (the length of `entriesFor`, up to a failure). */
+  count: number;
+  /** The rule threw: it sees no more entries, and the error is raised where the rule is evaluated, in rule order. */
+  failed: boolean;
+  error: unknown;
+}
+
+function prepare(rules: readonly Rule[], events: readonly OktaLogEvent[], opts: Omit<EvaluateOptions, 'state'>): PreparedRun {
   const resolved = resolveRules(rules, opts.settings);
   const allowed = compileAllowList(opts.settings?.allow);
   const timeline = buildTimeline(events, opts.isNew ?? (() => true));
@@ -228,12 +293,89 @@ function prepare(rules: readonly Rule[], events: readonly OktaLogEvent[], opts: 
     rules: resolved,
     timeline,
     ...(now === undefined ? {} : { now }),
+    memo: new EntryMemo(timeline.entries.length),
     entriesFor({ rule, allowList }) {
       const entries = timeline.select(rule.eventTypes);
       if (!allowed || allowList === 'ignore' || entries.length === 0) return entries;
       return entries.filter((entry) => !isAllowed(entry));
     },
+    scan(slots) {
+      scanTimeline(timeline.entries, slots, allowed ? isAllowed : undefined);
+    },
   };
+}
+
+/**
+ * One pass over the timeline: each entry is shown to the slots whose rule reads its event type (patterns as
+ * `Timeline.select` matches them, resolved once per distinct type), skipping allow-listed entries for rules that
+ * apply the allow-list. A slot that throws is marked failed and shown nothing more.
+ */
+function scanTimeline(entries: readonly TimelineEntry[], slots: readonly ScanSlot[], isAllowed: ((entry: TimelineEntry) => boolean) | undefined): void {
+  const byType = new Map<string, ScanSlot[]>();
+  const slotsOf = (eventType: string): ScanSlot[] => {
+    let list = byType.get(eventType);
+    if (!list) {
+      const type = eventType.toLowerCase();
+      list = slots.filter(({ resolved }) => readsType(resolved.rule.eventTypes, type));
+      byType.set(eventType, list);
+    }
+    return list;
+  };
+  const applies = (slot: ScanSlot) => isAllowed !== undefined && slot.resolved.allowList !== 'ignore';
+  const applying = new Set(slots.filter(applies));
+  try {
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i];
+      const eventType = entry.event.eventType;
+      const list = slotsOf(typeof eventType === 'string' ? eventType : '');
+      if (list.length === 0) continue;
+      // Fields read by one rule are remembered for the next ones (fields.ts), while this event is shown.
+      focusEvent(entry.event);
+      let allowed: boolean | undefined;
+      for (let k = 0; k < list.length; k++) {
+        const slot = list[k];
+        if (slot.failed) continue;
+        if (applying.size > 0 && applying.has(slot)) {
+          allowed ??= isAllowed!(entry);
+          if (allowed) continue;
+        }
+        slot.count++;
+        try {
+          slot.scan.visit(entry);
+        } catch (error) {
+          slot.failed = true;
+          slot.error = error;
+        }
+      }
+    }
+  } finally {
+    clearFocus();
+  }
+}
+
+/** `Timeline.select`'s rule: the lower-cased type matches one of the patterns ('*' matches every type). */
+function readsType(patterns: readonly string[], lowerType: string): boolean {
+  return patterns.includes('*') || patterns.some((pattern) => typeMatches(lowerType, pattern));
+}
+
+/** The forward scan of a rule whose kind reads its events in one pass; undefined for sequences (which do not). */
+function scanFor(rule: Rule, ctx: KindContext): KindScan | undefined {
+  switch (rule.kind) {
+    case 'single':
+      return singleScan(rule);
+    case 'threshold':
+      return thresholdScan(rule);
+    case 'baseline':
+      return baselineScan(rule, ctx);
+    case 'geo':
+      return geoScan(rule, ctx);
+    case 'anomaly':
+      return anomalyScan(rule, ctx);
+    case 'sequence':
+      return undefined;
+    default:
+      return unknownKind(rule);
+  }
 }
 
 /** A sequence consuming other rules' detections: evaluated after them. */
@@ -241,20 +383,21 @@ function isChain(rule: Rule): boolean {
   return alertSteps(rule).length > 0;
 }
 
+/** Kinds evaluated over their list of entries rather than by a scan. */
 function candidatesFor(rule: Rule, entries: readonly TimelineEntry[], ctx: KindContext): MatchCandidate[] {
   switch (rule.kind) {
-    case 'single':
-      return evaluateSingle(rule, entries);
-    case 'threshold':
-      return evaluateThreshold(rule, entries);
     case 'sequence':
       return evaluateSequence(rule, entries, ctx);
+    case 'single':
+      return scanAll(singleScan(rule), entries);
+    case 'threshold':
+      return scanAll(thresholdScan(rule), entries);
     case 'baseline':
-      return evaluateBaseline(rule, entries, ctx);
+      return scanAll(baselineScan(rule, ctx), entries);
     case 'geo':
-      return evaluateGeo(rule, entries, ctx);
+      return scanAll(geoScan(rule, ctx), entries);
     case 'anomaly':
-      return evaluateAnomaly(rule, entries, ctx);
+      return scanAll(anomalyScan(rule, ctx), entries);
     default:
       return unknownKind(rule);
   }

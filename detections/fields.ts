@@ -73,9 +73,30 @@ export function isTrue(value: unknown): boolean {
   return value === true || (typeof value === 'string' && value.trim().toLowerCase() === 'true');
 }
 
+/**
+ * The event every rule is being shown in turn (the engine's event-by-event scan), if any. Rules read the same few fields
+ * of it over and over (`outcome.result` a dozen times per sign-in across the catalogue), so each compiled field keeps
+ * its last answer for the focused event; a new focus (or none) invalidates every such answer at once. Events are not
+ * changed while they are being evaluated, so an answer kept for the focused event stays true.
+ */
+let focused: unknown;
+let focusStamp = 0;
+
+/** The engine is about to show `event` to every rule that reads it. */
+export function focusEvent(event: unknown): void {
+  focused = event;
+  focusStamp++;
+}
+
+/** No event is focused any more (the end of a scan). */
+export function clearFocus(): void {
+  focused = undefined;
+  focusStamp++;
+}
+
 function compileField(path: string): Field {
   const segments = parsePath(path);
-  const all = (event: unknown): unknown[] => {
+  const walkAll = (event: unknown): unknown[] => {
     const out: unknown[] = [];
     walk(event, segments, 0, out);
     return out;
@@ -83,17 +104,49 @@ function compileField(path: string): Field {
   // Most paths are plain keys (`actor.alternateId`) and most events hold plain objects along them: follow the keys
   // in a loop, and fall back to the general walk only where an array or a packed string appears.
   const plain = segments.every((segment) => segment.index === undefined && !segment.where);
-  const first = plain
+  const walkFirstPresent = plain
     ? (event: unknown) => walkPlain(event, segments, isPresent)
     : (event: unknown) => walkFirst(event, segments, 0, isPresent);
-  const text = plain
+  const walkText = plain
     ? (event: unknown) => textOf(walkPlain(event, segments, isScalar))
     : (event: unknown) => textOf(walkFirst(event, segments, 0, isScalar));
+
+  // Answers for the focused event (see focusEvent): stamp, value.
+  let firstStamp = -1;
+  let firstValue: unknown;
+  let textStamp = -1;
+  let textValue: string | undefined;
+  let allStamp = -1;
+  let allValue: readonly unknown[] = [];
+
+  const all = (event: unknown): unknown[] => {
+    if (event !== focused) return walkAll(event);
+    if (allStamp !== focusStamp) {
+      allValue = walkAll(event);
+      allStamp = focusStamp;
+    }
+    // A copy: callers may sort or extend what they get.
+    return allValue.slice();
+  };
   return {
     path,
     all,
-    first,
-    text,
+    first(event) {
+      if (event !== focused) return walkFirstPresent(event);
+      if (firstStamp !== focusStamp) {
+        firstValue = walkFirstPresent(event);
+        firstStamp = focusStamp;
+      }
+      return firstValue;
+    },
+    text(event) {
+      if (event !== focused) return walkText(event);
+      if (textStamp !== focusStamp) {
+        textValue = walkText(event);
+        textStamp = focusStamp;
+      }
+      return textValue;
+    },
     texts: (event) => all(event).map(textOf).filter((text): text is string => text !== undefined),
   };
 }

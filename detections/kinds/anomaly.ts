@@ -11,7 +11,7 @@ import { field, type Field } from '../fields.js';
 import type { MatchCandidate } from '../match.js';
 import type { TimelineEntry } from '../timeline.js';
 import type { AnomalyBucket, AnomalyRule, BucketValues } from '../types.js';
-import type { KindContext } from './context.js';
+import type { EntryMemo, KindContext, KindScan } from './context.js';
 import { DAY_MS, stateValue, type StateKeyList } from './state.js';
 
 export const DEFAULT_MIN_HISTORY_BUCKETS = 5;
@@ -21,63 +21,69 @@ const MONDAY_OFFSET = 4 * DAY_MS;
 
 type StoredBuckets = Record<string, BucketValues>;
 
-export function evaluateAnomaly(rule: AnomalyRule, entries: readonly TimelineEntry[], ctx: KindContext): MatchCandidate[] {
+export function anomalyScan(rule: AnomalyRule, ctx: KindContext): KindScan {
   const bucketMs = rule.bucketMinutes * 60_000;
   const historyMs = rule.historyDays * DAY_MS;
   const minHistory = rule.minHistoryBuckets ?? DEFAULT_MIN_HISTORY_BUCKETS;
-  const entityOf = rule.entity ?? rule.dedupe.key;
+  const filter = ctx.memo.test(rule.filter);
+  const entityOf = ctx.memo.value(rule.entity ?? rule.dedupe.key);
   const measures = compileMeasures(rule);
 
   // Buckets per entity, and which of them hold new events.
   const byEntity = new Map<string, Map<number, { entries: TimelineEntry[]; hasNew: boolean }>>();
-  for (const entry of entries) {
-    if (!rule.filter(entry.event)) continue;
-    const entity = entityOf(entry.event);
-    if (!entity) continue;
-    const start = Math.floor(entry.time / bucketMs) * bucketMs;
-    let buckets = byEntity.get(entity);
-    if (!buckets) byEntity.set(entity, (buckets = new Map()));
-    let bucket = buckets.get(start);
-    if (!bucket) buckets.set(start, (bucket = { entries: [], hasNew: false }));
-    bucket.entries.push(entry);
-    if (entry.isNew) bucket.hasNew = true;
-  }
+  return {
+    visit(entry) {
+      if (!filter(entry)) return;
+      const entity = entityOf(entry);
+      if (!entity) return;
+      const start = Math.floor(entry.time / bucketMs) * bucketMs;
+      let buckets = byEntity.get(entity);
+      if (!buckets) byEntity.set(entity, (buckets = new Map()));
+      let bucket = buckets.get(start);
+      if (!bucket) buckets.set(start, (bucket = { entries: [], hasNew: false }));
+      bucket.entries.push(entry);
+      if (entry.isNew) bucket.hasNew = true;
+    },
 
-  const candidates: MatchCandidate[] = [];
-  for (const [entity, buckets] of byEntity) {
-    const judged = [...buckets].filter(([, b]) => b.hasNew).sort(([a], [b]) => a - b);
-    if (judged.length === 0) continue;
-    const stored = loadWeeks(rule, ctx, entity, judged[0][0] - historyMs, judged[judged.length - 1][0]);
-    const computed = new Map<number, BucketValues>();
-    for (const [start, bucket] of judged) computed.set(start, valuesOf(bucket.entries, measures));
+    finish() {
+      const candidates: MatchCandidate[] = [];
+      for (const [entity, buckets] of byEntity) {
+        const judged = [...buckets].filter(([, b]) => b.hasNew).sort(([a], [b]) => a - b);
+        if (judged.length === 0) continue;
+        const stored = loadWeeks(rule, ctx, entity, judged[0][0] - historyMs, judged[judged.length - 1][0]);
+        const computed = new Map<number, BucketValues>();
+        for (const [start, bucket] of judged) computed.set(start, valuesOf(bucket.entries, measures));
 
-    for (const [start, bucket] of judged) {
-      const values = computed.get(start)!;
-      const history = historyBefore(stored, computed, start, start - historyMs);
-      const view = bucketView(start, values, history, minHistory);
-      if (!rule.decide(view)) continue;
-      const groupKey = rule.dedupe.key(bucket.entries[0].event) ?? entity;
-      candidates.push({
-        groupKey,
-        entries: bucket.entries,
-        trigger: bucket.entries,
-        details: details(view, rule),
-      });
-    }
-    writeWeeks(rule, ctx, entity, stored, judged, computed);
-  }
-  return candidates;
+        for (const [start, bucket] of judged) {
+          const values = computed.get(start)!;
+          const history = historyBefore(stored, computed, start, start - historyMs);
+          const view = bucketView(start, values, history, minHistory);
+          if (!rule.decide(view)) continue;
+          const groupKey = rule.dedupe.key(bucket.entries[0].event) ?? entity;
+          candidates.push({
+            groupKey,
+            entries: bucket.entries,
+            trigger: bucket.entries,
+            details: details(view, rule),
+          });
+        }
+        writeWeeks(rule, ctx, entity, stored, judged, computed);
+      }
+      return candidates;
+    },
+  };
 }
 
 /** The week rows an evaluation may read. */
-export function anomalyStateKeys(rule: AnomalyRule, entries: readonly TimelineEntry[], keys: StateKeyList): void {
+export function anomalyStateKeys(rule: AnomalyRule, entries: readonly TimelineEntry[], keys: StateKeyList, memo: EntryMemo): void {
   const bucketMs = rule.bucketMinutes * 60_000;
   const historyMs = rule.historyDays * DAY_MS;
-  const entityOf = rule.entity ?? rule.dedupe.key;
+  const filter = memo.test(rule.filter);
+  const entityOf = memo.value(rule.entity ?? rule.dedupe.key);
   const spans = new Map<string, { from: number; to: number }>();
   for (const entry of entries) {
-    if (!entry.isNew || !rule.filter(entry.event)) continue;
-    const entity = entityOf(entry.event);
+    if (!entry.isNew || !filter(entry)) continue;
+    const entity = entityOf(entry);
     if (!entity) continue;
     const start = Math.floor(entry.time / bucketMs) * bucketMs;
     const span = spans.get(entity);

@@ -10,10 +10,9 @@
  * user is not "new" at everything. History rows are rewritten at most once a day per entity.
  */
 import { createHash } from 'node:crypto';
-import type { MatchCandidate } from '../match.js';
 import type { TimelineEntry } from '../timeline.js';
 import type { BaselineRule, OktaLogEvent } from '../types.js';
-import type { KindContext } from './context.js';
+import type { EntryMemo, KindContext, KindScan } from './context.js';
 import { DAY_MS, stateValue, TENANT_ENTITY, type StateKeyList } from './state.js';
 
 /** History rows outlive terms: an entity forgotten this long simply learns again. */
@@ -21,8 +20,8 @@ const HISTORY_RETENTION_DAYS = 180;
 /** Longer terms are stored as a hash (index-friendly keys). */
 const MAX_TERM_LENGTH = 200;
 
-export function evaluateBaseline(rule: BaselineRule, entries: readonly TimelineEntry[], ctx: KindContext): MatchCandidate[] {
-  const entityOf = rule.entity ?? rule.dedupe.key;
+export function baselineScan(rule: BaselineRule, ctx: KindContext): KindScan {
+  const { observe, entityOf, termsOf: termsAt, judge } = memoised(rule, ctx.memo);
   const historyMs = rule.historyDays * DAY_MS;
   const learningMs = rule.minHistoryDays * DAY_MS;
   const periodMs = rule.dedupe.periodMinutes * 60_000;
@@ -36,55 +35,7 @@ export function evaluateBaseline(rule: BaselineRule, entries: readonly TimelineE
   const open = new Map<string, { entries: TimelineEntry[]; terms: Set<string> }>();
   const candidates: { groupKey: string; entries: TimelineEntry[]; terms: Set<string> }[] = [];
 
-  for (const entry of entries) {
-    const { event, time } = entry;
-    if (!rule.observe(event)) continue;
-    const entity = entityOf(event);
-    if (!entity) continue;
-    const terms = termsOf(rule, event);
-    const scope = tenantLearning ? TENANT_ENTITY : entity;
-
-    if (entry.isNew && terms.length > 0 && (rule.judge?.(event) ?? true)) {
-      const stored = ctx.state.get(rule.id, scope, stateValue.history);
-      const learningStart = Math.min(stored?.firstSeen ?? Infinity, observed.get(scope)?.first ?? Infinity, time);
-      if (time - learningStart >= learningMs) {
-        const seen = sightings.get(entity);
-        const fresh = terms.filter((term) => !isKnown(rule, ctx, entity, term, time, historyMs, seen?.get(term)?.last));
-        if (fresh.length > 0) report(entry, fresh);
-      }
-    }
-
-    // Observe: the event joins the history (look-back events too; the merge makes it idempotent).
-    const span = observed.get(scope);
-    if (span) span.last = time;
-    else observed.set(scope, { first: time, last: time });
-    if (terms.length === 0) continue;
-    let ofEntity = sightings.get(entity);
-    if (!ofEntity) sightings.set(entity, (ofEntity = new Map()));
-    for (const term of terms) {
-      const sighting = ofEntity.get(term);
-      if (sighting) sighting.last = time;
-      else ofEntity.set(term, { first: time, last: time });
-    }
-  }
-
-  // One upsert per row, spanning what this evaluation saw (entries come in time order).
-  for (const [scope, { first, last }] of observed) {
-    ctx.changes.upsert({ ruleId: rule.id, entity: scope, value: stateValue.history }, first, last, last + historyExpiry, null, DAY_MS);
-  }
-  for (const [entity, terms] of sightings) {
-    for (const [term, { first, last }] of terms) {
-      ctx.changes.upsert({ ruleId: rule.id, entity, value: stateValue.term(term) }, first, last, last + historyMs);
-    }
-  }
-  return candidates.map((c) => ({
-    groupKey: c.groupKey,
-    entries: c.entries,
-    trigger: c.entries.slice(0, 1),
-    details: { newTerms: [...c.terms].join(', ') },
-  }));
-
-  function report(entry: TimelineEntry, terms: readonly string[]): void {
+  const report = (entry: TimelineEntry, terms: readonly string[]): void => {
     // Grouped like single rules: hits of one group closer than the dedupe period are one match.
     const groupKey = rule.dedupe.key(entry.event) ?? `event:${entry.event.uuid}`;
     const cluster = open.get(groupKey);
@@ -96,7 +47,59 @@ export function evaluateBaseline(rule: BaselineRule, entries: readonly TimelineE
     const fresh = { entries: [entry], terms: new Set(terms) };
     open.set(groupKey, fresh);
     candidates.push({ groupKey, ...fresh });
-  }
+  };
+
+  return {
+    visit(entry) {
+      const { time } = entry;
+      if (!observe(entry)) return;
+      const entity = entityOf(entry);
+      if (!entity) return;
+      const terms = termsAt(entry);
+      const scope = tenantLearning ? TENANT_ENTITY : entity;
+
+      if (entry.isNew && terms.length > 0 && (judge?.(entry) ?? true)) {
+        const stored = ctx.state.get(rule.id, scope, stateValue.history);
+        const learningStart = Math.min(stored?.firstSeen ?? Infinity, observed.get(scope)?.first ?? Infinity, time);
+        if (time - learningStart >= learningMs) {
+          const seen = sightings.get(entity);
+          const fresh = terms.filter((term) => !isKnown(rule, ctx, entity, term, time, historyMs, seen?.get(term)?.last));
+          if (fresh.length > 0) report(entry, fresh);
+        }
+      }
+
+      // Observe: the event joins the history (look-back events too; the merge makes it idempotent).
+      const span = observed.get(scope);
+      if (span) span.last = time;
+      else observed.set(scope, { first: time, last: time });
+      if (terms.length === 0) return;
+      let ofEntity = sightings.get(entity);
+      if (!ofEntity) sightings.set(entity, (ofEntity = new Map()));
+      for (const term of terms) {
+        const sighting = ofEntity.get(term);
+        if (sighting) sighting.last = time;
+        else ofEntity.set(term, { first: time, last: time });
+      }
+    },
+
+    finish() {
+      // One upsert per row, spanning what this evaluation saw (entries come in time order).
+      for (const [scope, { first, last }] of observed) {
+        ctx.changes.upsert({ ruleId: rule.id, entity: scope, value: stateValue.history }, first, last, last + historyExpiry, null, DAY_MS);
+      }
+      for (const [entity, terms] of sightings) {
+        for (const [term, { first, last }] of terms) {
+          ctx.changes.upsert({ ruleId: rule.id, entity, value: stateValue.term(term) }, first, last, last + historyMs);
+        }
+      }
+      return candidates.map((c) => ({
+        groupKey: c.groupKey,
+        entries: c.entries,
+        trigger: c.entries.slice(0, 1),
+        details: { newTerms: [...c.terms].join(', ') },
+      }));
+    },
+  };
 }
 
 /** Was the term seen for the entity within the history window before `time` (`seen`: its last sighting so far here)? */
@@ -115,18 +118,29 @@ function isKnown(
   return row !== undefined && row.firstSeen < time && row.lastSeen >= time - historyMs;
 }
 
-export function baselineStateKeys(rule: BaselineRule, entries: readonly TimelineEntry[], keys: StateKeyList): void {
-  const entityOf = rule.entity ?? rule.dedupe.key;
+export function baselineStateKeys(rule: BaselineRule, entries: readonly TimelineEntry[], keys: StateKeyList, memo: EntryMemo): void {
+  const { observe, entityOf, termsOf: termsAt, judge } = memoised(rule, memo);
   for (const entry of entries) {
-    if (!entry.isNew || !rule.observe(entry.event)) continue;
-    const entity = entityOf(entry.event);
+    if (!entry.isNew || !observe(entry)) continue;
+    const entity = entityOf(entry);
     if (!entity) continue;
-    const terms = termsOf(rule, entry.event);
+    const terms = termsAt(entry);
     keys.add(rule.id, rule.learning === 'tenant' ? TENANT_ENTITY : entity, stateValue.history);
     // Rows of events that are not judged are only written, never read.
-    if (rule.judge && !rule.judge(entry.event)) continue;
+    if (judge && !judge(entry)) continue;
     for (const term of terms) keys.add(rule.id, entity, stateValue.term(term));
   }
+}
+
+/** The rule's functions on entries, answers shared by the state keys and the evaluation. */
+function memoised(rule: BaselineRule, memo: EntryMemo) {
+  return {
+    observe: memo.test(rule.observe),
+    entityOf: memo.value(rule.entity ?? rule.dedupe.key),
+    // termsOf depends on the rule only through its `terms` function.
+    termsOf: memo.value((event) => termsOf(rule, event), rule.terms),
+    judge: rule.judge ? memo.test(rule.judge) : undefined,
+  };
 }
 
 /** The rule's terms, trimmed, de-duplicated, long ones hashed. */

@@ -4,10 +4,10 @@
  * the event). Too fast → a match of the two sign-ins. The latest sign-in per entity is written back to state.
  */
 import { field, textOf } from '../fields.js';
-import { recalledEntry, type MatchCandidate } from '../match.js';
+import { recalledEntry } from '../match.js';
 import type { TimelineEntry } from '../timeline.js';
 import type { GeoVelocityRule, OktaLogEvent } from '../types.js';
-import type { KindContext } from './context.js';
+import type { EntryMemo, KindContext, KindScan } from './context.js';
 import { DAY_MS, stateValue, type StateKeyList } from './state.js';
 
 export const DEFAULT_MIN_DISTANCE_KM = 100;
@@ -58,61 +58,67 @@ export function haversineKm(a: { lat: number; lon: number }, b: { lat: number; l
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
-export function evaluateGeo(rule: GeoVelocityRule, entries: readonly TimelineEntry[], ctx: KindContext): MatchCandidate[] {
+export function geoScan(rule: GeoVelocityRule, ctx: KindContext): KindScan {
   const minDistance = rule.minDistanceKm ?? DEFAULT_MIN_DISTANCE_KM;
   const periodMs = rule.dedupe.periodMinutes * 60_000;
   const previous = new Map<string, { place: SignInPlace; entry: TimelineEntry }>();
   const open = new Map<string, { entries: TimelineEntry[]; details: Record<string, string | number> }>();
   const candidates: { groupKey: string; entries: TimelineEntry[]; details: Record<string, string | number> }[] = [];
+  const filter = ctx.memo.test(rule.filter);
+  const keyOf = ctx.memo.value(rule.dedupe.key);
 
-  for (const entry of entries) {
-    if (!rule.filter(entry.event)) continue;
-    const entity = rule.dedupe.key(entry.event);
-    if (!entity) continue;
-    const place = placeOf(entry.event, entry.time);
-    if (!place) continue;
+  return {
+    visit(entry) {
+      if (!filter(entry)) return;
+      const entity = keyOf(entry);
+      if (!entity) return;
+      const place = placeOf(entry.event, entry.time);
+      if (!place) return;
 
-    if (entry.isNew) {
-      const before = previousSignIn(rule, ctx, entity, entry, previous.get(entity));
-      if (before) {
-        const distanceKm = haversineKm(before.place, place);
-        const hours = Math.max(place.time - before.place.time, 1_000) / 3_600_000;
-        const speedKmh = distanceKm / hours;
-        const sameIp = before.place.ip !== undefined && before.place.ip === place.ip;
-        if (!sameIp && distanceKm >= minDistance && speedKmh > rule.maxSpeedKmh) {
-          const details = {
-            speedKmh: Math.round(speedKmh),
-            distanceKm: Math.round(distanceKm),
-            minutesBetween: Math.round((place.time - before.place.time) / 60_000),
-            from: describe(before.place),
-            to: describe(place),
-          };
-          const cluster = open.get(entity);
-          if (cluster && entry.time - cluster.entries[cluster.entries.length - 1].time <= periodMs) {
-            if (!cluster.entries.includes(before.entry)) cluster.entries.push(before.entry);
-            cluster.entries.push(entry);
-            if (speedKmh > Number(cluster.details.speedKmh)) Object.assign(cluster.details, details);
-          } else {
-            const fresh = { entries: [before.entry, entry], details };
-            open.set(entity, fresh);
-            candidates.push({ groupKey: entity, ...fresh });
+      if (entry.isNew) {
+        const before = previousSignIn(rule, ctx, entity, entry, previous.get(entity));
+        if (before) {
+          const distanceKm = haversineKm(before.place, place);
+          const hours = Math.max(place.time - before.place.time, 1_000) / 3_600_000;
+          const speedKmh = distanceKm / hours;
+          const sameIp = before.place.ip !== undefined && before.place.ip === place.ip;
+          if (!sameIp && distanceKm >= minDistance && speedKmh > rule.maxSpeedKmh) {
+            const details = {
+              speedKmh: Math.round(speedKmh),
+              distanceKm: Math.round(distanceKm),
+              minutesBetween: Math.round((place.time - before.place.time) / 60_000),
+              from: describe(before.place),
+              to: describe(place),
+            };
+            const cluster = open.get(entity);
+            if (cluster && entry.time - cluster.entries[cluster.entries.length - 1].time <= periodMs) {
+              if (!cluster.entries.includes(before.entry)) cluster.entries.push(before.entry);
+              cluster.entries.push(entry);
+              if (speedKmh > Number(cluster.details.speedKmh)) Object.assign(cluster.details, details);
+            } else {
+              const fresh = { entries: [before.entry, entry], details };
+              open.set(entity, fresh);
+              candidates.push({ groupKey: entity, ...fresh });
+            }
           }
         }
       }
-    }
-    previous.set(entity, { place, entry });
-  }
+      previous.set(entity, { place, entry });
+    },
 
-  for (const [entity, { place }] of previous) {
-    const data = { uuid: place.uuid, lat: place.lat, lon: place.lon, ip: place.ip ?? null, city: place.city ?? null, country: place.country ?? null };
-    ctx.changes.upsert({ ruleId: rule.id, entity, value: stateValue.lastSignIn }, place.time, place.time, place.time + MEMORY_MS, data);
-  }
-  return candidates.map((c) => ({
-    groupKey: c.groupKey,
-    entries: [...c.entries].sort((a, b) => a.time - b.time || a.seq - b.seq),
-    trigger: c.entries.slice(0, 2),
-    details: c.details,
-  }));
+    finish() {
+      for (const [entity, { place }] of previous) {
+        const data = { uuid: place.uuid, lat: place.lat, lon: place.lon, ip: place.ip ?? null, city: place.city ?? null, country: place.country ?? null };
+        ctx.changes.upsert({ ruleId: rule.id, entity, value: stateValue.lastSignIn }, place.time, place.time, place.time + MEMORY_MS, data);
+      }
+      return candidates.map((c) => ({
+        groupKey: c.groupKey,
+        entries: [...c.entries].sort((a, b) => a.time - b.time || a.seq - b.seq),
+        trigger: c.entries.slice(0, 2),
+        details: c.details,
+      }));
+    },
+  };
 }
 
 /** The latest sign-in strictly before `entry`: from this evaluation, or from state when that is later. */
@@ -150,10 +156,12 @@ function describe(place: SignInPlace): string {
   return place.ip ? `${where} (${place.ip})` : where;
 }
 
-export function geoStateKeys(rule: GeoVelocityRule, entries: readonly TimelineEntry[], keys: StateKeyList): void {
+export function geoStateKeys(rule: GeoVelocityRule, entries: readonly TimelineEntry[], keys: StateKeyList, memo: EntryMemo): void {
+  const filter = memo.test(rule.filter);
+  const keyOf = memo.value(rule.dedupe.key);
   for (const entry of entries) {
-    if (!entry.isNew || !rule.filter(entry.event)) continue;
-    const entity = rule.dedupe.key(entry.event);
+    if (!entry.isNew || !filter(entry)) continue;
+    const entity = keyOf(entry);
     if (entity) keys.add(rule.id, entity, stateValue.lastSignIn);
   }
 }

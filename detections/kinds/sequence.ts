@@ -59,11 +59,12 @@ export function sequenceStateKeys(
   if (rule.absent) {
     if (ctx.now === undefined || isAlertStep(rule.first)) return;
     const step = rule.first;
-    const key = keyFn(rule, step);
+    const match = ctx.memo.test(step.match);
+    const key = ctx.memo.value(keyFn(rule, step));
     const withinMs = rule.within * 60_000;
     for (const entry of entries) {
-      if (entry.time + withinMs > ctx.now || !step.match(entry.event)) continue;
-      const entity = key(entry.event);
+      if (entry.time + withinMs > ctx.now || !match(entry)) continue;
+      const entity = key(entry);
       if (entity) keys.add(rule.id, entity, stateValue.reported(entry.event.uuid));
     }
     return;
@@ -72,12 +73,13 @@ export function sequenceStateKeys(
   const sources = rule.first.alerts;
   const entities = new Set<string>();
   if (isAlertStep(rule.then)) {
-    const key = keyFn(rule, rule.then);
-    for (const entry of ctx.sourceEntries(rule.then.alerts)) addKey(entities, key(entry.event));
+    const key = ctx.memo.value(keyFn(rule, rule.then));
+    for (const entry of ctx.sourceEntries(rule.then.alerts)) addKey(entities, key(entry));
   } else {
     const step = rule.then;
-    const key = keyFn(rule, step);
-    for (const entry of entries) if (entry.isNew && step.match(entry.event)) addKey(entities, key(entry.event));
+    const match = ctx.memo.test(step.match);
+    const key = ctx.memo.value(keyFn(rule, step));
+    for (const entry of entries) if (entry.isNew && match(entry)) addKey(entities, key(entry));
   }
   for (const entity of entities) for (const source of sources) keys.add(rule.id, entity, stateValue.alert(source));
 }
@@ -96,11 +98,11 @@ function evaluateFollowed(rule: SequenceRule, entries: readonly TimelineEntry[],
   const withinMs = rule.within * 60_000;
   // Event-first sequences look for `then` only where and when a `first` happened: `then` is usually the common event
   // (a successful sign-in), `first` the rare one, and this keeps the rule linear in the rare one.
-  const earlyFirsts = isAlertStep(rule.first) ? undefined : reachingAtLeast(eventItems(rule, rule.first, entries), rule.first.atLeast ?? 1, withinMs);
+  const earlyFirsts = isAlertStep(rule.first) ? undefined : reachingAtLeast(eventItems(rule, rule.first, entries, ctx), rule.first.atLeast ?? 1, withinMs);
   if (earlyFirsts && earlyFirsts.size === 0) return [];
   const thens = isAlertStep(rule.then)
     ? alertItems(rule, rule.then, ctx, excludedFromWildcard(rule))
-    : eventItems(rule, rule.then, entries, earlyFirsts && followWindow(earlyFirsts, withinMs));
+    : eventItems(rule, rule.then, entries, ctx, earlyFirsts && followWindow(earlyFirsts, withinMs));
   if (thens.size === 0 && !isAlertStep(rule.first)) return [];
 
   const firsts = earlyFirsts ?? alertItems(rule, rule.first as SequenceAlertStep, ctx, new Set());
@@ -225,17 +227,19 @@ function eventItems(
   rule: SequenceRule,
   step: SequenceEventStep,
   entries: readonly TimelineEntry[],
+  ctx: KindContext,
   window?: FollowWindow,
 ): Map<string, Item[]> {
-  const key = keyFn(rule, step);
+  const match = ctx.memo.test(step.match);
+  const key = ctx.memo.value(keyFn(rule, step));
   const once: Field | undefined = step.countOnceBy ? field(step.countOnceBy) : undefined;
   const byEntity = new Map<string, Item[]>();
   for (const [from, to] of window?.spans ?? [[-Infinity, Infinity] as const]) {
     const end = firstAtOrAfter(entries, to + 1, entryTime);
     for (let i = firstAtOrAfter(entries, from, entryTime); i < end; i++) {
       const entry = entries[i];
-      if (!step.match(entry.event)) continue;
-      const entity = key(entry.event);
+      if (!match(entry)) continue;
+      const entity = key(entry);
       if (!entity || (window && !window.entities.has(entity))) continue;
       const onceValue = once?.text(entry.event);
       push(byEntity, entity, {
@@ -263,7 +267,7 @@ function alertItems(
   ctx: KindContext,
   excluded: ReadonlySet<string>,
 ): Map<string, Item[]> {
-  const key = keyFn(rule, step);
+  const key = ctx.memo.value(keyFn(rule, step));
   const sources = step.alerts === '*' ? [...ctx.alerts.keys()].filter((id) => !excluded.has(id)) : step.alerts;
   const byEntity = new Map<string, Item[]>();
   for (const source of sources) {
@@ -291,9 +295,9 @@ function alertItem(alert: AlertCandidate): Item | undefined {
 }
 
 /** Every entity the events of a detection yield under the consuming rule's key. */
-function entitiesOf(candidate: MatchCandidate, key: KeyFn): Set<string> {
+function entitiesOf(candidate: MatchCandidate, key: (entry: TimelineEntry) => string | undefined): Set<string> {
   const entities = new Set<string>();
-  for (const entry of candidate.entries) if (entry.seq >= 0) addKey(entities, key(entry.event));
+  for (const entry of candidate.entries) if (entry.seq >= 0) addKey(entities, key(entry));
   return entities;
 }
 
@@ -304,7 +308,7 @@ function atLeastAsSevere(severity: Severity, minimum: Severity | undefined): boo
 /** Detections a chain waits on are remembered per entity, so the next event may come in a later run. */
 function rememberAlerts(rule: SequenceRule, step: SequenceAlertStep, ctx: KindContext, withinMs: number): void {
   if (step.alerts === '*') return;
-  const key = keyFn(rule, step);
+  const key = ctx.memo.value(keyFn(rule, step));
   for (const source of step.alerts) {
     for (const alert of ctx.alerts.get(source) ?? []) {
       if (!atLeastAsSevere(alert.severity, step.minSeverity)) continue;
@@ -369,18 +373,18 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
 function evaluateAbsence(rule: SequenceRule, entries: readonly TimelineEntry[], ctx: KindContext): MatchCandidate[] {
   if (ctx.now === undefined || isAlertStep(rule.first) || isAlertStep(rule.then)) return [];
   const now = ctx.now;
-  const first = rule.first;
-  const then = rule.then;
-  const firstKey = keyFn(rule, first);
-  const thenKey = keyFn(rule, then);
+  const firstMatch = ctx.memo.test(rule.first.match);
+  const thenMatch = ctx.memo.test(rule.then.match);
+  const firstKey = ctx.memo.value(keyFn(rule, rule.first));
+  const thenKey = ctx.memo.value(keyFn(rule, rule.then));
   const withinMs = rule.within * 60_000;
   const periodMs = rule.dedupe.periodMinutes * 60_000;
 
   // `then` events per entity, in timeline order.
   const follow = new Map<string, TimelineEntry[]>();
   for (const entry of entries) {
-    if (!then.match(entry.event)) continue;
-    const entity = thenKey(entry.event);
+    if (!thenMatch(entry)) continue;
+    const entity = thenKey(entry);
     if (entity) push(follow, entity, entry);
   }
 
@@ -388,8 +392,8 @@ function evaluateAbsence(rule: SequenceRule, entries: readonly TimelineEntry[], 
   const candidates: { groupKey: string; entries: TimelineEntry[]; details: Record<string, string | number> }[] = [];
   for (const entry of entries) {
     const deadline = entry.time + withinMs;
-    if (deadline > now || !first.match(entry.event)) continue;
-    const entity = firstKey(entry.event);
+    if (deadline > now || !firstMatch(entry)) continue;
+    const entity = firstKey(entry);
     if (!entity) continue;
     if (isFollowed(follow.get(entity), entry, deadline)) continue;
     const marker = { ruleId: rule.id, entity, value: stateValue.reported(entry.event.uuid) };

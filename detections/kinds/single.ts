@@ -2,27 +2,30 @@
 import type { MatchCandidate } from '../match.js';
 import type { TimelineEntry } from '../timeline.js';
 import type { SingleRule } from '../types.js';
+import type { KindScan } from './context.js';
 
 /**
  * Only new events are judged: a look-back event was judged in the run that first saw it, and single rules need
  * no history. Hits of the same group less than the dedupe period apart are merged, as the caller would merge them.
  */
-export function evaluateSingle(rule: SingleRule, entries: readonly TimelineEntry[]): MatchCandidate[] {
+export function singleScan(rule: SingleRule): KindScan {
   const periodMs = rule.dedupe.periodMinutes * 60_000;
   const open = new Map<string, TimelineEntry[]>();
   const candidates: MatchCandidate[] = [];
-  for (const entry of entries) {
-    if (!entry.isNew || !rule.match(entry.event)) continue;
-    // A keyless event stands alone rather than being merged with unrelated ones.
-    const groupKey = rule.dedupe.key(entry.event) ?? `event:${entry.event.uuid}`;
-    const cluster = open.get(groupKey);
-    if (cluster && entry.time - cluster[cluster.length - 1].time <= periodMs) {
-      cluster.push(entry);
-      continue;
-    }
-    const fresh = [entry];
-    open.set(groupKey, fresh);
-    candidates.push({ groupKey, entries: fresh, trigger: fresh });
-  }
-  return candidates;
+  return {
+    visit(entry) {
+      if (!entry.isNew || !rule.match(entry.event)) return;
+      // A keyless event stands alone rather than being merged with unrelated ones.
+      const groupKey = rule.dedupe.key(entry.event) ?? `event:${entry.event.uuid}`;
+      const cluster = open.get(groupKey);
+      if (cluster && entry.time - cluster[cluster.length - 1].time <= periodMs) {
+        cluster.push(entry);
+        return;
+      }
+      const fresh = [entry];
+      open.set(groupKey, fresh);
+      candidates.push({ groupKey, entries: fresh, trigger: fresh });
+    },
+    finish: () => candidates,
+  };
 }

@@ -6,6 +6,7 @@ import { field } from '../fields.js';
 import type { MatchCandidate } from '../match.js';
 import type { TimelineEntry } from '../timeline.js';
 import type { ThresholdRule, WindowStats } from '../types.js';
+import type { KindScan } from './context.js';
 
 interface Counted {
   readonly entry: TimelineEntry;
@@ -22,40 +23,42 @@ interface Run {
   maxDistinct: number;
 }
 
-export function evaluateThreshold(rule: ThresholdRule, entries: readonly TimelineEntry[]): MatchCandidate[] {
-  const candidates: MatchCandidate[] = [];
-  for (const [groupKey, items] of groupEvents(rule, entries)) {
-    for (const run of findRuns(rule, items)) candidates.push(toCandidate(rule, groupKey, items, run));
-  }
-  return candidates;
-}
-
-function groupEvents(rule: ThresholdRule, entries: readonly TimelineEntry[]): Map<string, Counted[]> {
+export function thresholdScan(rule: ThresholdRule): KindScan {
   const distinct = rule.distinct ? field(rule.distinct) : undefined;
   const attempt = rule.countOnceBy ? field(rule.countOnceBy) : undefined;
-  const seenAttempts = new Set<string>();
+  /** Attempt ids already counted, per group (nested: no key string per event). */
+  const seenAttempts = new Map<string, Set<string>>();
   const groups = new Map<string, Counted[]>();
-  for (const entry of entries) {
-    if (!rule.filter(entry.event)) continue;
-    const groupKey = rule.dedupe.key(entry.event);
-    if (!groupKey) continue;
-    let value: string | undefined;
-    if (distinct) {
-      value = distinct.text(entry.event)?.trim().toLowerCase();
-      if (!value) continue;
-    }
-    const attemptId = attempt?.text(entry.event);
-    if (attemptId) {
-      const attemptKey = `${groupKey}\u0000${attemptId}`;
-      if (seenAttempts.has(attemptKey)) continue;
-      seenAttempts.add(attemptKey);
-    }
-    const item: Counted = value === undefined ? { entry } : { entry, value };
-    const group = groups.get(groupKey);
-    if (group) group.push(item);
-    else groups.set(groupKey, [item]);
-  }
-  return groups;
+  return {
+    visit(entry) {
+      if (!rule.filter(entry.event)) return;
+      const groupKey = rule.dedupe.key(entry.event);
+      if (!groupKey) return;
+      let value: string | undefined;
+      if (distinct) {
+        value = distinct.text(entry.event)?.trim().toLowerCase();
+        if (!value) return;
+      }
+      const attemptId = attempt?.text(entry.event);
+      if (attemptId) {
+        let seen = seenAttempts.get(groupKey);
+        if (!seen) seenAttempts.set(groupKey, (seen = new Set()));
+        if (seen.has(attemptId)) return;
+        seen.add(attemptId);
+      }
+      const item: Counted = value === undefined ? { entry } : { entry, value };
+      const group = groups.get(groupKey);
+      if (group) group.push(item);
+      else groups.set(groupKey, [item]);
+    },
+    finish() {
+      const candidates: MatchCandidate[] = [];
+      for (const [groupKey, items] of groups) {
+        for (const run of findRuns(rule, items)) candidates.push(toCandidate(rule, groupKey, items, run));
+      }
+      return candidates;
+    },
+  };
 }
 
 /**

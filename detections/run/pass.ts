@@ -7,12 +7,11 @@
 // the look-back its rules need, carries rule state from chunk to chunk, and finally lets absence
 // rules ("A not followed by B") decide against the clock. The clock is the newest event's time,
 // not the wall clock: a re-run or an offline replay of the same events decides the same way.
+import { prepareEvaluation, type EventLoadGroup } from '../engine.js';
 import {
   decidesByClock,
   eventLoadPlan,
-  evaluateRun,
   mergeStateRows,
-  stateKeys,
   type DetectionMatch,
   type DetectionSettings,
   type OktaLogEvent,
@@ -76,6 +75,7 @@ export async function runDetectionPass(
 ): Promise<PassResult> {
   const settings = opts.settings ?? {};
   const plan = eventLoadPlan(rules, settings);
+  const rings = loadRings(plan);
   const watermark = await events.watermark();
   const empty: PassResult = { matches: [], stateChanges: [], evaluatedEvents: 0, chunks: 0 };
   if (plan.length === 0 || watermark === undefined) return empty;
@@ -87,8 +87,10 @@ export async function runDetectionPass(
   const evaluateChunk = async (subset: readonly Rule[], groups: LoadGroup[], newFrom: number, newTo: number) => {
     const { events: loaded, isNew } = await events.load(groups, newFrom, newTo);
     const base = { isNew, settings, now, ...(opts.onRuleError ? { onRuleError: opts.onRuleError } : {}) };
-    const rows = await state.rowsFor(stateKeys(subset, loaded, base));
-    const run = evaluateRun(subset, loaded, { ...base, state: rows });
+    // The events are sorted and indexed once for both the state keys and the evaluation.
+    const prepared = prepareEvaluation(subset, loaded, base);
+    const rows = await state.rowsFor(prepared.stateKeys());
+    const run = prepared.evaluate(rows);
     result.matches.push(...run.matches);
     state.apply(run.stateChanges);
     result.evaluatedEvents += loaded.length;
@@ -98,19 +100,15 @@ export async function runDetectionPass(
 
   for (const chunk of chunkHours(await events.newEventHours(), opts.chunkNewEvents)) {
     // Events up to a look-back before and after the chunk complete the windows of its new events.
-    const groups = plan.map((g) => ({
-      eventTypes: g.eventTypes,
-      from: chunk.start - g.lookbackMinutes * MINUTE,
-      to: chunk.end + g.lookbackMinutes * MINUTE,
-    }));
-    await evaluateChunk(rules, groups, chunk.start, chunk.end);
+    await evaluateChunk(rules, loadGroups(rings, chunk.start, chunk.end), chunk.start, chunk.end);
   }
 
   // Absences are decided by the clock, also in a run that brought nothing new for them.
   const absenceRules = rules.filter((rule) => rule.kind === 'sequence' && rule.absent === true);
   if (decidesByClock(absenceRules, settings)) {
-    const clockPlan = eventLoadPlan(absenceRules, settings);
-    const groups = clockPlan.map((g) => ({ eventTypes: g.eventTypes, from: watermark - g.lookbackMinutes * MINUTE, to: watermark + 1 }));
+    const clockRings = loadRings(eventLoadPlan(absenceRules, settings));
+    // Look-back only: [watermark − look-back, watermark + 1).
+    const groups = loadGroups(clockRings, watermark, watermark + 1).map((g) => ({ ...g, to: Math.min(g.to, watermark + 1) })).filter((g) => g.from < g.to);
     await evaluateChunk(absenceRules, groups, watermark + 1, watermark + 1);
   }
 
@@ -131,6 +129,69 @@ export function chunkHours(hours: ReadonlyArray<{ start: number; n: number }>, l
     }
   }
   return chunks.map(({ start, end }) => ({ start, end }));
+}
+
+/**
+ * The part of the load plan one set of patterns reads: its events from `outer` minutes before the chunk to `outer`
+ * after, except the `inner` minutes around the chunk that broader patterns already read (−1: none do).
+ */
+export interface LoadRing {
+  readonly eventTypes: readonly string[];
+  readonly outer: number;
+  readonly inner: number;
+}
+
+/**
+ * The load plan as rings that never read an event twice. `eventLoadPlan` gives each pattern its longest look-back, but
+ * patterns overlap: '*' (a rule over every type) reads every sign-in that `user.session.start` reads again, and
+ * `user.authentication.*` every `user.authentication.sso`. Overlapping patterns always nest (a type matches '*', the
+ * globs that prefix it, and its own name), so each pattern reads only what lies beyond the look-back of the patterns
+ * around it, and none if they look back as far. The union read per type is the same as the plan's: the engine gets
+ * the same events, each once, instead of duplicates it would have to parse, sort and drop.
+ */
+export function loadRings(plan: readonly EventLoadGroup[]): LoadRing[] {
+  const lookback = new Map<string, number>();
+  for (const group of plan) {
+    for (const type of group.eventTypes) {
+      const pattern = type.toLowerCase();
+      lookback.set(pattern, Math.max(lookback.get(pattern) ?? 0, group.lookbackMinutes));
+    }
+  }
+  const rings = new Map<string, { outer: number; inner: number; eventTypes: string[] }>();
+  for (const [pattern, outer] of lookback) {
+    let inner = -1;
+    for (const [other, minutes] of lookback) if (other !== pattern && covers(other, pattern)) inner = Math.max(inner, minutes);
+    if (inner >= outer) continue;
+    const id = `${outer}/${inner}`;
+    const ring = rings.get(id);
+    if (ring) ring.eventTypes.push(pattern);
+    else rings.set(id, { outer, inner, eventTypes: [pattern] });
+  }
+  return [...rings.values()]
+    .sort((a, b) => b.outer - a.outer || b.inner - a.inner)
+    .map((ring) => ({ ...ring, eventTypes: ring.eventTypes.sort() }));
+}
+
+/** Every type `inner` matches, `outer` matches too (lower-cased patterns: exact, 'prefix*' or '*'). */
+function covers(outer: string, inner: string): boolean {
+  if (outer === '*') return true;
+  if (!outer.endsWith('*')) return outer === inner;
+  if (inner === '*') return false;
+  return inner.startsWith(outer.slice(0, -1));
+}
+
+/** The rings' load groups for new events in [start, end): [start − outer, start − inner) and [end + inner, end + outer). */
+export function loadGroups(rings: readonly LoadRing[], start: number, end: number): LoadGroup[] {
+  const groups: LoadGroup[] = [];
+  for (const { eventTypes, outer, inner } of rings) {
+    if (inner < 0) {
+      groups.push({ eventTypes, from: start - outer * MINUTE, to: end + outer * MINUTE });
+      continue;
+    }
+    groups.push({ eventTypes, from: start - outer * MINUTE, to: start - inner * MINUTE });
+    groups.push({ eventTypes, from: end + inner * MINUTE, to: end + outer * MINUTE });
+  }
+  return groups.filter((g) => g.from < g.to);
 }
 
 const keyOf = (k: StateKey) => `${k.ruleId}\u0000${k.entity}\u0000${k.value}`;
