@@ -20,6 +20,14 @@ export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 
 export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
 
+/** How a computed severity is decided (`severityNote` of a rule). */
+export interface SeverityNote {
+  /** Every level the computation can return. */
+  readonly levels: readonly Severity[];
+  /** What chooses between them, e.g. 'critical when a granted role is Super administrator, else high'. */
+  readonly how: string;
+}
+
 /** MITRE ATT&CK ids, e.g. tactics ['TA0003'], techniques ['T1098.003']. */
 export interface AttackMapping {
   readonly tactics: readonly string[];
@@ -50,6 +58,11 @@ interface RuleBase {
   readonly description: string;
   /** Fixed, or computed from the events of one match (e.g. Super administrator → critical). */
   readonly severity: Severity | ((events: readonly OktaLogEvent[]) => Severity);
+  /**
+   * For a computed `severity`: the levels it takes and what decides between them, for the rule reference in
+   * docs/rules/ (`npm run docs:rules`). Documentation only: the engine does not read it.
+   */
+  readonly severityNote?: SeverityNote;
   readonly attack: AttackMapping;
   /** Event types the rule can match; a trailing '*' is a prefix glob. The engine shows the rule only these events. */
   readonly eventTypes: readonly string[];

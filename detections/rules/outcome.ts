@@ -7,7 +7,7 @@
  * Every helper reads one field through the precompiled accessor and allocates nothing per event.
  */
 import { commonFields, isOneOf } from '../log-event.js';
-import { SEVERITIES, type OktaLogEvent, type Severity } from '../types.js';
+import { SEVERITIES, type OktaLogEvent, type Severity, type SeverityNote } from '../types.js';
 
 /** Results that say the action was carried out (ALLOW: policy and ThreatInsight events). */
 const CARRIED_OUT = ['SUCCESS', 'ALLOW'];
@@ -54,6 +54,19 @@ export function attemptAware(
     const done = events.filter(carriedOut);
     return done.length > 0 ? of(done) : lowerSeverity(of(events));
   };
+}
+
+/**
+ * The `severityNote` of an `attemptAware` severity, given what was passed to it: a fixed severity, or the note of the
+ * function passed. Adds the lower levels and says when they apply.
+ */
+export function attemptAwareNote(base: Severity | SeverityNote): SeverityNote {
+  const refused = 'when every event of the match is a refused attempt (a logged result other than SUCCESS or ALLOW)';
+  if (typeof base === 'string') {
+    return { levels: SEVERITIES.filter((l) => l === base || l === lowerSeverity(base)), how: `${base}; ${lowerSeverity(base)} ${refused}` };
+  }
+  const levels = new Set([...base.levels, ...base.levels.map(lowerSeverity)]);
+  return { levels: SEVERITIES.filter((l) => levels.has(l)), how: `${base.how}; one level lower ${refused}` };
 }
 
 /** Description sentences, so every rule states its outcome handling the same way. */

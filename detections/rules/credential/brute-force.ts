@@ -3,7 +3,7 @@
  * the marks automated tooling leaves (a new device token per attempt, none at all, or many user agents).
  */
 import { commonFields } from '../../log-event.js';
-import type { OktaLogEvent, Severity, ThresholdRule } from '../../types.js';
+import type { OktaLogEvent, Severity, SeverityNote, ThresholdRule } from '../../types.js';
 import {
   F,
   FAILED_SIGN_IN_TYPES,
@@ -32,6 +32,10 @@ const FAILURE_FIELDS = [
 /** A sustained attack (a hundred guesses an hour) is worth waking someone for. */
 const SUSTAINED_ATTEMPTS = 100;
 const bySustainedVolume = (events: readonly OktaLogEvent[]): Severity => (events.length >= SUSTAINED_ATTEMPTS ? 'high' : 'medium');
+const SUSTAINED_VOLUME: SeverityNote = {
+  levels: ['medium', 'high'],
+  how: `high from ${SUSTAINED_ATTEMPTS} attempts in the match, else medium`,
+};
 
 export const bruteForceByUser: ThresholdRule = {
   kind: 'threshold',
@@ -41,6 +45,7 @@ export const bruteForceByUser: ThresholdRule = {
     'At least 20 failed password attempts for one account within an hour, from any number of sources. High from ' +
     '100 attempts. Unknown logins count too (grouped by the login typed).' + FAILURES_NEED_OUTCOME,
   severity: bySustainedVolume,
+  severityNote: SUSTAINED_VOLUME,
   attack: { tactics: ['TA0006'], techniques: ['T1110.001'] },
   eventTypes: FAILED_SIGN_IN_TYPES,
   fields: FAILURE_FIELDS,
@@ -66,6 +71,7 @@ export const bruteForceByIp: ThresholdRule = {
     ' Needs client: the group is the source IP, and lumping every failure without one together would make a ' +
     "tenant-wide failure count (any large org's normal morning); the per-account rules still count those failures.",
   severity: bySustainedVolume,
+  severityNote: SUSTAINED_VOLUME,
   attack: { tactics: ['TA0006'], techniques: ['T1110'] },
   eventTypes: FAILED_SIGN_IN_TYPES,
   fields: FAILURE_FIELDS,
@@ -97,6 +103,13 @@ function multiSourceSeverity(events: readonly OktaLogEvent[]): Severity {
   return diverse ? 'medium' : 'low';
 }
 
+const MULTI_SOURCE_SEVERITY: SeverityNote = {
+  levels: ['low', 'medium'],
+  how:
+    `medium when the attempts come from at least ${MULTI_SOURCE.countries} countries, ${MULTI_SOURCE.asns} ASNs, ` +
+    `${MULTI_SOURCE.manyIps} IP addresses or ${MULTI_SOURCE.userAgents} user agents, else low`,
+};
+
 export const bruteForceMultiSource: ThresholdRule = {
   kind: 'threshold',
   id: 'okta-brute-force-multi-source',
@@ -108,6 +121,7 @@ export const bruteForceMultiSource: ThresholdRule = {
     FAILURES_NEED_OUTCOME +
     ' Needs client: the distinct source IPs are the signal.',
   severity: multiSourceSeverity,
+  severityNote: MULTI_SOURCE_SEVERITY,
   attack: { tactics: ['TA0006', 'TA0011'], techniques: ['T1110.001', 'T1090'] },
   eventTypes: FAILED_SIGN_IN_TYPES,
   fields: [
@@ -137,7 +151,12 @@ const TOOLING_RUNBOOK =
   'A script, not a person, is guessing this password: block the IP, keep the account locked, and check for a ' +
   'successful sign-in from the IP.';
 /** Low on its own (tooling is also used by testers); medium once the attempts pile up. */
-const byToolingVolume = (events: readonly OktaLogEvent[]): Severity => (events.length >= 20 ? 'medium' : 'low');
+const TOOLING_PILED_UP = 20;
+const byToolingVolume = (events: readonly OktaLogEvent[]): Severity => (events.length >= TOOLING_PILED_UP ? 'medium' : 'low');
+const TOOLING_VOLUME: SeverityNote = {
+  levels: ['low', 'medium'],
+  how: `medium from ${TOOLING_PILED_UP} attempts in the match, else low`,
+};
 
 const DT_ROTATION = { tokens: 7, attempts: 10, tokensPerAttempt: 0.5 } as const;
 
@@ -153,6 +172,7 @@ export const bruteForceDeviceTokenRotation: ThresholdRule = {
     FAILURES_NEED_OUTCOME +
     ' Needs debugContext: the device tokens are the signal.',
   severity: byToolingVolume,
+  severityNote: TOOLING_VOLUME,
   attack: TOOLING_ATTACK,
   eventTypes: FAILED_SIGN_IN_TYPES,
   fields: TOOLING_FIELDS,
@@ -179,6 +199,7 @@ export const bruteForceNoDeviceToken: ThresholdRule = {
     FAILURES_NEED_OUTCOME +
     ' Needs debugContext: only an event that carries debug data can show that no device token was sent.',
   severity: byToolingVolume,
+  severityNote: TOOLING_VOLUME,
   attack: TOOLING_ATTACK,
   eventTypes: FAILED_SIGN_IN_TYPES,
   fields: TOOLING_FIELDS,
@@ -202,6 +223,7 @@ export const bruteForceUserAgentRotation: ThresholdRule = {
     FAILURES_NEED_OUTCOME +
     ' Needs client: the distinct user agents are the signal.',
   severity: byToolingVolume,
+  severityNote: TOOLING_VOLUME,
   attack: TOOLING_ATTACK,
   eventTypes: FAILED_SIGN_IN_TYPES,
   fields: TOOLING_FIELDS,

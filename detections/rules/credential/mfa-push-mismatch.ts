@@ -30,6 +30,10 @@ export const pushSourceResponseMismatch: ThresholdRule = {
     'were approved: the push was most likely started by an attacker holding the password (answers without an outcome ' +
     'do not count as approvals). Low otherwise. Needs client: the distinct IP addresses are the signal.',
   severity: mismatchSeverity,
+  severityNote: {
+    levels: ['low', 'high'],
+    how: 'high when a push was rejected, or more than one push was sent and fewer than half were approved; else low',
+  },
   attack: { tactics: ['TA0006'], techniques: ['T1621'] },
   eventTypes: [PUSH_SENT, 'user.authentication.auth_via_mfa', 'user.mfa.okta_verify.deny_push'],
   fields: [

@@ -62,6 +62,7 @@ export const massPasswordReset: ThresholdRule = {
     'accounts. High from 50 users. Any outcome counts: a refused bulk reset is still the attempt. Needs target: the ' +
     'distinct users reset are the signal.',
   severity: massResetSeverity,
+  severityNote: { levels: ['medium', 'high'], how: `high from ${MASS_RESET.highTargets} distinct users reset, else medium` },
   attack: { tactics: ['TA0003', 'TA0040'], techniques: ['T1098', 'T1531'] },
   eventTypes: [RESET_PASSWORD],
   fields: ['eventType', 'outcome.result', 'actor.id', 'actor.alternateId', 'target[type=User].id', 'target[type=User].alternateId', 'client.ipAddress'],

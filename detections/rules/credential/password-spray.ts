@@ -68,6 +68,10 @@ export const passwordSprayDistributed: ThresholdRule = {
     'the events carry no client IP).' +
     FAILURES_NEED_OUTCOME,
   severity: distributedSpraySeverity,
+  severityNote: {
+    levels: ['low', 'medium'],
+    how: `medium when the failures come from ${DISTRIBUTED.ips} or more IP addresses, else low (also when they carry no client IP)`,
+  },
   attack: { tactics: ['TA0006'], techniques: ['T1110.003'] },
   eventTypes: FAILED_SIGN_IN_TYPES,
   fields: [

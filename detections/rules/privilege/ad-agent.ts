@@ -55,6 +55,7 @@ export const adAgentActivityNewSource: BaselineRule = {
     'as coming from an unknown source, itself new the first time in 90 days.' +
     outcomeNote.carriedOutOnly("a refused operation must not teach the baseline the attacker's source."),
   severity: agentActivitySeverity,
+  severityNote: { levels: ['high', 'critical'], how: `critical when the match holds a new agent instance (${AGENT_ADDED}), else high` },
   attack: { tactics: ['TA0003', 'TA0006'], techniques: ['T1556.007', 'T1098'] },
   eventTypes: [TOKEN_CREATED, AGENT_ADDED, AGENT_CONFIG],
   fields: ['eventType', 'outcome.result', 'actor.id', 'client.ipAddress', 'client.userAgent.rawUserAgent', 'target.displayName'],

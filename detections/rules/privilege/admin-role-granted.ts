@@ -1,8 +1,8 @@
 /** Catalogue A1–A2: an administrator role granted to a user or to a group (persistence, privilege escalation). */
 import { field } from '../../fields.js';
 import { commonFields, groupKeys, targetUserSubject } from '../../log-event.js';
-import type { OktaLogEvent, Severity, SingleRule } from '../../types.js';
-import { attemptAware } from '../outcome.js';
+import type { OktaLogEvent, Severity, SeverityNote, SingleRule } from '../../types.js';
+import { attemptAware, attemptAwareNote } from '../outcome.js';
 
 const privilegeGranted = field('debugContext.debugData.privilegeGranted');
 const targetGroupId = field('target[type=UserGroup].id');
@@ -16,6 +16,11 @@ function grantSeverity(events: readonly OktaLogEvent[]): Severity {
   const grantsSuperAdmin = events.some((event) => privilegeGranted.texts(event).some((role) => SUPER_ADMIN.test(role)));
   return grantsSuperAdmin ? 'critical' : 'high';
 }
+
+const GRANT_SEVERITY: SeverityNote = {
+  levels: ['high', 'critical'],
+  how: 'critical when a granted role is Super administrator, else high',
+};
 
 /** Outcome absent: the grant is taken as done. Refused (FAILURE, DENY…): an attempted escalation, one level lower. */
 const OUTCOME_NOTE =
@@ -32,6 +37,7 @@ export const adminRoleGrantedToUser: SingleRule = {
     'An Okta administrator role was assigned to a user. Attackers who gain an admin session grant themselves or a ' +
     'sleeper account a role to keep control of the tenant. Critical when the role is Super administrator.' + OUTCOME_NOTE,
   severity: attemptAware(grantSeverity),
+  severityNote: attemptAwareNote(GRANT_SEVERITY),
   attack: ATTACK,
   eventTypes: ['user.account.privilege.grant'],
   fields: ['eventType', 'outcome.result', 'debugContext.debugData.privilegeGranted', 'target[type=User].id', 'actor.alternateId'],
@@ -52,6 +58,7 @@ export const adminRoleGrantedToGroup: SingleRule = {
     'An Okta administrator role was assigned to a group, making every current and future member an admin. ' +
     'A quiet way to hand out privileges: adding someone to the group later leaves no privilege-grant event.' + OUTCOME_NOTE,
   severity: attemptAware(grantSeverity),
+  severityNote: attemptAwareNote(GRANT_SEVERITY),
   attack: ATTACK,
   eventTypes: ['group.privilege.grant'],
   fields: ['eventType', 'outcome.result', 'debugContext.debugData.privilegeGranted', 'target[type=UserGroup].id', 'target.alternateId'],

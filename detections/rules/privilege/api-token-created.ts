@@ -1,7 +1,7 @@
 /** Catalogue A4: an SSWS API token was created (long-lived, acts with its creator's admin rights). */
 import { commonFields, groupKeys } from '../../log-event.js';
 import type { SingleRule } from '../../types.js';
-import { attemptAware, outcomeNote } from '../outcome.js';
+import { attemptAware, attemptAwareNote, outcomeNote } from '../outcome.js';
 
 export const apiTokenCreated: SingleRule = {
   kind: 'single',
@@ -12,6 +12,7 @@ export const apiTokenCreated: SingleRule = {
     'who created them, which makes them a favourite way to keep access after a session is revoked.' +
     outcomeNote.attempts,
   severity: attemptAware('medium'),
+  severityNote: attemptAwareNote('medium'),
   attack: { tactics: ['TA0003'], techniques: ['T1098.001'] },
   eventTypes: ['system.api_token.create'],
   fields: ['eventType', 'outcome.result', 'actor.id', 'actor.alternateId', 'target.displayName', 'client.ipAddress'],

@@ -6,6 +6,7 @@ import { commonFields, groupKeys } from '../../log-event.js';
 import type { OktaLogEvent, SingleRule } from '../../types.js';
 import {
   attemptAware,
+  attemptAwareNote,
   carriedOut,
   highestOf,
   isEventType,
@@ -46,6 +47,10 @@ export const org2orgAppChange: SingleRule = {
     ' Needs target: only the target\'s name tells an Org2Org app from any other app (other app changes are ' +
     'okta-app-modified-or-removed\'s).',
   severity: attemptAware(highestOf(severityByEventType({ [CREATE]: 'high' }, 'medium'))),
+  severityNote: attemptAwareNote({
+    levels: ['medium', 'high'],
+    how: 'high when the match holds an app creation, medium for activation or updates',
+  }),
   attack: { tactics: ['TA0001', 'TA0004', 'TA0005'], techniques: ['T1199', 'T1484.002'] },
   eventTypes: ORG2ORG_TYPES,
   fields: ['eventType', 'outcome.result', 'target.displayName', 'target.alternateId', 'target[type=AppInstance].id', 'actor.alternateId'],
@@ -70,6 +75,7 @@ export const scimPasswordPush: SingleRule = {
     outcomeNote.attempts +
     ' Needs outcome: Okta says "Pushing user passwords" only in outcome.reason, so an event without it cannot be judged.',
   severity: attemptAware('high'),
+  severityNote: attemptAwareNote('high'),
   attack: { tactics: ['TA0006'], techniques: ['T1555'] },
   eventTypes: [UPDATE],
   fields: ['eventType', 'outcome.result', 'outcome.reason', 'target[type=AppInstance].id', 'target.displayName', 'actor.alternateId'],

@@ -4,7 +4,7 @@
  */
 import { commonFields, groupKeys, knownId } from '../../log-event.js';
 import type { OktaLogEvent, SingleRule } from '../../types.js';
-import { actsOnOwnAccount, attemptAware, isEventType, outcomeNote, privilegeFields } from './helpers.js';
+import { actsOnOwnAccount, attemptAware, attemptAwareNote, isEventType, outcomeNote, privilegeFields } from './helpers.js';
 
 const SHOW_PASSWORD = 'application.user_membership.show_password';
 
@@ -30,6 +30,7 @@ export const adminViewedOtherUserPassword: SingleRule = {
     outcomeNote.attempts +
     ' Without a target, whose password it was is unknown and the reveal is reported.',
   severity: attemptAware('medium'),
+  severityNote: attemptAwareNote('medium'),
   attack: { tactics: ['TA0006'], techniques: ['T1555'] },
   eventTypes: [SHOW_PASSWORD],
   fields: [

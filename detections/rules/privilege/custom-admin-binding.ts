@@ -1,7 +1,7 @@
 /** Catalogue A3: a custom admin role was bound to principals through a resource set (IAM custom roles). */
 import { groupKeys } from '../../log-event.js';
 import type { SingleRule } from '../../types.js';
-import { attemptAware, isEventType, outcomeNote } from './helpers.js';
+import { attemptAware, attemptAwareNote, isEventType, outcomeNote } from './helpers.js';
 
 const EVENT_TYPES = ['iam.resourceset.bindings.add'];
 
@@ -14,6 +14,7 @@ export const customAdminBindingCreated: SingleRule = {
     'powerful permissions (reset MFA, manage apps) without showing up as a standard admin role grant.' +
     outcomeNote.attempts,
   severity: attemptAware('medium'),
+  severityNote: attemptAwareNote('medium'),
   attack: { tactics: ['TA0003', 'TA0004'], techniques: ['T1098.003'] },
   eventTypes: EVENT_TYPES,
   fields: ['eventType', 'outcome.result', 'actor.id', 'actor.alternateId', 'target.id', 'target.type', 'target.displayName'],

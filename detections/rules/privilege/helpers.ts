@@ -31,7 +31,7 @@ export function isEventType(event: OktaLogEvent, types: readonly string[]): bool
  * Okta logs the attempt and its outcome in one event. Outcome handling (absent = unknown = taken as done; refused =
  * an attempt) lives in `../outcome.ts`, shared with the other sections.
  */
-export { attemptAware, attemptOnly, carriedOut, outcomeNote } from '../outcome.js';
+export { attemptAware, attemptAwareNote, attemptOnly, carriedOut, outcomeNote } from '../outcome.js';
 
 /** (generic) The higher of two severities. */
 export function maxSeverity(a: Severity, b: Severity): Severity {

@@ -1,7 +1,7 @@
 /** Catalogue A6: an Identity Provider was created, activated, updated, deactivated or deleted (inbound federation). */
 import { groupKeys } from '../../log-event.js';
 import type { SingleRule } from '../../types.js';
-import { attemptAware, highestOf, isEventType, outcomeNote, severityByEventType, targetKey } from './helpers.js';
+import { attemptAware, attemptAwareNote, highestOf, isEventType, outcomeNote, severityByEventType, targetKey } from './helpers.js';
 
 const CREATE = 'system.idp.lifecycle.create';
 const EVENT_TYPES = [
@@ -24,6 +24,7 @@ export const idpLifecycleChange: SingleRule = {
     'attacker with admin rights can add an IdP they control and sign in as any user it maps to, without their ' +
     'password or MFA. High for a new IdP, medium for other changes.' + outcomeNote.attempts,
   severity: attemptAware(highestOf(idpSeverity)),
+  severityNote: attemptAwareNote({ levels: ['medium', 'high'], how: 'high when the match holds an IdP creation, else medium' }),
   attack: { tactics: ['TA0004', 'TA0005'], techniques: ['T1484.002'] },
   eventTypes: EVENT_TYPES,
   fields: ['eventType', 'outcome.result', 'actor.alternateId', 'target.id', 'target.displayName', 'client.ipAddress'],

@@ -5,7 +5,7 @@
  */
 import { actorSubject, commonFields, groupKeys, targetUserSubject } from '../../log-event.js';
 import type { OktaLogEvent, SingleRule } from '../../types.js';
-import { actsOnOwnAccount, attemptAware, carriedOut, isEventType, outcomeNote } from './helpers.js';
+import { actsOnOwnAccount, attemptAware, attemptAwareNote, carriedOut, isEventType, outcomeNote } from './helpers.js';
 
 const MFA_ATTACK = { tactics: ['TA0006', 'TA0005', 'TA0003'], techniques: ['T1556.006'] } as const;
 
@@ -24,6 +24,7 @@ export const orgMfaFactorDisabled: SingleRule = {
     'security.authenticator.lifecycle.deactivate) for the whole org. Removing a strong factor pushes every user to ' +
     'weaker ones or to none.' + outcomeNote.attempts,
   severity: attemptAware('high'),
+  severityNote: attemptAwareNote('high'),
   attack: MFA_ATTACK,
   eventTypes: ORG_FACTOR_TYPES,
   fields: ['eventType', 'outcome.result', 'actor.id', 'actor.alternateId', 'target.displayName', 'client.ipAddress'],
@@ -55,6 +56,7 @@ export const userMfaFactorRemoved: SingleRule = {
     outcomeNote.attempts +
     ' Without outcome.reason and target, who acted on whose factor is unknown and the removal is reported here.',
   severity: attemptAware('medium'),
+  severityNote: attemptAwareNote('medium'),
   attack: MFA_ATTACK,
   eventTypes: USER_FACTOR_TYPES,
   fields: [
@@ -88,6 +90,7 @@ export const userMfaResetAll: SingleRule = {
     outcomeNote.attempts,
   // Help desks do this daily (the simulator's admins too): medium, never high on its own.
   severity: attemptAware('medium'),
+  severityNote: attemptAwareNote('medium'),
   attack: { tactics: ['TA0003', 'TA0006', 'TA0005'], techniques: ['T1556.006', 'T1098'] },
   eventTypes: [RESET_ALL],
   fields: ['eventType', 'outcome.result', 'actor.id', 'actor.alternateId', 'target[type=User].id', 'target[type=User].alternateId'],

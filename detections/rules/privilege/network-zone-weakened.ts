@@ -1,7 +1,7 @@
 /** Catalogue A13: network zones (IP allow/block lists) loosened: updated, deactivated, deleted or unblocked. */
 import { groupKeys } from '../../log-event.js';
 import type { SingleRule } from '../../types.js';
-import { attemptAware, isEventType, outcomeNote } from './helpers.js';
+import { attemptAware, attemptAwareNote, isEventType, outcomeNote } from './helpers.js';
 
 const EVENT_TYPES = ['zone.update', 'zone.deactivate', 'zone.delete', 'zone.remove_blacklist', 'network_zone.rule.disabled'];
 
@@ -14,6 +14,7 @@ export const networkZoneWeakened: SingleRule = {
     'a zone rule was disabled. Zones feed sign-on policies and blocklists, so loosening one can let an attacker\'s ' +
     'addresses through.' + outcomeNote.attempts,
   severity: attemptAware('medium'),
+  severityNote: attemptAwareNote('medium'),
   attack: { tactics: ['TA0005'], techniques: ['T1562.007'] },
   eventTypes: EVENT_TYPES,
   fields: ['eventType', 'outcome.result', 'actor.id', 'actor.alternateId', 'target.id', 'target.displayName', 'client.ipAddress'],

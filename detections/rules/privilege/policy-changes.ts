@@ -5,7 +5,7 @@
  */
 import { groupKeys } from '../../log-event.js';
 import type { OktaLogEvent, Severity, SingleRule } from '../../types.js';
-import { attemptAware, highestOf, isEventType, outcomeNote, weakensPolicy } from './helpers.js';
+import { attemptAware, attemptAwareNote, highestOf, isEventType, outcomeNote, weakensPolicy } from './helpers.js';
 
 const POLICY_FIELDS = [
   'eventType',
@@ -24,6 +24,12 @@ const POLICY_ATTACK = { tactics: ['TA0005', 'TA0004', 'TA0003'], techniques: ['T
 
 /** High when this event's change details show a weakening, else medium. */
 const weakeningSeverity = attemptAware(highestOf((event: OktaLogEvent): Severity => (weakensPolicy(event) ? 'high' : 'medium')));
+const WEAKENING_SEVERITY = attemptAwareNote({
+  levels: ['medium', 'high'],
+  how:
+    'high when the change details of an event show a weakening (requireFactor → false, ' +
+    'maxSessionLifetimeMinutes → 0, password minLength under 7), else medium',
+});
 
 /** One detection per admin and hour: a policy review touching ten rules is one thing to look at. */
 const perAdmin = { periodMinutes: 60, key: groupKeys.actor } as const;
@@ -39,6 +45,7 @@ export const appSignOnPolicyWeakened: SingleRule = {
     'sensitive app is a quiet way to let stolen passwords in. High when the change details show MFA switched off.' +
     outcomeNote.attempts,
   severity: weakeningSeverity,
+  severityNote: WEAKENING_SEVERITY,
   attack: POLICY_ATTACK,
   eventTypes: APP_SIGN_ON_TYPES,
   fields: POLICY_FIELDS,
@@ -62,6 +69,7 @@ export const policyWeakened: SingleRule = {
     'lifetime limit or a minimum password length under 7.' +
     outcomeNote.attempts,
   severity: weakeningSeverity,
+  severityNote: WEAKENING_SEVERITY,
   attack: POLICY_ATTACK,
   eventTypes: POLICY_TYPES,
   fields: POLICY_FIELDS,
@@ -85,6 +93,7 @@ export const policyRuleWeakened: SingleRule = {
     'under 7 (the "skeleton key" pattern of weakening authentication before abusing it).' +
     outcomeNote.attempts,
   severity: weakeningSeverity,
+  severityNote: WEAKENING_SEVERITY,
   attack: POLICY_ATTACK,
   eventTypes: POLICY_RULE_TYPES,
   fields: POLICY_FIELDS,

@@ -4,7 +4,7 @@
  */
 import { commonFields, groupKeys, targetUserSubject } from '../../log-event.js';
 import type { OktaLogEvent, SingleRule } from '../../types.js';
-import { actorIsOktaSystem, attemptAware, isEventType, OKTA_SYSTEM_LOGIN, outcomeNote, privilegeFields } from './helpers.js';
+import { actorIsOktaSystem, attemptAware, attemptAwareNote, isEventType, OKTA_SYSTEM_LOGIN, outcomeNote, privilegeFields } from './helpers.js';
 
 /** `extend` prolongs an existing grant, which is as much a decision to let Support in as the grant itself. */
 const IMPERSONATION_TYPES = ['user.session.impersonation.grant', 'user.session.impersonation.initiate', 'user.session.impersonation.extend'];
@@ -18,6 +18,7 @@ export const supportImpersonation: SingleRule = {
     'Support access lets someone outside the org act as an admin; it should match an open support case.' +
     outcomeNote.attempts,
   severity: attemptAware('high'),
+  severityNote: attemptAwareNote('high'),
   attack: { tactics: ['TA0001', 'TA0004'], techniques: ['T1199', 'T1078.004'] },
   eventTypes: IMPERSONATION_TYPES,
   fields: ['eventType', 'outcome.result', 'actor.id', 'actor.alternateId', 'target.alternateId', 'client.ipAddress'],
@@ -57,6 +58,7 @@ export const supportCredentialReset: SingleRule = {
     `(actor ${OKTA_SYSTEM_LOGIN}, no client context). Legitimate only during an account-recovery case the org opened.` +
     outcomeNote.attempts,
   severity: attemptAware('high'),
+  severityNote: attemptAwareNote('high'),
   attack: { tactics: ['TA0001', 'TA0003'], techniques: ['T1199', 'T1098'] },
   eventTypes: SUPPORT_RESET_TYPES,
   fields: [

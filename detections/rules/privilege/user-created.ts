@@ -23,6 +23,10 @@ export const userCreated: SingleRule = {
     `(${IOC_ACCOUNT_NAMES.join(', ')}).` +
     outcomeNote.carriedOutOnly('a refused creation leaves no account behind.'),
   severity: highestOf((event): Severity => (hasIocName(event) ? 'medium' : 'info')),
+  severityNote: {
+    levels: ['info', 'medium'],
+    how: 'medium when a new account carries a name known from the 2023 Okta support-system breach, else info',
+  },
   attack: { tactics: ['TA0003'], techniques: ['T1136.003'] },
   eventTypes: EVENT_TYPES,
   fields: ['eventType', 'outcome.result', 'actor.id', 'actor.alternateId', 'target.displayName', 'target.alternateId'],

@@ -37,6 +37,12 @@ export const sessionViaAnonymizer: SingleRule = {
     'sign-ins are left to the brute-force and spray rules, which count them whatever the network. Needs ' +
     'securityContext: the proxy flag is the signal.',
   severity: anonymizerSeverity,
+  severityNote: {
+    levels: ['info', 'high'],
+    how:
+      'info when the network (ISP, AS organisation, domain) is Apple iCloud Private Relay and not Tor; ' +
+      'high otherwise (Tor, VPNs, proxies)',
+  },
   attack: { tactics: ['TA0001', 'TA0011'], techniques: ['T1078.004', 'T1090.003'] },
   eventTypes: ['user.session.start'],
   fields: [

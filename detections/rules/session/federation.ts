@@ -66,6 +66,7 @@ export const idpSignInFailure: SingleRule = {
     'are usually configuration errors but also what a forged assertion for a non-existent user produces. Needs outcome: ' +
     'the rule is about rejections (sign-ins without one are okta-idp-signin\'s).',
   severity: federationFailureSeverity,
+  severityNote: { levels: ['low', 'high'], how: 'high when the rejection reason shows a replayed assertion, else low' },
   attack: { tactics: ['TA0001', 'TA0006'], techniques: ['T1606.002', 'T1550'] },
   eventTypes: FEDERATION_TYPES,
   fields: FIELDS,

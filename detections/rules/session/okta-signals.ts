@@ -21,6 +21,7 @@ export const unauthorizedAppAccess: SingleRule = {
     'A user tried to sign in to an application they are not assigned to. Usually an old bookmark; repeated attempts ' +
     'across apps suggest someone exploring what a stolen account can reach. Medium from 5 attempts within an hour.',
   severity: (events) => (events.length >= REPEATED_ATTEMPTS ? 'medium' : 'low'),
+  severityNote: { levels: ['low', 'medium'], how: `medium from ${REPEATED_ATTEMPTS} attempts in the match, else low` },
   attack: { tactics: ['TA0001'], techniques: ['T1078.004'] },
   eventTypes: [UNAUTHORIZED_APP_ACCESS],
   fields: ['eventType', 'displayMessage', 'actor.id', 'target[type=AppInstance].displayName', 'client.ipAddress'],
@@ -97,6 +98,12 @@ export const threatInsightDetection: SingleRule = {
     'is spraying, brute-forcing or probing Okta tenants. Severity follows the levels ThreatInsight reports (medium ' +
     'when none); info when Okta already denied every request.',
   severity: threatInsightSeverity,
+  severityNote: {
+    levels: ['info', 'low', 'medium', 'high', 'critical'],
+    how:
+      'the highest level ThreatInsight listed in threatDetections (medium for an event without one), at least low; ' +
+      'info when every event was already denied (outcome DENY)',
+  },
   attack: { tactics: ['TA0006', 'TA0001'], techniques: ['T1110', 'T1078.004'] },
   // threatSuspected can ride on any event type.
   eventTypes: ['*'],
@@ -142,6 +149,7 @@ export const rateLimitViolation: SingleRule = {
     'abuse such as enumeration or spraying, a denial-of-service attempt, or a runaway integration. Low for ' +
     'violations, info for warnings and bursts.',
   severity: (events) => (events.some((event) => isViolation(eventTypeOf(event)?.toLowerCase() ?? '')) ? 'low' : 'info'),
+  severityNote: { levels: ['info', 'low'], how: 'low when requests were refused (a violation), info for warnings and bursts' },
   attack: { tactics: ['TA0040'], techniques: ['T1499'] },
   eventTypes: RATE_LIMIT_TYPES,
   fields: [

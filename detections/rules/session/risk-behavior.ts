@@ -43,6 +43,7 @@ export const newBehaviorAdminConsole: SingleRule = {
     'org gets them) and, for policy evaluations, target: the flags are read there, and a policy evaluation names the ' +
     'Admin Console only in its target.',
   severity: adminConsoleSeverity,
+  severityNote: { levels: ['medium', 'high'], how: 'high when one event shows both New Device and New IP, else medium' },
   attack: { tactics: ['TA0001', 'TA0004'], techniques: ['T1078.004'] },
   eventTypes: [POLICY_EVALUATION, ADMIN_APP_ACCESS],
   fields: ['eventType', 'target.displayName', 'target.alternateId', ...BEHAVIOR_FIELDS, 'client.ipAddress', 'actor.id'],
@@ -68,6 +69,7 @@ export const newRiskBehavior: SingleRule = {
     'Medium when Okta also rated the sign-in risk HIGH. Needs debugContext (or securityContext.userBehaviors, where ' +
     'the org gets them): the flags are the signal.',
   severity: (events) => (events.some((event) => riskLevel.text(event)?.toUpperCase() === 'HIGH') ? 'medium' : 'low'),
+  severityNote: { levels: ['low', 'medium'], how: 'medium when Okta rated the sign-in risk HIGH, else low' },
   attack: { tactics: ['TA0001'], techniques: ['T1078.004'] },
   eventTypes: ['user.session.start', POLICY_EVALUATION, 'user.authentication.*'],
   fields: ['eventType', ...BEHAVIOR_FIELDS, 'debugContext.debugData.risk', 'actor.id', 'client.ipAddress'],

@@ -40,6 +40,7 @@ export const sessionHijackMultiDevice: ThresholdRule = {
     'replayed from other browsers. High when the tokens also came from 2 or more IP addresses (medium when the events ' +
     'carry none). Needs debugContext: the device tokens are the signal.',
   severity: hijackSeverity,
+  severityNote: { levels: ['medium', 'high'], how: `high when the tokens came through ${HIJACK.ips} or more IP addresses, else medium` },
   attack: { tactics: ['TA0006', 'TA0005'], techniques: ['T1539', 'T1550.004'] },
   // Any in-session activity can carry the session and token.
   eventTypes: ['*'],
