@@ -3,8 +3,8 @@
 // runs in a READ ONLY transaction with a statement timeout, and every list has a cap.
 import { and, asc, count, desc, eq, gte, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../schema/db.js';
-import { detections, events, ingestRuns, integrations, notificationChannels, notifications } from '../schema/tables.js';
-import { severitiesFrom, type Severity } from '../integrations/operator-queries.js';
+import { detections, events, ingestRuns, integrations } from '../schema/tables.js';
+import { detectionDeliveries, severitiesFrom, type DetectionDelivery, type Severity } from '../integrations/operator-queries.js';
 
 /** No page query runs longer than this. */
 export const STATEMENT_TIMEOUT_MS = 5_000;
@@ -168,15 +168,7 @@ export interface EvidenceEvent {
   userAgent: string | null;
 }
 
-export interface Delivery {
-  channel: string;
-  url: string;
-  status: string;
-  attempts: number;
-  lastError: string | null;
-  sentAt: Date | null;
-  digestId: number | null;
-}
+export type { DetectionDelivery as Delivery } from '../integrations/operator-queries.js';
 
 export interface FindingDetail extends FindingRow {
   integrationId: string;
@@ -188,7 +180,7 @@ export interface FindingDetail extends FindingRow {
   evidenceUuids: string[];
   /** The evidence events still stored, oldest first, at most EVIDENCE_LIMIT. */
   evidence: EvidenceEvent[];
-  deliveries: Delivery[];
+  deliveries: DetectionDelivery[];
 }
 
 /** One detection of the integration (undefined when it has none with this id). */
@@ -225,21 +217,7 @@ export async function findingDetail(tx: Tx, integrationId: string, detectionId: 
         .where(and(eq(events.integrationId, integrationId), inArray(events.uuid, uuids)))
         .orderBy(events.published, events.uuid)
     : [];
-  const deliveries = await tx
-    .select({
-      channel: notificationChannels.kind,
-      url: notificationChannels.url,
-      status: notifications.status,
-      attempts: notifications.attempts,
-      lastError: notifications.lastError,
-      sentAt: notifications.sentAt,
-      digestId: notifications.digestId,
-    })
-    .from(notifications)
-    .innerJoin(notificationChannels, eq(notificationChannels.id, notifications.channelId))
-    .where(eq(notifications.detectionId, detectionId))
-    .orderBy(notifications.channelId)
-    .limit(100);
+  const deliveries = await detectionDeliveries(tx, detectionId);
   return {
     id: d.id,
     integrationId: d.integrationId,

@@ -144,9 +144,33 @@ export interface DetectionDetail
       outcome: StoredEvent['outcomeResult'];
     }
   >;
-  deliveries: Array<
-    Pick<Notification, 'channelId' | 'status' | 'attempts' | 'lastError' | 'sentAt' | 'digestId'> & { channel: Channel['kind']; url: Channel['url'] }
-  >;
+  deliveries: DetectionDelivery[];
+}
+
+/** One channel's delivery of a detection: where to, and how it went. */
+export type DetectionDelivery = Pick<Notification, 'channelId' | 'status' | 'attempts' | 'lastError' | 'sentAt' | 'digestId'> & {
+  channel: Channel['kind'];
+  url: Channel['url'];
+};
+
+/** A detection's deliveries, one per channel, in channel order (at most `limit`). */
+export async function detectionDeliveries(db: Pick<Database, 'select'>, detectionId: number, limit = 100): Promise<DetectionDelivery[]> {
+  return db
+    .select({
+      channelId: notifications.channelId,
+      channel: notificationChannels.kind,
+      url: notificationChannels.url,
+      status: notifications.status,
+      attempts: notifications.attempts,
+      lastError: notifications.lastError,
+      sentAt: notifications.sentAt,
+      digestId: notifications.digestId,
+    })
+    .from(notifications)
+    .innerJoin(notificationChannels, eq(notificationChannels.id, notifications.channelId))
+    .where(eq(notifications.detectionId, detectionId))
+    .orderBy(notifications.channelId)
+    .limit(limit);
 }
 
 export async function getDetection(db: Database, detectionId: number): Promise<DetectionDetail> {
@@ -167,21 +191,7 @@ export async function getDetection(db: Database, detectionId: number): Promise<D
         .where(and(eq(events.integrationId, row.integrationId), inArray(events.uuid, row.evidenceUuids)))
         .orderBy(events.published)
     : [];
-  const deliveries = await db
-    .select({
-      channelId: notifications.channelId,
-      channel: notificationChannels.kind,
-      url: notificationChannels.url,
-      status: notifications.status,
-      attempts: notifications.attempts,
-      lastError: notifications.lastError,
-      sentAt: notifications.sentAt,
-      digestId: notifications.digestId,
-    })
-    .from(notifications)
-    .innerJoin(notificationChannels, eq(notificationChannels.id, notifications.channelId))
-    .where(eq(notifications.detectionId, detectionId))
-    .orderBy(notifications.channelId);
+  const deliveries = await detectionDeliveries(db, detectionId);
   return {
     id: row.id,
     integrationId: row.integrationId,

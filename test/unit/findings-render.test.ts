@@ -121,7 +121,7 @@ describe('a detection', () => {
         userAgent: HOSTILE,
       },
     ],
-    deliveries: [{ channel: 'webhook', url: 'https://hooks.globex.example/oort?token=abc', status: 'sent', attempts: 2, lastError: null, sentAt: new Date('2026-11-03T11:00:05Z'), digestId: null }],
+    deliveries: [{ channelId: 1, channel: 'webhook', url: 'https://hooks.globex.example/oort?token=abc', status: 'sent', attempts: 2, lastError: null, sentAt: new Date('2026-11-03T11:00:05Z'), digestId: null }],
   };
   const page = renderDetail(integration, detail, ctx);
 
