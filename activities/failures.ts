@@ -3,7 +3,7 @@
 // CLI, which unwraps them) can name. Everything else is left as it is and retried by the activity's policy.
 import { ApplicationFailure } from '@temporalio/common';
 import { OktaApiError } from '@okta/okta-sdk-nodejs';
-import { classifyOktaError, describeOktaError, OktaDomainError } from '../okta/client.js';
+import { classifyOktaError, describeOktaError, oktaAnswerOf, OktaDomainError } from '../okta/client.js';
 import { OktaHttpError } from '../okta/request-executor.js';
 import { IntegrationNotFoundError } from '../integrations/repository.js';
 import { SigmaRuleSetError } from '../detections/sigma/index.js';
@@ -21,18 +21,20 @@ export function typedFailure(err: unknown, what: string): unknown {
   // Fixed by an operator (the rule files, then a worker restart), not by another attempt.
   if (err instanceof SigmaRuleSetError) return ApplicationFailure.nonRetryable(`${err.message}\nFix or remove these files in SIGMA_RULES_DIR and restart the worker; the events wait in the detection backlog.`, SIGMA_RULES_INVALID);
   if (!isOktaAnswer(err)) return err;
-  const message = `${what}: ${describeOktaError(err)}`;
+  // Okta's answer also travels as structured details (status, error code, summary), so callers need not parse the message.
+  const final = (type: string) =>
+    ApplicationFailure.create({ message: `${what}: ${describeOktaError(err)}`, type, nonRetryable: true, details: [oktaAnswerOf(err)] });
   switch (classifyOktaError(err)) {
     case 'invalid_token':
     case 'forbidden':
-      return ApplicationFailure.nonRetryable(message, CREDENTIALS_REJECTED);
+      return final(CREDENTIALS_REJECTED);
     case 'not_found':
-      return ApplicationFailure.nonRetryable(message, OKTA_USER_NOT_FOUND);
+      return final(OKTA_USER_NOT_FOUND);
     case 'bad_request':
       // Okta refused the request itself (a malformed filter, an id it cannot parse): the same request fails again.
-      return ApplicationFailure.nonRetryable(message, OKTA_BAD_REQUEST);
+      return final(OKTA_BAD_REQUEST);
     case 'refused':
-      return ApplicationFailure.nonRetryable(message, OKTA_DESTINATION_REFUSED);
+      return final(OKTA_DESTINATION_REFUSED);
     default:
       // Rate limits, Okta's 5xx and the network: retried as they are. The error carries only the status, Okta's error
       // code and a truncated summary (okta/request-executor.ts), so no response body reaches Temporal's history.

@@ -162,6 +162,19 @@ export function excerpt(text: unknown, max = 200): string {
  * A message for the operator: the status, Okta's error code and (truncated) summary — never the body, the
  * token or a header. Errors the executor built (okta/request-executor.ts) already carry only these.
  */
+/** Okta's answer in parts, for a failure's structured details: status, Okta's error code, a clipped summary. */
+export interface OktaAnswer {
+  status?: number;
+  errorCode?: string;
+  summary?: string;
+}
+
+export function oktaAnswerOf(err: unknown): OktaAnswer {
+  if (err instanceof OktaApiError) return { status: err.status, errorCode: excerpt(err.errorCode, 40), summary: excerpt(err.errorSummary) };
+  const status = (err as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? { status, summary: describeOktaError(err) } : { summary: describeOktaError(err) };
+}
+
 export function describeOktaError(err: unknown): string {
   if (err instanceof OktaApiError) return `Okta answered ${err.status} ${excerpt(err.errorCode, 40)}: ${excerpt(err.errorSummary)}`;
   if (err instanceof Error) return excerpt(err.message, 400);

@@ -7,6 +7,7 @@ import type { Output } from '../run.js';
 import { CliError, Failure, NotFound, type ErrorDetails } from '../errors.js';
 import { getIntegration, type IntegrationRow } from '../../integrations/repository.js';
 import { startRefreshUser } from '../../temporal/client.js';
+import type { OktaAnswer } from '../../okta/client.js';
 import { resultWithProgress } from '../../temporal/workflow-progress.js';
 import {
   CREDENTIALS_REJECTED,
@@ -42,17 +43,15 @@ export async function refreshUser(ctx: CliContext, out: Output, integrationId: s
   );
 }
 
-/** Okta's answer as the activity reported it: "…: Okta answered 404 E0000007: Not found: …" (activities/failures.ts). */
-export function oktaAnswerOf(failure: ApplicationFailure): { status?: number; errorCode?: string; summary?: string } {
-  // Structured details first, should the activity attach them; else the activity's message.
-  const [details] = (failure.details ?? []) as Array<{ status?: unknown; errorCode?: unknown; summary?: unknown } | undefined>;
-  if (details && typeof details === 'object' && typeof details.status === 'number') {
-    return { status: details.status, errorCode: typeof details.errorCode === 'string' ? details.errorCode : undefined, summary: typeof details.summary === 'string' ? details.summary : undefined };
-  }
-  const m = /Okta answered (\d{3}) ([^\s:]+): (.*)$/.exec(failure.message);
-  if (m) return { status: Number(m[1]), errorCode: m[2], summary: m[3] };
-  const status = /\bHTTP (\d{3})\b/.exec(failure.message);
-  return status ? { status: Number(status[1]) } : {};
+/** Okta's answer as the activity reported it: the failure's structured details (activities/failures.ts). */
+export function oktaAnswerOf(failure: ApplicationFailure): OktaAnswer {
+  const [details] = (failure.details ?? []) as Array<{ status?: unknown; errorCode?: unknown; summary?: unknown } | null | undefined>;
+  if (!details || typeof details !== 'object') return {};
+  return {
+    status: typeof details.status === 'number' ? details.status : undefined,
+    errorCode: typeof details.errorCode === 'string' ? details.errorCode : undefined,
+    summary: typeof details.summary === 'string' ? details.summary : undefined,
+  };
 }
 
 /** The org as operators know it: acme.okta.com (the simulator's http://127.0.0.1:8085 as 127.0.0.1:8085). */

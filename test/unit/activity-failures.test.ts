@@ -25,6 +25,13 @@ describe('typedFailure', () => {
     expect(failureOf(new OktaHttpError(400, 12))).toEqual({ type: OKTA_BAD_REQUEST, nonRetryable: true });
   });
 
+  it("carries Okta's answer as structured details: status, error code, summary", () => {
+    const f = typedFailure(okta(404, 'E0000007'), 'reading') as ApplicationFailure;
+    expect(f.details).toEqual([{ status: 404, errorCode: 'E0000007', summary: 'summary' }]);
+    const http = typedFailure(new OktaHttpError(400, 12), 'reading') as ApplicationFailure;
+    expect(http.details).toEqual([{ status: 400, summary: 'HTTP 400 (non-JSON body of 12 bytes)' }]);
+  });
+
   it('names a missing integration', () => {
     expect(failureOf(new IntegrationNotFoundError('gone'))).toEqual({ type: INTEGRATION_NOT_FOUND, nonRetryable: true });
   });
