@@ -73,6 +73,12 @@ export async function setQueueUrls(db: Database, integrationId: string, urls: { 
   await db.update(integrations).set({ ...urls, updatedAt: sql`now()` }).where(eq(integrations.id, integrationId));
 }
 
+/** The org's domain changed (moved to a custom domain, or back): where every later Okta call goes. */
+export async function setOktaDomain(db: Database, integrationId: string, domain: { oktaDomain: string; oktaCustomDomain: string | null }): Promise<void> {
+  const res = await db.update(integrations).set({ ...domain, updatedAt: sql`now()` }).where(eq(integrations.id, integrationId)).returning({ id: integrations.id });
+  if (res.length === 0) throw new IntegrationNotFoundError(integrationId);
+}
+
 /** The Okta log stream found for the integration (onboarding's check, and the daily one). */
 export async function setLogStreamId(db: Database, integrationId: string, logStreamId: string): Promise<void> {
   await db.update(integrations).set({ logStreamId }).where(eq(integrations.id, integrationId));

@@ -7,7 +7,7 @@ import { table, time, took } from '../format.js';
 import { checkOktaAccess, createIntegration, rotateToken } from '../../integrations/create.js';
 import { assertOktaDomain, normalizeCustomDomain } from '../../okta/client.js';
 import { assertSlackUrl, assertWebhookUrl } from '../../lib/outbound.js';
-import { getIntegration } from '../../integrations/repository.js';
+import { getIntegration, oktaConnection, setOktaDomain } from '../../integrations/repository.js';
 import { IllegalTransitionError } from '../../integrations/status.js';
 import { listIntegrations, recentRuns } from '../../integrations/operator-queries.js';
 import { describeRunCounts } from '../run-counts.js';
@@ -190,6 +190,29 @@ export async function rotate(ctx: CliContext, out: Output, integrationId: string
   await rotateToken(ctx.db, ctx.secretKey, integrationId, token);
   const resumed = await signalCredentialsUpdated(await ctx.client(), integrationId);
   out.print(`Token of ${integrationId} replaced${resumed ? '; onboarding re-validates it now' : ''}.`, { integrationId, rotated: true, revalidating: resumed });
+}
+
+export async function setDomain(
+  ctx: CliContext,
+  out: Output,
+  integrationId: string,
+  opts: { oktaDomain: string; customDomain?: string | boolean },
+): Promise<void> {
+  const row = await getIntegration(ctx.db, integrationId);
+  const environment = ctx.config.OORT_ENVIRONMENT;
+  // --custom-domain <host> registers one, --no-custom-domain forgets it; neither keeps the registered one.
+  const customDomain =
+    typeof opts.customDomain === 'string' ? normalizeCustomDomain(opts.customDomain) : opts.customDomain === false ? null : row.oktaCustomDomain;
+  assertOktaDomain(opts.oktaDomain, { environment, customDomain });
+  // The stored token must work there: a token belongs to one org, so this also shows the domain is the same org's.
+  const { token } = oktaConnection(row, ctx.secretKey);
+  await checkOktaAccess({ domain: opts.oktaDomain, token, customDomain }, { environment, requestTimeoutMs: ctx.config.OKTA_REQUEST_TIMEOUT_MS });
+  await setOktaDomain(ctx.db, integrationId, { oktaDomain: opts.oktaDomain, oktaCustomDomain: customDomain });
+  out.print(`Okta calls of ${integrationId} now go to ${opts.oktaDomain}${customDomain ? ` (custom domain ${customDomain} registered)` : ''}.`, {
+    integrationId,
+    oktaDomain: opts.oktaDomain,
+    oktaCustomDomain: customDomain,
+  });
 }
 
 const LIFECYCLE = {

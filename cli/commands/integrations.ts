@@ -73,6 +73,16 @@ export function integrationsCommands(program: Command): void {
     .option('--token-file <path>', 'read the API token from this file (- for stdin)')
     .action(action(async () => (await handlers()).rotate));
 
+  cmd
+    .command('set-domain <integrationId>')
+    .description(
+      "move the integration to another domain of the same org (e.g. its custom domain): checked as at create, then with the stored token against Okta, before it is stored",
+    )
+    .requiredOption('--okta-domain <domain>', 'the domain every later Okta call goes to, e.g. login.acme.com')
+    .option('--custom-domain <host>', "register the org's custom domain, so it may be the --okta-domain")
+    .option('--no-custom-domain', 'forget the registered custom domain (the --okta-domain must then be under an Okta suffix)')
+    .action(action(async () => (await handlers()).setDomain));
+
   const channel = cmd.command('channel').description("the integration's notification channels and their webhook signing secrets");
   channel
     .command('list <integrationId>')

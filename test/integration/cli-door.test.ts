@@ -74,6 +74,36 @@ describe('integrations create, refused at the door', () => {
     expect(await namesStored()).toEqual(['Door OK']);
   });
 
+  it('set-domain moves an integration to another domain of its org: checked as at create and with the stored token, else nothing changes', async () => {
+    const [{ id }] = await world.db.$client<{ id: string }[]>`select id from integrations where name = 'Door OK'`;
+    const domainOf = async () => (await world.db.$client<{ okta_domain: string; okta_custom_domain: string | null }[]>`select okta_domain, okta_custom_domain from integrations where id = ${id}`)[0];
+    const before = await domainOf();
+    const staging = { ...world.env, OORT_ENVIRONMENT: 'staging' };
+    const refused = await runCli(staging, ['integrations', 'set-domain', id, '--okta-domain', 'sso.door.example']);
+    expect({ code: refused.code, stderr: refused.stderr }).toEqual({
+      code: 2,
+      stderr: "error: Okta domain sso.door.example is not under *.okta.com, *.oktapreview.com, *.okta-emea.com and is not the integration's custom domain login.door.example.\n",
+    });
+    // Another org answers, but not to this integration's token.
+    const other = await startOktaSimulator({ token: 'ssws-other-org', org: generateOrg({ seed: 'other', users: 1, orgName: 'other', logStream: false }) });
+    try {
+      const wrongOrg = await runCli(world.env, ['integrations', 'set-domain', id, '--okta-domain', other.url]);
+      expect(wrongOrg.code).toBe(1);
+      expect(wrongOrg.stderr).toMatch(/refused the API token \(Okta answered 401/);
+    } finally {
+      await other.close();
+    }
+    expect(await domainOf()).toEqual(before);
+
+    const moved = await runCli(world.env, ['integrations', 'set-domain', id, '--okta-domain', sim.url, '--custom-domain', 'SSO.door.example', '--json']);
+    expect(moved.stderr).toBe('');
+    expect(jsonOf(moved)).toMatchObject({ integrationId: id, oktaDomain: sim.url, oktaCustomDomain: 'sso.door.example' });
+    expect(await domainOf()).toEqual({ okta_domain: sim.url, okta_custom_domain: 'sso.door.example' });
+    const forgotten = await runCli(world.env, ['integrations', 'set-domain', id, '--okta-domain', sim.url, '--no-custom-domain']);
+    expect(forgotten.code).toBe(0);
+    expect(await domainOf()).toEqual({ okta_domain: sim.url, okta_custom_domain: null });
+  });
+
   it('stores nothing when Temporal cannot be reached, so that a retry starts clean', async () => {
     // Port 1 on loopback: nothing listens there.
     const down = await runCli({ ...world.env, OKTA_API_TOKEN: TOKEN, TEMPORAL_ADDRESS: '127.0.0.1:1' }, create('Door Temporal down', sim.url));
