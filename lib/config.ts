@@ -86,6 +86,13 @@ const schema = z.object({
    * its time has come.
    */
   FUTURE_SKEW_TOLERANCE: duration.default('5m'),
+  /**
+   * Retention of the time-partitioned tables, in days (schema/partitions.ts): a partition is dropped once its whole
+   * range is older than this. Events and Activity rows by `published`, quarantine by `received_at`, detections by
+   * `created_at` (kept longer: they are the findings).
+   */
+  EVENTS_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
+  DETECTIONS_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
   ONBOARDING_REMINDER_AFTER: duration.default('3d'),
   /** How long onboarding waits for the first streamed event before it checks the queue again. */
   FIRST_EVENT_POLL_INTERVAL: duration.default('5m'),
