@@ -80,7 +80,9 @@ export function toEventRow(integrationId: string, event: OktaLogEvent, rawJson: 
 const INSERT_CHUNK = 100;
 
 /**
- * Inserts event rows, skipping uuids the integration already has; returns how many were new. Each new event also
+ * Inserts event rows, skipping uuids the integration already has; returns how many were new. The key includes
+ * `published` (the partition key, schema/partitions.ts): a redelivery of an Okta event carries the same uuid and
+ * `published`, so it is still a duplicate; an event re-dated under an existing uuid would be stored as another row. Each new event also
  * enters the integration's detection backlog in the same statement: stored and not yet analysed, until a detection
  * step has evaluated it (detections/run/detect-run.ts), whichever run stored it.
  */
@@ -92,7 +94,7 @@ export async function insertEvents(tx: postgres.Sql | postgres.TransactionSql, r
     pending.push(
       tx<{ n: number }[]>`
         with stored as (
-          insert into events ${tx(chunk, ...EVENT_COLUMNS)} on conflict (integration_id, uuid) do nothing
+          insert into events ${tx(chunk, ...EVENT_COLUMNS)} on conflict (integration_id, uuid, published) do nothing
           returning integration_id, uuid, published),
         backlog as (
           insert into detection_backlog (integration_id, uuid, published) select integration_id, uuid, published from stored
@@ -116,6 +118,27 @@ type Item =
 export type QuarantineRow = Required<
   Pick<RawInsert<typeof quarantine>, 'integration_id' | 'ingest_run_id' | 'message_id' | 'reason_code' | 'reason' | 'body' | 'body_bytes'>
 >;
+
+/**
+ * Inserts quarantine rows whose message the integration has not quarantined yet; returns the inserted rows' reasons.
+ * `quarantine` is partitioned by received_at, which differs between deliveries of one message, so no unique index can
+ * say "once per message": the lookup runs under a per-integration transaction lock instead (quarantine is rare, so
+ * the lock is too).
+ */
+export async function insertQuarantine(
+  tx: postgres.TransactionSql,
+  integrationId: string,
+  rows: QuarantineRow[],
+): Promise<Pick<RawRow<typeof quarantine>, 'reason_code'>[]> {
+  await tx`select pg_advisory_xact_lock(hashtext('oort-okta:quarantine'), hashtext(${integrationId}))`;
+  const ids = rows.map((r) => r.message_id);
+  const known = await tx<{ message_id: string }[]>`
+    select message_id from quarantine where integration_id = ${integrationId} and message_id = any(${ids}::text[])`;
+  const seen = new Set(known.map((r) => r.message_id));
+  const fresh = rows.filter((r) => !seen.has(r.message_id) && (seen.add(r.message_id), true));
+  if (fresh.length === 0) return [];
+  return tx<Pick<RawRow<typeof quarantine>, 'reason_code'>[]>`insert into quarantine ${tx(fresh)} returning reason_code`;
+}
 
 /** Quarantine reason of a message PostgreSQL refused although it passed the envelope check. */
 export const REJECTED_BY_DATABASE = 'rejected_by_database';
@@ -230,9 +253,8 @@ async function storeTransaction(db: Database, integrationId: string, ingestRunId
     let quarantinedNew = 0;
     if (quarantined.length > 0) {
       // The reasons of the rows actually inserted: a redelivered quarantined message is not counted twice.
-      const res = await tx<Pick<RawRow<typeof quarantine>, 'reason_code'>[]>`
-        insert into quarantine ${tx(quarantined)} on conflict (integration_id, message_id) do nothing returning reason_code`;
-      quarantinedNew = res.count;
+      const res = await insertQuarantine(tx, integrationId, quarantined);
+      quarantinedNew = res.length;
       for (const r of res) quarantinedByReason[r.reason_code] = (quarantinedByReason[r.reason_code] ?? 0) + 1;
     }
     const counts: BatchCounts = {

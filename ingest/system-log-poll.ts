@@ -13,7 +13,7 @@ import { recordBatch } from '../lib/metrics.js';
 import { fetchRawPage, rateLimitPause } from '../okta/pages.js';
 import type { OktaLogEvent } from '../okta/envelope.js';
 import { checkLogEvent } from '../okta/log-event-check.js';
-import { insertEvents, quarantineRow, toEventRow, type EventRow, type QuarantineRow } from './store-batch.js';
+import { insertEvents, insertQuarantine, quarantineRow, toEventRow, type EventRow, type QuarantineRow } from './store-batch.js';
 
 export interface PollOptions {
   /** Events per page (Okta's maximum, 1000, spends the rate budget best). */
@@ -129,9 +129,8 @@ export async function pollSystemLog(
     const stored = await sql.begin(async (tx) => {
       const inserted = await insertEvents(tx, rows);
       if (bad.length > 0) {
-        const res = await tx<{ reason_code: string }[]>`
-          insert into quarantine ${tx(bad)} on conflict (integration_id, message_id) do nothing returning reason_code`;
-        quarantined = res.count;
+        const res = await insertQuarantine(tx, integrationId, bad);
+        quarantined = res.length;
         for (const r of res) quarantinedByReason[r.reason_code] = (quarantinedByReason[r.reason_code] ?? 0) + 1;
       }
       await tx`

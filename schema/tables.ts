@@ -248,6 +248,11 @@ export const ingestRuns = pgTable(
   ],
 );
 
+// Tables that grow with events are partitioned by time (schema/partitions.ts: RANGE partitions, a DEFAULT partition
+// for rows outside them, retention by dropping whole partitions); drizzle does not model partitioning, so the
+// migrations that create them are written by hand (0011_time_partitions.sql).
+
+/** Partitioned by RANGE (published), a week a partition. */
 export const events = pgTable(
   'events',
   {
@@ -278,7 +283,9 @@ export const events = pgTable(
     receivedAt: ts('received_at').notNull().defaultNow(),
   },
   (t) => [
-    primaryKey({ columns: [t.integrationId, t.uuid] }),
+    // The partition key is part of the key (PostgreSQL requires it of a partitioned table's unique indexes): a
+    // redelivered Okta event carries the same uuid and the same `published`, so it still meets its stored copy.
+    primaryKey({ columns: [t.integrationId, t.uuid, t.published] }),
     index('events_actor_timeline_idx').on(t.integrationId, t.actorId, t.published.desc()),
     index('events_target_users_idx').using('gin', t.targetUserIds),
     index('events_published_idx').on(t.integrationId, t.published),
@@ -310,7 +317,7 @@ export type ActivitySource = (typeof activitySource.enumValues)[number];
 /** How a user appears in an event of their Activity: its actor, one of its User targets, or both. */
 export type ActivityRole = 'actor' | 'target' | 'actor+target';
 
-/** A user's Activity table: one row per event in which the user is actor or target. */
+/** A user's Activity table: one row per event in which the user is actor or target. Partitioned by RANGE (published), a week a partition. */
 export const userActivity = pgTable(
   'user_activity',
   {
@@ -331,15 +338,20 @@ export const userActivity = pgTable(
     writtenAt: ts('written_at').notNull().defaultNow(),
   },
   (t) => [
-    primaryKey({ columns: [t.integrationId, t.userId, t.eventUuid] }),
+    primaryKey({ columns: [t.integrationId, t.userId, t.eventUuid, t.published] }),
     index('user_activity_timeline_idx').on(t.integrationId, t.userId, t.published.desc()),
   ],
 );
 
+/**
+ * Partitioned by RANGE (received_at), a month a partition. A redelivered poison message is still quarantined once: its
+ * SQS MessageId is looked up across partitions under a per-integration lock (ingest/store-batch.ts `insertQuarantine`),
+ * since a unique index would have to include received_at, which differs between deliveries.
+ */
 export const quarantine = pgTable(
   'quarantine',
   {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    id: bigserial('id', { mode: 'number' }).notNull(),
     integrationId: text('integration_id')
       .notNull()
       .references(() => integrations.id, { onDelete: 'cascade' }),
@@ -356,13 +368,14 @@ export const quarantine = pgTable(
     /** The ingest run the replay stored the event in (its detections ran there). */
     replayIngestRunId: bigint('replay_ingest_run_id', { mode: 'number' }),
   },
-  (t) => [uniqueIndex('quarantine_message_uq').on(t.integrationId, t.messageId)],
+  (t) => [primaryKey({ columns: [t.id, t.receivedAt] }), index('quarantine_message_idx').on(t.integrationId, t.messageId)],
 );
 
+/** Partitioned by RANGE (created_at), a month a partition; `id` stays unique through its sequence. */
 export const detections = pgTable(
   'detections',
   {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    id: bigserial('id', { mode: 'number' }).notNull(),
     integrationId: text('integration_id')
       .notNull()
       .references(() => integrations.id, { onDelete: 'cascade' }),
@@ -383,7 +396,7 @@ export const detections = pgTable(
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('detections_dedupe_idx').on(t.integrationId, t.dedupeKey, t.lastEventAt)],
+  (t) => [primaryKey({ columns: [t.id, t.createdAt] }), index('detections_dedupe_idx').on(t.integrationId, t.dedupeKey, t.lastEventAt)],
 );
 
 /**
@@ -470,9 +483,11 @@ export const notifications = pgTable(
   'notifications',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    detectionId: bigint('detection_id', { mode: 'number' })
-      .notNull()
-      .references(() => detections.id, { onDelete: 'cascade' }),
+    /**
+     * No foreign key: `detections` is partitioned and its key is (id, created_at). The retention step deletes a dropped
+     * detection partition's notifications in the same transaction (schema/partitions.ts).
+     */
+    detectionId: bigint('detection_id', { mode: 'number' }).notNull(),
     channelId: bigint('channel_id', { mode: 'number' })
       .notNull()
       .references(() => notificationChannels.id, { onDelete: 'cascade' }),

@@ -25,6 +25,6 @@ export async function insertActivityRows(db: Database, rows: readonly ActivityRo
       ${col('displayMessage')}::text[], ${col('outcomeResult')}::text[], ${col('clientIp')}::text[], ${col('country')}::text[],
       ${col('city')}::text[], ${col('source')}::text[]
     ) as r(integration_id, user_id, event_uuid, published, role, event_type, display_message, outcome_result, client_ip, country, city, source)
-    on conflict (integration_id, user_id, event_uuid) do nothing`;
+    on conflict (integration_id, user_id, event_uuid, published) do nothing`;
   return res.count;
 }
