@@ -5,6 +5,7 @@ import { dailyActivityActivities } from './daily-activity.js';
 import { detectActivities } from './detect.js';
 import { directoryActivities } from './directory.js';
 import { drainActivities } from './drain.js';
+import { maintenanceActivities } from './maintenance.js';
 import { onboardingActivities } from './onboarding.js';
 import { refreshUserActivities } from './refresh-user.js';
 import { runActivities } from './runs.js';
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     ...dailyActivityActivities(deps),
     ...directoryActivities(deps),
     ...refreshUserActivities(deps),
+    ...maintenanceActivities(deps),
   };
 }
 

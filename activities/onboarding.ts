@@ -6,6 +6,7 @@ import { createIntegrationQueues, approximateDepth } from '../aws/queues.js';
 import { classifyOktaError, describeOktaError, OktaDomainError } from '../okta/client.js';
 import { apiUrl, fetchRawPage } from '../okta/pages.js';
 import { ensureSchedules as ensureIntegrationSchedules } from '../temporal/schedules.js';
+import { ensureMaintenanceSchedule } from '../temporal/maintenance-schedule.js';
 import { getIntegration, getIntegrationWithTenant, setIntegrationStatus as moveStatus, setQueueUrls } from '../integrations/repository.js';
 import { healthyStatus } from '../ingest/mode.js';
 import { OORT_AWS_REGION_LABEL } from '../lib/config.js';
@@ -83,6 +84,8 @@ export function onboardingActivities(deps: ActivityDeps) {
         { integrationId, tenantId: integration.tenantId, name: integration.name, tenantName },
         deps.config.TEMPORAL_TASK_QUEUE,
       );
+      // The platform's daily partition upkeep, ensured with the first integration's Schedules (idempotent).
+      await ensureMaintenanceSchedule(Context.current().client, deps.config.TEMPORAL_TASK_QUEUE);
     },
 
     /** True once an event has been stored, or is waiting in the integration's queue. */

@@ -60,7 +60,7 @@ export interface MaintenanceReport {
 const LOCK_TIMEOUT = '10s';
 
 /** Creates the current partition of every table and PARTITIONS_AHEAD after it (idempotent); returns the new ones. */
-export async function createPartitionsAhead(sql: postgres.Sql, now: Date): Promise<string[]> {
+export async function createPartitionsAhead(sql: postgres.Sql, now: Date, onStep: () => void = () => {}): Promise<string[]> {
   const created: string[] = [];
   for (const t of PARTITIONED_TABLES) {
     for (let i = 0; i <= PARTITIONS_AHEAD[t.unit]; i++) {
@@ -74,6 +74,7 @@ export async function createPartitionsAhead(sql: postgres.Sql, now: Date): Promi
         return [{ existed, name }];
       });
       if (!row.existed) created.push(row.name);
+      onStep();
     }
   }
   return created;
@@ -95,7 +96,12 @@ export async function listPartitions(sql: postgres.Sql, table: string): Promise<
  * are never in one). A detection partition's notifications go in the same transaction (notifications.detection_id has
  * no foreign key to the partitioned table).
  */
-export async function dropExpiredPartitions(sql: postgres.Sql, retention: RetentionDays, now: Date): Promise<DroppedPartition[]> {
+export async function dropExpiredPartitions(
+  sql: postgres.Sql,
+  retention: RetentionDays,
+  now: Date,
+  onStep: () => void = () => {},
+): Promise<DroppedPartition[]> {
   const dropped: DroppedPartition[] = [];
   for (const t of PARTITIONED_TABLES) {
     const cutoff = new Date(now.getTime() - retention[t.retention] * 86_400_000);
@@ -110,15 +116,24 @@ export async function dropExpiredPartitions(sql: postgres.Sql, retention: Retent
         return n;
       });
       dropped.push({ table: t.table, partition: p.name, estimatedRows });
+      onStep();
     }
   }
   return dropped;
 }
 
-/** The daily upkeep: partitions ahead first (inserts must never wait on retention), then retention. */
-export async function maintainPartitions(sql: postgres.Sql, retention: RetentionDays, now: Date = new Date()): Promise<MaintenanceReport> {
-  const created = await createPartitionsAhead(sql, now);
-  const dropped = await dropExpiredPartitions(sql, retention, now);
+/**
+ * The daily upkeep: partitions ahead first (inserts must never wait on retention), then retention. `onStep` is called
+ * after each partition looked at (the activity's heartbeat).
+ */
+export async function maintainPartitions(
+  sql: postgres.Sql,
+  retention: RetentionDays,
+  now: Date = new Date(),
+  onStep: () => void = () => {},
+): Promise<MaintenanceReport> {
+  const created = await createPartitionsAhead(sql, now, onStep);
+  const dropped = await dropExpiredPartitions(sql, retention, now, onStep);
   const defaultRows: Record<string, number> = {};
   for (const t of PARTITIONED_TABLES) {
     const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from ${sql(`${t.table}_default`)}`;

@@ -4,3 +4,4 @@ export { hourlyAnalysis } from './hourly-analysis.js';
 export { dailyActivity } from './daily-activity.js';
 export { directorySync } from './directory-sync.js';
 export { refreshUser } from './refresh-user.js';
+export { databaseMaintenance } from './database-maintenance.js';
