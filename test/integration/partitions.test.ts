@@ -15,6 +15,8 @@ import { dropDatabase, ensureDatabase } from '../../workers/local-stack/postgres
 import { validMessages } from '../support/bad-messages.js';
 import type { EnvelopeExpectation } from '../../okta/envelope.js';
 import type { ReceivedMessage } from '../../ingest/drain.js';
+import { maintenanceScheduleOptions } from '../../temporal/maintenance-schedule.js';
+import { createWorld } from '../support/world.js';
 
 const DAY = 86_400_000;
 const INTEGRATION = 'int-partitions';
@@ -213,5 +215,26 @@ describe('time-partitioned tables', () => {
     const again = await maintainPartitions(sql, { events: 90, detections: 365 }, now);
     expect(again.dropped).toEqual([]);
     expect(again.created).toEqual([]);
+  });
+
+  it('runs as the Schedule starts it, on the worker, with the retention from the configuration', async () => {
+    const world = await createWorld({ DATABASE_URL: url, EVENTS_RETENTION_DAYS: '30' });
+    try {
+      await world.startWorker();
+      const action = maintenanceScheduleOptions(world.config.TEMPORAL_TASK_QUEUE).action;
+      const before = await db.$client<{ published: string }[]>`select published::text from events where tableoid::regclass::text <> 'events_default'`;
+      const report = await world.client.workflow.execute(action.type === 'startWorkflow' ? action.workflowType : '', {
+        taskQueue: world.config.TEMPORAL_TASK_QUEUE,
+        workflowId: `database-maintenance-test-${randomBytes(3).toString('hex')}`,
+        args: [],
+      });
+      const cutoff = Date.now() - 30 * DAY;
+      const weekEnd = (t: string) => unitStart(new Date(t), 'week').getTime() + 7 * DAY;
+      expect(report.dropped.some((d: { table: string }) => d.table === 'events')).toBe(true);
+      expect(await count(`events where tableoid::regclass::text <> 'events_default'`)).toBe(before.filter((e) => weekEnd(e.published) > cutoff).length);
+      expect(await count('events where published > now() - interval \'20 days\'')).toBeGreaterThan(0);
+    } finally {
+      await world.close();
+    }
   });
 });
