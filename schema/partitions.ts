@@ -58,24 +58,50 @@ export interface MaintenanceReport {
 
 /** DDL waits at most this long for a lock, so that maintenance never queues the ingest path behind it; it is retried. */
 const LOCK_TIMEOUT = '10s';
+const DAY_MS = 86_400_000;
 
-/** Creates the current partition of every table and PARTITIONS_AHEAD after it (idempotent); returns the new ones. */
-export async function createPartitionsAhead(sql: postgres.Sql, now: Date, onStep: () => void = () => {}): Promise<string[]> {
+/**
+ * Creates the partitions of `table` whose range meets [from, to] (idempotent); returns the new ones. A partition created
+ * over a range the DEFAULT partition holds rows of takes those rows (oort_time_partition).
+ */
+export async function ensurePartitions(
+  sql: postgres.Sql,
+  table: PartitionedTable['table'],
+  from: Date,
+  to: Date,
+  onStep: () => void = () => {},
+): Promise<string[]> {
+  const { unit } = PARTITIONED_TABLES.find((t) => t.table === table)!;
+  const created: string[] = [];
+  for (let at = unitStart(from, unit); at <= to; at = addUnits(at, unit, 1)) {
+    const name = partitionName(table, unit, at);
+    const made = await sql.begin(async (tx) => {
+      await tx`select set_config('lock_timeout', ${LOCK_TIMEOUT}, true)`;
+      const [{ existed }] = await tx<{ existed: boolean }[]>`select to_regclass(format('%I', ${name}::text)) is not null as existed`;
+      if (!existed) await tx`select oort_time_partition(${table}::text, ${unit}::text, ${at.toISOString()}::timestamptz)`;
+      return !existed;
+    });
+    if (made) created.push(name);
+    onStep();
+  }
+  return created;
+}
+
+/**
+ * Creates every table's partitions from its retention cutoff (backfilled and late events land in a partition, not in
+ * DEFAULT) to PARTITIONS_AHEAD after the current one; returns the new ones.
+ */
+export async function createPartitionsAhead(
+  sql: postgres.Sql,
+  retention: RetentionDays,
+  now: Date,
+  onStep: () => void = () => {},
+): Promise<string[]> {
   const created: string[] = [];
   for (const t of PARTITIONED_TABLES) {
-    for (let i = 0; i <= PARTITIONS_AHEAD[t.unit]; i++) {
-      const at = addUnits(now, t.unit, i);
-      const [row] = await sql.begin(async (tx) => {
-        await tx`select set_config('lock_timeout', ${LOCK_TIMEOUT}, true)`;
-        const [{ existed }] = await tx<{ existed: boolean }[]>`
-          select to_regclass(format('%I', ${partitionName(t.table, t.unit, at)}::text)) is not null as existed`;
-        const [{ name }] = await tx<{ name: string }[]>`
-          select oort_time_partition(${t.table}::text, ${t.unit}::text, ${at.toISOString()}::timestamptz) as name`;
-        return [{ existed, name }];
-      });
-      if (!row.existed) created.push(row.name);
-      onStep();
-    }
+    const cutoff = new Date(now.getTime() - retention[t.retention] * DAY_MS);
+    // The partition holding the cutoff ends after it (kept); the ones before it would be dropped at once.
+    created.push(...(await ensurePartitions(sql, t.table, cutoff, addUnits(now, t.unit, PARTITIONS_AHEAD[t.unit]), onStep)));
   }
   return created;
 }
@@ -104,7 +130,7 @@ export async function dropExpiredPartitions(
 ): Promise<DroppedPartition[]> {
   const dropped: DroppedPartition[] = [];
   for (const t of PARTITIONED_TABLES) {
-    const cutoff = new Date(now.getTime() - retention[t.retention] * 86_400_000);
+    const cutoff = new Date(now.getTime() - retention[t.retention] * DAY_MS);
     for (const p of await listPartitions(sql, t.table)) {
       if (p.upper > cutoff) continue;
       const estimatedRows = await sql.begin(async (tx) => {
@@ -132,7 +158,7 @@ export async function maintainPartitions(
   now: Date = new Date(),
   onStep: () => void = () => {},
 ): Promise<MaintenanceReport> {
-  const created = await createPartitionsAhead(sql, now, onStep);
+  const created = await createPartitionsAhead(sql, retention, now, onStep);
   const dropped = await dropExpiredPartitions(sql, retention, now, onStep);
   const defaultRows: Record<string, number> = {};
   for (const t of PARTITIONED_TABLES) {

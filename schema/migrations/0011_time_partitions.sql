@@ -98,21 +98,21 @@ ALTER TABLE "quarantine" ADD CONSTRAINT "quarantine_integration_id_integrations_
 CREATE INDEX "quarantine_message_idx" ON "quarantine" USING btree ("integration_id","message_id");
 --> statement-breakpoint
 -- DEFAULT partitions, then a partition for every week/month that holds existing rows (up to two years back; older
--- rows stay in DEFAULT until retention is applied to them) and the ones ahead of now (the maintenance step keeps
--- creating them ahead: schema/partitions.ts PARTITIONS_AHEAD).
+-- rows stay in DEFAULT), the weeks of the default 90-day retention back from now (an onboarding's backfill reads up
+-- to 90 days) and the partitions ahead of now (the daily maintenance keeps creating them: schema/partitions.ts).
 DO $$
 DECLARE
   spec record;
   at timestamptz;
 BEGIN
-  FOR spec IN SELECT * FROM (VALUES ('events', 'published', 'week', 4), ('user_activity', 'published', 'week', 4),
-      ('detections', 'created_at', 'month', 2), ('quarantine', 'received_at', 'month', 2)) AS s(parent, col, unit, ahead) LOOP
+  FOR spec IN SELECT * FROM (VALUES ('events', 'published', 'week', 13, 4), ('user_activity', 'published', 'week', 13, 4),
+      ('detections', 'created_at', 'month', 0, 2), ('quarantine', 'received_at', 'month', 3, 2)) AS s(parent, col, unit, back, ahead) LOOP
     EXECUTE format('CREATE TABLE %I PARTITION OF %I DEFAULT', spec.parent || '_default', spec.parent);
     FOR at IN EXECUTE format('SELECT DISTINCT date_trunc(%L, %I AT TIME ZONE ''UTC'') AT TIME ZONE ''UTC'' FROM %I WHERE %I >= now() - interval ''2 years'' AND %I < now() + interval ''2 years''',
         spec.unit, spec.col, spec.parent || '_unpartitioned', spec.col, spec.col) LOOP
       PERFORM oort_time_partition(spec.parent, spec.unit, at);
     END LOOP;
-    FOR i IN 0..spec.ahead LOOP
+    FOR i IN -spec.back..spec.ahead LOOP
       PERFORM oort_time_partition(spec.parent, spec.unit, now() + (i || ' ' || spec.unit)::interval);
     END LOOP;
     EXECUTE format('INSERT INTO %I SELECT * FROM %I', spec.parent, spec.parent || '_unpartitioned');

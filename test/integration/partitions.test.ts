@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import { closeDatabase, connectDatabase, type Database } from '../../schema/db.js';
 import { applyMigrations, MIGRATIONS_FOLDER } from '../../schema/migrate.js';
-import { createPartitionsAhead, listPartitions, maintainPartitions, PARTITIONS_AHEAD, unitStart } from '../../schema/partitions.js';
+import { ensurePartitions, listPartitions, maintainPartitions, PARTITIONS_AHEAD, unitStart } from '../../schema/partitions.js';
 import { commitBatch } from '../../ingest/store-batch.js';
 import { dropDatabase, ensureDatabase } from '../../workers/local-stack/postgres.js';
 import { validMessages } from '../support/bad-messages.js';
@@ -131,6 +131,9 @@ describe('time-partitioned tables', () => {
       else ahead.setUTCMonth(ahead.getUTCMonth() + PARTITIONS_AHEAD.month + 1);
       expect(parts.at(-1)?.upper.getTime(), table).toBe(ahead.getTime());
     }
+    // The weeks a backfill reaches (90 days) have their partitions too.
+    const eventWeeks = (await listPartitions(sql, 'events')).map((p) => p.name);
+    expect(eventWeeks).toContain(`events_p${unitStart(new Date(now.getTime() - 90 * DAY), 'week').toISOString().slice(0, 10).replaceAll('-', '')}`);
     // The detection ids go on from where they were (the sequence moved to the new table).
     const [{ id: next }] = await sql<{ id: string }[]>`
       insert into detections (integration_id, rule_id, dedupe_key, severity, title, first_event_at, last_event_at, count, evidence_uuids, tactics, techniques)
@@ -152,7 +155,7 @@ describe('time-partitioned tables', () => {
     expect(await count(`detection_backlog where uuid in ('${uuidOf('far-past')}', '${uuidOf('today')}')`)).toBe(2);
     expect(await count(`quarantine where message_id = 'm-${uuidOf('far-future')}' and reason_code = 'published_in_future'`)).toBe(1);
 
-    await createPartitionsAhead(sql, new Date('1975-06-01T12:00:00Z'));
+    await ensurePartitions(sql, 'events', new Date('1975-06-01T12:00:00Z'), new Date('1975-06-01T12:00:00Z'));
     const [moved] = await sql<{ part: string }[]>`select tableoid::regclass::text as part from events where uuid = ${uuidOf('far-past')}`;
     expect(moved.part).toBe('events_p19750526');
     expect(await count(`events where uuid = '${uuidOf('far-past')}'`)).toBe(1);
@@ -160,9 +163,9 @@ describe('time-partitioned tables', () => {
 
   it('retention drops exactly the partitions older than the retention, with their notifications, and keeps every other row', async () => {
     const sql = db.$client;
-    // Weekly partitions back 150 days, and monthly ones back 420 days.
-    for (let d = 150; d >= 0; d -= 28) await createPartitionsAhead(sql, new Date(now.getTime() - d * DAY));
-    for (let d = 420; d >= 0; d -= 60) await createPartitionsAhead(sql, new Date(now.getTime() - d * DAY));
+    // Partitions back 150 days (weekly) and 420 days (monthly), older than the maintenance would create.
+    for (const table of ['events', 'user_activity', 'quarantine'] as const) await ensurePartitions(sql, table, new Date(now.getTime() - 150 * DAY), now);
+    await ensurePartitions(sql, 'detections', new Date(now.getTime() - 420 * DAY), now);
     const runId = await newRun();
     const ages = [150, 120, 100, 85, 30, 10, 1];
     await commitBatch(db, EXPECT, runId, ages.flatMap((age) => [0, 1, 2].map((i) => message(`age-${age}-${i}`, new Date(now.getTime() - age * DAY - i * 3_600_000)))));
