@@ -1,0 +1,133 @@
+// What bench/tenants measures besides time: CPU and peak RSS of the worker processes, the CPU of this run's
+// PostgreSQL backends and of the whole server, the Temporal server's CPU (all from /proc, Linux), the SQS requests the
+// emulator answered (by action), and the Temporal actions of a run counted from its history.
+import { readdirSync, readFileSync } from 'node:fs';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { buildApp } from 'fauxqs';
+import type { SqsEmulator } from '../workers/local-stack/sqs-emulator.js';
+
+const TICK_MS = 10; // Linux USER_HZ = 100
+
+function read(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** utime + stime of a process, in ms; undefined when it is gone (or not Linux). */
+function cpuMsOf(pid: number): number | undefined {
+  const stat = read(`/proc/${pid}/stat`);
+  if (!stat) return undefined;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+/** Peak resident set (VmHWM) of a process, in MB. */
+export function peakRssMb(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(read(`/proc/${pid}/status`) ?? '');
+  return m ? Math.round(Number(m[1]) / 1024) : 0;
+}
+
+export interface CpuSample {
+  at: number;
+  workers: number;
+  /** Backends connected to this run's database (their command line names it). */
+  postgresOurs: number;
+  /** Every postgres process: the server is shared with other work on this machine. */
+  postgresAll: number;
+  temporal: number;
+  bench: number;
+  machineBusy: number;
+  perPid: Map<number, number>;
+}
+
+/** CPU counters now: the worker processes, PostgreSQL (this database's backends, and all of it), Temporal, this process. */
+export function cpuSample(workerPids: readonly number[], database: string): CpuSample {
+  const own = process.cpuUsage();
+  const s: CpuSample = { at: performance.now(), workers: 0, postgresOurs: 0, postgresAll: 0, temporal: 0, bench: (own.user + own.system) / 1000, machineBusy: 0, perPid: new Map() };
+  for (const pid of workerPids) s.workers += cpuMsOf(pid) ?? 0;
+  const cpuLine = read('/proc/stat')?.split('\n')[0];
+  if (!cpuLine) return s;
+  const f = cpuLine.trim().split(/\s+/).slice(1).map(Number);
+  s.machineBusy = (f.slice(0, 8).reduce((a, b) => a + b, 0) - f[3] - f[4]) * TICK_MS;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    const stat = read(`/proc/${pid}/stat`);
+    if (!stat) continue;
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const ms = cpuMsOf(pid) ?? 0;
+    if (comm === 'temporal') s.temporal += ms;
+    else if (comm.startsWith('postgres')) {
+      s.postgresAll += ms;
+      // A backend's command line: "postgres: <user> <database> <client> <state>".
+      if ((read(`/proc/${pid}/cmdline`) ?? '').includes(` ${database} `)) {
+        s.postgresOurs += ms;
+        s.perPid.set(pid, ms);
+      }
+    }
+  }
+  return s;
+}
+
+/** CPU between two samples in % of one core (a backend that started in between counts from zero). */
+export function cpuBetween(a: CpuSample, b: CpuSample) {
+  const wall = b.at - a.at;
+  const pct = (ms: number) => (wall > 0 ? Math.round((ms / wall) * 100) : 0);
+  let ours = 0;
+  for (const [pid, ms] of b.perPid) ours += ms - (a.perPid.get(pid) ?? 0);
+  return {
+    workers: pct(b.workers - a.workers),
+    postgresOurs: pct(ours),
+    postgresAll: pct(b.postgresAll - a.postgresAll),
+    temporal: pct(b.temporal - a.temporal),
+    bench: pct(b.bench - a.bench),
+    machine: pct(b.machineBusy - a.machineBusy),
+  };
+}
+
+/** The SQS emulator (fauxqs) as workers/local-stack starts it, counting the requests it answers by action. */
+export async function startCountingSqsEmulator(): Promise<SqsEmulator & { requests: Map<string, number> }> {
+  const app = buildApp({ logger: false });
+  const requests = new Map<string, number>();
+  app.addHook('onRequest', async (req) => {
+    const target = String(req.headers['x-amz-target'] ?? 'other').replace(/^AmazonSQS\./, '');
+    requests.set(target, (requests.get(target) ?? 0) + 1);
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('the SQS emulator has no TCP address');
+  return { endpoint: `http://127.0.0.1:${address.port}`, requests, stop: async () => void (await app.close()) };
+}
+
+export interface RunActions {
+  /** Workflow start (the Schedule's action starting it) — 1 per run. */
+  start: number;
+  workflowTasks: number;
+  /** Activity attempts (a retried activity counts each attempt). */
+  activities: number;
+  timers: number;
+  signals: number;
+}
+
+/** The Temporal actions of one run, from its history. Heartbeats are not in the history and are not counted. */
+export function runActions(history: Parameters<typeof historyToJSON>[0]): RunActions {
+  const parsed = JSON.parse(historyToJSON(history)) as { events?: Array<Record<string, unknown>> };
+  const a: RunActions = { start: 0, workflowTasks: 0, activities: 0, timers: 0, signals: 0 };
+  for (const e of parsed.events ?? []) {
+    const type = String(e.eventType ?? '');
+    if (type.endsWith('WORKFLOW_EXECUTION_STARTED')) a.start += 1;
+    else if (type.endsWith('WORKFLOW_TASK_COMPLETED')) a.workflowTasks += 1;
+    else if (type.endsWith('ACTIVITY_TASK_STARTED')) a.activities += Number((e.activityTaskStartedEventAttributes as { attempt?: number } | undefined)?.attempt ?? 1);
+    else if (type.endsWith('TIMER_STARTED')) a.timers += 1;
+    else if (type.endsWith('WORKFLOW_EXECUTION_SIGNALED')) a.signals += 1;
+  }
+  return a;
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
