@@ -9,6 +9,7 @@ import { parseEnvelope } from '../okta/envelope.js';
 import { DEFAULT_DRAIN_OPTIONS, drainQueue, type ReceivedMessage } from '../ingest/drain.js';
 import { commitBatch, EVENT_COLUMNS, toEventRow, type EventRow } from '../ingest/store-batch.js';
 import type { Database } from '../schema/db.js';
+import { ensurePartitions } from '../schema/partitions.js';
 import {
   generateActivity,
   generateOrg,
@@ -156,6 +157,9 @@ export type HourlyFigures = Awaited<ReturnType<typeof hourlyStage>>[number];
 export async function processingStage(stack: Stack, a: BenchIntegration, bodies: readonly string[]) {
   const { db } = stack;
   const messages: ReceivedMessage[] = bodies.map((body, i) => ({ messageId: `bench-${i}`, receiptHandle: `rh-${i}`, body }));
+  // The simulated weeks get their partitions, as the daily maintenance gives the weeks of the retention window (the
+  // traffic is dated in the past, older than the window: it would otherwise all go to the DEFAULT partition).
+  await ensurePartitions(db.$client, 'events', START, new Date(START.getTime() + DAYS * 86_400_000));
 
   const parseOnly = await timed(async () => {
     let rows = 0;
@@ -205,7 +209,7 @@ export async function processingStage(stack: Stack, a: BenchIntegration, bodies:
     commitBatch: { stored: commit.value.stored, duplicates: commit.value.duplicates, quarantined: commit.value.quarantined, seconds: commit.seconds, eventsPerSec: commitRate },
     copy: { rows: copySum.n, seconds: copy.seconds, eventsPerSec: copyRate },
     ratio: copyRate > 0 ? commitRate / copyRate : 0,
-    target: 0.5,
+    target: 0.7, // issue 10.4
     identicalRows: sameRows,
   };
   // commitRows is printed only when the checksums differ: it is not part of the JSON summary.
