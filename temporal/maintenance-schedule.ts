@@ -29,11 +29,18 @@ export function maintenanceScheduleOptions(taskQueue: string): ScheduleOptions {
   };
 }
 
-/** Creates the maintenance Schedule unless it exists (idempotent; an existing one is left as an operator set it). */
+/** Creates the maintenance Schedule, or brings an existing one to the intended spec and task queue (idempotent). */
 export async function ensureMaintenanceSchedule(client: Client, taskQueue: string): Promise<void> {
+  const opts = maintenanceScheduleOptions(taskQueue);
   try {
-    await client.schedule.create(maintenanceScheduleOptions(taskQueue));
+    await client.schedule.create(opts);
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(opts.scheduleId).update((prev) => ({
+      ...prev,
+      spec: opts.spec,
+      action: opts.action,
+      policies: { ...prev.policies, ...opts.policies },
+    }));
   }
 }

@@ -15,7 +15,7 @@ import { dropDatabase, ensureDatabase } from '../../workers/local-stack/postgres
 import { validMessages } from '../support/bad-messages.js';
 import type { EnvelopeExpectation } from '../../okta/envelope.js';
 import type { ReceivedMessage } from '../../ingest/drain.js';
-import { maintenanceScheduleOptions } from '../../temporal/maintenance-schedule.js';
+import { ensureMaintenanceSchedule, MAINTENANCE_SCHEDULE_ID, maintenanceScheduleOptions } from '../../temporal/maintenance-schedule.js';
 import { createWorld } from '../support/world.js';
 
 const DAY = 86_400_000;
@@ -236,6 +236,20 @@ describe('time-partitioned tables', () => {
       expect(report.dropped.some((d: { table: string }) => d.table === 'events')).toBe(true);
       expect(await count(`events where tableoid::regclass::text <> 'events_default'`)).toBe(before.filter((e) => weekEnd(e.published) > cutoff).length);
       expect(await count('events where published > now() - interval \'20 days\'')).toBeGreaterThan(0);
+
+      // The Schedule as onboarding ensures it, triggered: its run completes on this worker.
+      await ensureMaintenanceSchedule(world.client, world.config.TEMPORAL_TASK_QUEUE);
+      const schedule = world.client.schedule.getHandle(MAINTENANCE_SCHEDULE_ID);
+      await schedule.trigger();
+      let started: { workflowId: string; firstExecutionRunId: string } | undefined;
+      for (let i = 0; i < 100 && !started; i++) {
+        started = (await schedule.describe()).info.recentActions.at(-1)?.action.workflow;
+        if (!started) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(started?.workflowId).toMatch(/^oort-database-maintenance/);
+      const scheduled = await world.client.workflow.getHandle(started!.workflowId, started!.firstExecutionRunId).result();
+      expect(scheduled.dropped).toEqual([]);
+      await schedule.delete();
     } finally {
       await world.close();
     }
