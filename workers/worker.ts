@@ -16,6 +16,9 @@ import { closeDatabase, connectDatabase } from '../schema/db.js';
 import { applyMigrations } from '../schema/migrate.js';
 import { describeTemporalSecurity, temporalConnectionOptions } from '../lib/temporal-connection.js';
 
+/** Activities one worker runs at once. */
+const ACTIVITY_SLOTS = 20;
+
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 let runtime: Promise<string | undefined> | undefined;
@@ -55,7 +58,10 @@ export interface RunningWorker {
 
 export async function startWorker(config: Config, log: Logger, opts: { workflowBundle?: { code: string } } = {}): Promise<RunningWorker> {
   const secretKey = parseSecretKeyring(config.OORT_SECRET_KEY, config.OORT_SECRET_KEYS_PREVIOUS);
-  const db = connectDatabase(config.DATABASE_URL);
+  // More connections than activity slots: a detection step holds a reserved connection for its advisory lock and takes
+  // another from the pool for its work, so with as many connections as concurrent detection steps every step waited
+  // for a connection forever (bench/tenants: one worker, 1,000 tenants' slot, stuck at 10 concurrent detection steps).
+  const db = connectDatabase(config.DATABASE_URL, { max: ACTIVITY_SLOTS + 5 });
   await applyMigrations(db);
   const sqs = createSqsClient(config);
   const metricsOn = config.METRICS_PORT !== 0;
@@ -79,7 +85,7 @@ export async function startWorker(config: Config, log: Logger, opts: { workflowB
       ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
       activities: createActivities({ db, config, secretKey, sqs, eventBridge: createEventBridgeClient(config), log }),
       interceptors: { activity: [activityInterceptors(log)] },
-      maxConcurrentActivityTaskExecutions: 20,
+      maxConcurrentActivityTaskExecutions: ACTIVITY_SLOTS,
       maxCachedWorkflows: 200,
       shutdownGraceTime: '20s',
     });
