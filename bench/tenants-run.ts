@@ -85,6 +85,22 @@ export async function runTenants(opts: RunOptions) {
   const sqs = createSqsClient(config);
   const workers: WorkerProcess[] = [];
   let connection: Connection | undefined;
+  const cleanup = async () => {
+    await Promise.all(workers.map((w) => w.kill('SIGTERM')));
+    await connection?.close().catch(() => {});
+    await sim.close().catch(() => {});
+    await temporal.stop().catch(() => {});
+    sqs.destroy();
+    await emulator.stop().catch(() => {});
+    await closeDatabase(db).catch(() => {});
+    await dropDatabase(databaseUrl).catch((err) => log(`could not drop ${database}: ${String(err)}`));
+  };
+  const interrupted = () => {
+    log('interrupted: cleaning up…');
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     await applyMigrations(db);
     for (let k = 0; k < opts.workers; k++) workers.push(await startWorkerProcess(env));
@@ -168,12 +184,21 @@ export async function runTenants(opts: RunOptions) {
     }, jitterMs * 0.75));
     await Promise.all(triggers);
     let peakRunning = 0;
-    const timeoutMs = 60 * 60_000;
+    // A slot where no run closes for this long is stuck, not slow: say so rather than wait out the runs' 2-h timeout.
+    const stallMs = 5 * 60_000;
+    let lastClosed = -1;
+    let lastProgressAt = Date.now();
+    let lastPrintAt = Date.now();
     for (;;) {
       const [running, closed] = await Promise.all([countRunning(), countClosed()]);
       peakRunning = Math.max(peakRunning, running);
       if (closed >= tenants.length) break;
-      if (Date.now() - slotStart > timeoutMs) throw new Error(`slot not complete after ${timeoutMs / 60_000} min: ${closed} of ${tenants.length} closed`);
+      if (closed !== lastClosed) [lastClosed, lastProgressAt] = [closed, Date.now()];
+      if (Date.now() - lastProgressAt > stallMs) throw new Error(`slot stuck: no run closed for ${stallMs / 60_000} min (${closed} of ${tenants.length} closed, ${running} running)`);
+      if (Date.now() - lastPrintAt > 30_000) {
+        lastPrintAt = Date.now();
+        log(`  ${seconds(Date.now() - slotStart).toFixed(0)} s: ${closed} of ${tenants.length} runs closed, ${running} running`);
+      }
       await new Promise((r) => setTimeout(r, 1000));
     }
     const cpu1 = cpuSample(pids, database);
@@ -236,14 +261,9 @@ export async function runTenants(opts: RunOptions) {
       refresh: refreshResult,
     };
   } finally {
-    await Promise.all(workers.map((w) => w.kill('SIGTERM')));
-    await connection?.close().catch(() => {});
-    await sim.close().catch(() => {});
-    await temporal.stop().catch(() => {});
-    sqs.destroy();
-    await emulator.stop().catch(() => {});
-    await closeDatabase(db).catch(() => {});
-    await dropDatabase(databaseUrl).catch((err) => log(`could not drop ${database}: ${String(err)}`));
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+    await cleanup();
   }
 }
 
