@@ -106,13 +106,13 @@ describe('oort-okta CLI: operations', () => {
     type Summary = { kind: string; scheduleId: string; exists: boolean; paused: boolean; spec: string; overlapPolicy: string; catchupWindow: string; nextRuns: string[] };
     const schedules = jsonOf<Summary[]>(await cli(['schedules', 'list', id, '--json']));
     expect(schedules.map((s) => [s.scheduleId, s.exists, s.paused, s.spec, s.overlapPolicy, s.catchupWindow])).toEqual([
-      [`okta-hourly:${id}`, true, false, 'every 1h, jitter 5m', 'Skip', '1h'],
+      [`okta-hourly:${id}`, true, false, 'every 1h, jitter 4m', 'Skip', '1h'],
       [`okta-daily-activity:${id}`, true, false, 'daily 00:30 UTC, jitter 15m', 'BufferOne', '1d'],
       [`okta-directory-sync:${id}`, true, false, 'daily 03:00 UTC, jitter 30m', 'Skip', '6h'],
     ]);
     for (const s of schedules) expect(s.nextRuns.length).toBeGreaterThan(0);
     const human = await cli(['schedules', 'list', id]);
-    expect(human.stdout).toContain(`okta-hourly:${id}: active; every 1h, jitter 5m; overlap Skip, catch-up 1h\n  next: `);
+    expect(human.stdout).toContain(`okta-hourly:${id}: active; every 1h, jitter 4m; overlap Skip, catch-up 1h\n  next: `);
   });
 
   it('triggers the hourly run with an explicit overlap policy; the wrong org quarantines every event, and runs shows it', async () => {

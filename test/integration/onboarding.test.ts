@@ -87,7 +87,7 @@ describe('onboarding', () => {
 
     const hourly = await world.client.schedule.getHandle(scheduleId('hourly', integrationId)).describe();
     expect(hourly.spec.intervals?.[0]?.every).toBe(3_600_000);
-    expect(hourly.spec.jitter).toBe(300_000);
+    expect(hourly.spec.jitter).toBe(240_000);
     expect(hourly.policies.overlap).toBe(ScheduleOverlapPolicy.SKIP);
     expect(hourly.policies.catchupWindow).toBe(3_600_000);
     expect(hourly.action).toMatchObject({ type: 'startWorkflow', workflowType: 'hourlyAnalysis', args: [{ integrationId }] });
