@@ -52,7 +52,7 @@ describe('dead-letter queue', () => {
     dlqUrl = (await getIntegration(world.db, integration.integrationId)).deadLetterQueueUrl!;
     const now = Date.now();
     const org = generateOrg({ seed: 'dlq', users: 10, orgName: 'umbrella', logStream: false, asOf: new Date(now) });
-    events = generateActivity(org, { seed: 'dlq', start: new Date(now - 3 * 3_600_000), end: new Date(now - 10 * 60_000), eventsPerUserPerDay: 200 }).slice(0, 14);
+    events = generateActivity(org, { seed: 'dlq', start: new Date(now - 24 * 3_600_000), end: new Date(now - 10 * 60_000), eventsPerUserPerDay: 200 }).slice(0, 14);
     expect(new Set(events.map((e) => e.uuid)).size).toBe(14);
     const envelopes = toEventBridgeEnvelopes(events, integration.destination, 'dlq');
 
