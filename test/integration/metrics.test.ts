@@ -34,11 +34,11 @@ afterAll(async () => {
   await world?.close();
 });
 
-/** Three hours of an org's traffic ending 20 minutes ago, with an API token and a Super administrator grant. */
+/** A day of an org's traffic ending 20 minutes ago, with an API token and a Super administrator grant. */
 function buildStream(): OktaLogEvent[] {
   const now = Date.now();
   const org = generateOrg({ seed: 'metrics', users: 25, orgName: 'initech', logStream: false, asOf: new Date(now) });
-  const benign = generateActivity(org, { seed: 'metrics', start: new Date(now - 3 * 3_600_000), end: new Date(now - 20 * 60_000), eventsPerUserPerDay: 40 });
+  const benign = generateActivity(org, { seed: 'metrics', start: new Date(now - 24 * 3_600_000), end: new Date(now - 20 * 60_000), eventsPerUserPerDay: 40 });
   const attacks = [
     buildScenario(org, 'apiTokenCreated', { seed: 1, at: new Date(now - 2 * 3_600_000) }),
     buildScenario(org, 'adminRoleGranted', { seed: 2, at: new Date(now - 3_600_000), privilege: 'Super administrator' } as never),
