@@ -119,6 +119,7 @@ async function main() {
     SQS_VISIBILITY_TIMEOUT_SECONDS: '10',
     LOG_LEVEL: 'silent',
     METRICS_PORT: '0',
+    FINDINGS_PORT: '0',
   }, log);
   const workers: WorkerProcess[] = [];
   try {

@@ -37,8 +37,9 @@ async function main() {
     SQS_QUEUE_PREFIX: `bench-${suffix}-`,
     OORT_SECRET_KEY: generateSecretKey(),
     LOG_LEVEL: 'silent',
-    // No metrics endpoint: it would collide with a running `npm start` on 9464.
+    // No metrics endpoint or findings pages: they would collide with a running `npm start` on 9464 and 9465.
     METRICS_PORT: '0',
+    FINDINGS_PORT: '0',
   };
 
   const cpus = os.cpus();
