@@ -39,7 +39,7 @@ import { twoCountriesWithinHour } from './scenarios/two-countries-within-hour.js
 import { userReportedSuspicious } from './scenarios/user-reported-suspicious.js';
 import { vaultedAppHarvest } from './scenarios/vaulted-app-harvest.js';
 import { vpnCredentialTesting } from './scenarios/vpn-credential-testing.js';
-import { isoSeconds } from './time.js';
+import { DAY, isoSeconds } from './time.js';
 import type { OktaLogEvent, SimulatedOrg } from './types.js';
 
 export const SCENARIOS = {
@@ -123,6 +123,14 @@ export function buildScenario<N extends ScenarioName>(org: SimulatedOrg, scenari
     if (!(overshoot > 0)) break;
     at = new Date(at.getTime() - Math.ceil(overshoot) - (attempt > 2 ? 60_000 * attempt : 0));
     built = build(at);
+  }
+  // One that waits for an hour of the day (the next 03:00) stays put until its start passes the previous
+  // such hour: step back whole days.
+  const latestEvent = () => Math.max(...built.events.map((e) => Date.parse(e.published)));
+  for (let days = 1; days <= 3 && latestEvent() > now; days++) {
+    const earlier = new Date(at.getTime() - days * DAY);
+    built = build(earlier);
+    if (!(latestEvent() > now)) at = earlier;
   }
   const { events, subjects } = built;
   if (events.some((e) => Date.parse(e.published) > now)) {

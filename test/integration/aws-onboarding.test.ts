@@ -8,9 +8,10 @@ import { DescribeEventBusCommand, DescribeRuleCommand, CreateEventBusCommand, Li
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { createWorld, type World } from '../support/world.js';
 import { waitFor } from '../support/wait.js';
+import { recentTraffic } from '../support/traffic.js';
 import { eventBridgeStats, oktaEventBridge, platformEventBridge } from '../support/aws.js';
 import { runHourly, storedEventCount } from '../support/fixtures.js';
-import { generateActivity, generateOrg, makeEventBridgeLogStream, startOktaSimulator, type OktaSimulator } from '../../simulator/index.js';
+import { generateOrg, makeEventBridgeLogStream, startOktaSimulator, type OktaSimulator } from '../../simulator/index.js';
 import { createPartnerEventBridgeClient, publishPartnerEvents } from '../../simulator/partner-events.js';
 import { createIntegration } from '../../integrations/create.js';
 import { getIntegration } from '../../integrations/repository.js';
@@ -71,10 +72,8 @@ async function signalAndWait(integrationId: string, until: (s: OnboardingState) 
 
 const sourceOf = (integrationId: string, org = ORG) => `aws.partner/okta.com/${org}/${integrationId}`;
 
-function recentEvents(n: number, seed: string) {
-  const end = new Date(Date.now() - 60_000);
-  return generateActivity(sim.org, { seed, start: new Date(end.getTime() - 3_600_000), end, eventsPerUserPerDay: 200 }).slice(0, n);
-}
+/** `n` events of the last hour, at any time of day (the generator follows office hours). */
+const recentEvents = (n: number, seed: string) => recentTraffic(sim.org, seed, n, 60, 1);
 
 /** The route as AWS holds it: every part, for comparing a crashed-and-resumed setup with a clean one. */
 async function routeShape(integrationId: string) {
