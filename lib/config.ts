@@ -119,6 +119,15 @@ const schema = z.object({
   BACKFILL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   /** Sigma rules (YAML) run beside the built-in catalogue; default: the examples shipped in sigma-rules. */
   SIGMA_RULES_DIR: z.string().default(fileURLToPath(new URL('../sigma-rules', import.meta.url))),
+  /**
+   * Activities one worker process runs at once on each of its two task queues (temporal/shared/task-queues.ts): the
+   * main queue's quick steps (refreshUser, onboarding's checks, opening and closing runs) and the heavy queue's drains,
+   * API reads, detection passes, Activity days and directory syncs. Its PostgreSQL pool holds both plus 5.
+   */
+  WORKER_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(200).default(5),
+  WORKER_HEAVY_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(200).default(15),
+  /** Which queues this process serves: `both`, `main` (workflows and quick steps) or `heavy` (add heavy-only processes to scale the long work). */
+  WORKER_TASK_QUEUES: z.enum(['both', 'main', 'heavy']).default('both'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /** The worker's Prometheus endpoint (GET /metrics): its port (0 turns it off) and listen address. */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),

@@ -1,5 +1,6 @@
-// The oort-okta worker: runs every workflow and activity of the integration lifecycle on one task
-// queue. Applies the database migrations at start-up. Configuration: environment (lib/config.ts).
+// The oort-okta worker: runs the workflows and activities of the integration lifecycle on two task queues, the
+// main one and `<queue>-heavy` (temporal/shared/task-queues.ts), each with its own activity slots. Applies the
+// database migrations at start-up. Configuration: environment (lib/config.ts).
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
@@ -15,9 +16,7 @@ import { createEventBridgeClient } from '../lib/eventbridge.js';
 import { closeDatabase, connectDatabase } from '../schema/db.js';
 import { applyMigrations } from '../schema/migrate.js';
 import { describeTemporalSecurity, temporalConnectionOptions } from '../lib/temporal-connection.js';
-
-/** Activities one worker runs at once. */
-const ACTIVITY_SLOTS = 20;
+import { heavyTaskQueue } from '../temporal/shared/task-queues.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -46,7 +45,8 @@ export function installRuntime(log: Logger, opts: { coreMetrics?: boolean } = {}
 }
 
 export interface RunningWorker {
-  worker: Worker;
+  /** The main queue's Worker and the heavy queue's, or one of them (WORKER_TASK_QUEUES). */
+  workers: Worker[];
   /** Resolves when the worker has shut down. */
   done: Promise<void>;
   /** The Prometheus endpoint, when METRICS_PORT is not 0. */
@@ -61,7 +61,7 @@ export async function startWorker(config: Config, log: Logger, opts: { workflowB
   // More connections than activity slots: a detection step holds a reserved connection for its advisory lock and takes
   // another from the pool for its work, so with as many connections as concurrent detection steps every step waited
   // for a connection forever (bench/tenants: one worker, 1,000 tenants' slot, stuck at 10 concurrent detection steps).
-  const db = connectDatabase(config.DATABASE_URL, { max: ACTIVITY_SLOTS + 5 });
+  const db = connectDatabase(config.DATABASE_URL, { max: config.WORKER_ACTIVITY_SLOTS + config.WORKER_HEAVY_ACTIVITY_SLOTS + 5 });
   await applyMigrations(db);
   const sqs = createSqsClient(config);
   const metricsOn = config.METRICS_PORT !== 0;
@@ -70,32 +70,45 @@ export async function startWorker(config: Config, log: Logger, opts: { workflowB
   const metrics = metricsOn
     ? await startMetricsServer({ host: config.METRICS_HOST, port: config.METRICS_PORT, coreMetricsUrl, log })
     : undefined;
-  let connection: NativeConnection;
-  let worker: Worker;
+  let connection: NativeConnection | undefined;
+  const workers: Worker[] = [];
   let findings: FindingsServer | undefined;
   try {
     findings = await startFindings(config, log);
     const temporal = temporalConnectionOptions(config);
     log.info({ temporal: describeTemporalSecurity(temporal) }, 'connecting to Temporal');
     connection = await NativeConnection.connect(temporal);
-    worker = await Worker.create({
+    const common = {
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
       activities: createActivities({ db, config, secretKey, sqs, eventBridge: createEventBridgeClient(config), log }),
       interceptors: { activity: [activityInterceptors(log)] },
-      maxConcurrentActivityTaskExecutions: ACTIVITY_SLOTS,
-      maxCachedWorkflows: 200,
       shutdownGraceTime: '20s',
-    });
+    };
+    if (config.WORKER_TASK_QUEUES !== 'heavy') {
+      workers.push(await Worker.create({
+        ...common,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+        maxConcurrentActivityTaskExecutions: config.WORKER_ACTIVITY_SLOTS,
+        maxCachedWorkflows: 200,
+      }));
+    }
+    if (config.WORKER_TASK_QUEUES !== 'main') {
+      workers.push(await Worker.create({ ...common, taskQueue: heavyTaskQueue(config.TEMPORAL_TASK_QUEUE), maxConcurrentActivityTaskExecutions: config.WORKER_HEAVY_ACTIVITY_SLOTS }));
+    }
   } catch (err) {
     // A listening endpoint would keep a failed start's process alive.
+    await connection?.close().catch(() => {});
     await metrics?.close();
     await findings?.close();
     throw err;
   }
-  const done = worker.run().finally(async () => {
+  // One Worker failing stops the other: the process restarts whole rather than serving half its queues.
+  const done = Promise.all(workers.map((w) => w.run().catch((err) => {
+    for (const other of workers) if (other.getState() === 'RUNNING') other.shutdown();
+    throw err;
+  }))).then(() => undefined).finally(async () => {
     await connection.close();
     await closeDatabase(db);
     sqs.destroy();
@@ -104,14 +117,18 @@ export async function startWorker(config: Config, log: Logger, opts: { workflowB
   });
   log.info({ environment: config.OORT_ENVIRONMENT, okta_allow_private_addresses_ignored: config.OKTA_ALLOW_PRIVATE_ADDRESSES || undefined }, ['development', 'test'].includes(config.OORT_ENVIRONMENT) ? 'outbound mode: development (plain http and loopback targets such as the Okta simulator allowed)' : 'outbound mode: public https only (loopback, private and other special-purpose addresses refused)');
   logRuleSet(config, log);
-  log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS }, 'worker started');
+  log.info({
+    taskQueues: workers.map((w) => w.options.taskQueue),
+    activitySlots: { main: config.WORKER_ACTIVITY_SLOTS, heavy: config.WORKER_HEAVY_ACTIVITY_SLOTS },
+    temporal: config.TEMPORAL_ADDRESS,
+  }, 'worker started');
   return {
-    worker,
+    workers,
     done,
     metricsUrl: metrics?.url,
     findingsUrl: findings?.url,
     shutdown: async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
       await done;
     },
   };

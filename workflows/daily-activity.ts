@@ -1,13 +1,14 @@
 // Writes each user's Activity rows for one UTC day, from the stored events in which the user is
 // actor or target. Scheduled daily for the previous day; re-running a day changes nothing.
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { TemporalScheduledStartTime } from '../temporal/shared/search-attributes.js';
 import { ACTIVITY_OPTIONS } from '../temporal/shared/activity-options.js';
+import { proxyHeavyActivities } from './heavy-activities.js';
 import { previousUtcDay } from '../user-activity/day.js';
 import type { DailyActivityInput, DailyActivityResult } from './types.js';
 
-const { writeDailyActivity } = proxyActivities<Activities>(ACTIVITY_OPTIONS.dailyActivity);
+const { writeDailyActivity } = proxyHeavyActivities(ACTIVITY_OPTIONS.dailyActivity);
 
 export async function dailyActivity({ integrationId, day }: DailyActivityInput): Promise<DailyActivityResult> {
   // A scheduled (or backfilled) run covers the day before its scheduled time, not its start time.

@@ -4,9 +4,10 @@
 import { patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { ACTIVITY_OPTIONS } from '../temporal/shared/activity-options.js';
+import { proxyHeavyActivities } from './heavy-activities.js';
 import type { DirectorySyncResult, IntegrationRef } from './types.js';
 
-const { syncDirectory } = proxyActivities<Activities>(ACTIVITY_OPTIONS.directorySync);
+const { syncDirectory } = proxyHeavyActivities(ACTIVITY_OPTIONS.directorySync);
 const { checkLogStreamHealth } = proxyActivities<Activities>(ACTIVITY_OPTIONS.oktaCheck);
 
 export async function directorySync({ integrationId }: IntegrationRef): Promise<DirectorySyncResult> {

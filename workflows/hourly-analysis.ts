@@ -5,17 +5,18 @@
 import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { ACTIVITY_OPTIONS } from '../temporal/shared/activity-options.js';
+import { proxyHeavyActivities } from './heavy-activities.js';
 import type { ApiReadResult, DrainResult, HourlyAnalysisResult, IntegrationRef } from './types.js';
 
 const store = proxyActivities<Activities>(ACTIVITY_OPTIONS.shortStep);
 // Draining heartbeats after every committed batch; a dead worker is noticed within the heartbeat
 // timeout and another attempt resumes (committed rows are no-ops, undeleted messages come back).
-const drain = proxyActivities<Activities>(ACTIVITY_OPTIONS.drain);
+const drain = proxyHeavyActivities(ACTIVITY_OPTIONS.drain);
 // The API read heartbeats after every committed page; one page may wait out a rate-limit window and
 // retry Okta's 30-s query timeout, hence the longer heartbeat. A new attempt resumes from the cursor
 // stored with the last committed page.
-const api = proxyActivities<Activities>(ACTIVITY_OPTIONS.systemLogRead);
-const analyse = proxyActivities<Activities>(ACTIVITY_OPTIONS.analysis);
+const api = proxyHeavyActivities(ACTIVITY_OPTIONS.systemLogRead);
+const analyse = proxyHeavyActivities(ACTIVITY_OPTIONS.analysis);
 
 const NOTHING_DRAINED: DrainResult = { received: 0, stored: 0, duplicates: 0, quarantined: 0, deleted: 0 };
 const NOTHING_READ: ApiReadResult = { pages: 0, read: 0, stored: 0, duplicates: 0, caughtUp: true };

@@ -20,6 +20,7 @@ import {
 import type { Activities } from '../activities/index.js';
 import { credentialsUpdatedSignal, eventBridgeInPlaceSignal, ingestModeChangedSignal, onboardingStatusQuery } from '../temporal/shared/messages.js';
 import { ACTIVITY_OPTIONS } from '../temporal/shared/activity-options.js';
+import { proxyHeavyActivities } from './heavy-activities.js';
 import { CREDENTIALS_REJECTED } from '../temporal/shared/failures.js';
 import type { AwsStepResult, BackfillProgress, OnboardingInput, OnboardingState } from './types.js';
 
@@ -27,8 +28,8 @@ const okta = proxyActivities<Activities>(ACTIVITY_OPTIONS.okta);
 const platform = proxyActivities<Activities>(ACTIVITY_OPTIONS.shortStep);
 // The backfill reads up to 90 days of System Log, a page budget per call; each call resumes from the
 // cursor its predecessor committed.
-const systemLog = proxyActivities<Activities>(ACTIVITY_OPTIONS.backfill);
-const analyse = proxyActivities<Activities>(ACTIVITY_OPTIONS.analysis);
+const systemLog = proxyHeavyActivities(ACTIVITY_OPTIONS.backfill);
+const analyse = proxyHeavyActivities(ACTIVITY_OPTIONS.analysis);
 const aws = proxyActivities<Activities>(ACTIVITY_OPTIONS.shortStep);
 
 export async function onboarding(input: OnboardingInput): Promise<void> {
