@@ -1,7 +1,6 @@
 // Writes each user's Activity rows for one UTC day, from the stored events in which the user is
 // actor or target. Scheduled daily for the previous day; re-running a day changes nothing.
 import { workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
 import { TemporalScheduledStartTime } from '../temporal/shared/search-attributes.js';
 import { ACTIVITY_OPTIONS } from '../temporal/shared/activity-options.js';
 import { proxyHeavyActivities } from './heavy-activities.js';
