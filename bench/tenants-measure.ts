@@ -131,3 +131,26 @@ export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
+
+/** Where a workflow's time went, from its history: waiting for workflow tasks, waiting for activity slots, running activities. */
+export interface TimeSpent {
+  workflowTaskWaitSeconds: number;
+  activityWaitSeconds: number;
+  activityRunSeconds: number;
+}
+
+export function timeSpent(history: Parameters<typeof historyToJSON>[0]): TimeSpent {
+  const parsed = JSON.parse(historyToJSON(history)) as { events?: Array<Record<string, unknown>> };
+  const at = new Map<string, number>();
+  const spent: TimeSpent = { workflowTaskWaitSeconds: 0, activityWaitSeconds: 0, activityRunSeconds: 0 };
+  for (const e of parsed.events ?? []) {
+    const time = Date.parse(String(e.eventTime));
+    at.set(String(e.eventId), time);
+    const type = String(e.eventType ?? '');
+    const since = (id: unknown) => (time - (at.get(String(id)) ?? time)) / 1000;
+    if (type.endsWith('WORKFLOW_TASK_STARTED')) spent.workflowTaskWaitSeconds += since((e.workflowTaskStartedEventAttributes as { scheduledEventId?: string }).scheduledEventId);
+    else if (type.endsWith('ACTIVITY_TASK_STARTED')) spent.activityWaitSeconds += since((e.activityTaskStartedEventAttributes as { scheduledEventId?: string }).scheduledEventId);
+    else if (type.endsWith('ACTIVITY_TASK_COMPLETED')) spent.activityRunSeconds += since((e.activityTaskCompletedEventAttributes as { startedEventId?: string }).startedEventId);
+  }
+  return spent;
+}

@@ -19,7 +19,7 @@ import { Random, generateActivity, generateOrg, publishEnvelopes, startOktaSimul
 import { dropDatabase, ensureDatabase } from '../workers/local-stack/postgres.js';
 import { ensureTemporalCli, startTemporalDevServer } from '../workers/local-stack/temporal-cli.js';
 import { startWorkerProcess, type WorkerProcess } from '../test/support/worker-process.js';
-import { cpuBetween, cpuSample, peakRssMb, percentile, runActions, startCountingSqsEmulator, type RunActions } from './tenants-measure.js';
+import { cpuBetween, cpuSample, peakRssMb, percentile, runActions, startCountingSqsEmulator, timeSpent, type RunActions, type TimeSpent } from './tenants-measure.js';
 import { SEED, tenantHour, tenantSizes, trafficHour, trafficPool } from './tenants-traffic.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -31,6 +31,11 @@ export const LARGE = 5_000;
 export interface RunOptions {
   tenants: number;
   workers: number;
+  /**
+   * `both`: every process serves both task queues. `split`: the first serves the main queue only (workflows, quick
+   * steps, refreshUser), the others the heavy queue only (WORKER_TASK_QUEUES); needs 2 or more workers.
+   */
+  layout: 'both' | 'split';
   /** The hourly Schedule's jitter is multiplied by this (1 = the real window). */
   jitterScale: number;
   eventsPerUserPerDay: number;
@@ -103,7 +108,10 @@ export async function runTenants(opts: RunOptions) {
   process.once('SIGTERM', interrupted);
   try {
     await applyMigrations(db);
-    for (let k = 0; k < opts.workers; k++) workers.push(await startWorkerProcess(env));
+    for (let k = 0; k < opts.workers; k++) {
+      const queues = opts.layout === 'split' ? (k === 0 ? 'main' : 'heavy') : 'both';
+      workers.push(await startWorkerProcess({ ...env, WORKER_TASK_QUEUES: queues }));
+    }
     connection = await Connection.connect({ address: temporal.address });
     const client = new Client({ connection });
     const sizes = tenantSizes(opts.tenants);
@@ -164,7 +172,7 @@ export async function runTenants(opts: RunOptions) {
         client.schedule.getHandle(scheduleId('hourly', t.integrationId)).trigger(ScheduleOverlapPolicy.SKIP).then(resolve, reject);
       }, offsets[i]);
     }));
-    let refreshResult: { latencySeconds: number; runningAtStart: number; ok: boolean; error?: string } | undefined;
+    let refreshResult: { latencySeconds: number; runningAtStart: number; ok: boolean; error?: string; spent?: TimeSpent } | undefined;
     const countRunning = async () => (await client.workflow.count(`WorkflowType = 'hourlyAnalysis' AND ExecutionStatus = 'Running'`)).count;
     const countClosed = async () => (await client.workflow.count(`WorkflowType = 'hourlyAnalysis' AND ExecutionStatus != 'Running'`)).count;
     // refreshUser during the busiest part: three quarters into the jitter window, when most runs have started.
@@ -175,7 +183,7 @@ export async function runTenants(opts: RunOptions) {
         try {
           const handle = await startRefreshUser(client, db, config.TEMPORAL_TASK_QUEUE, refresh.integrationId, refreshUserId);
           await handle.result();
-          refreshResult = { latencySeconds: seconds(performance.now() - r0), runningAtStart, ok: true };
+          refreshResult = { latencySeconds: seconds(performance.now() - r0), runningAtStart, ok: true, spent: timeSpent(await handle.fetchHistory()) };
         } catch (err) {
           refreshResult = { latencySeconds: seconds(performance.now() - r0), runningAtStart, ok: false, error: String(err) };
         }
@@ -238,6 +246,7 @@ export async function runTenants(opts: RunOptions) {
     return {
       tenants: opts.tenants,
       workers: opts.workers,
+      layout: opts.layout,
       users: sizes.reduce((a, b) => a + b, 0),
       largestTenantUsers: sizes[0],
       medianTenantUsers: sizes[Math.floor(sizes.length / 2)],

@@ -5,6 +5,7 @@
 //
 //   npm run bench:tenants -- --tenants 100 --workers 1
 //   npm run bench:tenants -- --matrix              # 100 and 1,000 tenants × 1 and 4 workers
+//   npm run bench:tenants -- --workers 2 --split   # one process on the main task queue, the others on the heavy one
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { LARGE, SMALL, runTenants, type TenantsFigures } from './tenants-run.js';
@@ -21,7 +22,7 @@ function int(raw: string | boolean | undefined, fallback: number, name: string):
 
 function printRun(r: TenantsFigures): void {
   const t = (s: { n: number; p50: number; p95: number; max: number }) => `n ${s.n}: p50 ${f(s.p50, 1)} s, p95 ${f(s.p95, 1)} s, max ${f(s.max, 1)} s`;
-  log(`  tenants ${f(r.tenants)} (${f(r.users)} users; largest ${f(r.largestTenantUsers)}, median ${f(r.medianTenantUsers)}), worker processes ${r.workers}`);
+  log(`  tenants ${f(r.tenants)} (${f(r.users)} users; largest ${f(r.largestTenantUsers)}, median ${f(r.medianTenantUsers)}), worker processes ${r.workers}${r.layout === 'split' ? ' (1 main queue only, the rest heavy queue only)' : ''}`);
   log(`  setup: integrations + queues ${f(r.setup.integrationsAndQueuesSeconds, 1)} s, ${f(r.setup.schedules)} Schedules ${f(r.setup.schedulesSeconds, 1)} s, publishing ${f(r.published)} events ${f(r.setup.publishSeconds, 1)} s`);
   log(`  slot: starts spread over ${f(r.jitterSeconds, 0)} s (the hourly jitter × ${r.jitterScale}); complete after ${f(r.slotCompleteSeconds, 1)} s (target < 300 s for 1,000 tenants)`);
   log(`  runs: ${r.completed} of ${r.runs} completed (of ${r.tenants} triggered); every event stored once for ${r.storedOnce} of ${r.tenants} tenants; peak ${r.peakRunning} running at once`);
@@ -38,6 +39,7 @@ function printRun(r: TenantsFigures): void {
   log(`  events table: ${f(r.eventsTable.rows)} rows, ${f(r.eventsTable.bytes / 2 ** 20, 1)} MiB with indexes and TOAST, ${f(r.eventsTable.bytesPerRow)} bytes/row`);
   const rf = r.refresh;
   log(rf ? `  refreshUser started with ${rf.runningAtStart} hourly runs running: ${rf.ok ? 'completed' : `FAILED (${rf.error})`} in ${f(rf.latencySeconds, 2)} s` : '  refreshUser: not started');
+  if (rf?.spent) log(`    of which waiting for workflow tasks ${f(rf.spent.workflowTaskWaitSeconds, 2)} s, for an activity slot ${f(rf.spent.activityWaitSeconds, 2)} s, running activities ${f(rf.spent.activityRunSeconds, 2)} s`);
 }
 
 async function main() {
@@ -46,12 +48,15 @@ async function main() {
       tenants: { type: 'string', short: 'n' },
       workers: { type: 'string', short: 'k' },
       matrix: { type: 'boolean' },
+      split: { type: 'boolean' },
       'jitter-scale': { type: 'string' },
       'events-per-user-day': { type: 'string' },
       concurrency: { type: 'string' },
     },
     strict: true,
   });
+  const layout = values.split ? 'split' as const : 'both' as const;
+  if (layout === 'split' && !values.matrix && int(values.workers, 1, 'workers') < 2) throw new Error('--split needs --workers 2 or more: one main process and heavy ones');
   const common = {
     jitterScale: int(values['jitter-scale'], 0.2, 'jitter-scale'),
     eventsPerUserPerDay: int(values['events-per-user-day'], 12, 'events-per-user-day'),
@@ -68,7 +73,7 @@ async function main() {
   for (const p of plan) {
     log('');
     log(`${p.tenants} tenants, ${p.workers} worker process${p.workers > 1 ? 'es' : ''} (load average ${f(os.loadavg()[0], 2)})`);
-    const r = await runTenants({ ...common, ...p });
+    const r = await runTenants({ ...common, ...p, layout: layout === 'split' && p.workers > 1 ? 'split' : 'both' });
     results.push(r);
     printRun(r);
     log(JSON.stringify({ bench: 'tenants', date: new Date().toISOString(), loadAverage: os.loadavg(), ...r }));

@@ -2,13 +2,14 @@
 // the integration's SQS queue, and the Okta System Log API when the tenant polls, when the stream
 // has gone quiet, or while the stream takes over from a backfill — store it, run the detections
 // over the new events, send the notifications, and record the run with its counts.
-import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
+import { patched, workflowInfo } from '@temporalio/workflow';
 import { ACTIVITY_OPTIONS } from '../temporal/shared/activity-options.js';
 import { proxyHeavyActivities } from './heavy-activities.js';
 import type { ApiReadResult, DrainResult, HourlyAnalysisResult, IntegrationRef } from './types.js';
 
-const store = proxyActivities<Activities>(ACTIVITY_OPTIONS.shortStep);
+// Every step of a scheduled run goes to the heavy queue, the quick ones too: in a busy hour they are thousands, and
+// on the main queue they would stand in front of the steps somebody is waiting for (refreshUser, onboarding).
+const store = proxyHeavyActivities(ACTIVITY_OPTIONS.shortStep);
 // Draining heartbeats after every committed batch; a dead worker is noticed within the heartbeat
 // timeout and another attempt resumes (committed rows are no-ops, undeleted messages come back).
 const drain = proxyHeavyActivities(ACTIVITY_OPTIONS.drain);
