@@ -61,7 +61,8 @@ export async function startWorker(config: Config, log: Logger, opts: { workflowB
   // More connections than activity slots: a detection step holds a reserved connection for its advisory lock and takes
   // another from the pool for its work, so with as many connections as concurrent detection steps every step waited
   // for a connection forever (bench/tenants: one worker, 1,000 tenants' slot, stuck at 10 concurrent detection steps).
-  const db = connectDatabase(config.DATABASE_URL, { max: config.WORKER_ACTIVITY_SLOTS + config.WORKER_HEAVY_ACTIVITY_SLOTS + 5 });
+  const slots = (config.WORKER_TASK_QUEUES !== 'heavy' ? config.WORKER_ACTIVITY_SLOTS : 0) + (config.WORKER_TASK_QUEUES !== 'main' ? config.WORKER_HEAVY_ACTIVITY_SLOTS : 0);
+  const db = connectDatabase(config.DATABASE_URL, { max: slots + 5 });
   await applyMigrations(db);
   const sqs = createSqsClient(config);
   const metricsOn = config.METRICS_PORT !== 0;
@@ -104,11 +105,16 @@ export async function startWorker(config: Config, log: Logger, opts: { workflowB
     await findings?.close();
     throw err;
   }
-  // One Worker failing stops the other: the process restarts whole rather than serving half its queues.
-  const done = Promise.all(workers.map((w) => w.run().catch((err) => {
+  // One Worker failing stops the other: the process restarts whole rather than serving half its queues. Both have
+  // stopped before the connection and the pool close.
+  const runs = workers.map((w) => w.run().catch((err: unknown) => {
     for (const other of workers) if (other.getState() === 'RUNNING') other.shutdown();
     throw err;
-  }))).then(() => undefined).finally(async () => {
+  }));
+  const done = Promise.allSettled(runs).then((results) => {
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }).finally(async () => {
     await connection.close();
     await closeDatabase(db);
     sqs.destroy();
