@@ -33,8 +33,8 @@ export interface Field {
   first(event: unknown): unknown;
   /** The first scalar value as a string, or undefined. */
   text(event: unknown): string | undefined;
-  /** Every scalar value as a string. */
-  texts(event: unknown): string[];
+  /** Every scalar value as a string (kept for the focused event: do not change the array). */
+  texts(event: unknown): readonly string[];
 }
 
 const compiled = new Map<string, Field>();
@@ -68,6 +68,31 @@ export function textOf(value: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Case-insensitive equality without allocating: rules compare the same few values (`SUCCESS`/`FAILURE`, `User`) on
+ * every event, and `toLowerCase()` on both sides made two strings per comparison. ASCII letters are folded in place;
+ * anything else falls back to `toLowerCase`.
+ */
+export function equalsIgnoreCase(a: string, b: string): boolean {
+  if (a === b) return true;
+  const length = a.length;
+  if (length !== b.length) return false;
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x > 127 || y > 127) return a.toLowerCase() === b.toLowerCase();
+    // Same letter in the other case: differ by 32 and fold to the same lower-case letter.
+    if ((x | 32) !== (y | 32) || (x | 32) < 97 || (x | 32) > 122) return false;
+  }
+  return true;
+}
+
+/** `text` is `expected` in any case (`textIs(actorType, 'user')`); undefined is nothing. */
+export function textIs(text: string | undefined, expected: string): boolean {
+  return text !== undefined && equalsIgnoreCase(text, expected);
+}
+
 /** A JSON boolean true or the string "true" (any case). Okta stores some flags one way, some the other. */
 export function isTrue(value: unknown): boolean {
   return value === true || (typeof value === 'string' && value.trim().toLowerCase() === 'true');
@@ -94,6 +119,31 @@ export function clearFocus(): void {
   focusStamp++;
 }
 
+const focusedAnswers = new WeakMap<object, (event: never) => unknown>();
+
+/**
+ * `fn` answering once per focused event: rules share their predicates and group keys by identity (a dozen threshold
+ * rules ask `isFailedPasswordAttempt` and build the same `user:…` key of every sign-in), so while an event is
+ * focused the first answer is kept for the others. Events that are not focused are passed through. The same
+ * function always gets the same wrapper, so every rule sharing it shares its answer.
+ */
+export function perFocusedEvent<E, T>(fn: (event: E) => T): (event: E) => T {
+  const known = focusedAnswers.get(fn);
+  if (known) return known as (event: E) => T;
+  let stamp = -1;
+  let value: T;
+  const wrapped = (event: E): T => {
+    if (event !== focused) return fn(event);
+    if (stamp !== focusStamp) {
+      value = fn(event);
+      stamp = focusStamp;
+    }
+    return value;
+  };
+  focusedAnswers.set(fn, wrapped);
+  return wrapped;
+}
+
 function compileField(path: string): Field {
   const segments = parsePath(path);
   const walkAll = (event: unknown): unknown[] => {
@@ -118,6 +168,16 @@ function compileField(path: string): Field {
   let textValue: string | undefined;
   let allStamp = -1;
   let allValue: readonly unknown[] = [];
+  let textsStamp = -1;
+  let textsValue: readonly string[] = [];
+  const walkTexts = (event: unknown): string[] => {
+    const out: string[] = [];
+    for (const value of walkAll(event)) {
+      const text = textOf(value);
+      if (text !== undefined) out.push(text);
+    }
+    return out;
+  };
 
   const all = (event: unknown): unknown[] => {
     if (event !== focused) return walkAll(event);
@@ -147,7 +207,14 @@ function compileField(path: string): Field {
       }
       return textValue;
     },
-    texts: (event) => all(event).map(textOf).filter((text): text is string => text !== undefined),
+    texts(event) {
+      if (event !== focused) return walkTexts(event);
+      if (textsStamp !== focusStamp) {
+        textsValue = walkTexts(event);
+        textsStamp = focusStamp;
+      }
+      return textsValue;
+    },
   };
 }
 

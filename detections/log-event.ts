@@ -1,5 +1,5 @@
 /** Precompiled accessors and small predicates for the Okta fields most rules read. */
-import { field, textOf } from './fields.js';
+import { equalsIgnoreCase, field, textIs, textOf } from './fields.js';
 import type { OktaLogEvent, SubjectUser } from './types.js';
 
 export const commonFields = {
@@ -20,10 +20,7 @@ export const commonFields = {
 export function isOneOf(value: unknown, expected: readonly string[]): boolean {
   const text = textOf(value);
   if (text === undefined) return false;
-  // Okta's spelling is canonical almost always: try the exact compare before lower-casing.
-  for (const candidate of expected) {
-    if (candidate.length === text.length && (candidate === text || candidate.toLowerCase() === text.toLowerCase())) return true;
-  }
+  for (let i = 0; i < expected.length; i++) if (equalsIgnoreCase(expected[i], text)) return true;
   return false;
 }
 
@@ -33,7 +30,7 @@ export function hasOutcome(event: OktaLogEvent, ...results: string[]): boolean {
 
 /** Okta writes `actor.id: "unknown"` for sign-ins of users it cannot resolve. */
 export function knownId(id: string | undefined): string | undefined {
-  return id && id.toLowerCase() !== 'unknown' ? id : undefined;
+  return id && !equalsIgnoreCase(id, 'unknown') ? id : undefined;
 }
 
 /** Group-key builders. Ids keep their case (Okta ids are case-sensitive); logins and IPs are lower-cased. */
@@ -44,13 +41,13 @@ export const groupKeys = {
   actor: (event: OktaLogEvent) => {
     const id = knownId(commonFields.actorId.text(event));
     if (!id) return undefined;
-    return commonFields.actorType.text(event)?.toLowerCase() === 'user' ? `user:${id}` : `actor:${id}`;
+    return textIs(commonFields.actorType.text(event), 'user') ? `user:${id}` : `actor:${id}`;
   },
 };
 
 /** The actor as subject, if it is a User. */
 export function actorSubject(event: OktaLogEvent): SubjectUser | undefined {
-  if (commonFields.actorType.text(event)?.toLowerCase() !== 'user') return undefined;
+  if (!textIs(commonFields.actorType.text(event), 'user')) return undefined;
   return principal(knownId(commonFields.actorId.text(event)), commonFields.actorAlternateId.text(event));
 }
 

@@ -1,4 +1,5 @@
 /** Single-event rules: every matching new event is a hit; hits of one group close together form one match. */
+import { perFocusedEvent } from '../fields.js';
 import type { MatchCandidate } from '../match.js';
 import type { TimelineEntry } from '../timeline.js';
 import type { SingleRule } from '../types.js';
@@ -10,13 +11,15 @@ import type { KindScan } from './context.js';
  */
 export function singleScan(rule: SingleRule): KindScan {
   const periodMs = rule.dedupe.periodMinutes * 60_000;
+  const match = perFocusedEvent(rule.match);
+  const keyOf = perFocusedEvent(rule.dedupe.key);
   const open = new Map<string, TimelineEntry[]>();
   const candidates: MatchCandidate[] = [];
   return {
     visit(entry) {
-      if (!entry.isNew || !rule.match(entry.event)) return;
+      if (!entry.isNew || !match(entry.event)) return;
       // A keyless event stands alone rather than being merged with unrelated ones.
-      const groupKey = rule.dedupe.key(entry.event) ?? `event:${entry.event.uuid}`;
+      const groupKey = keyOf(entry.event) ?? `event:${entry.event.uuid}`;
       const cluster = open.get(groupKey);
       if (cluster && entry.time - cluster[cluster.length - 1].time <= periodMs) {
         cluster.push(entry);

@@ -2,7 +2,7 @@
  * Threshold rules: count (or distinct count) of filtered events per group within a sliding window.
  * Events are grouped first, then one two-pointer pass per group: O(events) overall, with O(1) window updates.
  */
-import { field } from '../fields.js';
+import { field, perFocusedEvent } from '../fields.js';
 import type { MatchCandidate } from '../match.js';
 import type { TimelineEntry } from '../timeline.js';
 import type { ThresholdRule, WindowStats } from '../types.js';
@@ -26,13 +26,15 @@ interface Run {
 export function thresholdScan(rule: ThresholdRule): KindScan {
   const distinct = rule.distinct ? field(rule.distinct) : undefined;
   const attempt = rule.countOnceBy ? field(rule.countOnceBy) : undefined;
+  const filter = perFocusedEvent(rule.filter);
+  const keyOf = perFocusedEvent(rule.dedupe.key);
   /** Attempt ids already counted, per group (nested: no key string per event). */
   const seenAttempts = new Map<string, Set<string>>();
   const groups = new Map<string, Counted[]>();
   return {
     visit(entry) {
-      if (!rule.filter(entry.event)) return;
-      const groupKey = rule.dedupe.key(entry.event);
+      if (!filter(entry.event)) return;
+      const groupKey = keyOf(entry.event);
       if (!groupKey) return;
       let value: string | undefined;
       if (distinct) {

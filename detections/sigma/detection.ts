@@ -73,7 +73,10 @@ export function anyOf(selections: readonly CompiledSelection[]): CompiledSelecti
   const matchers = selections.map((selection) => selection.match);
   const pinned = selections.every((selection) => selection.eventTypes !== undefined);
   return {
-    match: matchers.length === 1 ? matchers[0] : (event) => matchers.some((match) => match(event)),
+    match: matchers.length === 1 ? matchers[0] : (event) => {
+      for (let i = 0; i < matchers.length; i++) if (matchers[i](event)) return true;
+      return false;
+    },
     ...(pinned ? { eventTypes: unique(selections.flatMap((selection) => selection.eventTypes ?? [])) } : {}),
     fields: unique(selections.flatMap((selection) => selection.fields)),
   };
@@ -87,7 +90,10 @@ export function allOf(selections: readonly CompiledSelection[]): CompiledSelecti
     if (selection.eventTypes && (!eventTypes || selection.eventTypes.length < eventTypes.length)) eventTypes = selection.eventTypes;
   }
   return {
-    match: matchers.length === 1 ? matchers[0] : (event) => matchers.every((match) => match(event)),
+    match: matchers.length === 1 ? matchers[0] : (event) => {
+      for (let i = 0; i < matchers.length; i++) if (!matchers[i](event)) return false;
+      return true;
+    },
     ...(eventTypes ? { eventTypes } : {}),
     fields: unique(selections.flatMap((selection) => selection.fields)),
   };
@@ -139,16 +145,30 @@ function compileFieldCondition(rawPair: unknown, ctx: CompileContext): CompiledS
   const tests = valueNodes.map((node) => compileValue(node, modifiers, key, ctx));
   const needsTexts = tests.some((test) => !test.absent);
   const { all, negated } = modifiers;
+  // Loops rather than every/some with a closure: this runs for every event the rule is shown.
   const match: EventMatcher = (event) => {
-    const texts = needsTexts ? accessor.texts(event) : [];
-    const check = (value: ValueTest) =>
-      value.absent ? accessor.first(event) === undefined : texts.some((text) => value.test(text, event));
-    const hit = all ? tests.every(check) : tests.some(check);
+    const texts = needsTexts ? accessor.texts(event) : NO_TEXTS;
+    let hit = all;
+    for (let i = 0; i < tests.length; i++) {
+      if (holds(tests[i], accessor, texts, event) !== all) {
+        hit = !all;
+        break;
+      }
+    }
     return negated ? !hit : hit;
   };
   const fields = modifiers.kind === 'fieldref' ? [path, ...valueNodes.map((node) => String(node.value).trim())] : [path];
   const eventTypes = path.toLowerCase() === 'eventtype' ? eventTypePins(valueNodes, modifiers) : undefined;
   return { match, ...(eventTypes ? { eventTypes } : {}), fields: unique(fields) };
+}
+
+const NO_TEXTS: readonly string[] = [];
+
+/** One value of a field condition holds: the field is absent (`null`), or one of its texts passes the test. */
+function holds(value: ValueTest, accessor: Field, texts: readonly string[], event: OktaLogEvent): boolean {
+  if (value.absent) return accessor.first(event) === undefined;
+  for (let i = 0; i < texts.length; i++) if (value.test(texts[i], event)) return true;
+  return false;
 }
 
 /** The value nodes of a field condition: one scalar (null included) or a list of scalars. */

@@ -5,6 +5,7 @@
  */
 import { BlockList, isIP } from 'node:net';
 import { RE2JS } from 're2js';
+import { equalsIgnoreCase } from '../fields.js';
 import { globTest, type Piece, type TextTest } from './wildcard.js';
 
 /** Longest wildcard value, keyword or `|re` pattern a rule may hold, in characters as written; longer is refused. */
@@ -39,7 +40,10 @@ export function compilePattern(pieces: readonly Piece[], cased: boolean): TextTe
   if (shape === '') return (text) => text === '';
   if (shape === 'L') {
     const wanted = literals[0]!;
-    return (text) => norm(text) === wanted;
+    // The common Sigma value (`outcome.result: FAILURE`): compared in place, without a lower-cased copy per event.
+    // A length difference settles it, except for the rare characters whose lower case is longer (U+0130).
+    if (cased) return (text) => text === wanted;
+    return (text) => (text.length === wanted.length ? equalsIgnoreCase(text, wanted) : text.length < wanted.length && !isAscii(text) && text.toLowerCase() === wanted);
   }
   if (shape === '*') return () => true;
   if (shape === '*L*') {
@@ -56,6 +60,11 @@ export function compilePattern(pieces: readonly Piece[], cased: boolean): TextTe
   }
   const test = globTest(cased ? pieces : pieces.map((piece) => (typeof piece === 'string' ? piece : { literal: norm(piece.literal) })));
   return cased ? test : (text) => test(text.toLowerCase());
+}
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return false;
+  return true;
 }
 
 export function hasWildcard(pieces: readonly Piece[]): boolean {

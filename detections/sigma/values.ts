@@ -74,7 +74,11 @@ export function compileValue(node: Scalar, modifiers: Modifiers, key: string, ct
     default:
       tests = texts.flatMap((text) => compileString(text, modifiers, node, key, ctx));
   }
-  return { absent: false, test: tests.length === 1 ? tests[0] : (text, event) => tests.some((test) => test(text, event)) };
+  const anyTest: TextMatcher = (text, event) => {
+    for (let i = 0; i < tests.length; i++) if (tests[i](text, event)) return true;
+    return false;
+  };
+  return { absent: false, test: tests.length === 1 ? tests[0] : anyTest };
 }
 
 /** Placeholders substituted (with `expand`), or the value as written. */

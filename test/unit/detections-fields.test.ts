@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodePackedString, field, getAll, getFirst, getText, isTrue, textOf } from '../../detections/index.js';
+import { equalsIgnoreCase, textIs } from '../../detections/fields.js';
 import { oktaEvent, oktaUser, oktaVerifyEnrollment } from '../../detections/testing.js';
 
 const dana = oktaUser('dana.scully@example.com');
@@ -167,5 +168,23 @@ describe('compiled fields', () => {
     expect(() => field('')).toThrow(/Empty field path/);
     expect(() => field('target[type].id')).toThrow(/Invalid element filter/);
     expect(() => field('actor..id')).toThrow(/Invalid field path/);
+  });
+});
+
+describe('case-insensitive comparison without copies', () => {
+  it('agrees with comparing lower-cased copies, ASCII and not', () => {
+    const words = ['SUCCESS', 'success', 'Success', 'FAILURE', 'User', 'user', 'USER', 'usEr', '@', '`', '[', '{', 'a@', 'a`', 'ÉTÉ', 'été', 'Straße', 'STRASSE', 'K', '\u212a', 'k', '', 'null', 'NULL'];
+    for (const a of words) {
+      for (const b of words) {
+        if (a.length !== b.length) continue;
+        expect(equalsIgnoreCase(a, b), `${a} ~ ${b}`).toBe(a.toLowerCase() === b.toLowerCase());
+      }
+    }
+  });
+
+  it('textIs: undefined is nothing, any case is the same text', () => {
+    expect(textIs(undefined, 'user')).toBe(false);
+    expect(textIs('User', 'user')).toBe(true);
+    expect(textIs('Users', 'user')).toBe(false);
   });
 });

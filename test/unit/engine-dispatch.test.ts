@@ -177,9 +177,10 @@ describe('event-by-event dispatch', () => {
     const event = oktaEvent({ eventType: 'user.session.start', at: T0, actor: dana, result: 'FAILURE' });
     const results: string[] = [];
     const result = field('outcome.result');
-    const rule: SingleRule = {
+    // Two rules with their own predicates: a predicate shared by identity is asked once per event (perFocusedEvent).
+    const reader = (id: string): SingleRule => ({
       ...base,
-      id: 'reader',
+      id,
       kind: 'single',
       eventTypes: ['*'],
       dedupe: { periodMinutes: 0, key: () => undefined },
@@ -187,17 +188,47 @@ describe('event-by-event dispatch', () => {
         results.push(`${result.text(e)}/${String(result.first(e))}/${result.all(e).join()}`);
         return false;
       },
-    };
-    evaluateRun([rule, rule], [event]);
+    });
+    const rule = reader('reader');
+    evaluateRun([rule, reader('second-reader')], [event]);
     (event.outcome as { result: string }).result = 'SUCCESS';
     expect(result.text(event)).toBe('SUCCESS');
     evaluateRun([rule], [event]);
     expect(results).toEqual(['FAILURE/FAILURE/FAILURE', 'FAILURE/FAILURE/FAILURE', 'SUCCESS/SUCCESS/SUCCESS']);
     // all() hands out copies: a caller sorting or extending its array changes nobody else's.
     const copies: unknown[][] = [];
-    const mutating: SingleRule = { ...rule, id: 'mutating', match: (e) => (copies.push(result.all(e)), copies[copies.length - 1].push('x'), false) };
-    evaluateRun([mutating, mutating], [event]);
+    const mutating = (id: string): SingleRule => ({ ...rule, id, match: (e) => (copies.push(result.all(e)), copies[copies.length - 1].push('x'), false) });
+    evaluateRun([mutating('mutating'), mutating('second-mutating')], [event]);
     expect(copies).toEqual([['SUCCESS', 'x'], ['SUCCESS', 'x']]);
+  });
+});
+
+describe('predicates and keys shared by rules', () => {
+  it('are asked once per event however many rules share them, with the same matches as unshared copies', () => {
+    const events = stream();
+    const calls = { filter: 0, key: 0 };
+    const failed = (e: OktaLogEvent) => (calls.filter++, e.outcome?.result === 'FAILURE');
+    const byActor = (e: OktaLogEvent) => (calls.key++, `user:${e.actor?.id ?? ''}`);
+    const counting = (id: string, filter = failed, key = byActor): ThresholdRule => ({
+      ...base,
+      id,
+      kind: 'threshold',
+      eventTypes: ['user.session.start', 'user.authentication.*'],
+      dedupe: { periodMinutes: 60, key },
+      filter,
+      window: 60,
+      threshold: 2,
+    });
+    const shared = evaluateRun([counting('a'), counting('b'), counting('c')], events).matches;
+    // Each event once (the stream repeats one delivery), whatever the case of its type.
+    const signIns = [...new Map(events.map((e) => [e.uuid, e])).values()].filter((e) => /^user\.(session\.start|authentication\.)/i.test(e.eventType ?? ''));
+    const read = signIns.length;
+    const failures = signIns.filter((e) => e.outcome?.result === 'FAILURE').length;
+    expect(calls).toEqual({ filter: read, key: failures });
+    // Each rule with its own copy of the functions: asked by every rule, same matches.
+    const copies = ['a', 'b', 'c'].map((id) => counting(id, (e) => failed(e), (e) => byActor(e)));
+    expect(evaluateRun(copies, events).matches).toEqual(shared);
+    expect(shared.length).toBeGreaterThan(0);
   });
 });
 

@@ -3,6 +3,7 @@
  * detection signs in successfully within three hours of it. B45: five or more rejected pushes are followed, within
  * ten minutes, by an accepted push or a new session for the same user (the user gave in).
  */
+import { textIs } from '../../fields.js';
 import { actorSubject, commonFields, groupKeys, hasOutcome } from '../../log-event.js';
 import type { OktaLogEvent, SequenceRule } from '../../types.js';
 import {
@@ -30,7 +31,7 @@ function isSuccessfulSignIn(event: OktaLogEvent): boolean {
   } else if (!type.startsWith('user.authentication.') || !hasOutcome(event, 'SUCCESS')) {
     return false;
   }
-  return commonFields.actorType.text(event)?.toLowerCase() === 'user';
+  return textIs(commonFields.actorType.text(event), 'user');
 }
 
 /**

@@ -3,7 +3,7 @@
  * Everything here is pure and reads events only through `fields.ts`, so Okta's quirks (case, nulls, packed strings)
  * are handled once.
  */
-import { decodePackedString, field, getAll, isTrue, textOf } from '../../fields.js';
+import { decodePackedString, equalsIgnoreCase, field, getAll, isTrue, textIs, textOf } from '../../fields.js';
 import { commonFields, groupKeys, hasOutcome, isOneOf, knownId } from '../../log-event.js';
 import type { OktaLogEvent, Severity, SubjectUser } from '../../types.js';
 import { outcomeUnknown } from '../outcome.js';
@@ -37,8 +37,7 @@ export function present(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const trimmed = value.trim();
   if (trimmed === '' || trimmed === '-') return undefined;
-  const lower = trimmed.toLowerCase();
-  return lower === 'unknown' || lower === 'null' ? undefined : trimmed;
+  return equalsIgnoreCase(trimmed, 'unknown') || equalsIgnoreCase(trimmed, 'null') ? undefined : trimmed;
 }
 
 export const eventTypeOf = (event: OktaLogEvent): string | undefined => commonFields.eventType.text(event);
@@ -207,7 +206,7 @@ export function actorUserOrLoginKey(event: OktaLogEvent): string | undefined {
 
 /** The User actor, else the first User target (events Okta logs with a system actor). */
 export function userKey(event: OktaLogEvent): string | undefined {
-  const actorIsUser = commonFields.actorType.text(event)?.toLowerCase() === 'user';
+  const actorIsUser = textIs(commonFields.actorType.text(event), 'user');
   return (actorIsUser ? actorUserOrLoginKey(event) : undefined) ?? groupKeys.user(F.targetUserId.text(event));
 }
 

@@ -2,6 +2,7 @@
  * Catalogue B49: a failed sign-in whose login is neither an email address nor a client id, most often a password
  * typed into the username field. That password now sits in the System Log and in every copy of it.
  */
+import { textIs } from '../../fields.js';
 import { commonFields, hasOutcome } from '../../log-event.js';
 import type { OktaLogEvent, SingleRule } from '../../types.js';
 import { F, eventTypeOf, ipKey, noSubject, present } from './helpers.js';
@@ -12,7 +13,7 @@ const LOOKS_LIKE_LOGIN = /^0oa|[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,10}/
 
 function isPasswordTypedAsLogin(event: OktaLogEvent): boolean {
   const failedSignIn =
-    F.legacyEventType.text(event)?.toLowerCase() === LOGIN_FAILED ||
+    textIs(F.legacyEventType.text(event), LOGIN_FAILED) ||
     (eventTypeOf(event) === 'user.session.start' && hasOutcome(event, 'FAILURE'));
   if (!failedSignIn) return false;
   const login = present(commonFields.actorAlternateId.text(event));

@@ -3,7 +3,7 @@
  * `user.session.start` the authenticators the sign-in used (AuthenticatorEnrollment targets): when every one of them
  * is the password, no second factor was asked for. Sign-ins without that list (Classic Engine) are not judged.
  */
-import { field } from '../../fields.js';
+import { field, textIs } from '../../fields.js';
 import { commonFields } from '../../log-event.js';
 import type { OktaLogEvent, SingleRule } from '../../types.js';
 import { eventTypeOf, ipAndUserKey, startedSession } from './helpers.js';
@@ -13,7 +13,7 @@ const PASSWORD_ONLY = /^password$/i;
 
 export function isPasswordOnlySignIn(event: OktaLogEvent): boolean {
   if (eventTypeOf(event) !== 'user.session.start' || !startedSession(event)) return false;
-  if (commonFields.actorType.text(event)?.toLowerCase() !== 'user') return false;
+  if (!textIs(commonFields.actorType.text(event), 'user')) return false;
   const used = authenticators.texts(event);
   return used.length > 0 && used.every((name) => PASSWORD_ONLY.test(name.trim()));
 }

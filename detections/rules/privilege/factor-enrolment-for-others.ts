@@ -3,6 +3,7 @@
  * policies, more than that admin's own 90-day history explains. The first enrolment for someone else by an admin
  * alerts at once; later ones only when the day stands out (z-score) against the admin's active days.
  */
+import { textIs } from '../../fields.js';
 import { commonFields, groupKeys } from '../../log-event.js';
 import type { AnomalyBucket, AnomalyRule, OktaLogEvent } from '../../types.js';
 import { actsOnOwnAccount, carriedOut, isEventType, outcomeNote, weakensPolicy } from './helpers.js';
@@ -18,7 +19,7 @@ function weakensAuthentication(event: OktaLogEvent): boolean {
   return isEventType(event, POLICY_UPDATES) && carriedOut(event) && weakensPolicy(event);
 }
 
-const isUserActor = (event: OktaLogEvent) => commonFields.actorType.text(event)?.toLowerCase() === 'user';
+const isUserActor = (event: OktaLogEvent) => textIs(commonFields.actorType.text(event), 'user');
 
 /** Exported for its unit tests: the decision on one day of one admin. */
 export function skeletonKeyDay(day: AnomalyBucket): boolean {

@@ -3,6 +3,7 @@
  * user within 12 hours. A help-desk reset is normally followed by the user re-enrolling within minutes; an account
  * left without MFA is either abandoned or being kept open for an attacker's weaker sign-in.
  */
+import { textIs } from '../../fields.js';
 import { commonFields, groupKeys, targetUserSubject } from '../../log-event.js';
 import type { OktaLogEvent, SequenceRule } from '../../types.js';
 import { carriedOut, isEventType, outcomeNote } from './helpers.js';
@@ -16,7 +17,7 @@ const SECURITY_QUESTION_RESET = /user reset security_question factor/i;
 function factorOwnerKey(event: OktaLogEvent): string | undefined {
   const target = groupKeys.user(commonFields.targetUserId.text(event));
   if (target) return target;
-  return commonFields.actorType.text(event)?.toLowerCase() === 'user' ? groupKeys.user(commonFields.actorId.text(event)) : undefined;
+  return textIs(commonFields.actorType.text(event), 'user') ? groupKeys.user(commonFields.actorId.text(event)) : undefined;
 }
 
 export const mfaRemovedNotRestored: SequenceRule = {

@@ -2,6 +2,7 @@
  * Catalogue A22–A23: Okta Support in the tenant. Session impersonation granted to or started by Okta Support (or an
  * admin), and passwords or factors reset by Okta Support itself.
  */
+import { textIs } from '../../fields.js';
 import { commonFields, groupKeys, targetUserSubject } from '../../log-event.js';
 import type { OktaLogEvent, SingleRule } from '../../types.js';
 import { actorIsOktaSystem, attemptAware, attemptAwareNote, isEventType, OKTA_SYSTEM_LOGIN, outcomeNote, privilegeFields } from './helpers.js';
@@ -44,7 +45,7 @@ const SUPPORT_RESET_TYPES = [
  */
 function isOktaSupportAction(event: OktaLogEvent): boolean {
   if (!actorIsOktaSystem(event)) return false;
-  if (privilegeFields.transactionId.text(event)?.toLowerCase() !== 'unknown') return false;
+  if (!textIs(privilegeFields.transactionId.text(event), 'unknown')) return false;
   if (privilegeFields.rawUserAgent.text(event)?.trim()) return false;
   return !commonFields.country.text(event)?.trim();
 }
