@@ -207,8 +207,10 @@ describe('predicates and keys shared by rules', () => {
   it('are asked once per event however many rules share them, with the same matches as unshared copies', () => {
     const events = stream();
     const calls = { filter: 0, key: 0 };
-    const failed = (e: OktaLogEvent) => (calls.filter++, e.outcome?.result === 'FAILURE');
-    const byActor = (e: OktaLogEvent) => (calls.key++, `user:${e.actor?.id ?? ''}`);
+    const result = field('outcome.result');
+    const actorId = field('actor.id');
+    const failed = (e: OktaLogEvent) => (calls.filter++, result.text(e) === 'FAILURE');
+    const byActor = (e: OktaLogEvent) => (calls.key++, `user:${actorId.text(e) ?? ''}`);
     const counting = (id: string, filter = failed, key = byActor): ThresholdRule => ({
       ...base,
       id,
@@ -223,7 +225,7 @@ describe('predicates and keys shared by rules', () => {
     // Each event once (the stream repeats one delivery), whatever the case of its type.
     const signIns = [...new Map(events.map((e) => [e.uuid, e])).values()].filter((e) => /^user\.(session\.start|authentication\.)/i.test(e.eventType ?? ''));
     const read = signIns.length;
-    const failures = signIns.filter((e) => e.outcome?.result === 'FAILURE').length;
+    const failures = signIns.filter((e) => result.text(e) === 'FAILURE').length;
     expect(calls).toEqual({ filter: read, key: failures });
     // Each rule with its own copy of the functions: asked by every rule, same matches.
     const copies = ['a', 'b', 'c'].map((id) => counting(id, (e) => failed(e), (e) => byActor(e)));

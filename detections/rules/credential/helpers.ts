@@ -3,7 +3,7 @@
  * Everything here is pure and reads events only through `fields.ts`, so Okta's quirks (case, nulls, packed strings)
  * are handled once.
  */
-import { decodePackedString, equalsIgnoreCase, field, getAll, isTrue, textIs, textOf } from '../../fields.js';
+import { decodePackedString, equalsIgnoreCase, field, getAll, isTrue, perFocusedEvent, textIs, textOf, type Field } from '../../fields.js';
 import { commonFields, groupKeys, hasOutcome, isOneOf, knownId } from '../../log-event.js';
 import type { OktaLogEvent, Severity, SubjectUser } from '../../types.js';
 import { outcomeUnknown } from '../outcome.js';
@@ -156,29 +156,34 @@ const userBehaviors = field('securityContext.userBehaviors');
  * Names of the behaviours Okta rated POSITIVE ("New IP", "New Device", …), from whichever place the org's events
  * carry them: the `behaviors` Java-map string, the `logOnlySecurityData` JSON string, or `securityContext.userBehaviors`.
  */
-export function positiveBehaviors(event: OktaLogEvent): Set<string> {
+export const positiveBehaviors: (event: OktaLogEvent) => ReadonlySet<string> = perFocusedEvent(collectPositiveBehaviors);
+
+/** positiveBehaviors, computed: several rules ask for every sign-in, so the answer is kept for the event being shown. */
+function collectPositiveBehaviors(event: OktaLogEvent): ReadonlySet<string> {
   const names = new Set<string>();
-  const addMap = (map: unknown) => {
-    if (!map || typeof map !== 'object' || Array.isArray(map)) return;
-    for (const [name, result] of Object.entries(map as Record<string, unknown>)) {
-      if (textOf(result)?.trim().toUpperCase() === 'POSITIVE') names.add(name.trim());
-    }
-  };
   const raw = behaviorsRaw.first(event);
-  addMap(typeof raw === 'string' ? decodePackedString(raw) : raw);
-  for (const map of logOnlyBehaviors.all(event)) addMap(map);
+  addPositive(names, typeof raw === 'string' ? decodePackedString(raw) : raw);
+  for (const map of logOnlyBehaviors.all(event)) addPositive(names, map);
   for (const entry of userBehaviors.all(event)) {
     if (!entry || typeof entry !== 'object') continue;
     const record = entry as Record<string, unknown>;
     const name = textOf(record.name);
-    if (name && textOf(record.result)?.toUpperCase() === 'POSITIVE') names.add(name.trim());
+    if (name && textIs(textOf(record.result), 'POSITIVE')) names.add(name.trim());
   }
   return names;
 }
 
+function addPositive(names: Set<string>, map: unknown): void {
+  if (!map || typeof map !== 'object' || Array.isArray(map)) return;
+  for (const name in map) {
+    if (!Object.prototype.hasOwnProperty.call(map, name)) continue;
+    const result = textOf((map as Record<string, unknown>)[name]);
+    if (result !== undefined && textIs(result.trim(), 'POSITIVE')) names.add(name.trim());
+  }
+}
+
 export function hasPositiveBehavior(event: OktaLogEvent, name: string): boolean {
-  const wanted = name.toLowerCase();
-  for (const behavior of positiveBehaviors(event)) if (behavior.toLowerCase() === wanted) return true;
+  for (const behavior of positiveBehaviors(event)) if (equalsIgnoreCase(behavior, name)) return true;
   return false;
 }
 
@@ -188,8 +193,19 @@ export function hasPositiveBehavior(event: OktaLogEvent, name: string): boolean 
 const SCRIPTED_AGENT = /^(python-requests|python-urllib|curl\/|wget\/|httpx|aiohttp|go-http-client|java\/|okhttp|axios\/|node-fetch|libwww-perl|powershell)|headless/i;
 
 export function isScriptedUserAgent(userAgent: string | undefined): boolean {
-  return userAgent !== undefined && SCRIPTED_AGENT.test(userAgent.trim());
+  if (userAgent === undefined) return false;
+  // A tenant's sign-ins carry a few hundred distinct agents; several rules ask about each event's.
+  let verdict = scriptedVerdicts.get(userAgent);
+  if (verdict === undefined) {
+    verdict = SCRIPTED_AGENT.test(userAgent.trim());
+    if (scriptedVerdicts.size >= VERDICT_CACHE_LIMIT) scriptedVerdicts.clear();
+    scriptedVerdicts.set(userAgent, verdict);
+  }
+  return verdict;
 }
+
+const VERDICT_CACHE_LIMIT = 2_000;
+const scriptedVerdicts = new Map<string, boolean>();
 
 // --- group keys ---------------------------------------------------------------------------------------------
 
@@ -278,6 +294,18 @@ export function severityFromOkta(level: string | undefined): Severity | undefine
 }
 
 /** Every value at a path, as lower-cased strings (for "any element contains" tests). */
+/** Where Okta names what an event is about (an app, a policy): any target's display name or alternate id. */
+export const TARGET_NAMES: readonly Field[] = [field('target.displayName'), field('target.alternateId')];
+
+/** One of the values at these fields is `wanted`, in any case (no copies: for predicates run on every event). */
+export function anyTextIs(event: OktaLogEvent, fields: readonly Field[], wanted: string): boolean {
+  for (const f of fields) {
+    const texts = f.texts(event);
+    for (let i = 0; i < texts.length; i++) if (equalsIgnoreCase(texts[i], wanted)) return true;
+  }
+  return false;
+}
+
 export function textsAt(event: OktaLogEvent, path: string): string[] {
   return getAll(event, path)
     .map(textOf)

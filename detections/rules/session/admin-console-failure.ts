@@ -1,13 +1,13 @@
 /** Catalogue C61: a failed sign-in to the Okta Admin Console. */
 import { hasOutcome } from '../../log-event.js';
 import type { OktaLogEvent, SingleRule } from '../../types.js';
-import { textsAt, userKey } from '../credential/helpers.js';
+import { TARGET_NAMES, anyTextIs, userKey } from '../credential/helpers.js';
 
 const ADMIN_CONSOLE = 'okta admin console';
 
 const isAdminConsoleFailure = (event: OktaLogEvent): boolean =>
   hasOutcome(event, 'FAILURE') &&
-  [...textsAt(event, 'target.alternateId'), ...textsAt(event, 'target.displayName')].includes(ADMIN_CONSOLE);
+  anyTextIs(event, TARGET_NAMES, ADMIN_CONSOLE);
 
 export const adminConsoleLoginFailure: SingleRule = {
   kind: 'single',

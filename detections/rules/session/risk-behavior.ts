@@ -5,7 +5,7 @@
  */
 import { field } from '../../fields.js';
 import type { OktaLogEvent, Severity, SingleRule } from '../../types.js';
-import { eventTypeOf, hasPositiveBehavior, positiveBehaviors, textsAt, userKey } from '../credential/helpers.js';
+import { TARGET_NAMES, anyTextIs, eventTypeOf, hasPositiveBehavior, positiveBehaviors, userKey } from '../credential/helpers.js';
 
 const BEHAVIOR_FIELDS = [
   'debugContext.debugData.behaviors',
@@ -23,7 +23,7 @@ function reachesAdminConsole(event: OktaLogEvent): boolean {
   const eventType = eventTypeOf(event);
   if (eventType === ADMIN_APP_ACCESS) return true;
   if (eventType !== POLICY_EVALUATION) return false;
-  return [...textsAt(event, 'target.displayName'), ...textsAt(event, 'target.alternateId')].includes(ADMIN_CONSOLE);
+  return anyTextIs(event, TARGET_NAMES, ADMIN_CONSOLE);
 }
 
 /** Both New Device and New IP (Panther's condition): high. Any other flag alone (Sigma's condition): medium. */
