@@ -7,6 +7,7 @@ import { runDetectionPass, type EventSource, type LoadGroup, type StateSource } 
 import { Checksum, message, secondsSince } from './detect-engine.js';
 
 const HOUR = 3_600_000;
+const MINUTE = 60_000;
 
 type StoredRow = StateRow & { readonly expiresAt?: string };
 const rowId = (k: StateKey) => `${k.ruleId}\u0000${k.entity}\u0000${k.value}`;
@@ -96,15 +97,15 @@ export class MemoryEvents {
   source(newStart: number, delivered: number): EventSource {
     const { events, times } = this;
     return {
-      newEventHours: async () => {
-        const hours: Array<{ start: number; n: number }> = [];
+      newEventMinutes: async () => {
+        const minutes: Array<{ start: number; n: number }> = [];
         for (let i = newStart; i < delivered; i++) {
-          const start = Math.floor(times[i] / HOUR) * HOUR;
-          const last = hours[hours.length - 1];
+          const start = Math.floor(times[i] / MINUTE) * MINUTE;
+          const last = minutes[minutes.length - 1];
           if (last && last.start === start) last.n++;
-          else hours.push({ start, n: 1 });
+          else minutes.push({ start, n: 1 });
         }
-        return hours;
+        return minutes;
       },
       watermark: async () => (delivered > 0 ? times[delivered - 1] : undefined),
       load: async (groups: readonly LoadGroup[], newFrom: number, newTo: number) => {

@@ -28,6 +28,7 @@ export async function detectForRun(
   rules: readonly Rule[],
   settings: DetectionSettings = {},
   onProgress: (p: { chunks: number; evaluatedEvents: number }) => void = () => {},
+  opts: { chunkNewEvents?: number } = {},
 ): Promise<DetectRunResult> {
   const sql = db.$client;
   // From reading the rule state to writing it back, one run per integration at a time (a manual trigger or a
@@ -37,7 +38,7 @@ export async function detectForRun(
     const source = backlogEvents(sql, integrationId);
     const pass = await runDetectionPass(rules, source, {
       load: (keys) => loadDetectionState(sql, integrationId, keys),
-    }, { settings, onProgress });
+    }, { settings, onProgress, ...opts });
     // A burst across a chunk edge is matched on both sides; merging makes it one detection.
     const detections = mergeMatches(pass.matches);
 
@@ -83,17 +84,19 @@ async function withDetectionLock<T>(sql: postgres.Sql, integrationId: string, on
 }
 
 /** The integration's stored events as the detection pass reads them: new = in the backlog. */
-function backlogEvents(sql: postgres.Sql, integrationId: string): EventSource & { analysed(): string[][] } {
+export function backlogEvents(sql: postgres.Sql, integrationId: string): EventSource & { analysed(): string[][] } {
   // The backlog rows taken as new, per chunk: exactly these are cleared with the results. Rows that arrive while
   // the pass runs are left for the next one.
   const analysed: string[][] = [];
   return {
     analysed: () => analysed,
-    async newEventHours() {
-      const hours = await sql<{ hour: Date; n: number }[]>`
-        select date_trunc('hour', published) as hour, count(*)::int as n from detection_backlog
+    async newEventMinutes() {
+      // Minutes of UTC, whatever the session's time zone, so that they are the pass's minutes. The backlog's
+      // (integration_id, published) index serves the scan: only this integration's pending rows are read.
+      const minutes = await sql<{ minute: Date; n: number }[]>`
+        select date_trunc('minute', published, 'UTC') as minute, count(*)::int as n from detection_backlog
         where integration_id = ${integrationId} group by 1 order by 1`;
-      return hours.map((h) => ({ start: new Date(h.hour).getTime(), n: h.n }));
+      return minutes.map((m) => ({ start: new Date(m.minute).getTime(), n: m.n }));
     },
     async watermark() {
       const [row] = await sql<{ at: Date | null }[]>`select max(published) as at from events where integration_id = ${integrationId}`;

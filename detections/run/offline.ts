@@ -113,7 +113,7 @@ export async function detectOffline(
   return mergeMatches(pass.matches);
 }
 
-const HOUR = 3_600_000;
+const MINUTE = 60_000;
 
 /**
  * Events in memory as the detection pass reads them. `isNewEvent` says which belong to the run being evaluated
@@ -125,14 +125,16 @@ export function eventsInMemory(all: readonly OktaLogEvent[], isNewEvent: (e: Okt
     .filter((e) => !Number.isNaN(e.at))
     .sort((a, b) => a.at - b.at);
   return {
-    async newEventHours() {
-      const hours = new Map<number, number>();
+    async newEventMinutes() {
+      const minutes: Array<{ start: number; n: number }> = [];
       for (const { event, at } of timed) {
         if (!isNewEvent(event)) continue;
-        const hour = Math.floor(at / HOUR) * HOUR;
-        hours.set(hour, (hours.get(hour) ?? 0) + 1);
+        const minute = Math.floor(at / MINUTE) * MINUTE;
+        const last = minutes[minutes.length - 1];
+        if (last?.start === minute) last.n++;
+        else minutes.push({ start: minute, n: 1 });
       }
-      return [...hours].sort(([a], [b]) => a - b).map(([start, n]) => ({ start, n }));
+      return minutes;
     },
     async watermark() {
       return timed.length > 0 ? timed[timed.length - 1].at : undefined;

@@ -3,9 +3,10 @@
 // (offline.ts). Both go through this module, so they evaluate the same chunks with the same
 // look-back, clock and state, and produce the same detections.
 //
-// The pass cuts the new events into chunks of whole hours (bounded memory), evaluates each chunk with
-// the look-back its rules need, carries rule state from chunk to chunk, and finally lets absence
-// rules ("A not followed by B") decide against the clock. The clock is the newest event's time,
+// The pass cuts the new events into chunks of at most CHUNK_NEW_EVENTS (whole hours where they fit, an
+// hour with more new events than that in runs of whole minutes), evaluates each chunk with the look-back
+// its rules need, carries rule state from chunk to chunk, and finally lets absence rules ("A not followed
+// by B") decide against the clock. The clock is the newest event's time,
 // not the wall clock: a re-run or an offline replay of the same events decides the same way.
 import { prepareEvaluation, type EventLoadGroup } from '../engine.js';
 import {
@@ -21,7 +22,10 @@ import {
   type StateRow,
 } from '../index.js';
 
-/** New events per evaluated chunk: bounds memory and lets the step heartbeat through a backlog. */
+/**
+ * New events per evaluated chunk: bounds the new events held at once and lets the step heartbeat through a backlog.
+ * A chunk also holds its look-back, which does not shrink with the chunk (bench/README.md, `bench/detect-hour.ts`).
+ */
 export const CHUNK_NEW_EVENTS = 50_000;
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
@@ -34,8 +38,12 @@ export interface LoadGroup {
 }
 
 export interface EventSource {
-  /** The run's new events counted per hour of `published` (hour start in epoch ms), ascending. */
-  newEventHours(): Promise<Array<{ start: number; n: number }>>;
+  /**
+   * The run's new events counted per UTC minute of `published` (minute start in epoch ms), ascending, minutes
+   * without new events left out: what the pass cuts into chunks, so an event counted in a minute must be loaded
+   * as new by `load` for any range [newFrom, newTo) of whole minutes that contains it.
+   */
+  newEventMinutes(): Promise<Array<{ start: number; n: number }>>;
   /** Newest `published` among the integration's events (epoch ms), if any. */
   watermark(): Promise<number | undefined>;
   /**
@@ -98,7 +106,7 @@ export async function runDetectionPass(
     opts.onProgress?.({ chunks: result.chunks, evaluatedEvents: result.evaluatedEvents });
   };
 
-  for (const chunk of chunkHours(await events.newEventHours(), opts.chunkNewEvents)) {
+  for (const chunk of chunksOfNewEvents(await events.newEventMinutes(), opts.chunkNewEvents)) {
     // Events up to a look-back before and after the chunk complete the windows of its new events.
     await evaluateChunk(rules, loadGroups(rings, chunk.start, chunk.end), chunk.start, chunk.end);
   }
@@ -116,16 +124,46 @@ export async function runDetectionPass(
   return result;
 }
 
-/** Groups consecutive hours into `[start, end)` chunks of at most `limit` new events (an hour is never split). */
-export function chunkHours(hours: ReadonlyArray<{ start: number; n: number }>, limit = CHUNK_NEW_EVENTS): Array<{ start: number; end: number }> {
-  const chunks: Array<{ start: number; end: number; n: number }> = [];
-  for (const h of hours) {
-    const last = chunks[chunks.length - 1];
-    if (last && last.end === h.start && last.n + h.n <= limit) {
-      last.end = h.start + HOUR;
-      last.n += h.n;
+/**
+ * Cuts the run's new events, counted per minute, into `[start, end)` chunks of at most `limit` new events. Hours that
+ * fit are kept whole and consecutive ones grouped, as before hours could be split; an hour with more than `limit` new
+ * events is cut at minute starts into pieces of about equal size, which together cover the hour exactly. A minute is
+ * never split (one minute with more than `limit` new events is a chunk of its own): boundaries are minute starts, so
+ * events with one timestamp always fall in one chunk, and each new event in exactly one.
+ */
+export function chunksOfNewEvents(minutes: ReadonlyArray<{ start: number; n: number }>, limit = CHUNK_NEW_EVENTS): Array<{ start: number; end: number }> {
+  const pieces: Array<{ start: number; end: number; n: number }> = [];
+  for (let i = 0; i < minutes.length; ) {
+    const hour = Math.floor(minutes[i].start / HOUR) * HOUR;
+    let j = i;
+    let n = 0;
+    while (j < minutes.length && minutes[j].start < hour + HOUR) n += minutes[j++].n;
+    if (n <= limit) {
+      pieces.push({ start: hour, end: hour + HOUR, n });
     } else {
-      chunks.push({ start: h.start, end: h.start + HOUR, n: h.n });
+      // Even pieces: the fewest the limit allows, so no piece is a small remainder that still pays a whole look-back.
+      const target = Math.ceil(n / Math.ceil(n / limit));
+      let piece = { start: hour, end: hour + HOUR, n: 0 };
+      for (let k = i; k < j; k++) {
+        if (piece.n > 0 && (piece.n >= target || piece.n + minutes[k].n > limit)) {
+          pieces.push({ ...piece, end: minutes[k].start });
+          piece = { start: minutes[k].start, end: hour + HOUR, n: 0 };
+        }
+        piece.n += minutes[k].n;
+      }
+      pieces.push(piece);
+    }
+    i = j;
+  }
+  // Adjacent pieces are evaluated together while they fit: fewer chunks, fewer look-backs read again.
+  const chunks: typeof pieces = [];
+  for (const piece of pieces) {
+    const last = chunks[chunks.length - 1];
+    if (last && last.end === piece.start && last.n + piece.n <= limit) {
+      last.end = piece.end;
+      last.n += piece.n;
+    } else {
+      chunks.push({ ...piece });
     }
   }
   return chunks.map(({ start, end }) => ({ start, end }));
