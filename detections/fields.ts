@@ -154,12 +154,23 @@ function compileField(path: string): Field {
   // Most paths are plain keys (`actor.alternateId`) and most events hold plain objects along them: follow the keys
   // in a loop, and fall back to the general walk only where an array or a packed string appears.
   const plain = segments.every((segment) => segment.index === undefined && !segment.where);
-  const walkFirstPresent = plain
-    ? (event: unknown) => walkPlain(event, segments, isPresent)
-    : (event: unknown) => walkFirst(event, segments, 0, isPresent);
-  const walkText = plain
-    ? (event: unknown) => textOf(walkPlain(event, segments, isScalar))
-    : (event: unknown) => textOf(walkFirst(event, segments, 0, isScalar));
+  const direct = plain ? directReader(segments) : undefined;
+  const walkFirstPresent = direct
+    ? (event: unknown) => {
+        const value = direct(event);
+        return value === UNDECIDED ? walkPlain(event, segments, isPresent) : value;
+      }
+    : plain
+      ? (event: unknown) => walkPlain(event, segments, isPresent)
+      : (event: unknown) => walkFirst(event, segments, 0, isPresent);
+  const walkText = direct
+    ? (event: unknown) => {
+        const value = direct(event);
+        return textOf(value === UNDECIDED ? walkPlain(event, segments, isScalar) : value);
+      }
+    : plain
+      ? (event: unknown) => textOf(walkPlain(event, segments, isScalar))
+      : (event: unknown) => textOf(walkFirst(event, segments, 0, isScalar));
 
   // Answers for the focused event (see focusEvent): stamp, value.
   let firstStamp = -1;
@@ -294,6 +305,25 @@ function walkFirst(value: unknown, segments: readonly Segment[], i: number, acce
     if (found !== undefined) return found;
   }
   return undefined;
+}
+
+/** What a direct reader returns when the event is not the plain shape it reads (the general walk then decides). */
+const UNDECIDED: unique symbol = Symbol('undecided');
+
+/**
+ * A reader of one plain path (`actor.alternateId`) with property loads of its own, as if written by hand: a walk
+ * shared by every path makes each load site see every shape of every object and go megamorphic, while events of one
+ * tenant share a few shapes per path. It only answers where the shape is plain: objects all along, the exact key
+ * present, no array at the end; anything else (a key in another case, an array, a packed string) is UNDECIDED.
+ * Keys are embedded as JSON string literals; paths naming members of Object.prototype get no direct reader.
+ */
+function directReader(segments: readonly Segment[]): ((event: unknown) => unknown) | undefined {
+  if (segments.length > 8 || segments.some((segment) => segment.inherited)) return undefined;
+  const steps = segments.map((segment) =>
+    `if (v === null || typeof v !== 'object' || Array.isArray(v)) return U; v = v[${JSON.stringify(segment.key)}]; if (v === undefined) return U; if (v === null) return undefined;`,
+  );
+  const body = `return function (event) { let v = event; ${steps.join(' ')} return Array.isArray(v) ? U : v; };`;
+  return new Function('U', body)(UNDECIDED) as (event: unknown) => unknown;
 }
 
 /** walkFirst for paths without element selectors, iterative while the values are plain objects. */

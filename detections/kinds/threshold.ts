@@ -56,6 +56,9 @@ export function thresholdScan(rule: ThresholdRule): KindScan {
     finish() {
       const candidates: MatchCandidate[] = [];
       for (const [groupKey, items] of groups) {
+        // A window holds at most the group's events, and distinct values are never more than events: most groups
+        // (one user's few sign-ins) can be passed over without sliding a window.
+        if (items.length < rule.threshold) continue;
         for (const run of findRuns(rule, items)) candidates.push(toCandidate(rule, groupKey, items, run));
       }
       return candidates;

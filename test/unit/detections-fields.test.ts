@@ -188,3 +188,33 @@ describe('case-insensitive comparison without copies', () => {
     expect(textIs('Users', 'user')).toBe(false);
   });
 });
+
+describe('plain paths read directly', () => {
+  it('agree with the general walk on every shape: other-case keys, nulls, arrays, packed strings, prototype names', () => {
+    const leaves: unknown[] = ['SUCCESS', 42, true, null, undefined, { nested: 'x' }, ['a', 'b'], [null, 'c'], '{level=HIGH}', ''];
+    const keys = ['outcome', 'Outcome', 'OUTCOME', 'constructor'];
+    const inner = ['result', 'Result', 'toString'];
+    const shapes: unknown[] = [null, 'text', 7, []];
+    for (const key of keys) {
+      for (const innerKey of inner) {
+        for (const leaf of leaves) {
+          shapes.push({ [key]: { [innerKey]: leaf } });
+          shapes.push({ [key]: [{ [innerKey]: leaf }, { [innerKey]: 'second' }] });
+          shapes.push({ [key]: leaf });
+        }
+      }
+    }
+    shapes.push({ outcome: '{"result":"PACKED"}' }, { outcome: '{result=JAVA}' });
+    let compared = 0;
+    for (const path of ['outcome.result', 'OUTCOME.RESULT', 'constructor.result', 'outcome.toString']) {
+      const f = field(path);
+      for (const event of shapes) {
+        const all = f.all(event);
+        expect(f.first(event), `${path} first of ${JSON.stringify(event)}`).toEqual(all[0]);
+        expect(f.text(event), `${path} text of ${JSON.stringify(event)}`).toEqual(all.map(textOf).find((text) => text !== undefined));
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(400);
+  });
+});
