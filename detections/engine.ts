@@ -300,7 +300,7 @@ function prepare(rules: readonly Rule[], events: readonly OktaLogEvent[], opts: 
       return entries.filter((entry) => !isAllowed(entry));
     },
     scan(slots) {
-      scanTimeline(timeline.entries, slots, allowed ? isAllowed : undefined);
+      scanTimeline(timeline, slots, allowed ? isAllowed : undefined);
     },
   };
 }
@@ -310,25 +310,16 @@ function prepare(rules: readonly Rule[], events: readonly OktaLogEvent[], opts: 
  * `Timeline.select` matches them, resolved once per distinct type), skipping allow-listed entries for rules that
  * apply the allow-list. A slot that throws is marked failed and shown nothing more.
  */
-function scanTimeline(entries: readonly TimelineEntry[], slots: readonly ScanSlot[], isAllowed: ((entry: TimelineEntry) => boolean) | undefined): void {
-  const byType = new Map<string, ScanSlot[]>();
-  const slotsOf = (eventType: string): ScanSlot[] => {
-    let list = byType.get(eventType);
-    if (!list) {
-      const type = eventType.toLowerCase();
-      list = slots.filter(({ resolved }) => readsType(resolved.rule.eventTypes, type));
-      byType.set(eventType, list);
-    }
-    return list;
-  };
+function scanTimeline(timeline: Timeline, slots: readonly ScanSlot[], isAllowed: ((entry: TimelineEntry) => boolean) | undefined): void {
+  const { entries, types, typeOf } = timeline;
+  const slotsByType = types.map((type) => slots.filter(({ resolved }) => readsType(resolved.rule.eventTypes, type)));
   const applies = (slot: ScanSlot) => isAllowed !== undefined && slot.resolved.allowList !== 'ignore';
   const applying = new Set(slots.filter(applies));
   try {
     for (let i = 0; i < entries.length; i++) {
-      const entry = entries[i];
-      const eventType = entry.event.eventType;
-      const list = slotsOf(typeof eventType === 'string' ? eventType : '');
+      const list = slotsByType[typeOf[i]];
       if (list.length === 0) continue;
+      const entry = entries[i];
       // Fields read by one rule are remembered for the next ones (fields.ts), while this event is shown.
       focusEvent(entry.event);
       let allowed: boolean | undefined;

@@ -15,10 +15,39 @@ interface MutableEntry {
   readonly time: number;
   isNew: boolean;
   seq: number;
+  /** Index into the timeline's `types`. */
+  readonly type: number;
+}
+
+/** Index of each lower-cased type, filled while the events are first read (their objects are in cache then). */
+class TypeIndex {
+  readonly names: string[] = [];
+  private readonly byRaw = new Map<string, number>();
+  private readonly byLower = new Map<string, number>();
+
+  of(eventType: unknown): number {
+    const raw = typeof eventType === 'string' ? eventType : '';
+    let index = this.byRaw.get(raw);
+    if (index === undefined) {
+      const lower = raw.toLowerCase();
+      index = this.byLower.get(lower);
+      if (index === undefined) {
+        index = this.names.length;
+        this.names.push(lower);
+        this.byLower.set(lower, index);
+      }
+      this.byRaw.set(raw, index);
+    }
+    return index;
+  }
 }
 
 export interface Timeline {
   readonly entries: readonly TimelineEntry[];
+  /** Lower-cased event types, each once ('' for events without one); `typeOf[seq]` indexes it. */
+  readonly types: readonly string[];
+  /** The type of each entry by position, so a scan never reads the event's type string again. */
+  readonly typeOf: Uint32Array;
   /** Entries whose eventType matches any of the patterns (exact, or prefix glob ending in '*'), in time order. */
   select(patterns: readonly string[]): readonly TimelineEntry[];
 }
@@ -30,45 +59,41 @@ export interface Timeline {
  */
 export function buildTimeline(events: readonly OktaLogEvent[], isNew: (event: OktaLogEvent) => boolean): Timeline {
   const parsed: MutableEntry[] = [];
+  const typeIndex = new TypeIndex();
   for (const event of events) {
     if (!event || typeof event.uuid !== 'string' || typeof event.published !== 'string') continue;
     const time = Date.parse(event.published);
     if (Number.isNaN(time)) continue;
-    parsed.push({ event, time, isNew: isNew(event), seq: 0 });
+    parsed.push({ event, time, isNew: isNew(event), seq: 0, type: typeIndex.of(event.eventType) });
   }
   orderByTime(parsed);
 
   // Copies of one event share time and uuid, so after sorting they are neighbours: no hashing needed.
   const entries: MutableEntry[] = [];
-  for (const entry of parsed) {
+  const typeOfEntry = new Uint32Array(parsed.length);
+  for (let i = 0; i < parsed.length; i++) {
+    const entry = parsed[i];
     const previous = entries[entries.length - 1];
     if (previous && previous.time === entry.time && previous.event.uuid === entry.event.uuid) {
       previous.isNew &&= entry.isNew;
       continue;
     }
     entry.seq = entries.length;
+    typeOfEntry[entry.seq] = entry.type;
     entries.push(entry);
   }
 
   // Each entry's type as a small number, so that a selection of several types is one pass over the timeline.
-  const byType = new Map<string, { readonly index: number; readonly entries: TimelineEntry[] }>();
-  const typeOfEntry = new Uint32Array(entries.length);
-  for (let i = 0; i < entries.length; i++) {
-    const eventType = entries[i].event.eventType;
-    const type = typeof eventType === 'string' ? eventType.toLowerCase() : '';
-    let list = byType.get(type);
-    if (!list) {
-      list = { index: byType.size, entries: [] };
-      byType.set(type, list);
-    }
-    list.entries.push(entries[i]);
-    typeOfEntry[i] = list.index;
-  }
+  const lists = typeIndex.names.map(() => [] as TimelineEntry[]);
+  for (let i = 0; i < entries.length; i++) lists[typeOfEntry[i]].push(entries[i]);
+  const byType = new Map(typeIndex.names.map((type, index) => [type, { index, entries: lists[index] }]));
 
   // Many rules read the same set of types (every sign-in rule asks for the same few): merged lists are kept.
   const selected = new Map<string, readonly TimelineEntry[]>();
   return {
     entries,
+    types: typeIndex.names,
+    typeOf: typeOfEntry.subarray(0, entries.length),
     select(patterns) {
       if (patterns.includes('*')) return entries;
       const cacheKey = patterns.map((p) => p.toLowerCase()).sort().join('\u0000');
