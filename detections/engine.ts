@@ -37,7 +37,7 @@ import { anomalyScan, anomalyStateKeys } from './kinds/anomaly.js';
 import { baselineScan, baselineStateKeys } from './kinds/baseline.js';
 import { EntryMemo, scanAll, type AlertCandidate, type KeyContext, type KindContext, type KindScan } from './kinds/context.js';
 import { geoScan, geoStateKeys } from './kinds/geo.js';
-import { ABSENCE_GRACE_MINUTES, evaluateSequence, sequenceStateKeys } from './kinds/sequence.js';
+import { ABSENCE_GRACE_MINUTES, evaluateSequence, sequenceStateKeys, sequenceWarmer } from './kinds/sequence.js';
 import { singleScan } from './kinds/single.js';
 import { StateChangeSet, StateKeyList, StateView } from './kinds/state.js';
 import { thresholdScan } from './kinds/threshold.js';
@@ -118,7 +118,8 @@ function evaluatePrepared(run: PreparedRun, opts: Omit<EvaluateOptions, 'state'>
     const scan = scanFor(resolved.rule, { ...(run.now === undefined ? {} : { now: run.now }), memo: run.memo, state, changes: ruleChanges, alerts });
     if (scan) scans.set(resolved, { resolved, scan, changes: ruleChanges, count: 0, failed: false, error: undefined });
   }
-  if (scans.size > 0) run.scan([...scans.values()]);
+  const slots = [...scans.values(), ...run.takeWarmers()];
+  if (slots.length > 0) run.scan(slots);
 
   const matches: DetectionMatch[] = [];
   const evaluateOne = (resolved: ResolvedRule): void => {
@@ -165,6 +166,9 @@ function evaluatePrepared(run: PreparedRun, opts: Omit<EvaluateOptions, 'state'>
 
 function listStateKeys(run: PreparedRun, opts: Omit<EvaluateOptions, 'state'>): StateKey[] {
   const keys = new StateKeyList();
+  // Sequences list their keys from the step answers the evaluation will reuse: ask them in one focused scan first.
+  const warmers = run.takeWarmers();
+  if (warmers.length > 0) run.scan(warmers);
   const ctx: KeyContext = {
     ...(run.now === undefined ? {} : { now: run.now }),
     memo: run.memo,
@@ -256,6 +260,8 @@ interface PreparedRun {
   entriesFor(resolved: ResolvedRule): readonly TimelineEntry[];
   /** Shows each slot's rule the entries `entriesFor` would give it, in order, event by event across the slots. */
   scan(slots: readonly ScanSlot[]): void;
+  /** The sequences' memo-filling scans (`sequenceWarmer`), the first time only: their answers stay in the memo. */
+  takeWarmers(): ScanSlot[];
 }
 
 /** A rule evaluated by a forward scan, and what the scan met. */
@@ -289,11 +295,13 @@ function prepare(rules: readonly Rule[], events: readonly OktaLogEvent[], opts: 
     }
     return verdict;
   };
+  const memo = new EntryMemo(timeline.entries.length);
+  let warmed = false;
   return {
     rules: resolved,
     timeline,
     ...(now === undefined ? {} : { now }),
-    memo: new EntryMemo(timeline.entries.length),
+    memo,
     entriesFor({ rule, allowList }) {
       const entries = timeline.select(rule.eventTypes);
       if (!allowed || allowList === 'ignore' || entries.length === 0) return entries;
@@ -301,6 +309,16 @@ function prepare(rules: readonly Rule[], events: readonly OktaLogEvent[], opts: 
     },
     scan(slots) {
       scanTimeline(timeline, slots, allowed ? isAllowed : undefined);
+    },
+    takeWarmers() {
+      if (warmed) return [];
+      warmed = true;
+      const slots: ScanSlot[] = [];
+      for (const rule of resolved) {
+        const scan = rule.rule.kind === 'sequence' ? sequenceWarmer(rule.rule, memo) : undefined;
+        if (scan) slots.push({ resolved: rule, scan, changes: new StateChangeSet(), count: 0, failed: false, error: undefined });
+      }
+      return slots;
     },
   };
 }

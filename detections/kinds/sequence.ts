@@ -21,7 +21,7 @@ import {
   type SequenceStep,
   type Severity,
 } from '../types.js';
-import type { AlertCandidate, KeyContext, KindContext } from './context.js';
+import type { AlertCandidate, EntryMemo, KeyContext, KindContext, KindScan } from './context.js';
 import { DAY_MS, stateValue, type StateKeyList } from './state.js';
 
 /** Absence rules keep `first` events this much longer than the span, so a late or skipped run still decides them. */
@@ -47,6 +47,29 @@ type KeyFn = (event: OktaLogEvent) => string | undefined;
 
 export function evaluateSequence(rule: SequenceRule, entries: readonly TimelineEntry[], ctx: KindContext): MatchCandidate[] {
   return rule.absent ? evaluateAbsence(rule, entries, ctx) : evaluateFollowed(rule, entries, ctx);
+}
+
+/**
+ * The step this sequence asks about every entry of its types (an event-first sequence its `first`, an alert-first one
+ * its event `then`), as a scan that only fills the memo: asked while the engine shows each event to every rule, the
+ * step's fields are read once with theirs, and the evaluation then finds the answers. Absences are left alone.
+ */
+export function sequenceWarmer(rule: SequenceRule, memo: EntryMemo): KindScan | undefined {
+  if (rule.absent) return undefined;
+  const step = !isAlertStep(rule.first) ? rule.first : !isAlertStep(rule.then) ? rule.then : undefined;
+  if (!step) return undefined;
+  const match = memo.test(step.match);
+  const key = memo.value(keyFn(rule, step));
+  return {
+    visit(entry) {
+      try {
+        if (match(entry)) key(entry);
+      } catch {
+        // Remembered nothing: the rule asks again where it is evaluated, and fails there, in rule order.
+      }
+    },
+    finish: () => [],
+  };
 }
 
 /** The state rows an evaluation of this rule may read. */
