@@ -9,6 +9,7 @@ import {
   stateKeys,
   type OktaLogEvent,
   type Rule,
+  type SequenceRule,
   type SingleRule,
   type ThresholdRule,
 } from '../../detections/index.js';
@@ -148,6 +149,33 @@ describe('event-by-event dispatch', () => {
     expect(together).toEqual(
       [...alone].sort((x, y) => x.firstEventAt.localeCompare(y.firstEventAt) || x.ruleId.localeCompare(y.ruleId) || x.groupKey.localeCompare(y.groupKey)),
     );
+  });
+
+  it('a sequence whose step throws while the scan asks it ahead fails where it is evaluated, in rule order', () => {
+    const events = stream();
+    const seen = new Map<string, string[]>();
+    let calls = 0;
+    const failing: SequenceRule = {
+      ...base,
+      id: 'sequence-that-throws',
+      kind: 'sequence',
+      eventTypes: ['user.session.start', 'user.authentication.*'],
+      dedupe: { periodMinutes: 60, key: (e) => `user:${field('actor.id').text(e) ?? ''}` },
+      within: 30,
+      first: {
+        match: () => {
+          if (++calls > 3) throw new Error('step failed');
+          return true;
+        },
+      },
+      then: { match: () => true },
+    };
+    const healthy = recorder('healthy', ['*'], seen);
+    const reported: string[] = [];
+    const { matches } = evaluateRun([failing, healthy], events, { onRuleError: (id, error) => reported.push(`${id}: ${(error as Error).message}`) });
+    expect(reported).toEqual(['sequence-that-throws: step failed']);
+    expect(calls).toBeGreaterThan(3);
+    expect(matches).toEqual(evaluateRun([recorder('healthy', ['*'], new Map())], events).matches);
   });
 
   it('isolates a rule that throws: reported in rule order, the others unaffected; without a handler, the first rule’s error', () => {
