@@ -144,6 +144,22 @@ export function perFocusedEvent<E, T>(fn: (event: E) => T): (event: E) => T {
   return wrapped;
 }
 
+const normalisedReaders = new Map<string, (event: unknown) => string | undefined>();
+
+/**
+ * The first scalar at `path`, trimmed and lower-cased: how threshold rules compare distinct values. One reader per
+ * path, answering once per focused event, so rules counting the same field share one string per event (and its hash).
+ */
+export function normalisedText(path: string): (event: unknown) => string | undefined {
+  let reader = normalisedReaders.get(path);
+  if (!reader) {
+    const accessor = field(path);
+    reader = perFocusedEvent((event: unknown) => accessor.text(event)?.trim().toLowerCase());
+    normalisedReaders.set(path, reader);
+  }
+  return reader;
+}
+
 function compileField(path: string): Field {
   const segments = parsePath(path);
   const walkAll = (event: unknown): unknown[] => {

@@ -2,7 +2,7 @@
  * Threshold rules: count (or distinct count) of filtered events per group within a sliding window.
  * Events are grouped first, then one two-pointer pass per group: O(events) overall, with O(1) window updates.
  */
-import { field, perFocusedEvent } from '../fields.js';
+import { field, normalisedText, perFocusedEvent } from '../fields.js';
 import type { MatchCandidate } from '../match.js';
 import type { TimelineEntry } from '../timeline.js';
 import type { ThresholdRule, WindowStats } from '../types.js';
@@ -24,7 +24,7 @@ interface Run {
 }
 
 export function thresholdScan(rule: ThresholdRule): KindScan {
-  const distinct = rule.distinct ? field(rule.distinct) : undefined;
+  const distinct = rule.distinct ? normalisedText(rule.distinct) : undefined;
   const attempt = rule.countOnceBy ? field(rule.countOnceBy) : undefined;
   const filter = perFocusedEvent(rule.filter);
   const keyOf = perFocusedEvent(rule.dedupe.key);
@@ -38,7 +38,7 @@ export function thresholdScan(rule: ThresholdRule): KindScan {
       if (!groupKey) return;
       let value: string | undefined;
       if (distinct) {
-        value = distinct.text(entry.event)?.trim().toLowerCase();
+        value = distinct(entry.event);
         if (!value) return;
       }
       const attemptId = attempt?.text(entry.event);
