@@ -33,10 +33,10 @@
  * eventType, then per rule only the events of its types; threshold rules slide a two-pointer window per group and
  * sequences a range per entity, so the work is linear (sequences: n log n) in the events.
  */
-import { anomalyScan, anomalyStateKeys } from './kinds/anomaly.js';
-import { baselineScan, baselineStateKeys } from './kinds/baseline.js';
+import { anomalyScan, anomalyStateKeys, anomalyWarmer } from './kinds/anomaly.js';
+import { baselineScan, baselineStateKeys, baselineWarmer } from './kinds/baseline.js';
 import { EntryMemo, scanAll, type AlertCandidate, type KeyContext, type KindContext, type KindScan } from './kinds/context.js';
-import { geoScan, geoStateKeys } from './kinds/geo.js';
+import { geoScan, geoStateKeys, geoWarmer } from './kinds/geo.js';
 import { ABSENCE_GRACE_MINUTES, evaluateSequence, sequenceStateKeys, sequenceWarmer } from './kinds/sequence.js';
 import { singleScan } from './kinds/single.js';
 import { StateChangeSet, StateKeyList, StateView } from './kinds/state.js';
@@ -315,7 +315,7 @@ function prepare(rules: readonly Rule[], events: readonly OktaLogEvent[], opts: 
       warmed = true;
       const slots: ScanSlot[] = [];
       for (const rule of resolved) {
-        const scan = rule.rule.kind === 'sequence' ? sequenceWarmer(rule.rule, memo) : undefined;
+        const scan = warmerFor(rule.rule, memo);
         if (scan) slots.push({ resolved: rule, scan, changes: new StateChangeSet(), count: 0, failed: false, error: undefined });
       }
       return slots;
@@ -384,6 +384,22 @@ function scanFor(rule: Rule, ctx: KindContext): KindScan | undefined {
       return undefined;
     default:
       return unknownKind(rule);
+  }
+}
+
+/** The memo-filling scan of a rule whose state keys and evaluation ask rule functions of each entry, if any. */
+function warmerFor(rule: Rule, memo: EntryMemo): KindScan | undefined {
+  switch (rule.kind) {
+    case 'sequence':
+      return sequenceWarmer(rule, memo);
+    case 'baseline':
+      return baselineWarmer(rule, memo);
+    case 'geo':
+      return geoWarmer(rule, memo);
+    case 'anomaly':
+      return anomalyWarmer(rule, memo);
+    default:
+      return undefined;
   }
 }
 

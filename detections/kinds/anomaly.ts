@@ -11,7 +11,7 @@ import { field, type Field } from '../fields.js';
 import type { MatchCandidate } from '../match.js';
 import type { TimelineEntry } from '../timeline.js';
 import type { AnomalyBucket, AnomalyRule, BucketValues } from '../types.js';
-import type { EntryMemo, KindContext, KindScan } from './context.js';
+import { warmer, type EntryMemo, type KindContext, type KindScan } from './context.js';
 import { DAY_MS, stateValue, type StateKeyList } from './state.js';
 
 export const DEFAULT_MIN_HISTORY_BUCKETS = 5;
@@ -75,6 +75,15 @@ export function anomalyScan(rule: AnomalyRule, ctx: KindContext): KindScan {
 }
 
 /** The week rows an evaluation may read. */
+/** What `anomalyStateKeys` asks of each new entry, asked during the engine's focused scan (see `sequenceWarmer`). */
+export function anomalyWarmer(rule: AnomalyRule, memo: EntryMemo): KindScan {
+  const filter = memo.test(rule.filter);
+  const entityOf = memo.value(rule.entity ?? rule.dedupe.key);
+  return warmer((entry) => {
+    if (entry.isNew && filter(entry)) entityOf(entry);
+  });
+}
+
 export function anomalyStateKeys(rule: AnomalyRule, entries: readonly TimelineEntry[], keys: StateKeyList, memo: EntryMemo): void {
   const bucketMs = rule.bucketMinutes * 60_000;
   const historyMs = rule.historyDays * DAY_MS;

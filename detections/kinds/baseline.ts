@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import type { TimelineEntry } from '../timeline.js';
 import type { BaselineRule, OktaLogEvent } from '../types.js';
-import type { EntryMemo, KindContext, KindScan } from './context.js';
+import { warmer, type EntryMemo, type KindContext, type KindScan } from './context.js';
 import { DAY_MS, stateValue, TENANT_ENTITY, type StateKeyList } from './state.js';
 
 /** History rows outlive terms: an entity forgotten this long simply learns again. */
@@ -130,6 +130,16 @@ export function baselineStateKeys(rule: BaselineRule, entries: readonly Timeline
     if (judge && !judge(entry)) continue;
     for (const term of terms) keys.add(rule.id, entity, stateValue.term(term));
   }
+}
+
+/** What `baselineStateKeys` asks of each new entry, asked during the engine's focused scan (see `sequenceWarmer`). */
+export function baselineWarmer(rule: BaselineRule, memo: EntryMemo): KindScan {
+  const { observe, entityOf, termsOf: termsAt, judge } = memoised(rule, memo);
+  return warmer((entry) => {
+    if (!entry.isNew || !observe(entry) || !entityOf(entry)) return;
+    termsAt(entry);
+    judge?.(entry);
+  });
 }
 
 /** The rule's functions on entries, answers shared by the state keys and the evaluation. */

@@ -52,6 +52,24 @@ export function scanAll(scan: KindScan, entries: readonly TimelineEntry[]): Matc
   return scan.finish();
 }
 
+/**
+ * A scan that only fills the memo: the rule functions a kind asks of its entries (in its state keys and evaluation),
+ * asked while the engine shows each event to every rule, so their fields are read once with everyone else's. A
+ * function that throws remembers nothing: the rule asks again where it is evaluated, and fails there, in rule order.
+ */
+export function warmer(ask: (entry: TimelineEntry) => void): KindScan {
+  return {
+    visit(entry) {
+      try {
+        ask(entry);
+      } catch {
+        // See above: raised again where the rule is evaluated.
+      }
+    },
+    finish: () => [],
+  };
+}
+
 const UNSET: unique symbol = Symbol('unset');
 
 /**

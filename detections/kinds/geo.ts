@@ -7,7 +7,7 @@ import { field, textOf } from '../fields.js';
 import { recalledEntry } from '../match.js';
 import type { TimelineEntry } from '../timeline.js';
 import type { GeoVelocityRule, OktaLogEvent } from '../types.js';
-import type { EntryMemo, KindContext, KindScan } from './context.js';
+import { warmer, type EntryMemo, type KindContext, type KindScan } from './context.js';
 import { DAY_MS, stateValue, type StateKeyList } from './state.js';
 
 export const DEFAULT_MIN_DISTANCE_KM = 100;
@@ -154,6 +154,15 @@ function previousSignIn(
 function describe(place: SignInPlace): string {
   const where = [place.city, place.country].filter(Boolean).join(', ') || `${place.lat.toFixed(2)},${place.lon.toFixed(2)}`;
   return place.ip ? `${where} (${place.ip})` : where;
+}
+
+/** What `geoStateKeys` asks of each new entry, asked during the engine's focused scan (see `sequenceWarmer`). */
+export function geoWarmer(rule: GeoVelocityRule, memo: EntryMemo): KindScan {
+  const filter = memo.test(rule.filter);
+  const keyOf = memo.value(rule.dedupe.key);
+  return warmer((entry) => {
+    if (entry.isNew && filter(entry)) keyOf(entry);
+  });
 }
 
 export function geoStateKeys(rule: GeoVelocityRule, entries: readonly TimelineEntry[], keys: StateKeyList, memo: EntryMemo): void {

@@ -21,7 +21,7 @@ import {
   type SequenceStep,
   type Severity,
 } from '../types.js';
-import type { AlertCandidate, EntryMemo, KeyContext, KindContext, KindScan } from './context.js';
+import { warmer, type AlertCandidate, type EntryMemo, type KeyContext, type KindContext, type KindScan } from './context.js';
 import { DAY_MS, stateValue, type StateKeyList } from './state.js';
 
 /** Absence rules keep `first` events this much longer than the span, so a late or skipped run still decides them. */
@@ -60,16 +60,9 @@ export function sequenceWarmer(rule: SequenceRule, memo: EntryMemo): KindScan | 
   if (!step) return undefined;
   const match = memo.test(step.match);
   const key = memo.value(keyFn(rule, step));
-  return {
-    visit(entry) {
-      try {
-        if (match(entry)) key(entry);
-      } catch {
-        // Remembered nothing: the rule asks again where it is evaluated, and fails there, in rule order.
-      }
-    },
-    finish: () => [],
-  };
+  return warmer((entry) => {
+    if (match(entry)) key(entry);
+  });
 }
 
 /** The state rows an evaluation of this rule may read. */
