@@ -2,6 +2,8 @@
 // events than the chunk limit (a tenant of 100,000 users) in runs of whole minutes. The cut must change nothing a
 // tenant sees: every new event is judged new in exactly one chunk (also events sharing a timestamp on a boundary), a
 // threshold window crossing a boundary is one detection, and detections and rule state are those of one big chunk.
+// (A burst longer than the look-back is cut at each chunk's look-back edge, so its details can differ: bench/README.md,
+// bench/detect-hour.ts. The bursts here are shorter.)
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { mergeMatches } from '../../detections/run/merge.js';
