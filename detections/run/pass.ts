@@ -238,24 +238,31 @@ const keyOf = (k: StateKey) => `${k.ruleId}\u0000${k.entity}\u0000${k.value}`;
 class PassState {
   private readonly loaded = new Map<string, StateRow | null>();
   private readonly pending = new Map<string, StateChange>();
+  /** Stored row merged with the pending change, per key, until the next change to it: chunks ask for the same keys. */
+  private readonly current = new Map<string, StateRow | null>();
 
   constructor(private readonly stored: StateSource) {}
 
   async rowsFor(keys: readonly StateKey[]): Promise<StateRow[]> {
-    const missing = keys.filter((k) => !this.loaded.has(keyOf(k)));
+    const ids = keys.map(keyOf);
+    const missing = keys.filter((_, i) => !this.loaded.has(ids[i]));
     if (missing.length > 0) {
       const found = new Map((await this.stored.load(missing)).map((row) => [keyOf(row), row]));
-      for (const k of missing) this.loaded.set(keyOf(k), found.get(keyOf(k)) ?? null);
+      for (const k of missing) {
+        const id = keyOf(k);
+        this.loaded.set(id, found.get(id) ?? null);
+      }
     }
     const rows: StateRow[] = [];
-    for (const k of keys) {
-      const base = this.loaded.get(keyOf(k)) ?? null;
-      const change = this.pending.get(keyOf(k));
-      if (!change) {
-        if (base) rows.push(base);
-        continue;
+    for (const id of ids) {
+      let row = this.current.get(id);
+      if (row === undefined) {
+        const base = this.loaded.get(id) ?? null;
+        const change = this.pending.get(id);
+        row = change ? mergeStateRows(base ? [base] : [], [change])[0] : base;
+        this.current.set(id, row);
       }
-      rows.push(...mergeStateRows(base ? [base] : [], [change]));
+      if (row) rows.push(row);
     }
     return rows;
   }
@@ -263,6 +270,7 @@ class PassState {
   apply(changes: readonly StateChange[]): void {
     for (const change of changes) {
       const id = keyOf(change);
+      this.current.delete(id);
       const previous = this.pending.get(id);
       if (!previous) {
         this.pending.set(id, change);
