@@ -166,7 +166,8 @@ function evaluatePrepared(run: PreparedRun, opts: Omit<EvaluateOptions, 'state'>
 
 function listStateKeys(run: PreparedRun, opts: Omit<EvaluateOptions, 'state'>): StateKey[] {
   const keys = new StateKeyList();
-  // Sequences list their keys from the step answers the evaluation will reuse: ask them in one focused scan first.
+  // Sequences, baselines, geo and anomaly rules list their keys from rule-function answers the evaluation reuses:
+  // ask them in one focused scan first (warmerFor).
   const warmers = run.takeWarmers();
   if (warmers.length > 0) run.scan(warmers);
   const ctx: KeyContext = {
@@ -260,7 +261,7 @@ interface PreparedRun {
   entriesFor(resolved: ResolvedRule): readonly TimelineEntry[];
   /** Shows each slot's rule the entries `entriesFor` would give it, in order, event by event across the slots. */
   scan(slots: readonly ScanSlot[]): void;
-  /** The sequences' memo-filling scans (`sequenceWarmer`), the first time only: their answers stay in the memo. */
+  /** The rules' memo-filling scans (`warmerFor`), the first time only: their answers stay in the memo. */
   takeWarmers(): ScanSlot[];
 }
 

@@ -170,23 +170,20 @@ function compileField(path: string): Field {
   // Most paths are plain keys (`actor.alternateId`) and most events hold plain objects along them: follow the keys
   // in a loop, and fall back to the general walk only where an array or a packed string appears.
   const plain = segments.every((segment) => segment.index === undefined && !segment.where);
+  // Plain paths first try a reader of their own (directReader), which leaves the shapes it cannot read to the walk.
   const direct = plain ? directReader(segments) : undefined;
-  const walkFirstPresent = direct
-    ? (event: unknown) => {
-        const value = direct(event);
-        return value === UNDECIDED ? walkPlain(event, segments, isPresent) : value;
-      }
-    : plain
-      ? (event: unknown) => walkPlain(event, segments, isPresent)
-      : (event: unknown) => walkFirst(event, segments, 0, isPresent);
-  const walkText = direct
-    ? (event: unknown) => {
-        const value = direct(event);
-        return textOf(value === UNDECIDED ? walkPlain(event, segments, isScalar) : value);
-      }
-    : plain
-      ? (event: unknown) => textOf(walkPlain(event, segments, isScalar))
-      : (event: unknown) => textOf(walkFirst(event, segments, 0, isScalar));
+  const firstAccepted = (accept: (value: unknown) => boolean) => {
+    if (!plain) return (event: unknown) => walkFirst(event, segments, 0, accept);
+    if (!direct) return (event: unknown) => walkPlain(event, segments, accept);
+    return (event: unknown) => {
+      const value = direct(event);
+      if (value === UNDECIDED) return walkPlain(event, segments, accept);
+      return value !== undefined && accept(value) ? value : undefined;
+    };
+  };
+  const walkFirstPresent = firstAccepted(isPresent);
+  const firstScalar = firstAccepted(isScalar);
+  const walkText = (event: unknown) => textOf(firstScalar(event));
 
   // Answers for the focused event (see focusEvent): stamp, value.
   let firstStamp = -1;
