@@ -1,6 +1,7 @@
 // The platform's one Schedule that belongs to no tenant: the daily database maintenance (workflows/database-maintenance.ts).
 // Ensured with every integration's Schedules (activities/onboarding.ts), so it exists once there is data to keep.
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { heavyTaskQueue } from './shared/task-queues.js';
 
 export const MAINTENANCE_SCHEDULE_ID = 'oort-database-maintenance';
 
@@ -19,7 +20,8 @@ export function maintenanceScheduleOptions(taskQueue: string): ScheduleOptions {
       type: 'startWorkflow',
       workflowType: 'databaseMaintenance',
       workflowId: 'oort-database-maintenance',
-      taskQueue,
+      // Scheduled work runs on the heavy queue (temporal/shared/task-queues.ts).
+      taskQueue: heavyTaskQueue(taskQueue),
       args: [],
       workflowExecutionTimeout: '2h',
       staticSummary: 'Database maintenance: partitions ahead, retention',

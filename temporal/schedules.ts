@@ -12,6 +12,7 @@ import {
 } from '@temporalio/client';
 import { IntegrationId, TenantId } from './shared/search-attributes.js';
 import { SCHEDULE_KINDS, scheduleId, type ScheduleKind } from './shared/ids.js';
+import { heavyTaskQueue } from './shared/task-queues.js';
 
 export interface ScheduledIntegration {
   integrationId: string;
@@ -59,7 +60,9 @@ export function scheduleOptions(kind: ScheduleKind, i: ScheduledIntegration, tas
   };
   const action = {
     type: 'startWorkflow' as const,
-    taskQueue,
+    // Scheduled runs live on the heavy queue, workflow tasks included: an hour's slot opens hundreds of runs at once,
+    // and their workflow tasks would otherwise queue ahead of a refreshUser's on the main queue.
+    taskQueue: heavyTaskQueue(taskQueue),
     args: [{ integrationId: i.integrationId }],
     typedSearchAttributes: searchAttributes,
     memo,

@@ -1,6 +1,7 @@
 // The oort-okta worker: runs the workflows and activities of the integration lifecycle on two task queues, the
-// main one and `<queue>-heavy` (temporal/shared/task-queues.ts), each with its own activity slots. Applies the
-// database migrations at start-up. Configuration: environment (lib/config.ts).
+// main one (interactive workflows and their quick steps) and `<queue>-heavy` (the Schedules' runs and every long
+// step; temporal/shared/task-queues.ts), each with its own activity slots. Applies the database migrations at
+// start-up. Configuration: environment (lib/config.ts).
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
@@ -86,17 +87,24 @@ export async function startWorker(config: Config, log: Logger, opts: { workflowB
       interceptors: { activity: [activityInterceptors(log)] },
       shutdownGraceTime: '20s',
     };
+    // Both queues carry workflows: interactive ones on the main queue, the Schedules' runs on the heavy one.
+    const workflows = opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH };
     if (config.WORKER_TASK_QUEUES !== 'heavy') {
       workers.push(await Worker.create({
         ...common,
+        ...workflows,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
-        ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
         maxConcurrentActivityTaskExecutions: config.WORKER_ACTIVITY_SLOTS,
         maxCachedWorkflows: 200,
       }));
     }
     if (config.WORKER_TASK_QUEUES !== 'main') {
-      workers.push(await Worker.create({ ...common, taskQueue: heavyTaskQueue(config.TEMPORAL_TASK_QUEUE), maxConcurrentActivityTaskExecutions: config.WORKER_HEAVY_ACTIVITY_SLOTS }));
+      workers.push(await Worker.create({
+        ...common,
+        ...workflows,
+        taskQueue: heavyTaskQueue(config.TEMPORAL_TASK_QUEUE),
+        maxConcurrentActivityTaskExecutions: config.WORKER_HEAVY_ACTIVITY_SLOTS,
+      }));
     }
   } catch (err) {
     // A listening endpoint would keep a failed start's process alive.

@@ -226,8 +226,9 @@ describe('time-partitioned tables', () => {
       await world.startWorker();
       const action = maintenanceScheduleOptions(world.config.TEMPORAL_TASK_QUEUE).action;
       const before = await db.$client<{ published: string }[]>`select published::text from events where tableoid::regclass::text <> 'events_default'`;
-      const report = await world.client.workflow.execute(action.type === 'startWorkflow' ? action.workflowType : '', {
-        taskQueue: world.config.TEMPORAL_TASK_QUEUE,
+      if (action.type !== 'startWorkflow') throw new Error('the maintenance Schedule starts a workflow');
+      const report = await world.client.workflow.execute(action.workflowType, {
+        taskQueue: action.taskQueue,
         workflowId: `database-maintenance-test-${randomBytes(3).toString('hex')}`,
         args: [],
       });
