@@ -39,7 +39,7 @@ import { EntryMemo, scanAll, type AlertCandidate, type KeyContext, type KindCont
 import { geoScan, geoStateKeys, geoWarmer } from './kinds/geo.js';
 import { ABSENCE_GRACE_MINUTES, evaluateSequence, sequenceStateKeys, sequenceWarmer } from './kinds/sequence.js';
 import { singleScan } from './kinds/single.js';
-import { StateChangeSet, StateKeyList, StateView } from './kinds/state.js';
+import { StateChangeSet, StateKeyList, StateView, type StateDelta } from './kinds/state.js';
 import { thresholdScan } from './kinds/threshold.js';
 import { clearFocus, focusEvent } from './fields.js';
 import { DEFAULT_EVIDENCE_CAP, isReportable, severityOf, toDetectionMatch, type MatchCandidate } from './match.js';
@@ -89,6 +89,11 @@ export interface PreparedEvaluation {
   stateKeys(): StateKey[];
   /** `evaluateRun(rules, events, { ...opts, state })`. */
   evaluate(state?: DetectionState): RunResult;
+  /**
+   * The same evaluation over rows already read (`StateView.ofLoaded`), its state changes left as numbers
+   * (`StateDelta`, unsorted): for the detection pass, which merges them from chunk to chunk and formats them once.
+   */
+  evaluateLoaded(state: StateView): { matches: DetectionMatch[]; stateDeltas: StateDelta[] };
 }
 
 export function prepareEvaluation(
@@ -99,13 +104,20 @@ export function prepareEvaluation(
   const run = prepare(rules, events, opts);
   return {
     stateKeys: () => listStateKeys(run, opts),
-    evaluate: (state) => evaluatePrepared(run, opts, state),
+    evaluate: (loaded) => {
+      const state = new StateView(loaded);
+      const { matches, changes } = evaluatePrepared(run, opts, state);
+      return { matches, stateChanges: changes.toChanges(state) };
+    },
+    evaluateLoaded: (state) => {
+      const { matches, changes } = evaluatePrepared(run, opts, state);
+      return { matches, stateDeltas: changes.deltas(state) };
+    },
   };
 }
 
-function evaluatePrepared(run: PreparedRun, opts: Omit<EvaluateOptions, 'state'>, loaded: DetectionState | undefined): RunResult {
+function evaluatePrepared(run: PreparedRun, opts: Omit<EvaluateOptions, 'state'>, state: StateView): { matches: DetectionMatch[]; changes: StateChangeSet } {
   const evidenceCap = Math.max(1, opts.evidenceCap ?? DEFAULT_EVIDENCE_CAP);
-  const state = new StateView(loaded);
   const changes = new StateChangeSet();
   const alerts = new Map<string, AlertCandidate[]>();
   const chains = run.rules.some((resolved) => isChain(resolved.rule));
@@ -161,7 +173,7 @@ function evaluatePrepared(run: PreparedRun, opts: Omit<EvaluateOptions, 'state'>
     (a, b) =>
       compare(a.firstEventAt, b.firstEventAt) || compare(a.ruleId, b.ruleId) || compare(a.groupKey, b.groupKey),
   );
-  return { matches, stateChanges: changes.toChanges(state) };
+  return { matches, changes };
 }
 
 function listStateKeys(run: PreparedRun, opts: Omit<EvaluateOptions, 'state'>): StateKey[] {

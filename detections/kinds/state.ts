@@ -39,24 +39,42 @@ function keyOf(ruleId: string, entity: string, value: string): string {
   return `${ruleId}\u0000${entity}\u0000${value}`;
 }
 
+/** One string per (ruleId, entity, value), for maps of rows and changes. */
+export const stateRowId = (key: StateKey): string => keyOf(key.ruleId, key.entity, key.value);
+
 function toMs(value: string | Date): number {
   return value instanceof Date ? value.getTime() : Date.parse(value);
 }
 
+/** A stored row with its timestamps read, or undefined when they are unreadable (as if never remembered). */
+export function loadedRow(row: StateRow): LoadedRow | undefined {
+  const firstSeen = toMs(row.firstSeen);
+  const lastSeen = toMs(row.lastSeen);
+  if (Number.isNaN(firstSeen) || Number.isNaN(lastSeen)) return undefined;
+  return { firstSeen, lastSeen, data: row.data ?? null };
+}
+
 /** The loaded rows, indexed. Rows with unreadable timestamps are ignored (as if never remembered). */
 export class StateView {
-  private readonly rows = new Map<string, LoadedRow>();
+  private readonly rows: Map<string, LoadedRow>;
 
   constructor(rows: DetectionState | undefined) {
+    this.rows = new Map();
     for (const row of rows ?? []) {
-      const firstSeen = toMs(row.firstSeen);
-      const lastSeen = toMs(row.lastSeen);
-      if (Number.isNaN(firstSeen) || Number.isNaN(lastSeen)) continue;
-      const key = keyOf(row.ruleId, row.entity, row.value);
+      const loaded = loadedRow(row);
+      if (!loaded) continue;
+      const key = stateRowId(row);
       const previous = this.rows.get(key);
       // Duplicated rows (should not happen with a primary key) merge like the database would.
-      this.rows.set(key, previous ? mergeLoaded(previous, { firstSeen, lastSeen, data: row.data ?? null }) : { firstSeen, lastSeen, data: row.data ?? null });
+      this.rows.set(key, previous ? mergeLoaded(previous, loaded) : loaded);
     }
+  }
+
+  /** Rows already read, by `stateRowId` (the detection pass keeps them read from chunk to chunk). */
+  static ofLoaded(rows: Map<string, LoadedRow>): StateView {
+    const view = new StateView(undefined);
+    for (const [id, row] of rows) view.rows.set(id, row);
+    return view;
   }
 
   get(ruleId: string, entity: string, value: string): LoadedRow | undefined {
@@ -64,12 +82,21 @@ export class StateView {
   }
 }
 
-function mergeLoaded(a: LoadedRow, b: LoadedRow): LoadedRow {
+/** `mergeStateRows`' rule for two rows of one key, on read timestamps: b is the later write. */
+export function mergeLoaded(a: LoadedRow, b: LoadedRow): LoadedRow {
   return {
     firstSeen: Math.min(a.firstSeen, b.firstSeen),
     lastSeen: Math.max(a.lastSeen, b.lastSeen),
     data: b.lastSeen >= a.lastSeen && b.data !== null ? b.data : a.data,
   };
+}
+
+/** A state upsert with its timestamps in epoch ms: what `toChanges` formats as a StateChange. */
+export interface StateDelta extends StateKey {
+  readonly firstSeen: number;
+  readonly lastSeen: number;
+  readonly data: Readonly<Record<string, unknown>> | null;
+  readonly expiresAt: number;
 }
 
 interface PendingChange {
@@ -120,24 +147,35 @@ export class StateChangeSet {
    * writes nothing), sorted by key.
    */
   toChanges(loaded: StateView): StateChange[] {
-    const changes: StateChange[] = [];
+    return this.deltas(loaded)
+      .map(formatDelta)
+      .sort((a, b) => compareText(a.ruleId, b.ruleId) || compareText(a.entity, b.entity) || compareText(a.value, b.value));
+  }
+
+  /** `toChanges` before formatting and sorting: the detection pass merges them from chunk to chunk as numbers. */
+  deltas(loaded: StateView): StateDelta[] {
+    const deltas: StateDelta[] = [];
     for (const change of this.pending.values()) {
       const row = loaded.get(change.ruleId, change.entity, change.value);
       if (row && isCovered(row, change)) continue;
-      changes.push({
-        ruleId: change.ruleId,
-        entity: change.entity,
-        value: change.value,
-        firstSeen: new Date(change.firstSeen).toISOString(),
-        lastSeen: new Date(change.lastSeen).toISOString(),
-        data: change.data,
-        expiresAt: new Date(change.expiresAt).toISOString(),
-      });
+      const { ruleId, entity, value, firstSeen, lastSeen, data, expiresAt } = change;
+      deltas.push({ ruleId, entity, value, firstSeen, lastSeen, data, expiresAt });
     }
-    return changes.sort(
-      (a, b) => compareText(a.ruleId, b.ruleId) || compareText(a.entity, b.entity) || compareText(a.value, b.value),
-    );
+    return deltas;
   }
+}
+
+/** A delta as the StateChange the caller persists (ISO timestamps). */
+export function formatDelta(delta: StateDelta): StateChange {
+  return {
+    ruleId: delta.ruleId,
+    entity: delta.entity,
+    value: delta.value,
+    firstSeen: new Date(delta.firstSeen).toISOString(),
+    lastSeen: new Date(delta.lastSeen).toISOString(),
+    data: delta.data,
+    expiresAt: new Date(delta.expiresAt).toISOString(),
+  };
 }
 
 function isCovered(row: LoadedRow, change: PendingChange): boolean {

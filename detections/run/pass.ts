@@ -9,10 +9,10 @@
 // by B") decide against the clock. The clock is the newest event's time,
 // not the wall clock: a re-run or an offline replay of the same events decides the same way.
 import { prepareEvaluation, type EventLoadGroup } from '../engine.js';
+import { formatDelta, loadedRow, mergeLoaded, stateRowId, StateView, type LoadedRow, type StateDelta } from '../kinds/state.js';
 import {
   decidesByClock,
   eventLoadPlan,
-  mergeStateRows,
   type DetectionMatch,
   type DetectionSettings,
   type OktaLogEvent,
@@ -97,10 +97,9 @@ export async function runDetectionPass(
     const base = { isNew, settings, now, ...(opts.onRuleError ? { onRuleError: opts.onRuleError } : {}) };
     // The events are sorted and indexed once for both the state keys and the evaluation.
     const prepared = prepareEvaluation(subset, loaded, base);
-    const rows = await state.rowsFor(prepared.stateKeys());
-    const run = prepared.evaluate(rows);
+    const run = prepared.evaluateLoaded(await state.viewFor(prepared.stateKeys()));
     result.matches.push(...run.matches);
-    state.apply(run.stateChanges);
+    state.apply(run.stateDeltas);
     result.evaluatedEvents += loaded.length;
     result.chunks += 1;
     opts.onProgress?.({ chunks: result.chunks, evaluatedEvents: result.evaluatedEvents });
@@ -232,64 +231,65 @@ export function loadGroups(rings: readonly LoadRing[], start: number, end: numbe
   return groups.filter((g) => g.from < g.to);
 }
 
-const keyOf = (k: StateKey) => `${k.ruleId}\u0000${k.entity}\u0000${k.value}`;
-
-/** Stored rows overlaid with this pass's own changes, so a later chunk sees what an earlier one learnt. */
+/**
+ * Stored rows overlaid with this pass's own changes, so a later chunk sees what an earlier one learnt. Rows and
+ * changes stay in epoch ms from chunk to chunk (merged as `mergeStateRows` would) and are formatted once at the end.
+ */
 class PassState {
-  private readonly loaded = new Map<string, StateRow | null>();
-  private readonly pending = new Map<string, StateChange>();
+  private readonly loaded = new Map<string, LoadedRow | null>();
+  private readonly pending = new Map<string, StateDelta>();
   /** Stored row merged with the pending change, per key, until the next change to it: chunks ask for the same keys. */
-  private readonly current = new Map<string, StateRow | null>();
+  private readonly current = new Map<string, LoadedRow | null>();
 
   constructor(private readonly stored: StateSource) {}
 
-  async rowsFor(keys: readonly StateKey[]): Promise<StateRow[]> {
-    const ids = keys.map(keyOf);
+  async viewFor(keys: readonly StateKey[]): Promise<StateView> {
+    const ids = keys.map(stateRowId);
     const missing = keys.filter((_, i) => !this.loaded.has(ids[i]));
     if (missing.length > 0) {
-      const found = new Map((await this.stored.load(missing)).map((row) => [keyOf(row), row]));
+      const found = new Map<string, LoadedRow>();
+      for (const row of await this.stored.load(missing)) {
+        const read = loadedRow(row);
+        if (!read) continue;
+        const id = stateRowId(row);
+        const previous = found.get(id);
+        found.set(id, previous ? mergeLoaded(previous, read) : read);
+      }
       for (const k of missing) {
-        const id = keyOf(k);
+        const id = stateRowId(k);
         this.loaded.set(id, found.get(id) ?? null);
       }
     }
-    const rows: StateRow[] = [];
+    const rows = new Map<string, LoadedRow>();
     for (const id of ids) {
       let row = this.current.get(id);
       if (row === undefined) {
         const base = this.loaded.get(id) ?? null;
         const change = this.pending.get(id);
-        row = change ? mergeStateRows(base ? [base] : [], [change])[0] : base;
+        row = change ? (base ? mergeLoaded(base, change) : { firstSeen: change.firstSeen, lastSeen: change.lastSeen, data: change.data }) : base;
         this.current.set(id, row);
       }
-      if (row) rows.push(row);
+      if (row) rows.set(id, row);
     }
-    return rows;
+    return StateView.ofLoaded(rows);
   }
 
-  apply(changes: readonly StateChange[]): void {
-    for (const change of changes) {
-      const id = keyOf(change);
+  apply(deltas: readonly StateDelta[]): void {
+    for (const delta of deltas) {
+      const id = stateRowId(delta);
       this.current.delete(id);
       const previous = this.pending.get(id);
       if (!previous) {
-        this.pending.set(id, change);
+        this.pending.set(id, delta);
         continue;
       }
-      const [merged] = mergeStateRows([previous], [change]);
-      this.pending.set(id, {
-        ruleId: change.ruleId,
-        entity: change.entity,
-        value: change.value,
-        firstSeen: String(merged.firstSeen),
-        lastSeen: String(merged.lastSeen),
-        data: merged.data ?? null,
-        expiresAt: merged.expiresAt ?? change.expiresAt,
-      });
+      const merged = mergeLoaded(previous, delta);
+      this.pending.set(id, { ...delta, ...merged, expiresAt: Math.max(previous.expiresAt, delta.expiresAt) });
     }
   }
 
   changes(): StateChange[] {
-    return [...this.pending.values()].sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
+    const id = (k: StateKey) => `${k.ruleId}\u0000${k.entity}\u0000${k.value}`;
+    return [...this.pending.values()].map(formatDelta).sort((a, b) => id(a).localeCompare(id(b)));
   }
 }
