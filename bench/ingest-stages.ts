@@ -178,13 +178,20 @@ export async function processingStage(stack: Stack, a: BenchIntegration, bodies:
   const commit = await stage('a.commitBatch', () =>
     timed(async () => {
       const totals = { received: 0, stored: 0, duplicates: 0, quarantined: 0 };
-      for (let i = 0; i < messages.length; i += COMMIT_BATCH) {
-        const c = await commitBatch(db, a.expect, runA, messages.slice(i, i + COMMIT_BATCH));
-        totals.received += c.received;
-        totals.stored += c.stored;
-        totals.duplicates += c.duplicates;
-        totals.quarantined += c.quarantined;
-      }
+      // Batches committed as the drain commits them: each in its own transaction, commitsInFlight at once.
+      let next = 0;
+      const lane = async () => {
+        while (next < messages.length) {
+          const i = next;
+          next += COMMIT_BATCH;
+          const c = await commitBatch(db, a.expect, runA, messages.slice(i, i + COMMIT_BATCH));
+          totals.received += c.received;
+          totals.stored += c.stored;
+          totals.duplicates += c.duplicates;
+          totals.quarantined += c.quarantined;
+        }
+      };
+      await Promise.all(Array.from({ length: DEFAULT_DRAIN_OPTIONS.commitsInFlight }, lane));
       return totals;
     }),
   );
@@ -257,7 +264,7 @@ export async function drainStage(stack: Stack, a: BenchIntegration, bodies: read
     bare: { ...bare, eventsPerSec: bareRate, eventsPerSecExclTail: bareBusyRate },
     ratio: bareRate > 0 ? drainRate / bareRate : 0,
     ratioExclTail: bareBusyRate > 0 ? drainBusyRate / bareBusyRate : 0,
-    target: 0.8,
+    target: 0.9, // issue 10.4
   };
   return b;
 }

@@ -1,7 +1,8 @@
 // Drains one SQS queue: several concurrent long-polling receivers feed a shared batch; each batch
 // is committed by `commit` and only then deleted from the queue (at-least-once in, effectively
-// once stored). Batches are committed one at a time, so receivers wait while the database writes
-// (back-pressure that keeps the number of in-flight messages bounded).
+// once stored). A few batches are committed at once (`commitsInFlight`), each in its own transaction,
+// so that parsing and binding one batch overlap the database's work on another; receivers wait while
+// that many are being written (back-pressure that keeps the number of in-flight messages bounded).
 //
 // A drain is bounded: it takes what is in the queue plus what arrives until a deadline or a message
 // budget, then stops cleanly and the next run continues. A batch is committed when it is full or
@@ -26,6 +27,11 @@ export interface DrainOptions {
   batchSize: number;
   /** …or when the oldest waiting message arrived this long ago. */
   maxBatchAgeMs: number;
+  /**
+   * Batches being committed at once, each in its own transaction on its own connection. One at a time left the
+   * database idle while this process parsed and bound the next batch (bench/README.md, `bench/ingest.ts` (a)).
+   */
+  commitsInFlight: number;
   /** Stop taking new messages at this time (epoch ms); the rest waits for the next run. */
   deadline?: number;
   /** Stop taking new messages after this many; the rest waits for the next run. */
@@ -60,7 +66,7 @@ export interface DrainOutcome extends DrainProgress {
   stoppedBy: DrainStop;
 }
 
-export const DEFAULT_DRAIN_OPTIONS: DrainOptions = { receivers: 6, waitTimeSeconds: 2, batchSize: 500, maxBatchAgeMs: 2_000 };
+export const DEFAULT_DRAIN_OPTIONS: DrainOptions = { receivers: 6, waitTimeSeconds: 2, batchSize: 500, maxBatchAgeMs: 2_000, commitsInFlight: 2 };
 
 const RECEIVE_MAX = 10;
 const AGE_CHECK_MS = 200;
@@ -79,18 +85,22 @@ export async function drainQueue(
   const report = () => onProgress({ ...progress });
   let pending: ReceivedMessage[] = [];
   let pendingSince = 0;
-  // Commits run one at a time; a batch's deletes run beside the next batch's commit.
-  let commits: Promise<void> = Promise.resolve();
+  // At most commitsInFlight commits run at once; a batch's deletes run beside the next batches' commits.
+  const committing = new Set<Promise<boolean>>();
+  const lanes = Math.max(1, options.commitsInFlight);
   const settling: Promise<void>[] = [];
   let failure: unknown;
   let stoppedBy: DrainStop | undefined;
   let reserved = 0; // messages asked for by receives in flight, so the budget holds across receivers
 
-  const flush = (): Promise<void> => {
-    if (pending.length === 0) return commits;
+  /** Commits what is pending once a commit lane is free; resolves when the batch has started committing. */
+  const flush = async (): Promise<void> => {
+    while (committing.size >= lanes) await Promise.race(committing);
+    // Nothing awaited from here on: taking the batch and its lane is one step.
+    if (pending.length === 0) return;
     const batch = pending;
     pending = [];
-    const committed = commits.then(async () => {
+    const committed = (async () => {
       if (failure) return false;
       try {
         await commit(batch);
@@ -99,8 +109,9 @@ export async function drainQueue(
         failure ??= err;
         return false;
       }
-    });
-    commits = committed.then(() => undefined);
+    })();
+    committing.add(committed);
+    void committed.then(() => committing.delete(committed));
     settling.push(
       committed.then(async (ok) => {
         if (!ok) {
@@ -122,7 +133,6 @@ export async function drainQueue(
         }
       }),
     );
-    return commits;
   };
 
   const budgetLeft = () => (options.maxMessages === undefined ? RECEIVE_MAX : options.maxMessages - progress.received - reserved);
@@ -174,7 +184,7 @@ export async function drainQueue(
 
   // A batch never waits for more than maxBatchAgeMs, however slowly messages trickle in.
   const ageCheck = setInterval(() => {
-    if (pending.length > 0 && now() - pendingSince >= options.maxBatchAgeMs) void flush();
+    if (pending.length > 0 && committing.size < lanes && now() - pendingSince >= options.maxBatchAgeMs) void flush();
   }, AGE_CHECK_MS);
 
   let rejected: unknown;

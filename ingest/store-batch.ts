@@ -87,9 +87,12 @@ const INSERT_CHUNK = 100;
  * step has evaluated it (detections/run/detect-run.ts), whichever run stored it.
  */
 export async function insertEvents(tx: postgres.Sql | postgres.TransactionSql, rows: EventRow[]): Promise<number> {
+  // In key order: two batches committing at once (the drain's commit lanes) that share a redelivered event then wait
+  // for each other in one order, never in a cycle (a deadlock would fail a batch).
+  const ordered = [...rows].sort(byEventKey);
   const pending: Promise<number>[] = [];
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    const chunk = rows.slice(i, i + INSERT_CHUNK);
+  for (let i = 0; i < ordered.length; i += INSERT_CHUNK) {
+    const chunk = ordered.slice(i, i + INSERT_CHUNK);
     // execute(): postgres.js queries are otherwise sent only once awaited.
     pending.push(
       tx<{ n: number }[]>`
@@ -108,6 +111,13 @@ export async function insertEvents(tx: postgres.Sql | postgres.TransactionSql, r
   for (const n of await Promise.all(pending)) inserted += n;
   return inserted;
 }
+
+/** The order of the events' unique key (integration_id, uuid, published). */
+function byEventKey(a: EventRow, b: EventRow): number {
+  return compareText(a.integration_id, b.integration_id) || compareText(a.uuid, b.uuid) || compareText(a.published, b.published);
+}
+
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** One queue message, validated: an event to store or a quarantine row. */
 type Item =
