@@ -105,7 +105,7 @@ export function prepareEvaluation(
   return {
     stateKeys: () => listStateKeys(run, opts),
     evaluate: (loaded) => {
-      const state = new StateView(loaded);
+      const state = StateView.of(loaded);
       const { matches, changes } = evaluatePrepared(run, opts, state);
       return { matches, stateChanges: changes.toChanges(state) };
     },

@@ -56,25 +56,25 @@ export function loadedRow(row: StateRow): LoadedRow | undefined {
 
 /** The loaded rows, indexed. Rows with unreadable timestamps are ignored (as if never remembered). */
 export class StateView {
-  private readonly rows: Map<string, LoadedRow>;
+  private constructor(private readonly rows: ReadonlyMap<string, LoadedRow>) {}
 
-  constructor(rows: DetectionState | undefined) {
-    this.rows = new Map();
-    for (const row of rows ?? []) {
+  /** The caller's rows, read and indexed. */
+  static of(state: DetectionState | undefined): StateView {
+    const rows = new Map<string, LoadedRow>();
+    for (const row of state ?? []) {
       const loaded = loadedRow(row);
       if (!loaded) continue;
       const key = stateRowId(row);
-      const previous = this.rows.get(key);
+      const previous = rows.get(key);
       // Duplicated rows (should not happen with a primary key) merge like the database would.
-      this.rows.set(key, previous ? mergeLoaded(previous, loaded) : loaded);
+      rows.set(key, previous ? mergeLoaded(previous, loaded) : loaded);
     }
+    return new StateView(rows);
   }
 
   /** Rows already read, by `stateRowId` (the detection pass keeps them read from chunk to chunk). */
-  static ofLoaded(rows: Map<string, LoadedRow>): StateView {
-    const view = new StateView(undefined);
-    for (const [id, row] of rows) view.rows.set(id, row);
-    return view;
+  static ofLoaded(rows: ReadonlyMap<string, LoadedRow>): StateView {
+    return new StateView(rows);
   }
 
   get(ruleId: string, entity: string, value: string): LoadedRow | undefined {
