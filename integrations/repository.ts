@@ -22,6 +22,11 @@ export async function getIntegration(db: Database, integrationId: string): Promi
   return row;
 }
 
+/** Every integration's id, in order. */
+export async function listIntegrationIds(db: Database): Promise<string[]> {
+  return (await db.select({ id: integrations.id }).from(integrations).orderBy(integrations.id)).map((r) => r.id);
+}
+
 export async function getIntegrationWithTenant(db: Database, integrationId: string) {
   const [row] = await db
     .select({ integration: integrations, tenantName: tenants.name })

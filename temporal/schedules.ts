@@ -110,16 +110,38 @@ export async function ensureSchedules(client: Client, i: ScheduledIntegration, t
       await client.schedule.create(opts);
     } catch (err) {
       if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-      // The memo of a Schedule cannot be updated; its search attributes are brought up to date too.
-      await client.schedule.getHandle(opts.scheduleId).update((prev) => ({
-        ...prev,
-        spec: opts.spec,
-        action: opts.action,
-        policies: { ...prev.policies, ...opts.policies },
-        typedSearchAttributes: opts.typedSearchAttributes as ScheduleUpdateOptions['typedSearchAttributes'],
-      }));
+      await bringUpToDate(client, opts);
     }
   }
+}
+
+/**
+ * Brings the integration's existing Schedules to this release's spec, action (task queue, jitter) and policies,
+ * keeping their state (paused or not) and creating none: after an upgrade, for integrations onboarded before it.
+ * Returns the kinds updated.
+ */
+export async function updateSchedules(client: Client, i: ScheduledIntegration, taskQueue: string): Promise<ScheduleKind[]> {
+  const updated: ScheduleKind[] = [];
+  for (const kind of SCHEDULE_KINDS) {
+    try {
+      await bringUpToDate(client, scheduleOptions(kind, i, taskQueue));
+      updated.push(kind);
+    } catch (err) {
+      if (!(err instanceof ScheduleNotFoundError)) throw err;
+    }
+  }
+  return updated;
+}
+
+async function bringUpToDate(client: Client, opts: ScheduleOptions): Promise<void> {
+  // The memo of a Schedule cannot be updated; its search attributes are brought up to date too.
+  await client.schedule.getHandle(opts.scheduleId).update((prev) => ({
+    ...prev,
+    spec: opts.spec,
+    action: opts.action,
+    policies: { ...prev.policies, ...opts.policies },
+    typedSearchAttributes: opts.typedSearchAttributes as ScheduleUpdateOptions['typedSearchAttributes'],
+  }));
 }
 
 export async function pauseSchedules(client: Client, integrationId: string, note: string): Promise<void> {

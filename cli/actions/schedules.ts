@@ -1,9 +1,11 @@
-// Handlers of `oort-okta schedules list|trigger|backfill`.
+// Handlers of `oort-okta schedules list|trigger|backfill|update`.
 import type { CliContext } from '../context.js';
 import type { Output } from '../run.js';
 import { UsageError } from '../errors.js';
 import { table, time } from '../format.js';
-import { getIntegration } from '../../integrations/repository.js';
+import { getIntegration, getIntegrationWithTenant, listIntegrationIds } from '../../integrations/repository.js';
+import { ensureMaintenanceSchedule } from '../../temporal/maintenance-schedule.js';
+import { updateSchedules } from '../../temporal/schedules.js';
 import type { ScheduleKind } from '../../temporal/shared/ids.js';
 import type { OverlapPolicyName } from '../../temporal/overlap-policies.js';
 import { backfillSchedule, describeSchedules, triggerSchedule, waitForBackfill } from '../../temporal/schedule-operations.js';
@@ -84,4 +86,31 @@ export async function backfill(
     { ...data, ...done },
   );
   if (done.failed > 0) process.exitCode = 1;
+}
+
+/**
+ * Brings existing Schedules to this release's spec and task queue (after an upgrade), for one integration or, with
+ * `all`, every integration; creates none and keeps paused ones paused.
+ */
+export async function update(ctx: CliContext, out: Output, integrationId: string | undefined, opts: { all?: boolean }): Promise<void> {
+  if (!integrationId === !opts.all) throw new UsageError('give an integration id or --all (not both)');
+  const ids = integrationId ? [integrationId] : await listIntegrationIds(ctx.db);
+  const client = await ctx.client();
+  const taskQueue = ctx.config.TEMPORAL_TASK_QUEUE;
+  const results: Array<{ integrationId: string; updated: string[] }> = [];
+  for (const id of ids) {
+    const { integration, tenantName } = await getIntegrationWithTenant(ctx.db, id);
+    const updated = await updateSchedules(client, { integrationId: id, tenantId: integration.tenantId, name: integration.name, tenantName }, taskQueue);
+    results.push({ integrationId: id, updated });
+    out.progress(`${id}: ${updated.length > 0 ? `updated ${updated.join(', ')}` : 'no Schedules'}`);
+  }
+  // The platform's maintenance Schedule exists once an integration has Schedules: brought up to date with them.
+  const any = results.some((r) => r.updated.length > 0);
+  if (any) await ensureMaintenanceSchedule(client, taskQueue);
+  const n = results.reduce((sum, r) => sum + r.updated.length, 0);
+  out.print(
+    `Updated ${n} Schedule${n === 1 ? '' : 's'} of ${results.filter((r) => r.updated.length > 0).length} integration(s) to this release's spec (task queue ${taskQueue}-heavy for their runs)` +
+      `${any ? ', and the database maintenance Schedule' : ''}.`,
+    { integrations: results, maintenance: any },
+  );
 }

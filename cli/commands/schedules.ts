@@ -1,4 +1,4 @@
-// `oort-okta schedules list|trigger|backfill`: the integration's three Schedules. Trigger and backfill
+// `oort-okta schedules list|trigger|backfill|update`: the integration's three Schedules. Trigger and backfill
 // take the overlap policy explicitly: Temporal's default for manual actions (AllowAll) would let two
 // hourly drains of one queue run at once.
 import { Option, type Command } from 'commander';
@@ -44,4 +44,13 @@ export function schedulesCommands(program: Command): void {
     .option('--no-wait', 'return once the backfill is requested instead of waiting for its runs')
     .option('--timeout <minutes>', 'stop waiting after this many minutes (the runs go on)', positiveInt, 30)
     .action(action(async () => (await handlers()).backfill));
+
+  cmd
+    .command('update [integrationId]')
+    .description(
+      "bring existing Schedules to this release's spec, jitter and task queue (run after an upgrade); creates none, " +
+        'keeps paused ones paused',
+    )
+    .option('--all', 'every integration')
+    .action(action(async () => (await handlers()).update));
 }

@@ -115,6 +115,26 @@ describe('oort-okta CLI: operations', () => {
     expect(human.stdout).toContain(`okta-hourly:${id}: active; every 1h, jitter 4m; overlap Skip, catch-up 1h\n  next: `);
   });
 
+  it('schedules update brings Schedules an earlier release made to this one’s task queue, keeping a paused one paused', async () => {
+    const heavy = `${world.config.TEMPORAL_TASK_QUEUE}-heavy`;
+    const queueOf = async (kind: (typeof SCHEDULE_KINDS)[number]) => {
+      const { action } = await world.client.schedule.getHandle(scheduleId(kind, id)).describe();
+      return action.type === 'startWorkflow' ? action.taskQueue : undefined;
+    };
+    const daily = world.client.schedule.getHandle(scheduleId('daily-activity', id));
+    // As the release before the heavy queue carried the runs left it, paused by an operator.
+    await daily.update((prev) => ({ ...prev, action: { ...prev.action, taskQueue: world.config.TEMPORAL_TASK_QUEUE } }));
+    await daily.pause('paused before the upgrade');
+    expect(await queueOf('daily-activity')).toBe(world.config.TEMPORAL_TASK_QUEUE);
+
+    expect((await cli(['schedules', 'update'])).code).toBe(2);
+    const result = jsonOf<{ integrations: Array<{ integrationId: string; updated: string[] }>; maintenance: boolean }>(await cli(['schedules', 'update', '--all', '--json']));
+    expect(result.integrations).toEqual([{ integrationId: id, updated: [...SCHEDULE_KINDS] }]);
+    for (const kind of SCHEDULE_KINDS) expect(await queueOf(kind), kind).toBe(heavy);
+    expect((await daily.describe()).state.paused).toBe(true);
+    await daily.unpause('upgrade checked');
+  });
+
   it('triggers the hourly run with an explicit overlap policy; the wrong org quarantines every event, and runs shows it', async () => {
     const bodies = [
       ...toEventBridgeEnvelopes(firstBatch, realOrg(), 'ops-1').map((e) => JSON.stringify(e)),
