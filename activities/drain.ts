@@ -31,7 +31,9 @@ export function drainActivities(deps: ActivityDeps) {
         row.queueUrl,
         async (messages) => {
           const now = deps.now?.() ?? new Date();
-          eventsStored += (await commitBatch(deps.db, expect, ingestRunId, messages, { now, futureSkewMs })).stored;
+          // Read the counter after the await: two batches commit at once (DrainOptions.commitsInFlight).
+          const { stored } = await commitBatch(deps.db, expect, ingestRunId, messages, { now, futureSkewMs });
+          eventsStored += stored;
         },
         {
           ...DEFAULT_DRAIN_OPTIONS,

@@ -93,11 +93,15 @@ export async function drainQueue(
   let stoppedBy: DrainStop | undefined;
   let reserved = 0; // messages asked for by receives in flight, so the budget holds across receivers
 
-  /** Commits what is pending once a commit lane is free; resolves when the batch has started committing. */
-  const flush = async (): Promise<void> => {
+  /**
+   * Commits what is pending once a commit lane is free, if there are at least `least` messages then (a receiver that
+   * waited for a lane leaves a batch another flush took meanwhile to fill up again); resolves when the batch has
+   * started committing.
+   */
+  const flush = async (least = 1): Promise<void> => {
     while (committing.size >= lanes) await Promise.race(committing);
     // Nothing awaited from here on: taking the batch and its lane is one step.
-    if (pending.length === 0) return;
+    if (pending.length < Math.max(1, least)) return;
     const batch = pending;
     pending = [];
     const committed = (async () => {
@@ -178,7 +182,7 @@ export async function drainQueue(
         if (waitSeconds < options.waitTimeSeconds) stoppedBy ??= 'deadline';
         return;
       }
-      if (pending.length >= options.batchSize) await flush();
+      if (pending.length >= options.batchSize) await flush(options.batchSize);
     }
   };
 

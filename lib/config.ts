@@ -34,7 +34,11 @@ const schema = z.object({
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/oort_okta'),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().default(TASK_QUEUE_DEFAULT),
+  // Its heavy queue is `<queue>-heavy` (temporal/shared/task-queues.ts): a name ending so would be its own heavy queue.
+  TEMPORAL_TASK_QUEUE: z
+    .string()
+    .refine((q) => !q.endsWith('-heavy'), 'must not end in "-heavy": that suffix names the heavy task queue of another queue')
+    .default(TASK_QUEUE_DEFAULT),
   /** Mutual TLS to Temporal: PEM client certificate and key files; the CA and server name when not public (lib/temporal-connection.ts). */
   TEMPORAL_TLS_CERT_FILE: z.string().optional(),
   TEMPORAL_TLS_KEY_FILE: z.string().optional(),
@@ -126,7 +130,11 @@ const schema = z.object({
    */
   WORKER_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(200).default(5),
   WORKER_HEAVY_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(200).default(15),
-  /** Which queues this process serves: `both`, `main` (workflows and quick steps) or `heavy` (add heavy-only processes to scale the long work). */
+  /**
+   * Which queues this process serves: `both`, `main` (onboarding and refreshUser, their workflows and quick steps) or
+   * `heavy` (the Schedules' runs, their workflows and every step, and onboarding's long steps: add heavy-only processes
+   * to scale the hourly slot).
+   */
   WORKER_TASK_QUEUES: z.enum(['both', 'main', 'heavy']).default('both'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /** The worker's Prometheus endpoint (GET /metrics): its port (0 turns it off) and listen address. */

@@ -39,6 +39,7 @@ describe('loadConfig', () => {
     ['ONBOARDING_REMINDER_AFTER', 'three days'],
     ['OKTA_ALLOW_PRIVATE_ADDRESSES', 'yes'],
     ['LOG_LEVEL', 'verbose'],
+    ['TEMPORAL_TASK_QUEUE', 'oort-okta-heavy'], // would be its own heavy queue
   ])('rejects %s=%s with a ConfigError naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^\\s+${name}: `, 'm'));
