@@ -47,11 +47,25 @@ function toMs(value: string | Date): number {
 }
 
 /** A stored row with its timestamps read, or undefined when they are unreadable (as if never remembered). */
-export function loadedRow(row: StateRow): LoadedRow | undefined {
+function loadedRow(row: StateRow): LoadedRow | undefined {
   const firstSeen = toMs(row.firstSeen);
   const lastSeen = toMs(row.lastSeen);
   if (Number.isNaN(firstSeen) || Number.isNaN(lastSeen)) return undefined;
   return { firstSeen, lastSeen, data: row.data ?? null };
+}
+
+/** Stored rows read and indexed by `stateRowId`; rows with unreadable timestamps are left out (`loadedRow`). */
+export function readRows(state: DetectionState): Map<string, LoadedRow> {
+  const rows = new Map<string, LoadedRow>();
+  for (const row of state) {
+    const loaded = loadedRow(row);
+    if (!loaded) continue;
+    const key = stateRowId(row);
+    const previous = rows.get(key);
+    // Duplicated rows (should not happen with a primary key) merge like the database would.
+    rows.set(key, previous ? mergeLoaded(previous, loaded) : loaded);
+  }
+  return rows;
 }
 
 /** The loaded rows, indexed. Rows with unreadable timestamps are ignored (as if never remembered). */
@@ -60,16 +74,7 @@ export class StateView {
 
   /** The caller's rows, read and indexed. */
   static of(state: DetectionState | undefined): StateView {
-    const rows = new Map<string, LoadedRow>();
-    for (const row of state ?? []) {
-      const loaded = loadedRow(row);
-      if (!loaded) continue;
-      const key = stateRowId(row);
-      const previous = rows.get(key);
-      // Duplicated rows (should not happen with a primary key) merge like the database would.
-      rows.set(key, previous ? mergeLoaded(previous, loaded) : loaded);
-    }
-    return new StateView(rows);
+    return new StateView(readRows(state ?? []));
   }
 
   /** Rows already read, by `stateRowId` (the detection pass keeps them read from chunk to chunk). */
@@ -99,17 +104,11 @@ export interface StateDelta extends StateKey {
   readonly expiresAt: number;
 }
 
-interface PendingChange {
-  readonly ruleId: string;
-  readonly entity: string;
-  readonly value: string;
-  firstSeen: number;
-  lastSeen: number;
-  data: Readonly<Record<string, unknown>> | null;
-  expiresAt: number;
+/** A delta being merged during one evaluation. */
+type PendingChange = StateKey & { -readonly [K in 'firstSeen' | 'lastSeen' | 'data' | 'expiresAt']: StateDelta[K] } & {
   /** Skip the write when the loaded row already has last_seen this close (learning clocks need no precision). */
   slackMs: number;
-}
+};
 
 /** Upserts collected during one evaluation, merged per key with the same rule the database applies. */
 export class StateChangeSet {

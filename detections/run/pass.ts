@@ -9,7 +9,7 @@
 // by B") decide against the clock. The clock is the newest event's time,
 // not the wall clock: a re-run or an offline replay of the same events decides the same way.
 import { prepareEvaluation, type EventLoadGroup } from '../engine.js';
-import { formatDelta, loadedRow, mergeLoaded, stateRowId, StateView, type LoadedRow, type StateDelta } from '../kinds/state.js';
+import { formatDelta, mergeLoaded, readRows, stateRowId, StateView, type LoadedRow, type StateDelta } from '../kinds/state.js';
 import {
   decidesByClock,
   eventLoadPlan,
@@ -247,14 +247,7 @@ class PassState {
     const ids = keys.map(stateRowId);
     const missing = keys.filter((_, i) => !this.loaded.has(ids[i]));
     if (missing.length > 0) {
-      const found = new Map<string, LoadedRow>();
-      for (const row of await this.stored.load(missing)) {
-        const read = loadedRow(row);
-        if (!read) continue;
-        const id = stateRowId(row);
-        const previous = found.get(id);
-        found.set(id, previous ? mergeLoaded(previous, read) : read);
-      }
+      const found = readRows(await this.stored.load(missing));
       for (const k of missing) {
         const id = stateRowId(k);
         this.loaded.set(id, found.get(id) ?? null);
@@ -266,7 +259,7 @@ class PassState {
       if (row === undefined) {
         const base = this.loaded.get(id) ?? null;
         const change = this.pending.get(id);
-        row = change ? (base ? mergeLoaded(base, change) : { firstSeen: change.firstSeen, lastSeen: change.lastSeen, data: change.data }) : base;
+        row = change && base ? mergeLoaded(base, change) : (change ?? base);
         this.current.set(id, row);
       }
       if (row) rows.set(id, row);
@@ -289,7 +282,6 @@ class PassState {
   }
 
   changes(): StateChange[] {
-    const id = (k: StateKey) => `${k.ruleId}\u0000${k.entity}\u0000${k.value}`;
-    return [...this.pending.values()].map(formatDelta).sort((a, b) => id(a).localeCompare(id(b)));
+    return [...this.pending.values()].map(formatDelta).sort((a, b) => stateRowId(a).localeCompare(stateRowId(b)));
   }
 }
