@@ -7,13 +7,13 @@ import {
   buildScenario,
   duplicateDeliveries,
   foreignEnvelopes,
-  generateActivity,
   generateOrg,
   malformedBodies,
   publishEnvelopes,
   toEventBridgeEnvelopes,
   type OktaLogEvent,
 } from '../../simulator/index.js';
+import { recentTraffic } from '../support/traffic.js';
 import { createWorld, type World } from '../support/world.js';
 import { runHourly, streamingIntegration, type StreamingIntegration } from '../support/fixtures.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
@@ -34,16 +34,15 @@ afterAll(async () => {
   await world?.close();
 });
 
-/** A day of an org's traffic ending 20 minutes ago, with an API token and a Super administrator grant. */
+/** A day of an org's traffic ending 20 minutes ago (re-timed: the generator is quiet on weekend nights), with an API token and a Super administrator grant. */
 function buildStream(): OktaLogEvent[] {
   const now = Date.now();
   const org = generateOrg({ seed: 'metrics', users: 25, orgName: 'initech', logStream: false, asOf: new Date(now) });
-  const benign = generateActivity(org, { seed: 'metrics', start: new Date(now - 24 * 3_600_000), end: new Date(now - 20 * 60_000), eventsPerUserPerDay: 40 });
+  const benign = recentTraffic(org, 'metrics', 60, 24 * 60, 20);
   const attacks = [
     buildScenario(org, 'apiTokenCreated', { seed: 1, at: new Date(now - 2 * 3_600_000) }),
     buildScenario(org, 'adminRoleGranted', { seed: 2, at: new Date(now - 3_600_000), privilege: 'Super administrator' } as never),
   ].flatMap((s) => s.events);
-  expect(benign.length).toBeGreaterThan(20);
   return [...benign, ...attacks];
 }
 
