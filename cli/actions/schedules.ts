@@ -90,7 +90,8 @@ export async function backfill(
 
 /**
  * Brings existing Schedules to this release's spec and task queue (after an upgrade), for one integration or, with
- * `all`, every integration; creates none and keeps paused ones paused.
+ * `all`, every integration; creates none and keeps paused ones paused. With `all`, an integration that fails does not
+ * stop the others: the summary names it and the exit code is 1 (running it again is safe).
  */
 export async function update(ctx: CliContext, out: Output, integrationId: string | undefined, opts: { all?: boolean }): Promise<void> {
   if (!integrationId === !opts.all) throw new UsageError('give an integration id or --all (not both)');
@@ -98,11 +99,19 @@ export async function update(ctx: CliContext, out: Output, integrationId: string
   const client = await ctx.client();
   const taskQueue = ctx.config.TEMPORAL_TASK_QUEUE;
   const results: Array<{ integrationId: string; updated: string[] }> = [];
+  const failed: Array<{ integrationId: string; error: string }> = [];
   for (const id of ids) {
-    const { integration, tenantName } = await getIntegrationWithTenant(ctx.db, id);
-    const updated = await updateSchedules(client, { integrationId: id, tenantId: integration.tenantId, name: integration.name, tenantName }, taskQueue);
-    results.push({ integrationId: id, updated });
-    out.progress(`${id}: ${updated.length > 0 ? `updated ${updated.join(', ')}` : 'no Schedules'}`);
+    try {
+      const { integration, tenantName } = await getIntegrationWithTenant(ctx.db, id);
+      const updated = await updateSchedules(client, { integrationId: id, tenantId: integration.tenantId, name: integration.name, tenantName }, taskQueue);
+      results.push({ integrationId: id, updated });
+      out.progress(`${id}: ${updated.length > 0 ? `updated ${updated.join(', ')}` : 'no Schedules'}`);
+    } catch (err) {
+      if (!opts.all) throw err;
+      const error = err instanceof Error ? err.message : String(err);
+      failed.push({ integrationId: id, error });
+      out.progress(`${id}: FAILED: ${error}`);
+    }
   }
   // The platform's maintenance Schedule exists once an integration has Schedules: brought up to date with them.
   const any = results.some((r) => r.updated.length > 0);
@@ -110,7 +119,9 @@ export async function update(ctx: CliContext, out: Output, integrationId: string
   const n = results.reduce((sum, r) => sum + r.updated.length, 0);
   out.print(
     `Updated ${n} Schedule${n === 1 ? '' : 's'} of ${results.filter((r) => r.updated.length > 0).length} integration(s) to this release's spec (task queue ${taskQueue}-heavy for their runs)` +
-      `${any ? ', and the database maintenance Schedule' : ''}.`,
-    { integrations: results, maintenance: any },
+      `${any ? ', and the database maintenance Schedule' : ''}.` +
+      (failed.length > 0 ? ` ${failed.length} integration(s) FAILED (${failed.map((f) => f.integrationId).join(', ')}): run it again once the cause is fixed.` : ''),
+    { integrations: results, maintenance: any, failed },
   );
+  if (failed.length > 0) process.exitCode = 1;
 }
