@@ -11,11 +11,12 @@ export interface StageMemory {
 /** Peak RSS per stage, in MB, filled in by `stage`. */
 export const memory: Record<string, StageMemory> = {};
 
-/** CPU used during a stage, in % of one core: this process, PostgreSQL and Temporal server processes, everything else. */
+/** CPU used during a stage, in % of one core: this process, PostgreSQL and Temporal server processes, the SQS emulator's process (0 when inline), everything else. */
 export interface StageCpu {
   bench: number;
   postgres: number;
   temporal: number;
+  emulator: number;
   other: number;
 }
 export const cpuByStage: Record<string, StageCpu> = {};
@@ -25,13 +26,19 @@ interface CpuSnapshot {
   at: number;
   own: number;
   machineBusyMs: number | undefined;
-  byName: Record<'postgres' | 'temporal', number>;
+  byName: Record<'postgres' | 'temporal' | 'emulator', number>;
+}
+
+/** The SQS emulator's process, when it runs in one of its own: its CPU is counted apart from "other". */
+let emulatorPid: number | undefined;
+export function trackEmulatorProcess(pid: number | undefined): void {
+  emulatorPid = pid;
 }
 
 /** Machine-wide and per-process CPU from /proc (Linux); elsewhere only this process is measured. */
 function cpuSnapshot(): CpuSnapshot {
   const own = process.cpuUsage();
-  const snap: CpuSnapshot = { at: performance.now(), own: (own.user + own.system) / 1000, machineBusyMs: undefined, byName: { postgres: 0, temporal: 0 } };
+  const snap: CpuSnapshot = { at: performance.now(), own: (own.user + own.system) / 1000, machineBusyMs: undefined, byName: { postgres: 0, temporal: 0, emulator: 0 } };
   try {
     const [cpuLine] = readFileSync('/proc/stat', 'utf8').split('\n');
     const f = cpuLine.trim().split(/\s+/).slice(1).map(Number);
@@ -46,7 +53,7 @@ function cpuSnapshot(): CpuSnapshot {
         continue;
       }
       const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const key = comm.startsWith('postgres') ? 'postgres' : comm === 'temporal' ? 'temporal' : undefined;
+      const key = Number(pid) === emulatorPid ? 'emulator' : comm.startsWith('postgres') ? 'postgres' : comm === 'temporal' ? 'temporal' : undefined;
       if (!key) continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       snap.byName[key] += (Number(fields[11]) + Number(fields[12])) * TICK_MS;
@@ -63,8 +70,9 @@ function cpuBetween(a: CpuSnapshot, b: CpuSnapshot): StageCpu {
   const own = b.own - a.own;
   const pg = b.byName.postgres - a.byName.postgres;
   const tp = b.byName.temporal - a.byName.temporal;
-  const busy = a.machineBusyMs !== undefined && b.machineBusyMs !== undefined ? b.machineBusyMs - a.machineBusyMs : own + pg + tp;
-  return { bench: pct(own), postgres: pct(pg), temporal: pct(tp), other: pct(busy - own - pg - tp) };
+  const em = b.byName.emulator - a.byName.emulator;
+  const busy = a.machineBusyMs !== undefined && b.machineBusyMs !== undefined ? b.machineBusyMs - a.machineBusyMs : own + pg + tp + em;
+  return { bench: pct(own), postgres: pct(pg), temporal: pct(tp), emulator: pct(em), other: pct(busy - own - pg - tp - em) };
 }
 
 /** The stage being run, if any: the sampler adds its RSS readings to that stage's peak. */

@@ -45,15 +45,15 @@ export function printHourly(c: readonly HourlyFigures[]): void {
 }
 
 /** Peak RSS and CPU of every stage run so far, and the load average now. */
-export function printResources(cpus: number): void {
+export function printResources(cpus: number, emulatorInline: boolean): void {
   log('');
-  log('peak RSS of this process (bench + emulator + worker; sampled every 200 ms)');
+  log(`peak RSS of this process (bench + ${emulatorInline ? 'emulator + ' : ''}worker; sampled every 200 ms)`);
   for (const [name, m] of Object.entries(memory)) row(name, `${fmt(m.peakMb)} MB`, `at start ${fmt(m.startMb)} MB`);
   log('');
   log(`CPU per stage, % of one core (${cpus} cores = ${cpus * 100} %); "other" = the rest of the machine`);
-  log(`  ${'stage'.padEnd(16)} ${'bench'.padStart(7)} ${'postgres'.padStart(9)} ${'temporal'.padStart(9)} ${'other'.padStart(7)}`);
+  log(`  ${'stage'.padEnd(16)} ${'bench'.padStart(7)} ${'postgres'.padStart(9)} ${'temporal'.padStart(9)} ${'emulator'.padStart(9)} ${'other'.padStart(7)}`);
   for (const [name, u] of Object.entries(cpuByStage)) {
-    log(`  ${name.padEnd(16)} ${`${u.bench}%`.padStart(7)} ${`${u.postgres}%`.padStart(9)} ${`${u.temporal}%`.padStart(9)} ${`${u.other}%`.padStart(7)}`);
+    log(`  ${name.padEnd(16)} ${`${u.bench}%`.padStart(7)} ${`${u.postgres}%`.padStart(9)} ${`${u.temporal}%`.padStart(9)} ${`${u.emulator}%`.padStart(9)} ${`${u.other}%`.padStart(7)}`);
   }
   const [load1, load5] = os.loadavg();
   log(`  load average now: ${fmt(load1, 2)} (1 min), ${fmt(load5, 2)} (5 min)`);

@@ -1,32 +1,34 @@
 // Ingestion benchmark (prints figures; asserts nothing). Brings up its own stack like the tests do:
-// a fresh PostgreSQL database (dropped at the end), the fauxqs SQS emulator in process, and for part
+// a fresh PostgreSQL database (dropped at the end), the fauxqs SQS emulator (inside this process; `--emulator process`
+// runs it in a process of its own, as SQS is a remote service), and for part
 // (c) the Temporal dev server plus an in-process worker. See bench/README.md for what each figure means.
 // This file holds the options and the order of things; the stack is in bench/stack.ts, the stages in
 // bench/ingest-stages.ts, the printing in bench/ingest-report.ts.
 //
-//   npm run bench:ingest -- --events 100000
+//   npm run bench:ingest -- --events 100000 [--emulator inline|process]
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { generateSecretKey } from '../lib/secrets.js';
 import { DEFAULT_DRAIN_OPTIONS } from '../ingest/drain.js';
 import { applyMigrations } from '../schema/migrate.js';
-import { cpuByStage, memory, stage, timed } from './ingest-measure.js';
+import { cpuByStage, memory, stage, timed, trackEmulatorProcess } from './ingest-measure.js';
 import { fmt, log, printDrain, printHourly, printProcessing, printResources } from './ingest-report.js';
 import { DAYS, SEED, bodiesFor, drainStage, generateEvents, hourlyStage, processingStage } from './ingest-stages.js';
-import { startStack, stopStack, streamingIntegration } from './stack.js';
+import { startStack, stopStack, streamingIntegration, type EmulatorPlacement } from './stack.js';
 
-function parseEventsArg(): number {
-  const { values } = parseArgs({ options: { events: { type: 'string', short: 'n' } }, allowPositionals: true, strict: false });
+function parseArguments(): { n: number; emulatorIn: EmulatorPlacement } {
+  const { values } = parseArgs({ options: { events: { type: 'string', short: 'n' }, emulator: { type: 'string' } }, allowPositionals: true, strict: false });
   const raw = values.events;
-  if (raw === undefined || raw === true) return 100_000;
-  const n = Number(String(raw).replace(/_/g, ''));
+  const n = raw === undefined || raw === true ? 100_000 : Number(String(raw).replace(/_/g, ''));
   if (!Number.isInteger(n) || n < 100) throw new Error(`--events must be an integer ≥ 100 (got ${String(raw)}).`);
-  return n;
+  const emulatorIn = values.emulator ?? 'inline';
+  if (emulatorIn !== 'process' && emulatorIn !== 'inline') throw new Error(`--emulator is process or inline (got ${String(emulatorIn)}).`);
+  return { n, emulatorIn };
 }
 
 async function main() {
-  const n = parseEventsArg();
+  const { n, emulatorIn } = parseArguments();
   const started = Date.now();
   const suffix = randomBytes(4).toString('hex');
   const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
@@ -56,7 +58,9 @@ async function main() {
   log(`  machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, ${machine.platform}, Node ${machine.node}`);
   log(`  load average at start: ${fmt(os.loadavg()[0], 2)} (1 min), ${fmt(os.loadavg()[1], 2)} (5 min)`);
 
-  const stack = await startStack(databaseUrl, env, (line) => log(`  ${line}`));
+  const stack = await startStack(databaseUrl, env, (line) => log(`  ${line}`), emulatorIn);
+  trackEmulatorProcess(stack.emulator.pid);
+  log(`  SQS emulator: ${emulatorIn === 'process' ? `a process of its own (pid ${stack.emulator.pid})` : 'inside this process'}`);
   const { db } = stack;
   let cleaned = false;
   const cleanup = async () => {
@@ -110,7 +114,7 @@ async function main() {
     printHourly(c);
 
     // --- memory and CPU ---
-    printResources(machine.cpus);
+    printResources(machine.cpus, emulatorIn === 'inline');
     const total = (Date.now() - started) / 1000;
     log('');
     log(`total ${fmt(total, 0)} s`);
@@ -119,6 +123,7 @@ async function main() {
       bench: 'ingest',
       date: new Date().toISOString(),
       events: n,
+      emulator: emulatorIn,
       machine,
       a: processing.figures,
       b,

@@ -1,5 +1,5 @@
 // The ingest benchmark's own stack, brought up as the tests do: a fresh PostgreSQL database (dropped at the
-// end), the fauxqs SQS emulator in process and, only when a stage needs it, the Temporal dev server plus an
+// end), the fauxqs SQS emulator (in this process or one of its own) and, only when a stage needs it, the Temporal dev server plus an
 // in-process worker. Also the database helpers the stages share: streaming integrations, ingest runs, and
 // resetting and checksumming the events table.
 import { randomBytes } from 'node:crypto';
@@ -19,6 +19,7 @@ import type { EventBridgeDestination } from '../simulator/index.js';
 import { startWorker, type RunningWorker } from '../workers/worker.js';
 import { dropDatabase, ensureDatabase } from '../workers/local-stack/postgres.js';
 import { startSqsEmulator, type SqsEmulator } from '../workers/local-stack/sqs-emulator.js';
+import { startSqsEmulatorProcess } from './sqs-emulator-process.js';
 import { ensureTemporalCli, startTemporalDevServer, type TemporalDevServer } from '../workers/local-stack/temporal-cli.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -30,7 +31,8 @@ export interface Stack {
   databaseUrl: string;
   db: Database;
   sqs: SQSClient;
-  emulator: SqsEmulator;
+  /** `pid` when the emulator runs in a process of its own. */
+  emulator: SqsEmulator & { pid?: number };
   secretKey: SecretKeys;
   /** The environment every config of this run is loaded from (database and SQS endpoint added). */
   env: Record<string, string>;
@@ -45,9 +47,17 @@ function benchEnv(stack: Pick<Stack, 'databaseUrl' | 'emulator' | 'env'>): Recor
   return { ...stack.env, DATABASE_URL: stack.databaseUrl, SQS_ENDPOINT: stack.emulator.endpoint };
 }
 
+/** Where the SQS emulator runs: `inline` in the bench's own process, or a `process` of its own (as SQS is remote). */
+export type EmulatorPlacement = 'inline' | 'process';
+
 /** The emulator and the database (created if missing); Temporal waits for `ensureTemporal`. */
-export async function startStack(databaseUrl: string, env: Record<string, string>, progress: (line: string) => void): Promise<Stack> {
-  const emulator = await startSqsEmulator();
+export async function startStack(
+  databaseUrl: string,
+  env: Record<string, string>,
+  progress: (line: string) => void,
+  emulatorIn: EmulatorPlacement = 'inline',
+): Promise<Stack> {
+  const emulator = emulatorIn === 'process' ? await startSqsEmulatorProcess() : await startSqsEmulator();
   await ensureDatabase(databaseUrl);
   const config = loadConfig(benchEnv({ databaseUrl, emulator, env }));
   const db = connectDatabase(databaseUrl, { max: 10 });
