@@ -19,8 +19,8 @@ import type { EventBridgeDestination } from '../simulator/index.js';
 import { startWorker, type RunningWorker } from '../workers/worker.js';
 import { dropDatabase, ensureDatabase } from '../workers/local-stack/postgres.js';
 import { startSqsEmulator, type SqsEmulator } from '../workers/local-stack/sqs-emulator.js';
-import { startSqsEmulatorProcess } from './sqs-emulator-process.js';
 import { ensureTemporalCli, startTemporalDevServer, type TemporalDevServer } from '../workers/local-stack/temporal-cli.js';
+import { startSqsEmulatorProcess } from './sqs-emulator-process.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The simulated Okta org: every bench integration belongs to it, and the generated traffic comes from it. */
