@@ -2,7 +2,7 @@
 // memory instead of PostgreSQL: as a tenant's first run over a backlog, and as one run per hour with state
 // kept between runs. The sources answer from indexes (by type, by time) as the tables' indexes would, and
 // time themselves, so the engine's share can be told apart from theirs.
-import { mergeStateRows, typeMatches, type DetectionMatch, type OktaLogEvent, type Rule, type StateChange, type StateKey, type StateRow } from '../detections/index.js';
+import { mergeStateRows, typeMatches, type DetectionMatch, type LookbackFilter, type OktaLogEvent, type Rule, type StateChange, type StateKey, type StateRow } from '../detections/index.js';
 import { runDetectionPass, type EventSource, type LoadGroup, type StateSource } from '../detections/run/pass.js';
 import { Checksum, message, secondsSince } from './detect-engine.js';
 
@@ -108,7 +108,7 @@ export class MemoryEvents {
         return minutes;
       },
       watermark: async () => (delivered > 0 ? times[delivered - 1] : undefined),
-      load: async (groups: readonly LoadGroup[], newFrom: number, newTo: number) => {
+      load: async (groups: readonly LoadGroup[], newFrom: number, newTo: number, relevant: LookbackFilter) => {
         const t0 = performance.now();
         const loaded: OktaLogEvent[] = [];
         const fresh = new Set<OktaLogEvent>();
@@ -122,6 +122,7 @@ export class MemoryEvents {
           }
           const ordered = Int32Array.from(picked).sort();
           for (const i of ordered) {
+            if (!relevant(events[i])) continue;
             loaded.push(events[i]);
             if (i >= newStart && times[i] >= newFrom && times[i] < newTo) fresh.add(events[i]);
           }

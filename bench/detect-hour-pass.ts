@@ -163,8 +163,8 @@ export async function measureHourPass(rules: readonly Rule[], file: string, user
   const source: EventSource = {
     newEventMinutes: () => inner.newEventMinutes(),
     watermark: () => inner.watermark(),
-    async load(groups, newFrom, newTo) {
-      const loaded = await inner.load(groups, newFrom, newTo);
+    async load(groups, newFrom, newTo, relevant) {
+      const loaded = await inner.load(groups, newFrom, newTo, relevant);
       sampleHeap();
       if (newFrom < newTo) {
         chunks++;

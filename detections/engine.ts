@@ -5,7 +5,8 @@
  * Contract with the caller (the hourly detection run):
  * 1. Pass this run's NEW events plus LOOK-BACK events (already processed by earlier runs) going back, per event
  *    type, as far as `eventLoadPlan(rules, settings)` says before the oldest new event (`lookbackMinutes` is the
- *    longest of them), and say which are new with `opts.isNew`. Order does not matter (the engine sorts by
+ *    longest of them), and say which are new with `opts.isNew`. Look-back events that `lookbackRelevance` rejects
+ *    may be left out (load-plan.ts). Order does not matter (the engine sorts by
  *    `published`, then uuid); repeated uuids are counted once.
  * 2. A match is returned only if at least one of its events is new. Windows lying entirely in the look-back are not
  *    reported again; windows crossing the run boundary (old + new events) are caught. Exception: absence rules
@@ -37,17 +38,16 @@ import { anomalyScan, anomalyStateKeys, anomalyWarmer } from './kinds/anomaly.js
 import { baselineScan, baselineStateKeys, baselineWarmer } from './kinds/baseline.js';
 import { EntryMemo, scanAll, type AlertCandidate, type KeyContext, type KindContext, type KindScan } from './kinds/context.js';
 import { geoScan, geoStateKeys, geoWarmer } from './kinds/geo.js';
-import { ABSENCE_GRACE_MINUTES, evaluateSequence, sequenceStateKeys, sequenceWarmer } from './kinds/sequence.js';
+import { evaluateSequence, sequenceStateKeys, sequenceWarmer } from './kinds/sequence.js';
 import { singleScan } from './kinds/single.js';
 import { StateChangeSet, StateKeyList, StateView, type StateDelta } from './kinds/state.js';
 import { thresholdScan } from './kinds/threshold.js';
 import { clearFocus, focusEvent } from './fields.js';
 import { DEFAULT_EVIDENCE_CAP, isReportable, severityOf, toDetectionMatch, type MatchCandidate } from './match.js';
-import { alertSteps, compileAllowList, isAlertStep, resolveRules, type ResolvedRule } from './settings.js';
+import { alertSteps, compileAllowList, resolveRules, type ResolvedRule } from './settings.js';
 import { buildTimeline, typeMatches, type Timeline, type TimelineEntry } from './timeline.js';
 import type {
   DetectionMatch,
-  DetectionSettings,
   DetectionState,
   EvaluateOptions,
   OktaLogEvent,
@@ -221,50 +221,6 @@ function listStateKeys(run: PreparedRun, opts: Omit<EvaluateOptions, 'state'>): 
   return keys.list();
 }
 
-/** Minutes of history before the oldest new event the caller must load so every window is complete. */
-export function lookbackMinutes(rules: readonly Rule[], settings?: DetectionSettings): number {
-  return resolveRules(rules, settings).reduce((longest, { rule }) => Math.max(longest, historyMinutes(rule)), 0);
-}
-
-/** Event types to load, and how far back, for one look-back length. */
-export interface EventLoadGroup {
-  /** Look-back (and look-ahead) in minutes for these types. */
-  readonly lookbackMinutes: number;
-  /** eventType patterns: exact names, 'prefix.*' globs, or '*' for every type. */
-  readonly eventTypes: readonly string[];
-}
-
-/**
- * What to load for one evaluation, per event type: for each group, events of `eventTypes` published in
- * [min(firstNew, now) − lookbackMinutes, max(lastNew, now) + lookbackMinutes] (the look-ahead completes windows
- * when an old hour is re-run). Types several rules read get the longest look-back; groups are disjoint and sorted
- * longest first. Includes disabled rules evaluated silently for alert chains.
- */
-export function eventLoadPlan(rules: readonly Rule[], settings?: DetectionSettings): EventLoadGroup[] {
-  const longest = new Map<string, number>();
-  for (const { rule } of resolveRules(rules, settings)) {
-    const minutes = historyMinutes(rule);
-    for (const type of rule.eventTypes) longest.set(type, Math.max(longest.get(type) ?? 0, minutes));
-  }
-  const groups = new Map<number, string[]>();
-  for (const [type, minutes] of longest) {
-    const list = groups.get(minutes);
-    if (list) list.push(type);
-    else groups.set(minutes, [type]);
-  }
-  return [...groups]
-    .sort(([a], [b]) => b - a)
-    .map(([lookback, eventTypes]) => ({ lookbackMinutes: lookback, eventTypes: [...eventTypes].sort() }));
-}
-
-/**
- * True when the rules include an absence rule: the caller should then evaluate every run, even one without new
- * events, since absences are decided by `now`.
- */
-export function decidesByClock(rules: readonly Rule[], settings?: DetectionSettings): boolean {
-  return resolveRules(rules, settings).some(({ rule }) => rule.kind === 'sequence' && rule.absent === true);
-}
-
 interface PreparedRun {
   readonly rules: readonly ResolvedRule[];
   readonly timeline: Timeline;
@@ -436,30 +392,6 @@ function candidatesFor(rule: Rule, entries: readonly TimelineEntry[], ctx: KindC
       return scanAll(geoScan(rule, ctx), entries);
     case 'anomaly':
       return scanAll(anomalyScan(rule, ctx), entries);
-    default:
-      return unknownKind(rule);
-  }
-}
-
-/**
- * How far before the oldest new event a rule needs events. Kinds that remember through state need none of their own:
- * baselines and geo-velocity judge new events against state, and chains recall earlier detections from state.
- */
-function historyMinutes(rule: Rule): number {
-  switch (rule.kind) {
-    case 'single':
-      return 0;
-    case 'threshold':
-      return rule.window;
-    case 'sequence':
-      if (rule.absent) return rule.within + ABSENCE_GRACE_MINUTES;
-      return isAlertStep(rule.first) ? 0 : rule.within;
-    case 'baseline':
-    case 'geo':
-      return 0;
-    case 'anomaly':
-      // The bucket of a new event must be loaded whole; earlier buckets come from state.
-      return rule.bucketMinutes;
     default:
       return unknownKind(rule);
   }

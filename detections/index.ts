@@ -1,13 +1,6 @@
 /** Public API of the detection engine. Test helpers live in `./testing.js` and are not exported here. */
-export {
-  decidesByClock,
-  evaluate,
-  evaluateRun,
-  eventLoadPlan,
-  lookbackMinutes,
-  stateKeys,
-  type EventLoadGroup,
-} from './engine.js';
+export { evaluate, evaluateRun, stateKeys } from './engine.js';
+export { decidesByClock, eventLoadPlan, lookbackMinutes, lookbackRelevance, type EventLoadGroup, type LookbackFilter } from './load-plan.js';
 export { catalogue, findRule } from './catalogue.js';
 export { allowListPolicy, applySettings, cidrMatcher, compileAllowList, type AllowListMatcher } from './settings.js';
 export { validateRules } from './validate.js';

@@ -9,7 +9,7 @@
  * reported by the first evaluation whose `now` passes its deadline, then remembered in state ('reported:<uuid>').
  */
 import { field, type Field } from '../fields.js';
-import { byTimeThenSeq, recalledEntry, unionEntries, type MatchCandidate } from '../match.js';
+import { byTimeThenSeq, isReportable, recalledEntry, unionEntries, type MatchCandidate } from '../match.js';
 import { isAlertStep } from '../settings.js';
 import type { TimelineEntry } from '../timeline.js';
 import {
@@ -321,13 +321,17 @@ function atLeastAsSevere(severity: Severity, minimum: Severity | undefined): boo
   return minimum === undefined || SEVERITIES.indexOf(severity) >= SEVERITIES.indexOf(minimum);
 }
 
-/** Detections a chain waits on are remembered per entity, so the next event may come in a later run. */
+/**
+ * Detections a chain waits on are remembered per entity, so the next event may come in a later run. Only those this
+ * evaluation reports: one raised again from look-back alone was remembered when its events were new, and, seen from
+ * the edge of a look-back, it may lack its first events.
+ */
 function rememberAlerts(rule: SequenceRule, step: SequenceAlertStep, ctx: KindContext, withinMs: number): void {
   if (step.alerts === '*') return;
   const key = ctx.memo.value(keyFn(rule, step));
   for (const source of step.alerts) {
     for (const alert of ctx.alerts.get(source) ?? []) {
-      if (!atLeastAsSevere(alert.severity, step.minSeverity)) continue;
+      if (!atLeastAsSevere(alert.severity, step.minSeverity) || !isReportable(alert.candidate)) continue;
       const item = alertItem(alert);
       if (!item) continue;
       const data = {

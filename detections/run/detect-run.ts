@@ -102,7 +102,7 @@ export function backlogEvents(sql: postgres.Sql, integrationId: string): EventSo
       const [row] = await sql<{ at: Date | null }[]>`select max(published) as at from events where integration_id = ${integrationId}`;
       return row?.at ? new Date(row.at).getTime() : undefined;
     },
-    async load(groups, newFrom, newTo) {
+    async load(groups, newFrom, newTo, relevant) {
       const newUuids = new Set<string>();
       if (newFrom < newTo) {
         const pending = await sql<Pick<RawRow<typeof detectionBacklog>, 'uuid'>[]>`
@@ -115,14 +115,19 @@ export function backlogEvents(sql: postgres.Sql, integrationId: string): EventSo
       const events: OktaLogEvent[] = [];
       for (const group of groups) {
         const { exact, prefixes, all } = eventTypeFilter(group);
-        // Only the event types some rule can match are read: most of a tenant's traffic is not.
-        const rows = await sql<{ raw: string }[]>`
+        // Only the event types some rule can match are read: most of a tenant's traffic is not. Read in batches and
+        // kept only if a rule can count them, so a chunk never holds the look-back its rules do not need.
+        await sql<{ raw: string }[]>`
           select raw::text as raw from events
           where integration_id = ${integrationId}
             and published >= ${new Date(group.from).toISOString()} and published < ${new Date(group.to).toISOString()}
             and (${all} or lower(event_type) = any(${exact}::text[]) or lower(event_type) like any(${prefixes}::text[]))
-          order by published`;
-        for (const r of rows) events.push(JSON.parse(r.raw) as OktaLogEvent);
+          order by published`.cursor(LOAD_BATCH, (rows) => {
+          for (const r of rows) {
+            const event = JSON.parse(r.raw) as OktaLogEvent;
+            if (relevant(event)) events.push(event);
+          }
+        });
       }
       return { events, isNew: (e) => newUuids.has(e.uuid) };
     },
@@ -130,6 +135,8 @@ export function backlogEvents(sql: postgres.Sql, integrationId: string): EventSo
 }
 
 const CLEAR_CHUNK = 10_000;
+/** Rows read at a time when loading a chunk's events: the raw JSON of a batch is held, not of the whole load. */
+const LOAD_BATCH = 2_000;
 
 /** Removes the analysed events from the backlog (in the transaction that stores what they raised). */
 async function clearBacklog(tx: postgres.TransactionSql, integrationId: string, analysed: string[][]): Promise<void> {

@@ -139,13 +139,14 @@ export function eventsInMemory(all: readonly OktaLogEvent[], isNewEvent: (e: Okt
     async watermark() {
       return timed.length > 0 ? timed[timed.length - 1].at : undefined;
     },
-    async load(groups, newFrom, newTo) {
+    async load(groups, newFrom, newTo, relevant) {
       const events: OktaLogEvent[] = [];
       const fresh = new Set<string>();
       for (const group of groups) {
         for (const { event, at } of timed) {
           if (at < group.from || at >= group.to) continue;
           if (!group.eventTypes.some((pattern) => typeMatches(String(event.eventType), pattern))) continue;
+          if (!relevant(event)) continue;
           events.push(event);
           if (at >= newFrom && at < newTo && isNewEvent(event)) fresh.add(event.uuid);
         }

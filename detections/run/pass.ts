@@ -8,7 +8,8 @@
 // its rules need, carries rule state from chunk to chunk, and finally lets absence rules ("A not followed
 // by B") decide against the clock. The clock is the newest event's time,
 // not the wall clock: a re-run or an offline replay of the same events decides the same way.
-import { prepareEvaluation, type EventLoadGroup } from '../engine.js';
+import { prepareEvaluation } from '../engine.js';
+import { lookbackRelevance, type EventLoadGroup, type LookbackFilter } from '../load-plan.js';
 import { formatDelta, mergeLoaded, readRows, stateRowId, StateView, type LoadedRow, type StateDelta } from '../kinds/state.js';
 import {
   decidesByClock,
@@ -48,9 +49,15 @@ export interface EventSource {
   watermark(): Promise<number | undefined>;
   /**
    * Events of each group's types published in [from, to), and which of them are new events of this run
-   * published in [newFrom, newTo).
+   * published in [newFrom, newTo). Of the events outside [newFrom, newTo), only those `relevant` accepts: ask it
+   * as each event is read, so that the others are never held.
    */
-  load(groups: readonly LoadGroup[], newFrom: number, newTo: number): Promise<{ events: OktaLogEvent[]; isNew: (e: OktaLogEvent) => boolean }>;
+  load(
+    groups: readonly LoadGroup[],
+    newFrom: number,
+    newTo: number,
+    relevant: LookbackFilter,
+  ): Promise<{ events: OktaLogEvent[]; isNew: (e: OktaLogEvent) => boolean }>;
 }
 
 export interface StateSource {
@@ -92,8 +99,11 @@ export async function runDetectionPass(
   const now = new Date(watermark);
   const result: PassResult = { ...empty, watermark: now.toISOString() };
 
+  const relevance = new Map<readonly Rule[], ReturnType<typeof lookbackRelevance>>();
   const evaluateChunk = async (subset: readonly Rule[], groups: LoadGroup[], newFrom: number, newTo: number) => {
-    const { events: loaded, isNew } = await events.load(groups, newFrom, newTo);
+    let relevantTo = relevance.get(subset);
+    if (!relevantTo) relevance.set(subset, (relevantTo = lookbackRelevance(subset, settings)));
+    const { events: loaded, isNew } = await events.load(groups, newFrom, newTo, relevantTo(newFrom, newTo));
     const base = { isNew, settings, now, ...(opts.onRuleError ? { onRuleError: opts.onRuleError } : {}) };
     // The events are sorted and indexed once for both the state keys and the evaluation.
     const prepared = prepareEvaluation(subset, loaded, base);

@@ -46,8 +46,8 @@ export function judgingNew(source: EventSource): { source: EventSource; judgedNe
     source: {
       newEventMinutes: () => source.newEventMinutes(),
       watermark: () => source.watermark(),
-      async load(groups, newFrom, newTo) {
-        const loaded = await source.load(groups, newFrom, newTo);
+      async load(groups, newFrom, newTo, relevant) {
+        const loaded = await source.load(groups, newFrom, newTo, relevant);
         for (const uuid of new Set(loaded.events.filter(loaded.isNew).map((e) => e.uuid))) judgedNew.push(uuid);
         return loaded;
       },

@@ -1,0 +1,192 @@
+/**
+ * What an evaluation needs besides its new events (contract item 1 in engine.ts): the event types to load and how far
+ * before and after the new events (`eventLoadPlan`), and, among the events so loaded, those a rule can count
+ * (`lookbackRelevance`).
+ */
+import { clearFocus, focusEvent, perFocusedEvent } from './fields.js';
+import { ABSENCE_GRACE_MINUTES } from './kinds/sequence.js';
+import { isAlertStep, resolveRules } from './settings.js';
+import { typeMatches } from './timeline.js';
+import type { DetectionSettings, OktaLogEvent, Rule } from './types.js';
+
+const MINUTE = 60_000;
+
+/** Minutes of history before the oldest new event the caller must load so every window is complete. */
+export function lookbackMinutes(rules: readonly Rule[], settings?: DetectionSettings): number {
+  return resolveRules(rules, settings).reduce((longest, { rule }) => Math.max(longest, historyMinutes(rule)), 0);
+}
+
+/** Event types to load, and how far back, for one look-back length. */
+export interface EventLoadGroup {
+  /** Look-back (and look-ahead) in minutes for these types. */
+  readonly lookbackMinutes: number;
+  /** eventType patterns: exact names, 'prefix.*' globs, or '*' for every type. */
+  readonly eventTypes: readonly string[];
+}
+
+/**
+ * What to load for one evaluation, per event type: for each group, events of `eventTypes` published in
+ * [min(firstNew, now) − lookbackMinutes, max(lastNew, now) + lookbackMinutes] (the look-ahead completes windows
+ * when an old hour is re-run). Types several rules read get the longest look-back; groups are disjoint and sorted
+ * longest first. Includes disabled rules evaluated silently for alert chains.
+ */
+export function eventLoadPlan(rules: readonly Rule[], settings?: DetectionSettings): EventLoadGroup[] {
+  const longest = new Map<string, number>();
+  for (const { rule } of resolveRules(rules, settings)) {
+    const minutes = historyMinutes(rule);
+    for (const type of rule.eventTypes) longest.set(type, Math.max(longest.get(type) ?? 0, minutes));
+  }
+  const groups = new Map<number, string[]>();
+  for (const [type, minutes] of longest) {
+    const list = groups.get(minutes);
+    if (list) list.push(type);
+    else groups.set(minutes, [type]);
+  }
+  return [...groups]
+    .sort(([a], [b]) => b - a)
+    .map(([lookback, eventTypes]) => ({ lookbackMinutes: lookback, eventTypes: [...eventTypes].sort() }));
+}
+
+/**
+ * True when the rules include an absence rule: the caller should then evaluate every run, even one without new
+ * events, since absences are decided by `now`.
+ */
+export function decidesByClock(rules: readonly Rule[], settings?: DetectionSettings): boolean {
+  return resolveRules(rules, settings).some(({ rule }) => rule.kind === 'sequence' && rule.absent === true);
+}
+
+/** Whether an event loaded around new events published in [from, to) can count for any rule. */
+export type LookbackFilter = (event: OktaLogEvent) => boolean;
+
+/**
+ * Narrows the load plan event by event. The plan reads by type and time, so a chunk of a busy hour holds every
+ * sign-in of the hour before it, because one rule counts failed sign-ins over 60 minutes and another successful ones
+ * over 30. An event outside the new events' range [from, to) is used only by a rule that reads its type, within that
+ * rule's own look-back (an anomaly rule: only in a bucket that holds part of the range), and whose filter, or one of
+ * whose sequence steps, accepts it. Every other event is inert: no rule counts it, so leaving it out changes no
+ * window of a new event, and what a chunk holds follows what its rules count rather than all the traffic of their types.
+ *
+ * Events in [from, to), and events whose time cannot be read, are always kept; a filter that throws keeps the event
+ * (the engine reports the rule's error where it evaluates it). Returns a filter per range, sharing a cache by type.
+ */
+export function lookbackRelevance(rules: readonly Rule[], settings?: DetectionSettings): (from: number, to: number) => LookbackFilter {
+  const resolved = resolveRules(rules, settings).map(({ rule }) => rule);
+  const reach = chainReach(resolved);
+  const needs = resolved.map((rule) => needOf(rule, reach.get(rule.id) ?? 0)).filter((need) => need.minutes > 0 || need.bucketMs);
+  const byType = new Map<string, readonly Need[]>();
+  const needsOf = (eventType: string): readonly Need[] => {
+    let found = byType.get(eventType);
+    if (!found) {
+      found = needs.filter((need) => need.eventTypes.some((pattern) => typeMatches(eventType, pattern)));
+      byType.set(eventType, found);
+    }
+    return found;
+  };
+
+  return (from, to) => (event) => {
+    const at = Date.parse(event.published);
+    if (!(at < from || at >= to)) return true;
+    const candidates = needsOf(String(event.eventType));
+    if (candidates.length === 0) return false;
+    focusEvent(event);
+    try {
+      for (const need of candidates) {
+        if (!reaches(need, at, from, to)) continue;
+        if (need.accepts(event)) return true;
+      }
+      return false;
+    } catch {
+      return true;
+    } finally {
+      clearFocus();
+    }
+  };
+}
+
+interface Need {
+  readonly eventTypes: readonly string[];
+  /** How far before and after the range the rule reads (0: not at all). */
+  readonly minutes: number;
+  /** Anomaly rules read whole buckets of this length: those that hold part of the range. */
+  readonly bucketMs?: number;
+  readonly accepts: (event: OktaLogEvent) => boolean;
+}
+
+/**
+ * `extra`: minutes a chain that consumes the rule's detections reaches beyond the range. The chain pairs a new event
+ * with a detection up to its `within` earlier, which the rule raises again from its events (and remembers with
+ * their evidence): those events are read as far as the load plan allows, so a chunk remembers the same detection
+ * as the whole hour does.
+ */
+function needOf(rule: Rule, extra: number): Need {
+  const base = { eventTypes: rule.eventTypes, minutes: historyMinutes(rule) + extra };
+  switch (rule.kind) {
+    case 'threshold':
+      return { ...base, accepts: perFocusedEvent(rule.filter) };
+    case 'anomaly':
+      return {
+        ...base,
+        minutes: extra > 0 ? base.minutes : 0,
+        bucketMs: rule.bucketMinutes * MINUTE,
+        accepts: perFocusedEvent(rule.filter),
+      };
+    case 'sequence': {
+      const steps = [rule.first, rule.then].flatMap((step) => (isAlertStep(step) ? [] : [perFocusedEvent(step.match)]));
+      return { ...base, accepts: (event) => steps.some((match) => match(event)) };
+    }
+    default:
+      // Single, baseline and geo-velocity rules read no look-back (historyMinutes 0).
+      return { ...base, accepts: () => false };
+  }
+}
+
+/** The longest `within` of the chains that consume each rule's detections by name. */
+function chainReach(rules: readonly Rule[]): Map<string, number> {
+  const reach = new Map<string, number>();
+  for (const rule of rules) {
+    if (rule.kind !== 'sequence') continue;
+    for (const step of [rule.first, rule.then]) {
+      // A wildcard step ('*') takes any detection the evaluation raises and remembers none of them; those of new
+      // events need no more than their own rule's look-back.
+      if (!isAlertStep(step) || step.alerts === '*') continue;
+      for (const id of step.alerts) reach.set(id, Math.max(reach.get(id) ?? 0, rule.within));
+    }
+  }
+  return reach;
+}
+
+/**
+ * Is `at`, outside [from, to), within the rule's reach: [from − minutes, to + minutes), as the load groups are, or,
+ * for an anomaly rule, in a bucket that holds part of [from, to)?
+ */
+function reaches(need: Need, at: number, from: number, to: number): boolean {
+  if (need.bucketMs !== undefined && from < to) {
+    const bucket = Math.floor(at / need.bucketMs);
+    if (bucket >= Math.floor(from / need.bucketMs) && bucket <= Math.floor((to - 1) / need.bucketMs)) return true;
+  }
+  return at < from ? from - at <= need.minutes * MINUTE : at - to < need.minutes * MINUTE;
+}
+
+/**
+ * How far before the oldest new event a rule needs events. Kinds that remember through state need none of their own:
+ * baselines and geo-velocity judge new events against state, and chains recall earlier detections from state.
+ */
+function historyMinutes(rule: Rule): number {
+  switch (rule.kind) {
+    case 'single':
+      return 0;
+    case 'threshold':
+      return rule.window;
+    case 'sequence':
+      if (rule.absent) return rule.within + ABSENCE_GRACE_MINUTES;
+      return isAlertStep(rule.first) ? 0 : rule.within;
+    case 'baseline':
+    case 'geo':
+      return 0;
+    case 'anomaly':
+      // The bucket of a new event must be loaded whole; earlier buckets come from state.
+      return rule.bucketMinutes;
+    default:
+      throw new Error(`Unsupported rule kind: ${(rule as { kind?: unknown }).kind}`);
+  }
+}

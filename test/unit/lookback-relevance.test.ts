@@ -1,0 +1,115 @@
+// A chunk holds its new events and, around them, only the look-back events some rule can count: those of the rule's
+// types, within its own look-back (an anomaly rule: its bucket), that its filter or a step of its sequence accepts.
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { lookbackRelevance, type OktaLogEvent, type Rule, type SequenceRule, type ThresholdRule } from '../../detections/index.js';
+import type { AnomalyRule } from '../../detections/types.js';
+import { mergeMatches } from '../../detections/run/merge.js';
+import { eventsInMemory } from '../../detections/run/offline.js';
+import { runDetectionPass, type EventSource } from '../../detections/run/pass.js';
+import { loadRuleSet } from '../../detections/run/rule-set.js';
+import { busyHour } from '../support/busy-hour.js';
+
+const MINUTE = 60_000;
+const FROM = Date.parse('2026-03-03T10:20:00.000Z');
+const TO = Date.parse('2026-03-03T10:30:00.000Z');
+
+function ruleBase(id: string, eventTypes: string[]) {
+  return {
+    id,
+    title: id,
+    description: id,
+    severity: 'medium' as const,
+    attack: { tactics: [], techniques: [] },
+    eventTypes,
+    fields: ['outcome.result'],
+    runbook: '',
+    dedupe: { periodMinutes: 60, key: (e: OktaLogEvent) => String((e.actor as { id?: string } | undefined)?.id ?? '') },
+    enabled: true,
+  };
+}
+
+const failed = (e: OktaLogEvent) => (e.outcome as { result?: string } | undefined)?.result === 'FAILURE';
+const failures: ThresholdRule = { ...ruleBase('failures', ['user.session.start']), kind: 'threshold', filter: failed, window: 30, threshold: 5 };
+const volume: AnomalyRule = {
+  ...ruleBase('volume', ['user.authentication.sso']),
+  kind: 'anomaly',
+  filter: () => true,
+  bucketMinutes: 60,
+  historyDays: 14,
+  decide: () => false,
+};
+const thenSignIn: SequenceRule = {
+  ...ruleBase('failures-then-sign-in', ['user.session.start']),
+  kind: 'sequence',
+  within: 45,
+  first: { alerts: ['failures'] },
+  then: { match: (e) => !failed(e) },
+};
+
+function event(eventType: string, minutesFromFrom: number, result = 'SUCCESS'): OktaLogEvent {
+  return {
+    uuid: `${eventType}@${minutesFromFrom}/${result}`,
+    published: new Date(FROM + minutesFromFrom * MINUTE).toISOString(),
+    eventType,
+    actor: { id: '00u1' },
+    outcome: { result },
+  };
+}
+
+function kept(rules: Rule[], events: OktaLogEvent[]): number[] {
+  const relevant = lookbackRelevance(rules)(FROM, TO);
+  return events.filter(relevant).map((e) => (Date.parse(e.published) - FROM) / MINUTE);
+}
+
+describe('which look-back events a chunk keeps', () => {
+  it('keeps every event in the range, and around it only what a rule counts, within that rule\'s look-back', () => {
+    const sessions = [-40, -31, -30, -5, 0, 5, 12, 25, 39, 40, 41].flatMap((m) => [event('user.session.start', m, 'FAILURE'), event('user.session.start', m)]);
+    const relevant = lookbackRelevance([failures])(FROM, TO);
+    const at = (result: string) => sessions.filter((e) => (e.outcome as { result: string }).result === result && relevant(e)).map((e) => (Date.parse(e.published) - FROM) / MINUTE);
+    // Failures within 30 minutes before the range (inclusive, as the load groups are) and after its end (exclusive).
+    expect(at('FAILURE')).toEqual([-30, -5, 0, 5, 12, 25, 39]);
+    // Successes count for no rule: only those in the range.
+    expect(at('SUCCESS')).toEqual([0, 5]);
+    // A type no rule reads, outside the range, is never kept.
+    expect(kept([failures], [event('user.account.lock', -1), event('user.account.lock', 1)])).toEqual([1]);
+  });
+
+  it('keeps an anomaly rule\'s whole bucket around the range, and nothing beyond it', () => {
+    const sso = [-21, -20, -1, 15, 39, 40].map((m) => event('user.authentication.sso', m));
+    // The range 10:20–10:30 lies in the 10:00 bucket: 10:00 to 10:59.
+    expect(kept([volume], sso)).toEqual([-20, -1, 15, 39]);
+  });
+
+  it('reads a rule further back by the reach of a chain that consumes its detections', () => {
+    const sessions = [-76, -75, -60, -31].map((m) => event('user.session.start', m, 'FAILURE'));
+    expect(kept([failures], sessions)).toEqual([]);
+    // The chain pairs a new sign-in with a burst of failures up to 45 minutes earlier: 30 + 45 minutes.
+    expect(kept([failures, thenSignIn], sessions)).toEqual([-75, -60, -31]);
+  });
+
+  it('keeps an event whose filter throws, so the engine reports the rule\'s error where it evaluates it', () => {
+    const throwing: ThresholdRule = { ...failures, id: 'throwing', filter: () => { throw new Error('bad rule'); } };
+    expect(kept([throwing], [event('user.session.start', -10)])).toEqual([-10]);
+  });
+});
+
+describe('a pass that keeps only the relevant look-back', () => {
+  const rules = loadRuleSet(fileURLToPath(new URL('../../sigma-rules/', import.meta.url))).rules;
+  const noState = { load: async () => [] };
+
+  it('finds the same detections as one that loads every event of the plan, whole or split, from fewer events', async () => {
+    const { all, isNew } = busyHour();
+    const fresh = all.filter(isNew).length;
+    for (const limit of [fresh, Math.ceil(fresh / 7)]) {
+      const narrowed = eventsInMemory(all, isNew);
+      const wide = eventsInMemory(all, isNew);
+      const everything: EventSource = { ...wide, load: (groups, from, to) => wide.load(groups, from, to, () => true) };
+      const kept = await runDetectionPass(rules, narrowed, noState, { chunkNewEvents: limit });
+      const full = await runDetectionPass(rules, everything, noState, { chunkNewEvents: limit });
+      expect(mergeMatches(kept.matches)).toEqual(mergeMatches(full.matches));
+      expect(kept.matches.length).toBeGreaterThan(0);
+      expect(kept.evaluatedEvents).toBeLessThan(full.evaluatedEvents);
+    }
+  });
+});
