@@ -36,6 +36,11 @@ export interface NewIntegration {
 }
 
 const TENANT_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** Longest integration or tenant name: names are shown in the Temporal UI, Slack messages and the findings page. */
+export const MAX_NAME_LENGTH = 200;
+// Control characters break lines in Slack messages and logs; text-direction marks and overrides make a name read as
+// another one.
+const UNSAFE_NAME_CHARACTER = /[\p{Cc}\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
 
 /** A value `createIntegration` can never accept (a malformed tenant or integration id, an empty token, …). */
 export class IntegrationInputError extends Error {
@@ -55,6 +60,20 @@ function isDuplicateIntegration(err: unknown): boolean {
   return e?.code === '23505' && (e.table_name === 'integrations' || e.constraint_name === 'integrations_pkey');
 }
 
+/** Refuses a name people could not read as typed: empty, longer than MAX_NAME_LENGTH, or with control characters. */
+export function checkDisplayName(what: string, name: string): void {
+  if (!name.trim()) throw new IntegrationInputError(`${what} is empty.`);
+  const length = [...name].length;
+  if (length > MAX_NAME_LENGTH) throw new IntegrationInputError(`${what} has ${length} characters; use at most ${MAX_NAME_LENGTH}.`);
+  if (UNSAFE_NAME_CHARACTER.test(name)) {
+    throw new IntegrationInputError(`${what} contains a control or text-direction character (U+${codePoint(name.match(UNSAFE_NAME_CHARACTER)![0])}); use plain text.`);
+  }
+}
+
+function codePoint(c: string): string {
+  return c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+}
+
 export function newIntegrationId(): string {
   return `okta-${randomBytes(8).toString('hex')}`;
 }
@@ -63,6 +82,8 @@ export async function createIntegration(db: Database, secretKey: SecretKeys, inp
   if (!TENANT_ID.test(input.tenantId)) {
     throw new IntegrationInputError(`Tenant id "${input.tenantId}" must be lowercase letters, digits and dashes (e.g. acme-corp).`);
   }
+  checkDisplayName('The integration name', input.name);
+  if (input.tenantName !== undefined) checkDisplayName('The tenant name', input.tenantName);
   if (!input.apiToken.trim()) throw new IntegrationInputError('The Okta API token is empty. Pass it through OKTA_API_TOKEN, stdin or a file.');
   orgUrlFromDomain(input.oktaDomain); // throws a clear error for a malformed domain
   if (input.webhook) {

@@ -4,7 +4,7 @@ import { readSecret } from '../secrets.js';
 import { Refusal, type Output } from '../run.js';
 import { Failure, NotFound, UsageError } from '../errors.js';
 import { table, time, took } from '../format.js';
-import { checkOktaAccess, createIntegration, rotateToken } from '../../integrations/create.js';
+import { checkDisplayName, checkOktaAccess, createIntegration, rotateToken } from '../../integrations/create.js';
 import { assertOktaDomain, normalizeCustomDomain } from '../../okta/client.js';
 import { assertSlackUrl, assertWebhookUrl } from '../../lib/outbound.js';
 import { getIntegration, oktaConnection, setOktaDomain } from '../../integrations/repository.js';
@@ -24,8 +24,9 @@ import {
 import { pauseIntegration, removeIntegration, resumeIntegration } from '../../operations/lifecycle.js';
 
 export async function create(ctx: CliContext, out: Output, opts: Record<string, string | undefined>): Promise<void> {
-  // Refused at the door: the domain (syntax, Okta suffix or the registered custom domain, https) and the
+  // Refused at the door: the name, the domain (syntax, Okta suffix or the registered custom domain, https) and the
   // notification URLs are checked before anything else, the token against Okta before anything is stored.
+  checkDisplayName('The integration name', opts.name!);
   const environment = ctx.config.OORT_ENVIRONMENT;
   const customDomain = opts.customDomain === undefined ? undefined : normalizeCustomDomain(opts.customDomain);
   assertOktaDomain(opts.oktaDomain!, { environment, customDomain });

@@ -25,7 +25,8 @@ import {
 
 /**
  * New events per evaluated chunk: bounds the new events held at once and lets the step heartbeat through a backlog.
- * A chunk also holds its look-back, which does not shrink with the chunk (bench/README.md, `bench/detect-hour.ts`).
+ * A chunk also holds the look-back its rules count, which does not shrink with the chunk (bench/README.md,
+ * `bench/detect-hour.ts`).
  */
 export const CHUNK_NEW_EVENTS = 50_000;
 const HOUR = 3_600_000;

@@ -61,6 +61,19 @@ describe('integrations create, refused at the door', () => {
     expect(await namesStored()).toEqual([]);
   });
 
+  it('refuses names that would not read as typed in the Temporal UI, Slack and the findings page', async () => {
+    const test = { ...world.env, OKTA_API_TOKEN: TOKEN };
+    const cases: Array<[string, string]> = [
+      ['   ', 'error: The integration name is empty.'],
+      ['x'.repeat(201), 'error: The integration name has 201 characters; use at most 200.'],
+      ['Acme\nfinance approved', 'error: The integration name contains a control or text-direction character (U+000A); use plain text.'],
+      ['Acme \u202Egnp.exe', 'error: The integration name contains a control or text-direction character (U+202E); use plain text.'],
+    ];
+    const results = await Promise.all(cases.map(([name]) => runCli(test, create(name, sim.url))));
+    results.forEach((r, i) => expect([r.code, r.stdout, r.stderr]).toEqual([2, '', `${cases[i][1]}\n`]));
+    expect(await namesStored()).toEqual([]);
+  });
+
   it('accepts the simulator in test, a Slack URL from a file only for hooks.slack.com, and stores a registered custom domain', async () => {
     const ok = await runCli({ ...world.env, OKTA_API_TOKEN: TOKEN }, [...create('Door OK', sim.url, '--custom-domain', 'Login.Door.example'), '--json']);
     expect(ok.stderr).toBe('');
