@@ -122,7 +122,7 @@ export class MemoryEvents {
           }
           const ordered = Int32Array.from(picked).sort();
           for (const i of ordered) {
-            if (!relevant(events[i])) continue;
+            if (!relevant(events[i], i >= newStart)) continue;
             loaded.push(events[i]);
             if (i >= newStart && times[i] >= newFrom && times[i] < newTo) fresh.add(events[i]);
           }

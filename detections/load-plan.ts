@@ -55,8 +55,11 @@ export function decidesByClock(rules: readonly Rule[], settings?: DetectionSetti
   return resolveRules(rules, settings).some(({ rule }) => rule.kind === 'sequence' && rule.absent === true);
 }
 
-/** Whether an event loaded around new events published in [from, to) can count for any rule. */
-export type LookbackFilter = (event: OktaLogEvent) => boolean;
+/**
+ * Whether an event loaded around new events published in [from, to) can count for any rule. `pendingInRun`: the
+ * event is one of the run's new events, in another chunk of it.
+ */
+export type LookbackFilter = (event: OktaLogEvent, pendingInRun: boolean) => boolean;
 
 /**
  * Narrows the load plan event by event. The plan reads by type and time, so a chunk of a busy hour holds every
@@ -65,6 +68,11 @@ export type LookbackFilter = (event: OktaLogEvent) => boolean;
  * rule's own look-back (an anomaly rule: only in a bucket that holds part of the range), and whose filter, or one of
  * whose sequence steps, accepts it. Every other event is inert: no rule counts it, so leaving it out changes no
  * window of a new event, and what a chunk holds follows what its rules count rather than all the traffic of their types.
+ *
+ * After the range, a new event of the run is a later chunk's: that chunk reads this one's events as its look-back
+ * and finds every window they share, so here only rules that judge a whole bucket or decide by the clock (anomalies,
+ * absences) read it. Each chunk of a split hour thus looks back, as hourly runs do, and looks ahead only at events
+ * already analysed (a re-run).
  *
  * Events in [from, to), and events whose time cannot be read, are always kept; a filter that throws keeps the event
  * (the engine reports the rule's error where it evaluates it). Returns a filter per range, sharing a cache by type.
@@ -83,14 +91,16 @@ export function lookbackRelevance(rules: readonly Rule[], settings?: DetectionSe
     return found;
   };
 
-  return (from, to) => (event) => {
+  return (from, to) => (event, pendingInRun) => {
     const at = Date.parse(event.published);
     if (!(at < from || at >= to)) return true;
     const candidates = needsOf(String(event.eventType));
     if (candidates.length === 0) return false;
+    const laterChunk = pendingInRun && at >= to;
     focusEvent(event);
     try {
       for (const need of candidates) {
+        if (laterChunk && !need.readsLaterChunks) continue;
         if (!reaches(need, at, from, to)) continue;
         if (need.accepts(event)) return true;
       }
@@ -109,6 +119,8 @@ interface Need {
   readonly minutes: number;
   /** Anomaly rules read whole buckets of this length: those that hold part of the range. */
   readonly bucketMs?: number;
+  /** Reads later chunks' new events too: a bucket is judged whole, an absence by what followed. */
+  readonly readsLaterChunks: boolean;
   readonly accepts: (event: OktaLogEvent) => boolean;
 }
 
@@ -119,7 +131,11 @@ interface Need {
  * as the whole hour does.
  */
 function needOf(rule: Rule, extra: number): Need {
-  const base = { eventTypes: rule.eventTypes, minutes: historyMinutes(rule) + extra };
+  const base = {
+    eventTypes: rule.eventTypes,
+    minutes: historyMinutes(rule) + extra,
+    readsLaterChunks: rule.kind === 'anomaly' || (rule.kind === 'sequence' && rule.absent === true),
+  };
   switch (rule.kind) {
     case 'threshold':
       return { ...base, accepts: perFocusedEvent(rule.filter) };

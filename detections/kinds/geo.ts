@@ -1,7 +1,8 @@
 /**
  * Geo-velocity rules: each NEW qualifying sign-in is compared with the entity's previous one (the latest earlier
  * sign-in among the evaluation's events, or the 'last-sign-in' state row when that is later and still earlier than
- * the event). Too fast → a match of the two sign-ins. The latest sign-in per entity is written back to state.
+ * the event). Too fast → a match of the two sign-ins. The latest sign-in of each entity with a new one is written
+ * back to state (first seen: its earliest new sign-in, so chunks of one hour write what the whole hour writes).
  */
 import { field, textOf } from '../fields.js';
 import { recalledEntry } from '../match.js';
@@ -62,6 +63,8 @@ export function geoScan(rule: GeoVelocityRule, ctx: KindContext): KindScan {
   const minDistance = rule.minDistanceKm ?? DEFAULT_MIN_DISTANCE_KM;
   const periodMs = rule.dedupe.periodMinutes * 60_000;
   const previous = new Map<string, { place: SignInPlace; entry: TimelineEntry }>();
+  /** The earliest new sign-in per entity: only entities with one are written back (the others' rows are current). */
+  const firstNew = new Map<string, number>();
   const open = new Map<string, { entries: TimelineEntry[]; details: Record<string, string | number> }>();
   const candidates: { groupKey: string; entries: TimelineEntry[]; details: Record<string, string | number> }[] = [];
   const filter = ctx.memo.test(rule.filter);
@@ -76,6 +79,7 @@ export function geoScan(rule: GeoVelocityRule, ctx: KindContext): KindScan {
       if (!place) return;
 
       if (entry.isNew) {
+        if (!firstNew.has(entity)) firstNew.set(entity, place.time);
         const before = previousSignIn(rule, ctx, entity, entry, previous.get(entity));
         if (before) {
           const distanceKm = haversineKm(before.place, place);
@@ -108,8 +112,10 @@ export function geoScan(rule: GeoVelocityRule, ctx: KindContext): KindScan {
 
     finish() {
       for (const [entity, { place }] of previous) {
+        const first = firstNew.get(entity);
+        if (first === undefined) continue;
         const data = { uuid: place.uuid, lat: place.lat, lon: place.lon, ip: place.ip ?? null, city: place.city ?? null, country: place.country ?? null };
-        ctx.changes.upsert({ ruleId: rule.id, entity, value: stateValue.lastSignIn }, place.time, place.time, place.time + MEMORY_MS, data);
+        ctx.changes.upsert({ ruleId: rule.id, entity, value: stateValue.lastSignIn }, first, place.time, place.time + MEMORY_MS, data);
       }
       return candidates.map((c) => ({
         groupKey: c.groupKey,

@@ -116,16 +116,20 @@ export function backlogEvents(sql: postgres.Sql, integrationId: string): EventSo
       for (const group of groups) {
         const { exact, prefixes, all } = eventTypeFilter(group);
         // Only the event types some rule can match are read: most of a tenant's traffic is not. Read in batches and
-        // kept only if a rule can count them, so a chunk never holds the look-back its rules do not need.
-        await sql<{ raw: string }[]>`
-          select raw::text as raw from events
+        // kept only if a rule can count them, so a chunk never holds the look-back its rules do not need. Whether an
+        // event after the chunk is still in the backlog (a later chunk's) matters to that choice.
+        await sql<{ raw: string; pending: boolean }[]>`
+          select raw::text as raw,
+            (published >= ${new Date(newTo).toISOString()} and exists (
+              select 1 from detection_backlog b where b.integration_id = events.integration_id and b.uuid = events.uuid)) as pending
+          from events
           where integration_id = ${integrationId}
             and published >= ${new Date(group.from).toISOString()} and published < ${new Date(group.to).toISOString()}
             and (${all} or lower(event_type) = any(${exact}::text[]) or lower(event_type) like any(${prefixes}::text[]))
           order by published`.cursor(LOAD_BATCH, (rows) => {
           for (const r of rows) {
             const event = JSON.parse(r.raw) as OktaLogEvent;
-            if (relevant(event)) events.push(event);
+            if (relevant(event, r.pending)) events.push(event);
           }
         });
       }

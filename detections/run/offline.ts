@@ -146,7 +146,7 @@ export function eventsInMemory(all: readonly OktaLogEvent[], isNewEvent: (e: Okt
         for (const { event, at } of timed) {
           if (at < group.from || at >= group.to) continue;
           if (!group.eventTypes.some((pattern) => typeMatches(String(event.eventType), pattern))) continue;
-          if (!relevant(event)) continue;
+          if (!relevant(event, isNewEvent(event))) continue;
           events.push(event);
           if (at >= newFrom && at < newTo && isNewEvent(event)) fresh.add(event.uuid);
         }

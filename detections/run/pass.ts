@@ -50,8 +50,9 @@ export interface EventSource {
   watermark(): Promise<number | undefined>;
   /**
    * Events of each group's types published in [from, to), and which of them are new events of this run
-   * published in [newFrom, newTo). Of the events outside [newFrom, newTo), only those `relevant` accepts: ask it
-   * as each event is read, so that the others are never held.
+   * published in [newFrom, newTo). Of the events outside [newFrom, newTo), only those `relevant` accepts (with
+   * whether the event is one of the run's new events): ask it as each event is read, so that the others are never
+   * held.
    */
   load(
     groups: readonly LoadGroup[],

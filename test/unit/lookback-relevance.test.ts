@@ -59,14 +59,14 @@ function event(eventType: string, minutesFromFrom: number, result = 'SUCCESS'): 
 
 function kept(rules: Rule[], events: OktaLogEvent[]): number[] {
   const relevant = lookbackRelevance(rules)(FROM, TO);
-  return events.filter(relevant).map((e) => (Date.parse(e.published) - FROM) / MINUTE);
+  return events.filter((e) => relevant(e, false)).map((e) => (Date.parse(e.published) - FROM) / MINUTE);
 }
 
 describe('which look-back events a chunk keeps', () => {
   it('keeps every event in the range, and around it only what a rule counts, within that rule\'s look-back', () => {
     const sessions = [-40, -31, -30, -5, 0, 5, 12, 25, 39, 40, 41].flatMap((m) => [event('user.session.start', m, 'FAILURE'), event('user.session.start', m)]);
     const relevant = lookbackRelevance([failures])(FROM, TO);
-    const at = (result: string) => sessions.filter((e) => (e.outcome as { result: string }).result === result && relevant(e)).map((e) => (Date.parse(e.published) - FROM) / MINUTE);
+    const at = (result: string) => sessions.filter((e) => (e.outcome as { result: string }).result === result && relevant(e, false)).map((e) => (Date.parse(e.published) - FROM) / MINUTE);
     // Failures within 30 minutes before the range (inclusive, as the load groups are) and after its end (exclusive).
     expect(at('FAILURE')).toEqual([-30, -5, 0, 5, 12, 25, 39]);
     // Successes count for no rule: only those in the range.
@@ -86,6 +86,28 @@ describe('which look-back events a chunk keeps', () => {
     expect(kept([failures], sessions)).toEqual([]);
     // The chain pairs a new sign-in with a burst of failures up to 45 minutes earlier: 30 + 45 minutes.
     expect(kept([failures, thenSignIn], sessions)).toEqual([-75, -60, -31]);
+  });
+
+  it("leaves a later chunk's own events to that chunk, except for rules judging whole buckets or absences", () => {
+    const removed: SequenceRule = {
+      ...ruleBase('removed-not-restored', ['user.session.start']),
+      kind: 'sequence',
+      absent: true,
+      within: 20,
+      first: { match: failed },
+      then: { match: (e) => !failed(e) },
+    };
+    const after = [event('user.session.start', 15, 'FAILURE'), event('user.session.start', 16)];
+    const sso = event('user.authentication.sso', 15);
+    const keeps = (rules: Rule[], e: OktaLogEvent, pending: boolean) => lookbackRelevance(rules)(FROM, TO)(e, pending);
+    // Already analysed (a re-run): read as look-ahead. A new event of the run: the later chunk looks back at this one.
+    expect(keeps([failures], after[0], false)).toBe(true);
+    expect(keeps([failures], after[0], true)).toBe(false);
+    // Before the range, a new event of the run is an earlier chunk's: still look-back.
+    expect(keeps([failures], event('user.session.start', -5, 'FAILURE'), true)).toBe(true);
+    // An absence needs to know what followed; an anomaly bucket is judged whole.
+    expect(after.map((e) => keeps([failures, removed], e, true))).toEqual([true, true]);
+    expect(keeps([volume], sso, true)).toBe(true);
   });
 
   it('keeps an event whose filter throws, so the engine reports the rule\'s error where it evaluates it', () => {
