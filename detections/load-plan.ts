@@ -126,9 +126,8 @@ interface Need {
 
 /**
  * `extra`: minutes a chain that consumes the rule's detections reaches beyond the range. The chain pairs a new event
- * with a detection up to its `within` earlier, which the rule raises again from its events (and remembers with
- * their evidence): those events are read as far as the load plan allows, so a chunk remembers the same detection
- * as the whole hour does.
+ * with a detection up to its `within` earlier, which, within one evaluation, the rule raises again from its events:
+ * those are read that far back (as far as the load plan allows), so the chain sees the detection as it was raised.
  */
 function needOf(rule: Rule, extra: number): Need {
   const base = {

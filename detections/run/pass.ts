@@ -62,6 +62,8 @@ export interface EventSource {
   ): Promise<{ events: OktaLogEvent[]; isNew: (e: OktaLogEvent) => boolean }>;
 }
 
+type RelevanceByRange = ReturnType<typeof lookbackRelevance>;
+
 export interface StateSource {
   /** Stored rows for these keys (missing rows are simply absent). */
   load(keys: readonly StateKey[]): Promise<StateRow[]>;
@@ -101,10 +103,7 @@ export async function runDetectionPass(
   const now = new Date(watermark);
   const result: PassResult = { ...empty, watermark: now.toISOString() };
 
-  const relevance = new Map<readonly Rule[], ReturnType<typeof lookbackRelevance>>();
-  const evaluateChunk = async (subset: readonly Rule[], groups: LoadGroup[], newFrom: number, newTo: number) => {
-    let relevantTo = relevance.get(subset);
-    if (!relevantTo) relevance.set(subset, (relevantTo = lookbackRelevance(subset, settings)));
+  const evaluateChunk = async (subset: readonly Rule[], relevantTo: RelevanceByRange, groups: LoadGroup[], newFrom: number, newTo: number) => {
     const { events: loaded, isNew } = await events.load(groups, newFrom, newTo, relevantTo(newFrom, newTo));
     const base = { isNew, settings, now, ...(opts.onRuleError ? { onRuleError: opts.onRuleError } : {}) };
     // The events are sorted and indexed once for both the state keys and the evaluation.
@@ -117,9 +116,10 @@ export async function runDetectionPass(
     opts.onProgress?.({ chunks: result.chunks, evaluatedEvents: result.evaluatedEvents });
   };
 
+  const relevantTo = lookbackRelevance(rules, settings);
   for (const chunk of chunksOfNewEvents(await events.newEventMinutes(), opts.chunkNewEvents)) {
     // Events up to a look-back before and after the chunk complete the windows of its new events.
-    await evaluateChunk(rules, loadGroups(rings, chunk.start, chunk.end), chunk.start, chunk.end);
+    await evaluateChunk(rules, relevantTo, loadGroups(rings, chunk.start, chunk.end), chunk.start, chunk.end);
   }
 
   // Absences are decided by the clock, also in a run that brought nothing new for them.
@@ -128,7 +128,7 @@ export async function runDetectionPass(
     const clockRings = loadRings(eventLoadPlan(absenceRules, settings));
     // Look-back only: [watermark − look-back, watermark + 1).
     const groups = loadGroups(clockRings, watermark, watermark + 1).map((g) => ({ ...g, to: Math.min(g.to, watermark + 1) })).filter((g) => g.from < g.to);
-    await evaluateChunk(absenceRules, groups, watermark + 1, watermark + 1);
+    await evaluateChunk(absenceRules, lookbackRelevance(absenceRules, settings), groups, watermark + 1, watermark + 1);
   }
 
   result.stateChanges = state.changes();
