@@ -118,7 +118,8 @@ export async function runDetectionPass(
 
   const relevantTo = lookbackRelevance(rules, settings);
   for (const chunk of chunksOfNewEvents(await events.newEventMinutes(), opts.chunkNewEvents)) {
-    // Events up to a look-back before and after the chunk complete the windows of its new events.
+    // Events up to a look-back before the chunk, and after it those not left to a later chunk (lookbackRelevance),
+    // complete the windows of its new events.
     await evaluateChunk(rules, relevantTo, loadGroups(rings, chunk.start, chunk.end), chunk.start, chunk.end);
   }
 
