@@ -3,7 +3,6 @@
 // test that runs the pipeline without an endpoint behaves the same. The endpoint appends the
 // Temporal runtime's (Core's) own exporter output, so one scrape gets both.
 import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from './logger.js';
 
@@ -135,16 +134,6 @@ export function recordNotificationFailure(integrationId: string, channel: string
 /** When an activity attempt fails (workers/activity-interceptor.ts). */
 export function recordActivityFailure(integrationId: string, activity: string, failure: string, retryable: boolean): void {
   activityFailures.inc({ integration_id: integrationId, activity, failure, retryable: String(retryable) });
-}
-
-/** A port the OS says is free on loopback now (for Core's exporter, which needs a fixed address). */
-export async function freeLoopbackPort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve, reject) => probe.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('could not read the probe port');
-  return address.port;
 }
 
 export interface MetricsServer {

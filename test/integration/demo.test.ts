@@ -18,7 +18,7 @@ import { scheduleId, SCHEDULE_KINDS } from '../../temporal/shared/ids.js';
 import { SCHEDULE_DESCRIPTIONS } from '../../temporal/schedules.js';
 import { IntegrationId, TenantId } from '../../temporal/shared/search-attributes.js';
 import { dropDatabase, serverAnswers } from '../../workers/local-stack/postgres.js';
-import { freePort } from '../../workers/local-stack/temporal-cli.js';
+import { freeLoopbackPort } from '../../lib/ports.js';
 import { waitFor } from '../support/wait.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -97,16 +97,16 @@ async function stackEnv(databaseUrl: string, dataDir: string) {
   return {
     DATABASE_URL: databaseUrl,
     OORT_DATA_DIR: dataDir,
-    TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
-    OORT_TEMPORAL_UI_PORT: String(await freePort()),
-    SQS_ENDPOINT: `http://127.0.0.1:${await freePort()}`,
-    OORT_OKTA_SIMULATOR_PORT: String(await freePort()),
-    EVENTBRIDGE_ENDPOINT: `http://127.0.0.1:${await freePort()}`,
-    OORT_WEBHOOK_RECEIVER_PORT: String(await freePort()),
-    OORT_SLACK_RECEIVER_PORT: String(await freePort()),
+    TEMPORAL_ADDRESS: `127.0.0.1:${await freeLoopbackPort()}`,
+    OORT_TEMPORAL_UI_PORT: String(await freeLoopbackPort()),
+    SQS_ENDPOINT: `http://127.0.0.1:${await freeLoopbackPort()}`,
+    OORT_OKTA_SIMULATOR_PORT: String(await freeLoopbackPort()),
+    EVENTBRIDGE_ENDPOINT: `http://127.0.0.1:${await freeLoopbackPort()}`,
+    OORT_WEBHOOK_RECEIVER_PORT: String(await freeLoopbackPort()),
+    OORT_SLACK_RECEIVER_PORT: String(await freeLoopbackPort()),
     TEMPORAL_CLI_PATH: stack.temporalCliPath,
-    METRICS_PORT: String(await freePort()),
-    FINDINGS_PORT: String(await freePort()),
+    METRICS_PORT: String(await freeLoopbackPort()),
+    FINDINGS_PORT: String(await freeLoopbackPort()),
   };
 }
 
@@ -359,7 +359,7 @@ describe('npm start', () => {
   }, 240_000);
 
   it('starts an embedded PostgreSQL when no server answers at DATABASE_URL', async () => {
-    const pgPort = await freePort();
+    const pgPort = await freeLoopbackPort();
     const databaseUrl = `postgres://postgres@127.0.0.1:${pgPort}/oort_okta`;
     const env = await stackEnv(databaseUrl, join(temp, 'embedded'));
     const stack = npmStart(env);

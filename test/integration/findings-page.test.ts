@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { buildScenario, generateActivity, generateOrg, publishEnvelopes, toEventBridgeEnvelopes, type OktaLogEvent } from '../../simulator/index.js';
-import { freeLoopbackPort } from '../../lib/metrics.js';
+import { freeLoopbackPort } from '../../lib/ports.js';
 import { createLogger } from '../../lib/logger.js';
 import { startFindingsServer, type FindingsServer } from '../../findings/server.js';
 import { createWorld, type World } from '../support/world.js';

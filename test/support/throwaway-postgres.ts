@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
-import { freeLoopbackPort } from '../../lib/metrics.js';
+import { freeLoopbackPort } from '../../lib/ports.js';
 
 const run = promisify(execFile);
 const OS_USER = 'postgres';

@@ -8,7 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { loadConfig, type Config } from '../../lib/config.js';
-import { freeLoopbackPort } from '../../lib/metrics.js';
+import { freeLoopbackPort } from '../../lib/ports.js';
 import { createLogger, type Logger } from '../../lib/logger.js';
 import { generateSecretKey, parseSecretKey, type SecretKeys } from '../../lib/secrets.js';
 import { createSqsClient } from '../../lib/sqs.js';

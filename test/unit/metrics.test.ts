@@ -5,7 +5,6 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../lib/logger.js';
 import {
-  freeLoopbackPort,
   recordBatch,
   recordDetections,
   recordDeadLetterDepth,
@@ -14,6 +13,7 @@ import {
   registry,
   startMetricsServer,
 } from '../../lib/metrics.js';
+import { freeLoopbackPort } from '../../lib/ports.js';
 import { byLabel, parseExposition, value } from '../support/prometheus.js';
 
 const log = createLogger('silent');

@@ -1,13 +1,12 @@
 // Finds or builds the pinned Temporal CLI (its dev server is the local Temporal), and starts the dev
 // server with the project's search attributes. Used by `npm start` and by the test setup.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { randomInt } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES } from '../../temporal/shared/search-attributes.js';
+import { freeLoopbackPort } from '../../lib/ports.js';
 
 const run = promisify(execFile);
 
@@ -61,38 +60,6 @@ export async function ensureTemporalCli(projectRoot: string, log: (line: string)
   return local;
 }
 
-/** Ports handed out by `freePort`: below the kernel's ephemeral range (Linux 32768–60999; other systems start higher). */
-const PORT_FLOOR = 10_000;
-const PORT_SPAN = 22_000;
-
-/**
- * A loopback port nothing listens on now. Taken below the ephemeral range: a port the kernel chose (`listen(0)`) is an
- * ephemeral one, which another process's outgoing connection may take before the caller listens on it (the tests saw
- * `EADDRINUSE` when `npm start` then started its embedded PostgreSQL there).
- */
-export async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const port = await listenedOn(PORT_FLOOR + randomInt(PORT_SPAN));
-    if (port !== undefined) return port;
-  }
-  const any = await listenedOn(0);
-  if (any === undefined) throw new Error('no free loopback port');
-  return any;
-}
-
-/** The port a loopback listener got on `port` (0: any), closed again; undefined when it could not listen. */
-function listenedOn(port: number): Promise<number | undefined> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.once('error', () => resolve(undefined));
-    srv.listen(port, '127.0.0.1', () => {
-      const addr = srv.address();
-      const got = typeof addr === 'object' && addr ? addr.port : undefined;
-      srv.close(() => resolve(got));
-    });
-  });
-}
-
 export interface TemporalDevServer {
   address: string;
   uiUrl?: string;
@@ -132,7 +99,7 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<Te
 class EarlyExit extends Error {}
 
 async function startOnce(opts: DevServerOptions): Promise<TemporalDevServer> {
-  const port = opts.port ?? (await freePort());
+  const port = opts.port ?? (await freeLoopbackPort());
   const namespace = opts.namespace ?? 'default';
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--namespace', namespace, '--log-level', 'error'];
   if (opts.uiPort) args.push('--ui-port', String(opts.uiPort));
