@@ -159,22 +159,29 @@ export async function measureHourPass(rules: readonly Rule[], file: string, user
   const sampleHeap = () => (heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed));
   const largest = { held: 0, fresh: 0, before: 0, after: 0 };
   let chunks = 0;
+  let current: { held: number; fresh: number; before: number; after: number; from: number; to: number } | undefined;
   const inner = store.source(newStart, events.length);
   const source: EventSource = {
     newEventMinutes: () => inner.newEventMinutes(),
     watermark: () => inner.watermark(),
+    // The pass reads a chunk in two calls: its range [newFrom, newTo), then the events around it (an empty range
+    // ending where the chunk ends). The clock step for absences reads only around, and is not counted.
     async load(groups, newFrom, newTo, relevant) {
       const loaded = await inner.load(groups, newFrom, newTo, relevant);
       sampleHeap();
       if (newFrom < newTo) {
         chunks++;
-        const held = { held: loaded.events.length, fresh: 0, before: 0, after: 0 };
+        current = { held: loaded.events.length, fresh: 0, before: 0, after: 0, from: newFrom, to: newTo };
+        for (const e of loaded.events) if (loaded.isNew(e)) current.fresh++;
+      } else if (current && current.to === newTo) {
+        current.held += loaded.events.length;
         for (const e of loaded.events) {
-          if (loaded.isNew(e)) held.fresh++;
-          else if (Date.parse(e.published) < newFrom) held.before++;
-          else held.after++;
+          if (Date.parse(e.published) < current.from) current.before++;
+          else current.after++;
         }
-        if (held.held > largest.held) Object.assign(largest, held);
+        const { held, fresh, before, after } = current;
+        if (held > largest.held) Object.assign(largest, { held, fresh, before, after });
+        current = undefined;
       }
       return loaded;
     },

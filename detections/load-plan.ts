@@ -69,6 +69,13 @@ export type LookbackFilter = (event: OktaLogEvent, pendingInRun: boolean) => boo
  * whose sequence steps, accepts it. Every other event is inert: no rule counts it, so leaving it out changes no
  * window of a new event, and what a chunk holds follows what its rules count rather than all the traffic of their types.
  *
+ * Given the events in [from, to) (`inRange`), a window rule's look-back before the range is narrowed further to the
+ * groups it can report: a threshold's or an event sequence's match must hold a new event (engine contract item 2), so
+ * only groups (a session, a user, a device token) with an event in the range can be reported, and the look-back of the
+ * others is inert too. What a chunk holds before its start then follows the entities active in the chunk, not the
+ * tenant's whole traffic. Rules whose detections a chain consumes by name keep their whole reach (the chain pairs a new
+ * event with a detection raised from look-back alone), and so do absences (decided by the clock).
+ *
  * After the range, a new event of the run is a later chunk's: that chunk reads this one's events as its look-back
  * and finds every window they share, so here only rules that judge a whole bucket or decide by the clock (anomalies,
  * absences) read it. Each chunk of a split hour thus looks back, as hourly runs do, and looks ahead only at events
@@ -77,7 +84,10 @@ export type LookbackFilter = (event: OktaLogEvent, pendingInRun: boolean) => boo
  * Events in [from, to), and events whose time cannot be read, are always kept; a filter that throws keeps the event
  * (the engine reports the rule's error where it evaluates it). Returns a filter per range, sharing a cache by type.
  */
-export function lookbackRelevance(rules: readonly Rule[], settings?: DetectionSettings): (from: number, to: number) => LookbackFilter {
+export function lookbackRelevance(
+  rules: readonly Rule[],
+  settings?: DetectionSettings,
+): (from: number, to: number, inRange?: readonly OktaLogEvent[]) => LookbackFilter {
   const resolved = resolveRules(rules, settings).map(({ rule }) => rule);
   const reach = chainReach(resolved);
   const needs = resolved.map((rule) => needOf(rule, reach.get(rule.id) ?? 0)).filter((need) => need.minutes > 0 || need.bucketMs);
@@ -91,26 +101,63 @@ export function lookbackRelevance(rules: readonly Rule[], settings?: DetectionSe
     return found;
   };
 
-  return (from, to) => (event, pendingInRun) => {
-    const at = Date.parse(event.published);
-    if (!(at < from || at >= to)) return true;
-    const candidates = needsOf(String(event.eventType));
-    if (candidates.length === 0) return false;
-    const laterChunk = pendingInRun && at >= to;
-    focusEvent(event);
-    try {
-      for (const need of candidates) {
-        if (laterChunk && !need.readsLaterChunks) continue;
-        if (!reaches(need, at, from, to)) continue;
-        if (need.accepts(event)) return true;
+  return (from, to, inRange) => {
+    const active = inRange ? activeGroups(inRange, needsOf) : undefined;
+    return (event, pendingInRun) => {
+      const at = Date.parse(event.published);
+      if (!(at < from || at >= to)) return true;
+      const candidates = needsOf(String(event.eventType));
+      if (candidates.length === 0) return false;
+      const laterChunk = pendingInRun && at >= to;
+      focusEvent(event);
+      try {
+        for (const need of candidates) {
+          if (laterChunk && !need.readsLaterChunks) continue;
+          if (!reaches(need, at, from, to)) continue;
+          const groups = at < from ? active?.(need) : undefined;
+          if (groups && need.groupsOf ? need.groupsOf(event).some((group) => groups.has(group)) : need.accepts(event)) return true;
+        }
+        return false;
+      } catch {
+        return true;
+      } finally {
+        clearFocus();
       }
-      return false;
-    } catch {
-      return true;
-    } finally {
-      clearFocus();
-    }
+    };
   };
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+/**
+ * For each rule that reports only groups with a new event, the groups of the events in the range (undefined: not
+ * narrowed, because its grouping threw on one of them; the engine reports the error).
+ */
+function activeGroups(
+  inRange: readonly OktaLogEvent[],
+  needsOf: (eventType: string) => readonly Need[],
+): (need: Need) => ReadonlySet<string> | undefined {
+  const active = new Map<Need, Set<string>>();
+  const unnarrowed = new Set<Need>();
+  for (const event of inRange) {
+    const needs = needsOf(String(event.eventType));
+    if (!needs.some((need) => need.groupsOf)) continue;
+    focusEvent(event);
+    for (const need of needs) {
+      if (!need.groupsOf || unnarrowed.has(need)) continue;
+      try {
+        let groups = active.get(need);
+        for (const group of need.groupsOf(event)) {
+          if (!groups) active.set(need, (groups = new Set()));
+          groups.add(group);
+        }
+      } catch {
+        unnarrowed.add(need);
+      }
+    }
+    clearFocus();
+  }
+  return (need) => (unnarrowed.has(need) ? undefined : (active.get(need) ?? NONE));
 }
 
 interface Need {
@@ -122,6 +169,11 @@ interface Need {
   /** Reads later chunks' new events too: a bucket is judged whole, an absence by what followed. */
   readonly readsLaterChunks: boolean;
   readonly accepts: (event: OktaLogEvent) => boolean;
+  /**
+   * The groups under which the rule counts an event (none if it does not), for a rule that reports only groups
+   * with a new event: its look-back before the range is kept only for groups active in the range.
+   */
+  readonly groupsOf?: (event: OktaLogEvent) => string[];
 }
 
 /**
@@ -136,8 +188,15 @@ function needOf(rule: Rule, extra: number): Need {
     readsLaterChunks: rule.kind === 'anomaly' || (rule.kind === 'sequence' && rule.absent === true),
   };
   switch (rule.kind) {
-    case 'threshold':
-      return { ...base, accepts: perFocusedEvent(rule.filter) };
+    case 'threshold': {
+      const accepts = perFocusedEvent(rule.filter);
+      const keyOf = perFocusedEvent(rule.dedupe.key);
+      const groupsOf = (event: OktaLogEvent): string[] => {
+        const group = accepts(event) ? keyOf(event) : undefined;
+        return group ? [group] : [];
+      };
+      return { ...base, accepts, ...(extra === 0 ? { groupsOf } : {}) };
+    }
     case 'anomaly':
       return {
         ...base,
@@ -146,8 +205,16 @@ function needOf(rule: Rule, extra: number): Need {
         accepts: perFocusedEvent(rule.filter),
       };
     case 'sequence': {
-      const steps = [rule.first, rule.then].flatMap((step) => (isAlertStep(step) ? [] : [perFocusedEvent(step.match)]));
-      return { ...base, accepts: (event) => steps.some((match) => match(event)) };
+      const eventSteps = [rule.first, rule.then].flatMap((step) => (isAlertStep(step) ? [] : [step]));
+      const steps = eventSteps.map((step) => ({ match: perFocusedEvent(step.match), key: perFocusedEvent(step.key ?? rule.dedupe.key) }));
+      const accepts = (event: OktaLogEvent) => steps.some((step) => step.match(event));
+      // Only a sequence of two event steps: one with an alert step can pair a look-back event with a new detection.
+      const groupsOf = (event: OktaLogEvent): string[] =>
+        steps.flatMap((step) => {
+          const group = step.match(event) ? step.key(event) : undefined;
+          return group ? [group] : [];
+        });
+      return { ...base, accepts, ...(extra === 0 && !rule.absent && eventSteps.length === 2 ? { groupsOf } : {}) };
     }
     default:
       // Single, baseline and geo-velocity rules read no look-back (historyMinutes 0).

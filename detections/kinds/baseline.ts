@@ -2,12 +2,14 @@
  * Baseline (first-seen) rules: a NEW event showing a term its entity has not shown within `historyDays`.
  *
  * History is the union of the state rows ('term:<t>' per entity, with first/last seen) and the evaluation's earlier
- * events (look-back included). A state row proves an earlier sighting only when its first_seen is before the event, so
- * re-running a run with the state it produced finds the same new terms (the caller's merge absorbs them again).
+ * new events. A state row proves an earlier sighting only when its first_seen is before the event, so re-running a
+ * run with the state it produced finds the same new terms (the caller's merge absorbs them again). Look-back events
+ * (loaded for other rules' windows) are not learnt: the run that saw them as new learnt them, and which of them are
+ * loaded depends on the other rules and on where a chunk starts, which must not change what is remembered.
  *
  * Learning: the entity's (or, with learning 'tenant', the rule's) first ever observation comes from the 'history'
- * row, or the evaluation's own events; until it is `minHistoryDays` old nothing is reported, so a new tenant or a new
- * user is not "new" at everything. History rows are rewritten at most once a day per entity.
+ * row, or the evaluation's own new events; until it is `minHistoryDays` old nothing is reported, so a new tenant or a
+ * new user is not "new" at everything. History rows are rewritten at most once a day per entity.
  */
 import { createHash } from 'node:crypto';
 import type { TimelineEntry } from '../timeline.js';
@@ -52,13 +54,13 @@ export function baselineScan(rule: BaselineRule, ctx: KindContext): KindScan {
   return {
     visit(entry) {
       const { time } = entry;
-      if (!observe(entry)) return;
+      if (!entry.isNew || !observe(entry)) return;
       const entity = entityOf(entry);
       if (!entity) return;
       const terms = termsAt(entry);
       const scope = tenantLearning ? TENANT_ENTITY : entity;
 
-      if (entry.isNew && terms.length > 0 && (judge?.(entry) ?? true)) {
+      if (terms.length > 0 && (judge?.(entry) ?? true)) {
         const stored = ctx.state.get(rule.id, scope, stateValue.history);
         const learningStart = Math.min(stored?.firstSeen ?? Infinity, observed.get(scope)?.first ?? Infinity, time);
         if (time - learningStart >= learningMs) {
@@ -68,7 +70,7 @@ export function baselineScan(rule: BaselineRule, ctx: KindContext): KindScan {
         }
       }
 
-      // Observe: the event joins the history (look-back events too; the merge makes it idempotent).
+      // Observe: the event joins the history (the merge makes a re-run idempotent).
       const span = observed.get(scope);
       if (span) span.last = time;
       else observed.set(scope, { first: time, last: time });

@@ -33,6 +33,13 @@ export interface LoadedRow {
   readonly firstSeen: number;
   readonly lastSeen: number;
   readonly data: Readonly<Record<string, unknown>> | null;
+  /**
+   * For a row that also holds a pass's own changes not yet stored (the detection pass, from chunk to chunk): the stored
+   * row's last_seen, or null if nothing is stored. A change within a slack of what is stored is not worth a write, but
+   * one past an earlier chunk's change must still reach the store, as it would in a pass without chunks. Absent: the
+   * row is as stored.
+   */
+  readonly storedLastSeen?: number | null;
 }
 
 function keyOf(ruleId: string, entity: string, value: string): string {
@@ -179,7 +186,8 @@ export function formatDelta(delta: StateDelta): StateChange {
 
 function isCovered(row: LoadedRow, change: PendingChange): boolean {
   if (row.firstSeen > change.firstSeen) return false;
-  if (row.lastSeen + change.slackMs < change.lastSeen) return false;
+  const slackFrom = row.storedLastSeen === undefined ? row.lastSeen : row.storedLastSeen;
+  if (row.lastSeen < change.lastSeen && (slackFrom === null || slackFrom + change.slackMs < change.lastSeen)) return false;
   if (change.data === null || row.lastSeen > change.lastSeen) return true;
   return stableJson(row.data) === stableJson(change.data);
 }

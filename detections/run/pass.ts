@@ -104,7 +104,7 @@ export async function runDetectionPass(
   const result: PassResult = { ...empty, watermark: now.toISOString() };
 
   const evaluateChunk = async (subset: readonly Rule[], relevantTo: RelevanceByRange, groups: LoadGroup[], newFrom: number, newTo: number) => {
-    const { events: loaded, isNew } = await events.load(groups, newFrom, newTo, relevantTo(newFrom, newTo));
+    const { events: loaded, isNew } = await loadChunk(events, relevantTo, groups, newFrom, newTo);
     const base = { isNew, settings, now, ...(opts.onRuleError ? { onRuleError: opts.onRuleError } : {}) };
     // The events are sorted and indexed once for both the state keys and the evaluation.
     const prepared = prepareEvaluation(subset, loaded, base);
@@ -134,6 +134,28 @@ export async function runDetectionPass(
 
   result.stateChanges = state.changes();
   return result;
+}
+
+/**
+ * A chunk's events in two reads: first those in [newFrom, newTo), all kept, then those around it, which the look-back
+ * filter judges knowing the chunk's own events (the groups its rules can report: `lookbackRelevance`). The second read
+ * holds no new events of the chunk (its range is empty).
+ */
+async function loadChunk(
+  events: EventSource,
+  relevantTo: RelevanceByRange,
+  groups: readonly LoadGroup[],
+  newFrom: number,
+  newTo: number,
+): Promise<{ events: OktaLogEvent[]; isNew: (e: OktaLogEvent) => boolean }> {
+  const inside = groups.map((g) => ({ ...g, from: Math.max(g.from, newFrom), to: Math.min(g.to, newTo) })).filter((g) => g.from < g.to);
+  const outside = groups.flatMap((g) => [
+    { ...g, to: Math.min(g.to, newFrom) },
+    { ...g, from: Math.max(g.from, newTo) },
+  ]).filter((g) => g.from < g.to);
+  const chunk = await events.load(inside, newFrom, newTo, () => true);
+  const around = await events.load(outside, newTo, newTo, relevantTo(newFrom, newTo, chunk.events));
+  return { events: [...chunk.events, ...around.events], isNew: chunk.isNew };
 }
 
 /**
@@ -272,7 +294,7 @@ class PassState {
       if (row === undefined) {
         const base = this.loaded.get(id) ?? null;
         const change = this.pending.get(id);
-        row = change && base ? mergeLoaded(base, change) : (change ?? base);
+        row = change ? { ...(base ? mergeLoaded(base, change) : change), storedLastSeen: base ? base.lastSeen : null } : base;
         this.current.set(id, row);
       }
       if (row) rows.set(id, row);

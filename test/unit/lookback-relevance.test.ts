@@ -110,6 +110,32 @@ describe('which look-back events a chunk keeps', () => {
     expect(keeps([volume], sso, true)).toBe(true);
   });
 
+  it("keeps a window rule's look-back before the range only for groups with an event in the range", () => {
+    const of = (actor: string, minutes: number, result = 'FAILURE') => ({ ...event('user.session.start', minutes, result), uuid: `${actor}@${minutes}`, actor: { id: actor } });
+    const inRange = [of('00u1', 2), of('00u3', 4, 'SUCCESS')];
+    const before = [of('00u1', -10), of('00u2', -10), of('00u3', -10)];
+    const after = [of('00u2', 12)];
+    const keeps = (rules: Rule[]) => {
+      const relevant = lookbackRelevance(rules)(FROM, TO, inRange);
+      return [...before, ...after].filter((e) => relevant(e, false)).map((e) => e.uuid);
+    };
+    // 00u1 failed in the range: its earlier failures can complete a window. 00u2 has nothing in the range, and 00u3
+    // only a success the rule does not count: no window of theirs can hold a new event. After the range (a re-run's
+    // look-ahead) nothing is narrowed.
+    expect(keeps([failures])).toEqual(['00u1@-10', '00u2@12']);
+    // Without the range's events the filter cannot tell, and keeps every group.
+    expect(kept([failures], before)).toEqual([-10, -10, -10]);
+    // A chain consuming the rule's detections pairs a new sign-in with a burst raised from look-back alone.
+    expect(keeps([failures, thenSignIn])).toEqual(['00u1@-10', '00u2@-10', '00u3@-10', '00u2@12']);
+    // A sequence of two event steps is narrowed by its entities; an absence, decided by the clock, is not.
+    const failedThenSucceeded: SequenceRule = { ...ruleBase('failed-then-succeeded', ['user.session.start']), kind: 'sequence', within: 20, first: { match: failed }, then: { match: (e) => !failed(e) } };
+    expect(keeps([failedThenSucceeded])).toEqual(['00u1@-10', '00u3@-10', '00u2@12']);
+    expect(keeps([{ ...failedThenSucceeded, absent: true }])).toEqual(['00u1@-10', '00u2@-10', '00u3@-10', '00u2@12']);
+    // A key that throws on an event in the range leaves the rule's look-back whole (the engine reports the error).
+    const throwing: ThresholdRule = { ...failures, id: 'throwing-key', dedupe: { periodMinutes: 60, key: (e) => { if (e.uuid === '00u3@4') throw new Error('bad key'); return String((e.actor as { id: string }).id); } } };
+    expect(keeps([{ ...throwing, filter: () => true }])).toEqual(['00u1@-10', '00u2@-10', '00u3@-10', '00u2@12']);
+  });
+
   it('keeps an event whose filter throws, so the engine reports the rule\'s error where it evaluates it', () => {
     const throwing: ThresholdRule = { ...failures, id: 'throwing', filter: () => { throw new Error('bad rule'); } };
     expect(kept([throwing], [event('user.session.start', -10)])).toEqual([-10]);

@@ -2,7 +2,7 @@
 // the previous sign-in: B43, B45, B50, C56 (velocity), C58, C62 (first-seen issuer), C63. Run as the
 // hourly runs would run them, one batch per run, with state kept between runs.
 import { describe, expect, it } from 'vitest';
-import { catalogue, evaluate, findRule, type OktaLogEvent, type Rule } from '../../detections/index.js';
+import { catalogue, evaluate, evaluateRun, findRule, type OktaLogEvent, type Rule } from '../../detections/index.js';
 import { minutesAfter, oktaEvent, oktaUser, oktaVerifyEnrollment, type TestPrincipal } from '../../detections/testing.js';
 import { memoryRuns } from '../support/memory-runs.js';
 
@@ -187,6 +187,16 @@ describe('okta-sso-unknown-device-new (C63)', () => {
     const fresh = memoryRuns(only);
     await fresh.run([sso(0, 'Computer', browser), sso(60, 'Unknown', 'python-requests/2.32.3')]);
     expect(fresh.detections()).toEqual([]);
+  });
+
+  it('remembers what new events show, not look-back events another rule had loaded (learnt when they were new)', () => {
+    const lookBack = sso(0, 'Computer', browser);
+    const fresh = sso(60, 'Computer', 'python-requests/2.32.3');
+    const { stateChanges } = evaluateRun(only, [lookBack, fresh], { isNew: (e) => e === fresh });
+    expect(stateChanges.map((c) => [c.value, c.firstSeen, c.lastSeen])).toEqual([
+      ['history', fresh.published, fresh.published],
+      ['term:python-requests/2.32.3', fresh.published, fresh.published],
+    ]);
   });
 });
 
