@@ -24,9 +24,9 @@ import {
 } from '../index.js';
 
 /**
- * New events per evaluated chunk: bounds the new events held at once and lets the step heartbeat through a backlog.
- * A chunk also holds the look-back its rules count, which does not shrink with the chunk (bench/README.md,
- * `bench/detect-hour.ts`).
+ * New events per evaluated chunk: bounds the events held at once and lets the step heartbeat through a backlog. A
+ * chunk also holds the look-back its rules count for the groups active in it, which follows the chunk's size
+ * (bench/README.md, `bench/detect-hour.ts`).
  */
 export const CHUNK_NEW_EVENTS = 50_000;
 const HOUR = 3_600_000;
