@@ -89,17 +89,18 @@ function printPasses(title: string, passes: readonly HourPass[], reference?: Hou
   );
   log('');
   table(
-    ['users', 'chunk limit', 'heap: input after gc', 'peak in pass', 'pass (+)', 'RSS: before', 'peak', 'pass (+)',
+    ['users', 'chunk limit', 'heap: input after gc', 'peak in pass', 'pass (+)', 'live (+)', 'RSS: before', 'peak', 'pass (+)',
       reference ? 'detections (vs whole hour)' : 'detections', reference ? 'state changes (vs whole hour)' : 'state changes', 'load 1/5 min'],
     passes.map((p) => {
       const same = sameAs(p, reference);
       return [
         fmt(p.users), limitLabel(p.chunkLimit), mb(p.heapBeforeMb), mb(p.heapPeakMb), mb(p.heapPeakMb - p.heapBeforeMb),
+        mb(p.liveHeapPeakMb - p.heapBeforeMb),
         mb(p.rssBeforeMb), mb(p.rssPeakMb), mb(p.rssPeakMb - p.rssBeforeMb), same.detections, same.state,
         `${fmt(p.loadAverage[0], 2)} / ${fmt(p.loadAverage[1], 2)}`,
       ];
     }),
-    'llrrrrrrlll',
+    'llrrrrrrrlll',
   );
   for (const p of passes) for (const e of p.errors) log(`  !! ${fmt(p.users)} users, chunk limit ${limitLabel(p.chunkLimit)}: rule ${e} (the hourly run would fail)`);
   if (!reference) return;

@@ -74,7 +74,9 @@ export type LookbackFilter = (event: OktaLogEvent, pendingInRun: boolean) => boo
  * only groups (a session, a user, a device token) with an event in the range can be reported, and the look-back of the
  * others is inert too. What a chunk holds before its start then follows the entities active in the chunk, not the
  * tenant's whole traffic. Rules whose detections a chain consumes by name keep their whole reach (the chain pairs a new
- * event with a detection raised from look-back alone), and so do absences (decided by the clock).
+ * event with a detection raised from look-back alone), and so do absences (decided by the clock). A chunk spanning at
+ * least four times a rule's look-back (a quiet tenant's day) is not narrowed for it: that look-back is already small
+ * beside the chunk, and narrowing would cost a pass over the chunk's events.
  *
  * After the range, a new event of the run is a later chunk's: that chunk reads this one's events as its look-back
  * and finds every window they share, so here only rules that judge a whole bucket or decide by the clock (anomalies,
@@ -102,7 +104,11 @@ export function lookbackRelevance(
   };
 
   return (from, to, inRange) => {
-    const active = inRange ? activeGroups(inRange, needsOf) : undefined;
+    // Narrowing costs a pass over the range's events; it pays where the rule's look-back is a sizeable part of the
+    // chunk (a busy hour cut into minutes), not where the chunk spans a day of a quiet tenant and the look-back is a
+    // few percent of it.
+    const worthNarrowing = (need: Need) => need.minutes * MINUTE * NARROW_WHEN_SPAN_UNDER >= to - from;
+    const active = inRange ? activeGroups(inRange, needsOf, worthNarrowing) : undefined;
     return (event, pendingInRun) => {
       const at = Date.parse(event.published);
       if (!(at < from || at >= to)) return true;
@@ -128,6 +134,11 @@ export function lookbackRelevance(
 }
 
 const NONE: ReadonlySet<string> = new Set();
+/**
+ * A rule's look-back is narrowed to the active groups when the chunk spans less than this many times the look-back:
+ * otherwise what it reads before the chunk is already under a quarter of the chunk's span.
+ */
+const NARROW_WHEN_SPAN_UNDER = 4;
 
 /**
  * For each rule that reports only groups with a new event, the groups of the events in the range (undefined: not
@@ -136,15 +147,17 @@ const NONE: ReadonlySet<string> = new Set();
 function activeGroups(
   inRange: readonly OktaLogEvent[],
   needsOf: (eventType: string) => readonly Need[],
+  worthNarrowing: (need: Need) => boolean,
 ): (need: Need) => ReadonlySet<string> | undefined {
   const active = new Map<Need, Set<string>>();
   const unnarrowed = new Set<Need>();
+  const narrowed = (need: Need) => need.groupsOf !== undefined && !unnarrowed.has(need) && worthNarrowing(need);
   for (const event of inRange) {
     const needs = needsOf(String(event.eventType));
-    if (!needs.some((need) => need.groupsOf)) continue;
+    if (!needs.some(narrowed)) continue;
     focusEvent(event);
     for (const need of needs) {
-      if (!need.groupsOf || unnarrowed.has(need)) continue;
+      if (!need.groupsOf || !narrowed(need)) continue;
       try {
         let groups = active.get(need);
         for (const group of need.groupsOf(event)) {
@@ -157,7 +170,7 @@ function activeGroups(
     }
     clearFocus();
   }
-  return (need) => (unnarrowed.has(need) ? undefined : (active.get(need) ?? NONE));
+  return (need) => (narrowed(need) ? (active.get(need) ?? NONE) : undefined);
 }
 
 interface Need {

@@ -125,6 +125,10 @@ describe('which look-back events a chunk keeps', () => {
     expect(keeps([failures])).toEqual(['00u1@-10', '00u2@12']);
     // Without the range's events the filter cannot tell, and keeps every group.
     expect(kept([failures], before)).toEqual([-10, -10, -10]);
+    // A range spanning over four times the rule's look-back (a quiet tenant's day): its look-back is small beside it,
+    // and is not narrowed.
+    const wide = lookbackRelevance([failures])(FROM, FROM + 121 * MINUTE, inRange);
+    expect(before.filter((e) => wide(e, false)).map((e) => e.uuid)).toEqual(['00u1@-10', '00u2@-10', '00u3@-10']);
     // A chain consuming the rule's detections pairs a new sign-in with a burst raised from look-back alone.
     expect(keeps([failures, thenSignIn])).toEqual(['00u1@-10', '00u2@-10', '00u3@-10', '00u2@12']);
     // A sequence of two event steps is narrowed by its entities; an absence, decided by the clock, is not.
