@@ -2,7 +2,7 @@
 import { Context } from '@temporalio/activity';
 import { detectForRun as detect } from '../detections/run/detect-run.js';
 import { loadCompleteRuleSet } from '../detections/run/rule-set.js';
-import { getDetectionSettings } from '../integrations/detection-settings.js';
+import { detectionSettingsForRun } from '../integrations/detection-settings.js';
 import { countRunDetections, countRunNotifications, runDetectionsBySeverity } from '../ingest/runs.js';
 import { deliverPendingNotifications } from '../notify/deliver.js';
 import { recordDetections } from '../lib/metrics.js';
@@ -14,7 +14,7 @@ export function detectActivities(deps: ActivityDeps) {
   return {
     async detectForRun({ integrationId, ingestRunId }: IngestRunRef): Promise<{ detections: number }> {
       const rules = loadCompleteRuleSet(deps.config.SIGMA_RULES_DIR);
-      const settings = await getDetectionSettings(deps.db, integrationId);
+      const settings = await detectionSettingsForRun(deps.db, integrationId);
       const ctx = Context.current();
       const result = await detect(deps.db, integrationId, ingestRunId, rules, settings, (p) => ctx.heartbeat(p));
       // Counted from the rows, so an attempt that committed its detections and then failed is not reported as 0.

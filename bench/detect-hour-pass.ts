@@ -201,7 +201,10 @@ export async function measureHourPass(rules: readonly Rule[], file: string, user
   const rssBefore = sampler.reset();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
+  // The directory's size, as the hourly run reads it from the directory sync: tenant-wide counts follow it.
+  const settings = { tenantUsers: users };
   const pass = await runDetectionPass(rules, source, stateSource, {
+    settings,
     chunkNewEvents: chunkLimit,
     onProgress: sampleHeap,
     onRuleError: (id, err) => errors.add(`${id}: ${message(err)}`),
@@ -220,7 +223,7 @@ export async function measureHourPass(rules: readonly Rule[], file: string, user
     collect();
     livePeak = Math.max(livePeak, process.memoryUsage().heapUsed);
   };
-  await runDetectionPass(rules, source, stateSource, { chunkNewEvents: chunkLimit, onProgress: sampleHeap });
+  await runDetectionPass(rules, source, stateSource, { settings, chunkNewEvents: chunkLimit, onProgress: sampleHeap });
 
   const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
   const detections = mergeMatches(pass.matches).map((d) => ({ rule: d.ruleId, key: d.dedupeKey, digest: digest(d) }));

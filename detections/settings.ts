@@ -249,6 +249,20 @@ export type SettingsBinder = (rule: Rule, settings: DetectionSettings | undefine
 /** Own enumerable symbol property, so that copies made with `{ ...rule }` keep it. */
 const SETTINGS_BINDER = Symbol('detections.settingsBinder');
 
+/**
+ * Tenant-wide counts in the catalogue are set for an org of up to this many people. Everyday failed sign-ins (mistyped
+ * passwords) grow with the directory: a 100,000-user org's busy quarter hour has more of them than a spray of a
+ * 10,000-user org's size.
+ */
+export const CALIBRATED_FOR_USERS = 10_000;
+
+/** A tenant-wide count for this tenant: `base` up to CALIBRATED_FOR_USERS people, in proportion above. */
+export function scaledToTenant(base: number, settings: DetectionSettings | undefined): number {
+  const users = settings?.tenantUsers;
+  if (users === undefined || !Number.isFinite(users) || users <= CALIBRATED_FOR_USERS) return base;
+  return Math.ceil((base * users) / CALIBRATED_FOR_USERS);
+}
+
 /** Attaches a binder to a rule: every evaluation runs `binder(rule, settings)` in place of the rule. */
 export function withSettingsBinder<R extends Rule>(rule: R, binder: SettingsBinder): R {
   return Object.assign(rule, { [SETTINGS_BINDER]: binder });

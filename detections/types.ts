@@ -313,6 +313,11 @@ export interface AllowList {
 export interface DetectionSettings {
   readonly rules?: Readonly<Record<string, RuleOverride | undefined>>;
   readonly allow?: AllowList;
+  /**
+   * People in the integration's directory (its last sync). Filled in by the hourly run, never stored with the
+   * settings: tenant-wide counts calibrated for an org of up to `CALIBRATED_FOR_USERS` grow with it.
+   */
+  readonly tenantUsers?: number;
 }
 
 /** Identifies one row of the caller's `detection_state` table. */

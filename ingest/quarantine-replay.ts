@@ -8,7 +8,7 @@ import type postgres from 'postgres';
 import type { Database } from '../schema/db.js';
 import { parseEnvelope, type EnvelopeExpectation, type EnvelopeResult } from '../okta/envelope.js';
 import { envelopeExpectation, getIntegration } from '../integrations/repository.js';
-import { getDetectionSettings } from '../integrations/detection-settings.js';
+import { detectionSettingsForRun } from '../integrations/detection-settings.js';
 import { NotFoundError } from '../integrations/operator-queries.js';
 import { insertEvents, toEventRow, type EventRow } from './store-batch.js';
 import { detectForRun } from '../detections/run/detect-run.js';
@@ -213,7 +213,7 @@ async function detectReplayRun(db: Database, req: ReplayRequest, runId: number):
   const sql = db.$client;
   try {
     const rules = loadCompleteRuleSet(req.sigmaDir);
-    const settings = await getDetectionSettings(db, req.integrationId);
+    const settings = await detectionSettingsForRun(db, req.integrationId);
     const result = await detectForRun(db, req.integrationId, runId, rules, settings);
     await sql`update ingest_runs set detections = detections + ${result.created}, status = 'completed', finished_at = now() where id = ${runId}`;
     return result.created;

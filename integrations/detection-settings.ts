@@ -60,6 +60,17 @@ export async function getDetectionSettings(db: Database, integrationId: string):
   return ((await getIntegration(db, integrationId)).detectionSettings ?? {}) as DetectionSettings;
 }
 
+/**
+ * The settings an hourly run evaluates with: the stored ones, and the number of people in the directory (users of the
+ * last sync not deprovisioned; 0 before the first), which tenant-wide counts follow (`scaledToTenant`).
+ */
+export async function detectionSettingsForRun(db: Database, integrationId: string): Promise<DetectionSettings> {
+  const stored = await getDetectionSettings(db, integrationId);
+  const [{ n }] = await db.$client<{ n: number }[]>`
+    select count(*)::int as n from okta_users where integration_id = ${integrationId} and status <> 'DEPROVISIONED'`;
+  return { ...stored, tenantUsers: n };
+}
+
 export async function setDetectionSettings(db: Database, integrationId: string, settings: DetectionSettings): Promise<void> {
   await getIntegration(db, integrationId);
   await db.$client`update integrations set detection_settings = ${JSON.stringify(settings)}::jsonb, updated_at = now() where id = ${integrationId}`;

@@ -1,7 +1,8 @@
 // Section B rules on attacks across many accounts: how brute force, spray and stuffing are told apart, and the
 // distributed spray, credential stuffing and shared device-token rules (B39–B42).
 import { describe, expect, it } from 'vitest';
-import { catalogue, evaluate, type OktaLogEvent } from '../../detections/index.js';
+import { catalogue, evaluate, type DetectionSettings, type OktaLogEvent } from '../../detections/index.js';
+import { oktaUser } from '../../detections/testing.js';
 import type { EventSpec, TestPrincipal } from '../../detections/testing.js';
 import { admin, attackerIp, dana, event, failed, fox, matchesOf, spray, users, type Extra } from './support/rules-credential.js';
 
@@ -60,6 +61,27 @@ describe('okta-password-spray-distributed (B40)', () => {
     expect(matchesOf('okta-password-spray-distributed', distributed(8, 3, 20))).toEqual([]); // 24 attempts
     const heavy = Array.from({ length: 6 }, (_, i) => failed(users[0], i * 0.1, { ip: '45.89.99.10' }));
     expect(matchesOf('okta-password-spray-distributed', [...heavy, ...distributed(8, 3, 20)])).toEqual([]); // 9 for one account
+  });
+
+  it("scales its counts with the directory above 10,000 people: a large org's everyday typos are not a spray", () => {
+    const staff = Array.from({ length: 30 }, (_, i) => oktaUser(`staff${i}@example.com`));
+    /** `accounts` of the staff, `rounds` attempts each, 6 seconds apart, from 20 addresses. */
+    const failures = (accounts: number, rounds: number) =>
+      Array.from({ length: accounts * rounds }, (_, i) => failed(staff[i % accounts], i * 0.1, { ip: `45.89.${i % 20}.10` }));
+    const fires = (events: OktaLogEvent[], settings: DetectionSettings) =>
+      evaluate(catalogue, events, { settings }).some((match) => match.ruleId === 'okta-password-spray-distributed');
+    // Up to 10,000 people (and when the size is unknown) the catalogue's counts: 25 attempts on 8 accounts.
+    for (const settings of [{}, { tenantUsers: 10_000 }]) expect(fires(failures(9, 3), settings)).toBe(true);
+    // At 30,000: 75 attempts on 24 accounts.
+    const large = { tenantUsers: 30_000 };
+    expect(fires(failures(9, 3), large)).toBe(false);
+    expect(fires(failures(25, 3), large)).toBe(true);
+    expect(fires(failures(24, 3), large)).toBe(false); // 72 attempts
+    // A tenant's own threshold still sets the accounts; the attempts follow the size.
+    const tuned = { ...large, rules: { 'okta-password-spray-distributed': { threshold: 15 } } };
+    expect(fires(failures(15, 5), tuned)).toBe(true);
+    expect(fires(failures(15, 5), large)).toBe(false);
+    expect(fires(failures(14, 5), tuned)).toBe(false); // 70 attempts
   });
 });
 

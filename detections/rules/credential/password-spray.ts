@@ -3,7 +3,8 @@
  * lockout policy. B39 from one source IP; B40 spread over many IPs, visible only tenant-wide.
  */
 import { commonFields, groupKeys } from '../../log-event.js';
-import type { OktaLogEvent, Severity, ThresholdRule } from '../../types.js';
+import { scaledToTenant, withSettingsBinder } from '../../settings.js';
+import type { DetectionSettings, OktaLogEvent, Rule, Severity, ThresholdRule } from '../../types.js';
 import { FAILED_SIGN_IN_TYPES, FAILURES_NEED_OUTCOME, TENANT_KEY, distinctValues, isFailedPasswordAttempt, noSubject } from './helpers.js';
 
 const MIN_ATTEMPTS = 10;
@@ -57,7 +58,20 @@ function distributedSpraySeverity(events: readonly OktaLogEvent[]): Severity {
   return distinctValues(events, (event) => commonFields.clientIp.text(event)).size >= DISTRIBUTED.ips ? 'medium' : 'low';
 }
 
-export const passwordSprayDistributed: ThresholdRule = {
+/** The counts for this tenant's size (a tenant's own `threshold` override still sets the accounts). */
+function distributedForTenant(rule: Rule, settings: DetectionSettings | undefined): Rule {
+  if (rule.kind !== 'threshold') return rule;
+  const attempts = scaledToTenant(DISTRIBUTED.attempts, settings);
+  const accounts = scaledToTenant(DISTRIBUTED.users, settings);
+  if (attempts === DISTRIBUTED.attempts && accounts === DISTRIBUTED.users) return rule;
+  return {
+    ...rule,
+    threshold: accounts,
+    having: (stats) => stats.count >= attempts && stats.maxPerValue <= DISTRIBUTED.maxPerUser,
+  };
+}
+
+export const passwordSprayDistributed: ThresholdRule = withSettingsBinder({
   kind: 'threshold',
   id: 'okta-password-spray-distributed',
   title: 'Password spray across the tenant',
@@ -65,7 +79,9 @@ export const passwordSprayDistributed: ThresholdRule = {
     'At least 25 failed sign-ins against at least 8 different accounts within 15 minutes, tenant-wide, with no ' +
     'account failing more than 5 times: a spray spread over many IP addresses (residential proxies, botnets) so ' +
     'that no single address stands out. Medium when the failures come from 5 or more IPs, low otherwise (also when ' +
-    'the events carry no client IP).' +
+    'the events carry no client IP). These counts are for an org of up to 10,000 people; above that, both grow in ' +
+    'proportion to the directory (250 attempts on 80 accounts for 100,000 people), because everyday mistyped ' +
+    'passwords do: a smaller spray of a large org is left to the per-IP and per-account rules.' +
     FAILURES_NEED_OUTCOME,
   severity: distributedSpraySeverity,
   severityNote: {
@@ -95,4 +111,4 @@ export const passwordSprayDistributed: ThresholdRule = {
   distinct: 'actor.alternateId',
   countOnceBy: 'transaction.id',
   having: (stats) => stats.count >= DISTRIBUTED.attempts && stats.maxPerValue <= DISTRIBUTED.maxPerUser,
-};
+}, distributedForTenant);
