@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { CliError, toCliError, type ErrorDetails } from '../errors.js';
-import { plainAction, type Output } from '../run.js';
+import { plainAction, positiveInt, type Output } from '../run.js';
 
 const FORMATS = ['jsonl', 'json', 'table', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
@@ -16,6 +16,7 @@ interface DetectOptions {
   catalogue: boolean;
   format: Format;
   strict?: boolean;
+  tenantUsers?: number;
 }
 
 /** Skipped entries named one by one on stderr; the summary counts them all. */
@@ -71,6 +72,7 @@ export function detectCommand(program: Command): void {
     .option('--no-catalogue', 'leave the built-in rule catalogue out (Sigma rules only)')
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('jsonl'))
     .option('--strict', 'exit 2 when any entry of the file is skipped (nothing is detected then)')
+    .option('--tenant-users <n>', "people in the org's directory, as the hourly run reads them: tenant-wide counts grow with it above 10,000", positiveInt)
     .addHelpText('after', HELP)
     .action(
       plainAction(async (out: Output, opts: DetectOptions, cmd: Command) => {
@@ -116,7 +118,7 @@ async function detect(opts: DetectOptions, format: Format): Promise<void> {
     throw new DetectError('failure', `--strict: ${input.skipped.length} of ${input.entries} entries skipped; nothing was run`, details);
   }
 
-  const detections = await offline.detectOffline(ruleSet.rules, input.events);
+  const detections = await offline.detectOffline(ruleSet.rules, input.events, opts.tenantUsers ? { tenantUsers: opts.tenantUsers } : {});
   const summary = offline.offlineSummary(input, ruleSet, opts.catalogue, detections.length);
   const records = detections.map(offline.detectionRecord);
   if (format === 'jsonl') {
