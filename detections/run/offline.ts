@@ -143,8 +143,9 @@ export function eventsInMemory(all: readonly OktaLogEvent[], isNewEvent: (e: Okt
       const events: OktaLogEvent[] = [];
       const fresh = new Set<string>();
       for (const group of groups) {
-        for (const { event, at } of timed) {
-          if (at < group.from || at >= group.to) continue;
+        // The events are in time order: each group reads only its own range (a chunk is read in several groups).
+        for (let i = firstAtOrAfter(timed, group.from); i < timed.length && timed[i].at < group.to; i++) {
+          const { event, at } = timed[i];
           if (!group.eventTypes.some((pattern) => typeMatches(String(event.eventType), pattern))) continue;
           if (!relevant(event, isNewEvent(event))) continue;
           events.push(event);
@@ -154,6 +155,18 @@ export function eventsInMemory(all: readonly OktaLogEvent[], isNewEvent: (e: Okt
       return { events, isNew: (e) => fresh.has(e.uuid) };
     },
   };
+}
+
+/** The index of the first of `timed` (ascending by `at`) at or after `at`. */
+function firstAtOrAfter(timed: ReadonlyArray<{ at: number }>, at: number): number {
+  let lo = 0;
+  let hi = timed.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (timed[mid].at < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** A detection in the field names analysts and the webhook use, always in this order (the jsonl and json outputs). */
