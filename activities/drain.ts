@@ -3,7 +3,6 @@ import { Context } from '@temporalio/activity';
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import { drainQueue as drain, DEFAULT_DRAIN_OPTIONS } from '../ingest/drain.js';
-import { commitBatch } from '../ingest/store-batch.js';
 import { countDeleted, runTotals } from '../ingest/runs.js';
 import { recordDrain } from '../lib/metrics.js';
 import { envelopeExpectation, getIntegration } from '../integrations/repository.js';
@@ -32,7 +31,7 @@ export function drainActivities(deps: ActivityDeps) {
         async (messages) => {
           const now = deps.now?.() ?? new Date();
           // Read the counter after the await: two batches commit at once (DrainOptions.commitsInFlight).
-          const { stored } = await commitBatch(deps.db, expect, ingestRunId, messages, { now, futureSkewMs });
+          const { stored } = await deps.batchStore.commit(expect, ingestRunId, messages, { now, futureSkewMs });
           eventsStored += stored;
         },
         {

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { parseEnvelope } from '../okta/envelope.js';
 import { DEFAULT_DRAIN_OPTIONS, drainQueue, type ReceivedMessage } from '../ingest/drain.js';
-import { commitBatch, EVENT_COLUMNS, toEventRow, type EventRow } from '../ingest/store-batch.js';
+import { EVENT_COLUMNS, toEventRow, type EventRow } from '../ingest/store-batch.js';
 import type { Database } from '../schema/db.js';
 import { ensurePartitions } from '../schema/partitions.js';
 import {
@@ -184,7 +184,7 @@ export async function processingStage(stack: Stack, a: BenchIntegration, bodies:
         while (next < messages.length) {
           const i = next;
           next += COMMIT_BATCH;
-          const c = await commitBatch(db, a.expect, runA, messages.slice(i, i + COMMIT_BATCH));
+          const c = await stack.batchStore.commit(a.expect, runA, messages.slice(i, i + COMMIT_BATCH));
           totals.received += c.received;
           totals.stored += c.stored;
           totals.duplicates += c.duplicates;
@@ -237,7 +237,7 @@ export async function drainStage(stack: Stack, a: BenchIntegration, bodies: read
       stack.sqs,
       a.queueUrl,
       async (batch) => {
-        await commitBatch(db, a.expect, runB, batch);
+        await stack.batchStore.commit(a.expect, runB, batch);
       },
       DEFAULT_DRAIN_OPTIONS,
       (p) => {

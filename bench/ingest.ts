@@ -5,30 +5,34 @@
 // This file holds the options and the order of things; the stack is in bench/stack.ts, the stages in
 // bench/ingest-stages.ts, the printing in bench/ingest-report.ts.
 //
-//   npm run bench:ingest -- --events 100000 [--emulator inline|process]
+//   npm run bench:ingest -- --events 100000 [--emulator inline|process] [--store-threads N (0: on the drain's thread)]
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { generateSecretKey } from '../lib/secrets.js';
 import { DEFAULT_DRAIN_OPTIONS } from '../ingest/drain.js';
+import { defaultStoreThreads } from '../ingest/batch-store.js';
 import { applyMigrations } from '../schema/migrate.js';
 import { cpuByStage, memory, stage, timed, trackEmulatorProcess } from './ingest-measure.js';
 import { fmt, log, printDrain, printHourly, printProcessing, printResources } from './ingest-report.js';
 import { DAYS, SEED, bodiesFor, drainStage, generateEvents, hourlyStage, processingStage } from './ingest-stages.js';
 import { startStack, stopStack, streamingIntegration, type EmulatorPlacement } from './stack.js';
 
-function parseArguments(): { n: number; emulatorIn: EmulatorPlacement } {
-  const { values } = parseArgs({ options: { events: { type: 'string', short: 'n' }, emulator: { type: 'string' } }, allowPositionals: true, strict: false });
+function parseArguments(): { n: number; emulatorIn: EmulatorPlacement; storeThreads: number } {
+  const { values } = parseArgs({ options: { events: { type: 'string', short: 'n' }, emulator: { type: 'string' }, 'store-threads': { type: 'string' } }, allowPositionals: true, strict: false });
   const raw = values.events;
   const n = raw === undefined || raw === true ? 100_000 : Number(String(raw).replace(/_/g, ''));
   if (!Number.isInteger(n) || n < 100) throw new Error(`--events must be an integer ≥ 100 (got ${String(raw)}).`);
   const emulatorIn = values.emulator ?? 'inline';
   if (emulatorIn !== 'process' && emulatorIn !== 'inline') throw new Error(`--emulator is process or inline (got ${String(emulatorIn)}).`);
-  return { n, emulatorIn };
+  const threadsArg = values['store-threads'];
+  const storeThreads = threadsArg === undefined || threadsArg === true ? defaultStoreThreads() : Number(threadsArg);
+  if (!Number.isInteger(storeThreads) || storeThreads < 0) throw new Error(`--store-threads must be an integer ≥ 0 (got ${String(threadsArg)}).`);
+  return { n, emulatorIn, storeThreads };
 }
 
 async function main() {
-  const { n, emulatorIn } = parseArguments();
+  const { n, emulatorIn, storeThreads } = parseArguments();
   const started = Date.now();
   const suffix = randomBytes(4).toString('hex');
   const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
@@ -42,6 +46,8 @@ async function main() {
     // No metrics endpoint or findings pages: they would collide with a running `npm start` on 9464 and 9465.
     METRICS_PORT: '0',
     FINDINGS_PORT: '0',
+    // (c)'s worker commits its drains' batches where (a) and (b) do.
+    INGEST_STORE_THREADS: String(storeThreads),
   };
 
   const cpus = os.cpus();
@@ -58,9 +64,10 @@ async function main() {
   log(`  machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, ${machine.platform}, Node ${machine.node}`);
   log(`  load average at start: ${fmt(os.loadavg()[0], 2)} (1 min), ${fmt(os.loadavg()[1], 2)} (5 min)`);
 
-  const stack = await startStack(databaseUrl, env, (line) => log(`  ${line}`), emulatorIn);
+  const stack = await startStack(databaseUrl, env, (line) => log(`  ${line}`), emulatorIn, storeThreads);
   trackEmulatorProcess(stack.emulator.pid);
   log(`  SQS emulator: ${emulatorIn === 'process' ? `a process of its own (pid ${stack.emulator.pid})` : 'inside this process'}`);
+  log(`  batches committed ${storeThreads === 0 ? 'on the drain\'s own thread (--store-threads 0)' : `on ${storeThreads} store thread${storeThreads === 1 ? '' : 's'} (ingest/batch-store.ts)`}`);
   const { db } = stack;
   let cleaned = false;
   const cleanup = async () => {
@@ -124,6 +131,7 @@ async function main() {
       date: new Date().toISOString(),
       events: n,
       emulator: emulatorIn,
+      storeThreads,
       machine,
       a: processing.figures,
       b,

@@ -14,6 +14,7 @@ import { parseSecretKey, type SecretKeys } from '../lib/secrets.js';
 import { createSqsClient } from '../lib/sqs.js';
 import type { EnvelopeExpectation } from '../okta/envelope.js';
 import { createIntegrationQueues } from '../aws/queues.js';
+import { defaultStoreThreads, startStoreThreads, storeOnThisThread, type BatchStore } from '../ingest/batch-store.js';
 import { closeDatabase, connectDatabase, type Database } from '../schema/db.js';
 import type { EventBridgeDestination } from '../simulator/index.js';
 import { startWorker, type RunningWorker } from '../workers/worker.js';
@@ -34,6 +35,8 @@ export interface Stack {
   /** `pid` when the emulator runs in a process of its own. */
   emulator: SqsEmulator & { pid?: number };
   secretKey: SecretKeys;
+  /** Where the stages' batches are committed, as the worker's drains commit them (ingest/batch-store.ts). */
+  batchStore: BatchStore;
   /** The environment every config of this run is loaded from (database and SQS endpoint added). */
   env: Record<string, string>;
   /** Where the stack reports what it does (building the Temporal CLI, a database it could not drop). */
@@ -56,12 +59,14 @@ export async function startStack(
   env: Record<string, string>,
   progress: (line: string) => void,
   emulatorIn: EmulatorPlacement = 'inline',
+  storeThreads = defaultStoreThreads(),
 ): Promise<Stack> {
   const emulator = emulatorIn === 'process' ? await startSqsEmulatorProcess() : await startSqsEmulator();
   await ensureDatabase(databaseUrl);
   const config = loadConfig(benchEnv({ databaseUrl, emulator, env }));
   const db = connectDatabase(databaseUrl, { max: 10 });
-  return { config, databaseUrl, db, emulator, sqs: createSqsClient(config), secretKey: parseSecretKey(config.OORT_SECRET_KEY), env, progress };
+  const batchStore = storeThreads === 0 ? storeOnThisThread(db) : startStoreThreads({ databaseUrl, threads: storeThreads, connections: 10 });
+  return { config, databaseUrl, db, batchStore, emulator, sqs: createSqsClient(config), secretKey: parseSecretKey(config.OORT_SECRET_KEY), env, progress };
 }
 
 /** Stops everything `startStack` and `ensureTemporal` started and drops the database; never throws. */
@@ -71,6 +76,7 @@ export async function stopStack(stack: Stack): Promise<void> {
   await stack.temporal?.stop().catch(() => {});
   stack.sqs.destroy();
   await stack.emulator.stop().catch(() => {});
+  await stack.batchStore.close().catch(() => {});
   await closeDatabase(stack.db).catch(() => {});
   const name = new URL(stack.databaseUrl).pathname.slice(1);
   await dropDatabase(stack.databaseUrl).catch((err) => stack.progress(`could not drop ${name}: ${String(err)}`));

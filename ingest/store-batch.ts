@@ -10,7 +10,6 @@ import type { Database } from '../schema/db.js';
 import type { events, quarantine, RawInsert, RawRow } from '../schema/tables.js';
 import { parseEnvelope, type EnvelopeExpectation, type OktaLogEvent } from '../okta/envelope.js';
 import { extractColumns } from '../okta/log-event.js';
-import { recordBatch } from '../lib/metrics.js';
 import type { ReceivedMessage } from './drain.js';
 
 /** When the batch is judged, and how far ahead of it an event may be dated (see okta/envelope.ts). */
@@ -24,6 +23,14 @@ export interface BatchCounts {
   stored: number;
   duplicates: number;
   quarantined: number;
+}
+
+/** A committed batch: its counts and what the metrics record of it (lib/metrics.ts `recordBatch`). */
+export interface StoredBatch extends BatchCounts {
+  /** Newly quarantined messages per reason code (a redelivered quarantined message is not counted twice). */
+  quarantinedByReason: Record<string, number>;
+  /** Newest `published` among the batch's valid events, when it has any. */
+  newestPublished?: string;
 }
 
 /** Quarantined bodies are kept whole up to this size (larger ones are truncated and say so). */
@@ -214,12 +221,12 @@ export async function commitBatch(
   ingestRunId: number,
   messages: ReceivedMessage[],
   opts: ParseOptions = {},
-): Promise<BatchCounts> {
+): Promise<StoredBatch> {
   return storeItems(db, expect.integrationId, ingestRunId, validate(expect, ingestRunId, messages, opts));
 }
 
 /** Stores items in one transaction; if PostgreSQL refuses their data, in halves, down to the one message it refuses. */
-async function storeItems(db: Database, integrationId: string, ingestRunId: number, items: Item[]): Promise<BatchCounts> {
+async function storeItems(db: Database, integrationId: string, ingestRunId: number, items: Item[]): Promise<StoredBatch> {
   try {
     return await storeTransaction(db, integrationId, ingestRunId, items);
   } catch (err) {
@@ -234,8 +241,22 @@ async function storeItems(db: Database, integrationId: string, ingestRunId: numb
     const half = Math.ceil(items.length / 2);
     const a = await storeItems(db, integrationId, ingestRunId, items.slice(0, half));
     const b = await storeItems(db, integrationId, ingestRunId, items.slice(half));
-    return { received: a.received + b.received, stored: a.stored + b.stored, duplicates: a.duplicates + b.duplicates, quarantined: a.quarantined + b.quarantined };
+    return bothHalves(a, b);
   }
+}
+
+function bothHalves(a: StoredBatch, b: StoredBatch): StoredBatch {
+  const quarantinedByReason = { ...a.quarantinedByReason };
+  for (const [code, n] of Object.entries(b.quarantinedByReason)) quarantinedByReason[code] = (quarantinedByReason[code] ?? 0) + n;
+  const newest = [a.newestPublished, b.newestPublished].filter((p): p is string => p !== undefined).sort().at(-1);
+  return {
+    received: a.received + b.received,
+    stored: a.stored + b.stored,
+    duplicates: a.duplicates + b.duplicates,
+    quarantined: a.quarantined + b.quarantined,
+    quarantinedByReason,
+    ...(newest === undefined ? {} : { newestPublished: newest }),
+  };
 }
 
 function describeDbError(err: unknown): string {
@@ -244,7 +265,7 @@ function describeDbError(err: unknown): string {
   return `${code}${String(e.message ?? err).slice(0, 200)}`;
 }
 
-async function storeTransaction(db: Database, integrationId: string, ingestRunId: number, items: Item[]): Promise<BatchCounts> {
+async function storeTransaction(db: Database, integrationId: string, ingestRunId: number, items: Item[]): Promise<StoredBatch> {
   const rows: EventRow[] = [];
   const quarantined: QuarantineRow[] = [];
   let latest: string | undefined;
@@ -289,7 +310,5 @@ async function storeTransaction(db: Database, integrationId: string, ingestRunId
     }
     return counts;
   })) as BatchCounts;
-  // Recorded only once the transaction has committed: a rolled-back batch is delivered again.
-  recordBatch(integrationId, { stored: committed.stored, duplicates: committed.duplicates, quarantinedByReason, newestPublished: latest });
-  return committed;
+  return { ...committed, quarantinedByReason, ...(latest === undefined ? {} : { newestPublished: latest }) };
 }

@@ -85,6 +85,12 @@ const schema = z.object({
   /** …and at most this many messages. */
   DRAIN_MAX_MESSAGES: z.coerce.number().int().min(1).default(1_000_000),
   /**
+   * Threads beside the activities' own that parse and commit the drains' batches (ingest/batch-store.ts), each with a
+   * PostgreSQL pool of WORKER_HEAVY_ACTIVITY_SLOTS connections. Default: one per four cores, 1 to 4. 0 commits on the
+   * activities' thread, through the worker's pool.
+   */
+  INGEST_STORE_THREADS: z.coerce.number().int().min(0).max(16).optional(),
+  /**
    * An event published further than this ahead of the worker's clock is quarantined (`published_in_future`): it
    * would move the detection clock, the stream-health clock and `last_event_at`. `quarantine replay` stores it once
    * its time has come.

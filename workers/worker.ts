@@ -16,6 +16,7 @@ import { parseSecretKeyring } from '../lib/secrets.js';
 import { createSqsClient } from '../lib/sqs.js';
 import { createEventBridgeClient } from '../lib/eventbridge.js';
 import { closeDatabase, connectDatabase } from '../schema/db.js';
+import { defaultStoreThreads, startStoreThreads, storeOnThisThread, type BatchStore } from '../ingest/batch-store.js';
 import { applyMigrations } from '../schema/migrate.js';
 import { describeTemporalSecurity, temporalConnectionOptions } from '../lib/temporal-connection.js';
 import { heavyTaskQueue } from '../temporal/shared/task-queues.js';
@@ -76,7 +77,12 @@ export async function startWorker(config: Config, log: Logger, opts: { workflowB
   let connection: NativeConnection | undefined;
   const workers: Worker[] = [];
   let findings: FindingsServer | undefined;
+  let batchStore: BatchStore | undefined;
   try {
+    const storeThreads = config.INGEST_STORE_THREADS ?? defaultStoreThreads();
+    batchStore = storeThreads === 0
+      ? storeOnThisThread(db)
+      : startStoreThreads({ databaseUrl: config.DATABASE_URL, threads: storeThreads, connections: config.WORKER_HEAVY_ACTIVITY_SLOTS });
     findings = await startFindings(config, log);
     const temporal = temporalConnectionOptions(config);
     log.info({ temporal: describeTemporalSecurity(temporal) }, 'connecting to Temporal');
@@ -84,7 +90,7 @@ export async function startWorker(config: Config, log: Logger, opts: { workflowB
     const common = {
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
-      activities: createActivities({ db, config, secretKey, sqs, eventBridge: createEventBridgeClient(config), log }),
+      activities: createActivities({ db, batchStore, config, secretKey, sqs, eventBridge: createEventBridgeClient(config), log }),
       interceptors: { activity: [activityInterceptors(log)] },
       shutdownGraceTime: '20s',
     };
@@ -112,6 +118,7 @@ export async function startWorker(config: Config, log: Logger, opts: { workflowB
     await connection?.close().catch(() => {});
     await metrics?.close();
     await findings?.close();
+    await batchStore?.close();
     throw err;
   }
   // One Worker failing stops the other: the process restarts whole rather than serving half its queues. Both have
@@ -125,6 +132,7 @@ export async function startWorker(config: Config, log: Logger, opts: { workflowB
     if (failed) throw failed.reason;
   }).finally(async () => {
     await connection.close();
+    await batchStore?.close();
     await closeDatabase(db);
     sqs.destroy();
     await metrics?.close();

@@ -1,0 +1,81 @@
+// Where a drain's batches are parsed and committed. A drain's own thread has enough to do receiving and deleting:
+// the AWS SDK's work per message (signing, JSON, checksums) is most of a bare receive/delete loop's. Parsing the
+// envelopes, binding the rows and talking to PostgreSQL run on store threads, each with its own connections, so that
+// a drain keeps near the pace of the queue (bench/README.md, "the drain off its thread").
+//
+// The metrics of each batch are recorded here, on the activity's thread, whose registry `/metrics` serves.
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import { recordBatch } from '../lib/metrics.js';
+import type { EnvelopeExpectation } from '../okta/envelope.js';
+import type { Database } from '../schema/db.js';
+import type { ReceivedMessage } from './drain.js';
+import { commitBatch, type ParseOptions, type StoredBatch } from './store-batch.js';
+
+/** One batch to commit, as it crosses to a store thread (plain data: it is copied). */
+export interface StoreTask {
+  expect: EnvelopeExpectation & { integrationId: string };
+  ingestRunId: number;
+  messages: ReceivedMessage[];
+  opts: ParseOptions;
+}
+
+/** What a store thread is told once, at its start. */
+export interface StoreThreadSetup {
+  databaseUrl: string;
+  /** Its PostgreSQL pool's size. */
+  connections: number;
+}
+
+export interface BatchStore {
+  /** Commits one batch in one transaction (ingest/store-batch.ts) and records its metrics. */
+  commit(expect: StoreTask['expect'], ingestRunId: number, messages: ReceivedMessage[], opts?: ParseOptions): Promise<StoredBatch>;
+  /** Waits for the batches being committed, then stops the threads (if any). */
+  close(): Promise<void>;
+}
+
+/** Batches committed on the caller's thread, through its pool (INGEST_STORE_THREADS=0; the benchmark's comparison). */
+export function storeOnThisThread(db: Database): BatchStore {
+  return {
+    async commit(expect, ingestRunId, messages, opts = {}) {
+      return recorded(expect.integrationId, await commitBatch(db, expect, ingestRunId, messages, opts));
+    },
+    async close() {},
+  };
+}
+
+/**
+ * Batches committed on `threads` store threads. A thread whose commit fails (the database is down) or that dies fails
+ * that batch only: the drain hands its messages back to the queue for the retry, as for any failed commit.
+ */
+export function startStoreThreads(setup: StoreThreadSetup & { threads: number }): BatchStore {
+  const pool = new Piscina<StoreTask, StoredBatch>({
+    filename: new URL('./store-thread-entry.mjs', import.meta.url).href,
+    minThreads: setup.threads,
+    maxThreads: setup.threads,
+    // A thread's commits wait on PostgreSQL most of the time: it takes as many at once as it has connections.
+    concurrentTasksPerWorker: setup.connections,
+    // Idle threads wait for messages on their event loop (not in Atomics.wait), so their connections' timers run.
+    atomics: 'disabled',
+    workerData: { databaseUrl: setup.databaseUrl, connections: setup.connections } satisfies StoreThreadSetup,
+  });
+  return {
+    async commit(expect, ingestRunId, messages, opts = {}) {
+      return recorded(expect.integrationId, await pool.run({ expect, ingestRunId, messages, opts }));
+    },
+    async close() {
+      await pool.close();
+    },
+  };
+}
+
+/** The default number of store threads: one, and more only where there are cores for them beside the activities'. */
+export function defaultStoreThreads(): number {
+  return Math.max(1, Math.min(4, Math.floor(availableParallelism() / 4)));
+}
+
+/** Metrics are recorded once the transaction has committed: a rolled-back batch is delivered again. */
+function recorded(integrationId: string, batch: StoredBatch): StoredBatch {
+  recordBatch(integrationId, batch);
+  return batch;
+}
