@@ -6,6 +6,7 @@
 // bench/ingest-stages.ts, the printing in bench/ingest-report.ts.
 //
 //   npm run bench:ingest -- --events 100000 [--emulator inline|process] [--store-threads N (0: on the drain's thread)]
+//                           [--drain-repeats K (stage (b) K times, each ratio printed)]
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -14,12 +15,12 @@ import { DEFAULT_DRAIN_OPTIONS } from '../ingest/drain.js';
 import { defaultStoreThreads } from '../ingest/batch-store.js';
 import { applyMigrations } from '../schema/migrate.js';
 import { cpuByStage, memory, stage, timed, trackEmulatorProcess } from './ingest-measure.js';
-import { fmt, log, printDrain, printHourly, printProcessing, printResources } from './ingest-report.js';
+import { fmt, log, printDrain, printDrainRepeats, printHourly, printProcessing, printResources } from './ingest-report.js';
 import { DAYS, SEED, bodiesFor, drainStage, generateEvents, hourlyStage, processingStage } from './ingest-stages.js';
 import { startStack, stopStack, streamingIntegration, type EmulatorPlacement } from './stack.js';
 
-function parseArguments(): { n: number; emulatorIn: EmulatorPlacement; storeThreads: number } {
-  const { values } = parseArgs({ options: { events: { type: 'string', short: 'n' }, emulator: { type: 'string' }, 'store-threads': { type: 'string' } }, allowPositionals: true, strict: false });
+function parseArguments(): { n: number; emulatorIn: EmulatorPlacement; storeThreads: number; drainRepeats: number } {
+  const { values } = parseArgs({ options: { events: { type: 'string', short: 'n' }, emulator: { type: 'string' }, 'store-threads': { type: 'string' }, 'drain-repeats': { type: 'string' } }, allowPositionals: true, strict: false });
   const raw = values.events;
   const n = raw === undefined || raw === true ? 100_000 : Number(String(raw).replace(/_/g, ''));
   if (!Number.isInteger(n) || n < 100) throw new Error(`--events must be an integer ≥ 100 (got ${String(raw)}).`);
@@ -28,11 +29,14 @@ function parseArguments(): { n: number; emulatorIn: EmulatorPlacement; storeThre
   const threadsArg = values['store-threads'];
   const storeThreads = threadsArg === undefined || threadsArg === true ? defaultStoreThreads() : Number(threadsArg);
   if (!Number.isInteger(storeThreads) || storeThreads < 0) throw new Error(`--store-threads must be an integer ≥ 0 (got ${String(threadsArg)}).`);
-  return { n, emulatorIn, storeThreads };
+  const repeatsArg = values['drain-repeats'];
+  const drainRepeats = repeatsArg === undefined || repeatsArg === true ? 1 : Number(repeatsArg);
+  if (!Number.isInteger(drainRepeats) || drainRepeats < 1) throw new Error(`--drain-repeats must be an integer ≥ 1 (got ${String(repeatsArg)}).`);
+  return { n, emulatorIn, storeThreads, drainRepeats };
 }
 
 async function main() {
-  const { n, emulatorIn, storeThreads } = parseArguments();
+  const { n, emulatorIn, storeThreads, drainRepeats } = parseArguments();
   const started = Date.now();
   const suffix = randomBytes(4).toString('hex');
   const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
@@ -110,9 +114,15 @@ async function main() {
     log('');
     log(`(b) SQS emulator → drainQueue + commitBatch (receivers ${DEFAULT_DRAIN_OPTIONS.receivers}, batch ${DEFAULT_DRAIN_OPTIONS.batchSize}, long poll ${DEFAULT_DRAIN_OPTIONS.waitTimeSeconds} s)`);
     const b = await drainStage(stack, a, bodies);
+    printDrain(b);
+    // One (b) ratio moves by ±10 % from run to run: --drain-repeats K measures it K times (the summary keeps the first).
+    if (drainRepeats > 1) {
+      const ratios = [b.ratio];
+      for (let i = 1; i < drainRepeats; i++) ratios.push((await drainStage(stack, a, bodies)).ratio);
+      printDrainRepeats(ratios, b.target);
+    }
     // The bodies are not needed any more: let (c) run without them in memory.
     bodies = [];
-    printDrain(b);
 
     // --- (c) hourlyAnalysis through Temporal ---
     log('');
