@@ -146,9 +146,10 @@ describe('time-partitioned tables', () => {
     const messages = [message('far-past', '1975-06-01T12:00:00Z'), message('far-future', '2999-01-01T00:00:00Z'), message('today', now)];
     const first = await commitBatch(db, EXPECT, runId, messages);
     // The far-future event is refused by name (published_in_future, in quarantine); the far-past one is stored.
-    expect(first).toEqual({ received: 3, stored: 2, duplicates: 0, quarantined: 1 });
+    const newestPublished = now.toISOString(); // of the events stored, not of the one quarantined
+    expect(first).toEqual({ received: 3, stored: 2, duplicates: 0, quarantined: 1, quarantinedByReason: { published_in_future: 1 }, newestPublished });
     const again = await commitBatch(db, EXPECT, runId, messages);
-    expect(again).toEqual({ received: 3, stored: 0, duplicates: 2, quarantined: 0 });
+    expect(again).toEqual({ received: 3, stored: 0, duplicates: 2, quarantined: 0, quarantinedByReason: {}, newestPublished });
     const sql = db.$client;
     const [past] = await sql<{ part: string }[]>`select tableoid::regclass::text as part from events where uuid = ${uuidOf('far-past')}`;
     expect(past.part).toBe('events_default');
