@@ -143,6 +143,12 @@ export async function runTenants(opts: RunOptions) {
     const trafficPoolOf = trafficPool(sizes[0], opts.eventsPerUserPerDay, hour);
     const t2 = performance.now();
     await pool(tenants, 4, async (t, i) => {
+      // The tenant's directory, as its daily sync leaves it: the hourly run reads the tenant's size from it
+      // (integrations/detection-settings.ts), and tenant-wide counts follow that size.
+      const people = trafficPoolOf.people.slice(0, t.users);
+      await db.$client`
+        insert into okta_users (integration_id, id, status, raw)
+        select ${t.integrationId}, id, 'ACTIVE', '{}'::jsonb from unnest(${people}::text[]) as id`;
       const events = tenantHour(trafficPoolOf, t.users);
       const destination = { oktaOrg: 'initech', eventSourceName: t.integrationId, account: config.awsAccountId, region: config.AWS_REGION };
       const bodies = toEventBridgeEnvelopes(events, destination, `${SEED}-${i}`).map((e) => JSON.stringify(e));
@@ -237,6 +243,10 @@ export async function runTenants(opts: RunOptions) {
               where c.oid = 'events'::regclass or c.oid in (select inhrelid from pg_inherits where inhparent = 'events'::regclass))::text as bytes,
              (select count(*) from events)::text as rows`;
 
+    // Benign traffic: every detection here is noise a tenant would be sent.
+    const detections = await db.$client<{ severity: string; n: number }[]>`
+      select severity::text, count(*)::int as n from detections group by severity order by severity`;
+
     const stats = (rows: typeof timed) => {
       const s = rows.map((r) => r.seconds).sort((a, b) => a - b);
       return { n: s.length, p50: percentile(s, 50), p95: percentile(s, 95), max: s.at(-1) ?? 0 };
@@ -267,6 +277,7 @@ export async function runTenants(opts: RunOptions) {
       actionsPerRun,
       actionsPerTenantHour: actionsPerRun.scheduleAction + actionsPerRun.start + actionsPerRun.activities + actionsPerRun.timers + actionsPerRun.signals,
       sqsRequestsDuringSlot: sqsDuring,
+      detectionsBySeverity: Object.fromEntries(detections.map((d) => [d.severity, d.n])),
       refresh: refreshResult,
     };
   } finally {

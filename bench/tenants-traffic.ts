@@ -55,6 +55,8 @@ function normalQuantile(p: number): number {
 export interface TrafficPool {
   /** The hour's events of the whole simulated org, each with the index of its person (−1: no person of the org). */
   events: Array<{ event: OktaLogEvent; person: number }>;
+  /** The org's people's Okta ids, in person order: a tenant of `users` people has the first `users`. */
+  people: string[];
   users: number;
   seconds: number;
 }
@@ -70,7 +72,7 @@ export function trafficPool(maxUsers: number, eventsPerUserPerDay: number, hourS
     const byTarget = event.target?.map((t) => index.get(t.id)).find((i) => i !== undefined);
     return { event, person: byActor ?? byTarget ?? -1 };
   });
-  return { events, users: maxUsers, seconds: (performance.now() - t0) / 1000 };
+  return { events, people: org.users.map((u) => u.id), users: maxUsers, seconds: (performance.now() - t0) / 1000 };
 }
 
 /**

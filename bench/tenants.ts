@@ -36,6 +36,8 @@ function printRun(r: TenantsFigures): void {
   log(`  Temporal actions per tenant-hour: ${f(r.actionsPerTenantHour, 1)} (schedule action 1 + start ${f(a.start, 1)} + activity attempts ${f(a.activities, 1)} + timers ${f(a.timers, 1)} + signals ${f(a.signals, 1)}; workflow tasks ${f(a.workflowTasks, 1)} more, heartbeats not counted)`);
   const sqs = Object.entries(r.sqsRequestsDuringSlot).map(([k, v]) => `${k} ${f(v)}`).join(', ');
   log(`  SQS requests during the slot: ${sqs} (${f(Object.values(r.sqsRequestsDuringSlot).reduce((x, y) => x + y, 0) / r.tenants, 1)} per tenant-hour)`);
+  const bySeverity = Object.entries(r.detectionsBySeverity).map(([k, n]) => `${k} ${f(n)}`).join(', ');
+  log(`  detections in the slot's benign traffic: ${bySeverity || 'none'} (tenant-wide counts follow each tenant's directory)`);
   log(`  events table: ${f(r.eventsTable.rows)} rows, ${f(r.eventsTable.bytes / 2 ** 20, 1)} MiB with indexes and TOAST, ${f(r.eventsTable.bytesPerRow)} bytes/row`);
   const rf = r.refresh;
   log(rf ? `  refreshUser started with ${rf.runningAtStart} hourly runs running: ${rf.ok ? 'completed' : `FAILED (${rf.error})`} in ${f(rf.latencySeconds, 2)} s` : '  refreshUser: not started');
