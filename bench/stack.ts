@@ -14,7 +14,7 @@ import { parseSecretKey, type SecretKeys } from '../lib/secrets.js';
 import { createSqsClient } from '../lib/sqs.js';
 import type { EnvelopeExpectation } from '../okta/envelope.js';
 import { createIntegrationQueues } from '../aws/queues.js';
-import { defaultStoreThreads, startStoreThreads, storeOnThisThread, type BatchStore } from '../ingest/batch-store.js';
+import { openBatchStore, type BatchStore } from '../ingest/batch-store.js';
 import { closeDatabase, connectDatabase, type Database } from '../schema/db.js';
 import type { EventBridgeDestination } from '../simulator/index.js';
 import { startWorker, type RunningWorker } from '../workers/worker.js';
@@ -59,13 +59,13 @@ export async function startStack(
   env: Record<string, string>,
   progress: (line: string) => void,
   emulatorIn: EmulatorPlacement = 'inline',
-  storeThreads = defaultStoreThreads(),
+  storeThreads?: number,
 ): Promise<Stack> {
   const emulator = emulatorIn === 'process' ? await startSqsEmulatorProcess() : await startSqsEmulator();
   await ensureDatabase(databaseUrl);
   const config = loadConfig(benchEnv({ databaseUrl, emulator, env }));
   const db = connectDatabase(databaseUrl, { max: 10 });
-  const batchStore = storeThreads === 0 ? storeOnThisThread(db) : startStoreThreads({ databaseUrl, threads: storeThreads, connections: 10 });
+  const batchStore = openBatchStore(db, { databaseUrl, threads: storeThreads, connections: 10 });
   return { config, databaseUrl, db, batchStore, emulator, sqs: createSqsClient(config), secretKey: parseSecretKey(config.OORT_SECRET_KEY), env, progress };
 }
 

@@ -69,6 +69,15 @@ export function startStoreThreads(setup: StoreThreadSetup & { threads: number })
   };
 }
 
+/**
+ * The batch store of a process: `threads` store threads (default: `defaultStoreThreads()`) with `connections` each, or
+ * with 0 threads the caller's own thread through `db`.
+ */
+export function openBatchStore(db: Database, setup: StoreThreadSetup & { threads?: number }): BatchStore {
+  const threads = setup.threads ?? defaultStoreThreads();
+  return threads === 0 ? storeOnThisThread(db) : startStoreThreads({ ...setup, threads });
+}
+
 /** The default number of store threads: one, and more only where there are cores for them beside the activities'. */
 export function defaultStoreThreads(): number {
   return Math.max(1, Math.min(4, Math.floor(availableParallelism() / 4)));

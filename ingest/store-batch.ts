@@ -10,6 +10,7 @@ import type { Database } from '../schema/db.js';
 import type { events, quarantine, RawInsert, RawRow } from '../schema/tables.js';
 import { parseEnvelope, type EnvelopeExpectation, type OktaLogEvent } from '../okta/envelope.js';
 import { extractColumns } from '../okta/log-event.js';
+import type { BatchFacts } from '../lib/metrics.js';
 import type { ReceivedMessage } from './drain.js';
 
 /** When the batch is judged, and how far ahead of it an event may be dated (see okta/envelope.ts). */
@@ -26,10 +27,8 @@ export interface BatchCounts {
 }
 
 /** A committed batch: its counts and what the metrics record of it (lib/metrics.ts `recordBatch`). */
-export interface StoredBatch extends BatchCounts {
-  /** Newly quarantined messages per reason code (a redelivered quarantined message is not counted twice). */
-  quarantinedByReason: Record<string, number>;
-  /** Newest `published` among the batch's valid events, when it has any. */
+export interface StoredBatch extends BatchCounts, BatchFacts {
+  /** ISO 8601, as the events' rows hold it. */
   newestPublished?: string;
 }
 

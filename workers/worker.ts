@@ -16,7 +16,7 @@ import { parseSecretKeyring } from '../lib/secrets.js';
 import { createSqsClient } from '../lib/sqs.js';
 import { createEventBridgeClient } from '../lib/eventbridge.js';
 import { closeDatabase, connectDatabase } from '../schema/db.js';
-import { defaultStoreThreads, startStoreThreads, storeOnThisThread, type BatchStore } from '../ingest/batch-store.js';
+import { openBatchStore, type BatchStore } from '../ingest/batch-store.js';
 import { applyMigrations } from '../schema/migrate.js';
 import { describeTemporalSecurity, temporalConnectionOptions } from '../lib/temporal-connection.js';
 import { heavyTaskQueue } from '../temporal/shared/task-queues.js';
@@ -79,10 +79,7 @@ export async function startWorker(config: Config, log: Logger, opts: { workflowB
   let findings: FindingsServer | undefined;
   let batchStore: BatchStore | undefined;
   try {
-    const storeThreads = config.INGEST_STORE_THREADS ?? defaultStoreThreads();
-    batchStore = storeThreads === 0
-      ? storeOnThisThread(db)
-      : startStoreThreads({ databaseUrl: config.DATABASE_URL, threads: storeThreads, connections: config.WORKER_HEAVY_ACTIVITY_SLOTS });
+    batchStore = openBatchStore(db, { databaseUrl: config.DATABASE_URL, threads: config.INGEST_STORE_THREADS, connections: config.WORKER_HEAVY_ACTIVITY_SLOTS });
     findings = await startFindings(config, log);
     const temporal = temporalConnectionOptions(config);
     log.info({ temporal: describeTemporalSecurity(temporal) }, 'connecting to Temporal');
