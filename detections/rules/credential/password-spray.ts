@@ -58,6 +58,11 @@ function distributedSpraySeverity(events: readonly OktaLogEvent[]): Severity {
   return distinctValues(events, (event) => commonFields.clientIp.text(event)).size >= DISTRIBUTED.ips ? 'medium' : 'low';
 }
 
+/** At least `attempts` failures in the window, none of the accounts failing more than the spray's own few times. */
+function sprayOf(attempts: number): NonNullable<ThresholdRule['having']> {
+  return (stats) => stats.count >= attempts && stats.maxPerValue <= DISTRIBUTED.maxPerUser;
+}
+
 /** The counts for this tenant's size (a tenant's own `threshold` override still sets the accounts). */
 function distributedForTenant(rule: Rule, settings: DetectionSettings | undefined): Rule {
   if (rule.kind !== 'threshold') return rule;
@@ -67,7 +72,7 @@ function distributedForTenant(rule: Rule, settings: DetectionSettings | undefine
   return {
     ...rule,
     threshold: accounts,
-    having: (stats) => stats.count >= attempts && stats.maxPerValue <= DISTRIBUTED.maxPerUser,
+    having: sprayOf(attempts),
   };
 }
 
@@ -110,5 +115,5 @@ export const passwordSprayDistributed: ThresholdRule = withSettingsBinder({
   threshold: DISTRIBUTED.users,
   distinct: 'actor.alternateId',
   countOnceBy: 'transaction.id',
-  having: (stats) => stats.count >= DISTRIBUTED.attempts && stats.maxPerValue <= DISTRIBUTED.maxPerUser,
+  having: sprayOf(DISTRIBUTED.attempts),
 }, distributedForTenant);
