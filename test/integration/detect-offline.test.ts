@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { minutesAfter, oktaEvent, oktaUser } from '../../detections/testing.js';
 import { SCENARIOS, buildScenario, generateActivity, generateOrg, publishEnvelopes, toEventBridgeEnvelopes, type ScenarioName } from '../../simulator/index.js';
 import { errorOf, runCli as runBin, type CliRun } from '../support/cli.js';
 import { runHourly, streamingIntegration } from '../support/fixtures.js';
+import { failedSignInsAcrossTenant } from '../support/traffic.js';
 import { createWorld, type World } from '../support/world.js';
 
 // Deliberately without the database and Temporal settings: the command needs neither. SIGMA_RULES_DIR unset: the
@@ -185,11 +185,7 @@ describe('oort-okta detect as a tool to script', () => {
   });
 
   it("takes the org's size with --tenant-users, as the hourly run takes it from the directory", async () => {
-    const staff = Array.from({ length: 9 }, (_, i) => oktaUser(`staff${i}@acme.example`));
-    const failures = Array.from({ length: 27 }, (_, i) =>
-      oktaEvent({ eventType: 'user.session.start', at: minutesAfter('2026-11-09T08:00:00Z', i * 0.3), actor: staff[i % 9], ip: `45.89.${i % 20}.10`, result: 'FAILURE', reason: 'INVALID_CREDENTIALS' }),
-    );
-    const path = file('typos.jsonl', jsonl(failures));
+    const path = file('typos.jsonl', jsonl(failedSignInsAcrossTenant('2026-11-09T08:00:00Z', 'acme.example')));
     const spray = 'okta-password-spray-distributed';
     expect(ids((await runCli(['--file', path])).stdout)).toContain(spray);
     expect(ids((await runCli(['--file', path, '--tenant-users', '10000'])).stdout)).toContain(spray);

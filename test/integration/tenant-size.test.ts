@@ -2,24 +2,13 @@
 // 20 addresses) is a password spray for an org of 10,000 people, and everyday mistyped passwords for an org of 30,000.
 // The hourly run reads the size from the directory sync's rows (deprovisioned people left out).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { minutesAfter, oktaEvent, oktaUser } from '../../detections/testing.js';
 import { publishEnvelopes, toEventBridgeEnvelopes, type OktaLogEvent as SimulatedEvent } from '../../simulator/index.js';
 import { createWorld, type World } from '../support/world.js';
 import { runHourly, streamingIntegration } from '../support/fixtures.js';
+import { failedSignInsAcrossTenant } from '../support/traffic.js';
 
 const RULE = 'okta-password-spray-distributed';
-const T0 = '2026-11-10T09:00:00.000Z';
-const staff = Array.from({ length: 9 }, (_, i) => oktaUser(`staff${i}@initech.example`));
-const failures = Array.from({ length: 27 }, (_, i) =>
-  oktaEvent({
-    eventType: 'user.session.start',
-    at: minutesAfter(T0, i * 0.3),
-    actor: staff[i % staff.length],
-    ip: `45.89.${i % 20}.10`,
-    result: 'FAILURE',
-    reason: 'INVALID_CREDENTIALS',
-  }),
-);
+const failures = failedSignInsAcrossTenant('2026-11-10T09:00:00.000Z', 'initech.example');
 
 let world: World;
 
