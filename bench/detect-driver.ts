@@ -3,7 +3,7 @@
 // kept between runs. The sources answer from indexes (by type, by time) as the tables' indexes would, and
 // time themselves, so the engine's share can be told apart from theirs.
 import { mergeStateRows, typeMatches, type DetectionMatch, type LookbackFilter, type OktaLogEvent, type Rule, type StateChange, type StateKey, type StateRow } from '../detections/index.js';
-import { runDetectionPass, type EventSource, type LoadGroup, type StateSource } from '../detections/run/pass.js';
+import { passStateInMemory, runDetectionPass, type EventSource, type LoadGroup, type StateSource } from '../detections/run/pass.js';
 import { Checksum, message, secondsSince } from './detect-engine.js';
 
 const HOUR = 3_600_000;
@@ -176,10 +176,12 @@ async function onePassRun(
 ): Promise<{ matches: DetectionMatch[]; seconds: number }> {
   const before = store.seconds + state.seconds;
   const t0 = performance.now();
-  const pass = await runDetectionPass(rules, store.source(newStart, delivered), state, {
+  const passState = passStateInMemory(state);
+  const pass = await runDetectionPass(rules, store.source(newStart, delivered), passState, {
     onRuleError: (id, err) => result.errors.set(id, message(err)),
   });
-  state.save(pass.stateChanges, pass.watermark);
+  const changes = passState.changes();
+  state.save(changes, pass.watermark);
   const wall = secondsSince(t0);
   const source = store.seconds + state.seconds - before;
   result.runs++;
@@ -189,7 +191,7 @@ async function onePassRun(
   result.evaluatedEvents += pass.evaluatedEvents;
   result.newEvents += delivered - newStart;
   result.stateRows = state.size;
-  result.checksum.matches(pass.matches).stateChanges(pass.stateChanges);
+  result.checksum.matches(pass.matches).stateChanges(changes);
   return { matches: pass.matches, seconds: wall - source };
 }
 

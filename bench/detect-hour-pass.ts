@@ -11,6 +11,7 @@ import { loadRings, runDetectionPass, type EventSource } from '../detections/run
 import { generateActivity, generateOrg, hashSeed, type OktaLogEvent as SimulatedEvent, type SimulatedOrg } from '../simulator/index.js';
 import { MemoryEvents, MemoryState } from './detect-driver.js';
 import { message, secondsSince, startRssSampler } from './detect-engine.js';
+import { benchPassState, type StatePlace } from './detect-hour-state.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -128,9 +129,19 @@ export interface HourPass {
   /** Merged detections: rule, dedupe key, and a digest of every other field (first/last event, count, evidence). */
   detections: Array<{ rule: string; key: string; digest: string }>;
   stateChanges: number;
+  /** Of the changes with their data's keys sorted: the same whichever place kept them (jsonb orders keys its own way). */
   stateChecksum: string;
+  /** Where the pass kept its rule state from chunk to chunk. */
+  stateIn: StatePlace;
   errors: string[];
   loadAverage: [number, number];
+}
+
+/** `value` with every object's keys in sorted order. */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortedKeys((value as Record<string, unknown>)[k])]));
 }
 
 const mbOf = (bytes: number) => Math.round(bytes / 2 ** 20);
@@ -152,7 +163,14 @@ async function readTenant(file: string, users: number): Promise<OktaLogEvent[]> 
  * sample the heap when a chunk's events are loaded, when its state keys are asked for (its timeline built) and when
  * it is evaluated.
  */
-export async function measureHourPass(rules: readonly Rule[], file: string, users: number, hourStart: number, chunkLimit: number): Promise<HourPass> {
+export async function measureHourPass(
+  rules: readonly Rule[],
+  file: string,
+  users: number,
+  hourStart: number,
+  chunkLimit: number,
+  stateIn: StatePlace,
+): Promise<HourPass> {
   const events = await readTenant(file, users);
   const store = new MemoryEvents(events);
   const newStart = store.indexAt(hourStart);
@@ -192,47 +210,57 @@ export async function measureHourPass(rules: readonly Rule[], file: string, user
     },
   };
   const stateSource = { load: (keys: Parameters<MemoryState['load']>[0]) => (sampleHeap(), state.load(keys)) };
-  const errors = new Set<string>();
+  const passState = await benchPassState(stateIn, stateSource, () => sampleHeap());
+  try {
+    const errors = new Set<string>();
 
-  collect();
-  collect();
-  const heapBefore = process.memoryUsage().heapUsed;
-  const sampler = startRssSampler();
-  const rssBefore = sampler.reset();
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  // The directory's size, as the hourly run reads it from the directory sync: tenant-wide counts follow it.
-  const settings = { tenantUsers: users };
-  const pass = await runDetectionPass(rules, source, stateSource, {
-    settings,
-    chunkNewEvents: chunkLimit,
-    onProgress: sampleHeap,
-    onRuleError: (id, err) => errors.add(`${id}: ${message(err)}`),
-  });
-  const wall = secondsSince(t0);
-  const cpu = process.cpuUsage(cpu0);
-  const rssPeak = sampler.peak();
-  await sampler.stop();
-
-  const sourceSeconds = store.seconds + state.seconds;
-
-  // The same pass again, not timed, collecting garbage at every sampled point: the heap the pass holds live.
-  counted = true;
-  let livePeak = heapBefore;
-  sampleHeap = () => {
     collect();
-    livePeak = Math.max(livePeak, process.memoryUsage().heapUsed);
-  };
-  await runDetectionPass(rules, source, stateSource, { settings, chunkNewEvents: chunkLimit, onProgress: sampleHeap });
+    collect();
+    const heapBefore = process.memoryUsage().heapUsed;
+    const sampler = startRssSampler();
+    const rssBefore = sampler.reset();
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    // The directory's size, as the hourly run reads it from the directory sync: tenant-wide counts follow it.
+    const settings = { tenantUsers: users };
+    const pass = await runDetectionPass(rules, source, await passState.open(), {
+      settings,
+      chunkNewEvents: chunkLimit,
+      onProgress: sampleHeap,
+      onRuleError: (id, err) => errors.add(`${id}: ${message(err)}`),
+    });
+    const wall = secondsSince(t0);
+    const cpu = process.cpuUsage(cpu0);
+    const rssPeak = sampler.peak();
+    await sampler.stop();
 
-  const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
-  const detections = mergeMatches(pass.matches).map((d) => ({ rule: d.ruleId, key: d.dedupeKey, digest: digest(d) }));
-  const [load1, load5] = os.loadavg();
-  return {
-    users, chunkLimit, hourEvents: events.length - newStart, lookbackEvents: newStart, chunks, largest,
-    evaluatedEvents: pass.evaluatedEvents, engineSeconds: wall - sourceSeconds, sourceSeconds, cpuSeconds: (cpu.user + cpu.system) / 1e6,
-    heapBeforeMb: mbOf(heapBefore), heapPeakMb: mbOf(Math.max(heapPeak, heapBefore)), liveHeapPeakMb: mbOf(livePeak), rssBeforeMb: rssBefore, rssPeakMb: rssPeak,
-    detections, stateChanges: pass.stateChanges.length, stateChecksum: digest(pass.stateChanges),
-    errors: [...errors], loadAverage: [load1, load5],
-  };
+    const sourceSeconds = store.seconds + state.seconds + passState.seconds;
+    const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+    // Counted and digested now, so that the second pass below does not hold the first one's changes.
+    const { stateChanges, stateChecksum } = await passState.changes().then((changes) => ({
+      stateChanges: changes.length,
+      stateChecksum: digest(changes.map((c) => ({ ...c, data: sortedKeys(c.data) }))),
+    }));
+
+    // The same pass again, not timed, collecting garbage at every sampled point: the heap the pass holds live.
+    counted = true;
+    let livePeak = heapBefore;
+    sampleHeap = () => {
+      collect();
+      livePeak = Math.max(livePeak, process.memoryUsage().heapUsed);
+    };
+    await runDetectionPass(rules, source, await passState.open(), { settings, chunkNewEvents: chunkLimit, onProgress: sampleHeap });
+
+    const detections = mergeMatches(pass.matches).map((d) => ({ rule: d.ruleId, key: d.dedupeKey, digest: digest(d) }));
+    const [load1, load5] = os.loadavg();
+    return {
+      users, chunkLimit, hourEvents: events.length - newStart, lookbackEvents: newStart, chunks, largest,
+      evaluatedEvents: pass.evaluatedEvents, engineSeconds: wall - sourceSeconds, sourceSeconds, cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      heapBeforeMb: mbOf(heapBefore), heapPeakMb: mbOf(Math.max(heapPeak, heapBefore)), liveHeapPeakMb: mbOf(livePeak), rssBeforeMb: rssBefore, rssPeakMb: rssPeak,
+      detections, stateChanges, stateChecksum, stateIn,
+      errors: [...errors], loadAverage: [load1, load5],
+    };
+  } finally {
+    await passState.close();
+  }
 }

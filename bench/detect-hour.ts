@@ -1,10 +1,12 @@
 // Tenant-hour benchmark (prints figures; asserts nothing): the hourly run's detection pass over the busiest hour of a
 // tenant of 100,000 users, for several chunk limits, and over tenants of several sizes at one chunk limit, to see what
-// the pass's memory follows. No database, queue or Temporal; the rule set the hourly run loads. Each pass runs in a
-// process of its own. See bench/README.md for what each figure means.
+// the pass's memory follows. The rule set the hourly run loads; the events in memory; the pass's rule state in
+// PostgreSQL as the hourly run keeps it (a throwaway database per pass) or, with `--state memory`, in memory. No queue
+// or Temporal. Each pass runs in a process of its own. See bench/README.md for what each figure means.
 //
 //   npm run bench:detect-hour
 //   npm run bench:detect-hour -- --users 2000,5000 --chunks 500,1000,whole --chunk 1000     # quick check
+//   npm run bench:detect-hour -- --state memory
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import os from 'node:os';
@@ -14,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { catalogue } from '../detections/index.js';
 import { loadRuleSet } from '../detections/run/rule-set.js';
 import { benchOrg, busiestHour, measureHourPass, writeHourFile, type HourPass } from './detect-hour-pass.js';
+import type { StatePlace } from './detect-hour-state.js';
 import { fmt, log, mb, row, secs, table } from './detect-report.js';
 
 const SCRIPT = fileURLToPath(import.meta.url);
@@ -26,6 +29,7 @@ function parseOptions() {
     options: {
       users: { type: 'string' }, chunks: { type: 'string' }, chunk: { type: 'string' }, seed: { type: 'string' },
       child: { type: 'string' }, 'hour-start': { type: 'string' }, 'chunk-limit': { type: 'string' }, tenant: { type: 'string' },
+      state: { type: 'string' },
     },
     strict: true,
   });
@@ -43,6 +47,7 @@ function parseOptions() {
     /** The chunk limit of the tenant-size series. */
     chunk: list(values.chunk, '25000')[0],
     seed: values.seed ?? 'bench-detect-hour',
+    state: statePlace(values.state ?? 'postgres'),
     child: values.child,
     hourStart: Number(values['hour-start']),
     chunkLimit: Number(values['chunk-limit']),
@@ -50,12 +55,20 @@ function parseOptions() {
   };
 }
 
+function statePlace(raw: string): StatePlace {
+  if (raw !== 'memory' && raw !== 'postgres') throw new Error(`--state must be memory or postgres, not ${raw}`);
+  return raw;
+}
+
 const rules = () => loadRuleSet(process.env.SIGMA_RULES_DIR ?? fileURLToPath(new URL('../sigma-rules', import.meta.url)));
 const limitLabel = (n: number) => (n === WHOLE ? 'whole hour' : fmt(n));
 
 /** One pass in a fresh process (same Node flags), so its RSS and heap are not those left by an earlier pass. */
-function runChild(file: string, users: number, hourStart: number, chunkLimit: number): HourPass {
-  const args = [...process.execArgv, SCRIPT, '--child', file, '--tenant', String(users), '--hour-start', String(hourStart), '--chunk-limit', String(chunkLimit)];
+function runChild(file: string, users: number, hourStart: number, chunkLimit: number, state: StatePlace): HourPass {
+  const args = [
+    ...process.execArgv, SCRIPT, '--child', file, '--tenant', String(users), '--hour-start', String(hourStart), '--chunk-limit', String(chunkLimit),
+    '--state', state,
+  ];
   const child = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 2 ** 20, stdio: ['ignore', 'pipe', 'inherit'] });
   const line = child.stdout.split('\n').find((l) => l.startsWith(RESULT));
   if (child.status !== 0 || !line) throw new Error(`the pass for ${users} users, chunk limit ${limitLabel(chunkLimit)} failed (exit ${child.status}): ${child.stdout.slice(-2000)}`);
@@ -125,7 +138,7 @@ function printRules(passes: readonly HourPass[]): void {
 async function main() {
   const opts = parseOptions();
   if (opts.child) {
-    const result = await measureHourPass(rules().rules, opts.child, opts.tenant, opts.hourStart, opts.chunkLimit);
+    const result = await measureHourPass(rules().rules, opts.child, opts.tenant, opts.hourStart, opts.chunkLimit, opts.state);
     process.stdout.write(`${RESULT}${JSON.stringify(result)}\n`);
     return;
   }
@@ -138,6 +151,7 @@ async function main() {
   log(`  machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown'}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}; load average ${os.loadavg().map((l) => fmt(l, 2)).join(' / ')}`);
   log(`  rule set (loadRuleSet, as the hourly run): ${ruleSet.length} rules = ${catalogue.length} catalogue + ${ruleSet.length - catalogue.length} Sigma`);
   for (const e of sigmaErrors) log(`  !! Sigma rule not loaded: ${e.message}`);
+  log(`  rule state from chunk to chunk: ${opts.state === 'postgres' ? 'in PostgreSQL, as the hourly run keeps it (a throwaway database per pass)' : 'in memory, as the offline command keeps it'}`);
 
   const org = benchOrg(opts.seed, tenant);
   const hour = busiestHour(org, opts.seed);
@@ -158,7 +172,7 @@ async function main() {
     const passes = new Map<string, HourPass>();
     const pass = (users: number, limit: number) => {
       const key = `${users}/${limit}`;
-      if (!passes.has(key)) passes.set(key, runChild(file, users, hour.start, limit));
+      if (!passes.has(key)) passes.set(key, runChild(file, users, hour.start, limit, opts.state));
       return passes.get(key)!;
     };
     const byLimit = opts.chunks.map((limit) => pass(tenant, limit));

@@ -306,6 +306,11 @@ export const detectionBacklog = pgTable(
       .references(() => integrations.id, { onDelete: 'cascade' }),
     uuid: text('uuid').notNull(),
     published: ts('published').notNull(),
+    /**
+     * Taken as new by the detection pass under way (set chunk by chunk, deleted with its results; an attempt that died
+     * leaves it set, and the next pass starts by clearing it): the pass need not hold the hour's uuids.
+     */
+    analysed: boolean('analysed').notNull().default(false),
   },
   (t) => [primaryKey({ columns: [t.integrationId, t.uuid] }), index('detection_backlog_published_idx').on(t.integrationId, t.published)],
 );
@@ -399,14 +404,9 @@ export const detections = pgTable(
   (t) => [primaryKey({ columns: [t.id, t.createdAt] }), index('detections_dedupe_idx').on(t.integrationId, t.dedupeKey, t.lastEventAt)],
 );
 
-/**
- * What stateful detection rules remember between hourly runs (detections/kinds/state.ts): first-seen terms of
- * baselines, the last sign-in for geo-velocity, detections a chain waits on, absences already reported.
- * Upserts merge (first_seen = least, last_seen = greatest), so re-running an hour writes the same rows.
- */
-export const detectionState = pgTable(
-  'detection_state',
-  {
+/** A rule-state row's columns: stored (`detection_state`) or a detection pass's own (`detection_state_pending`). */
+function stateRowColumns() {
+  return {
     integrationId: text('integration_id')
       .notNull()
       .references(() => integrations.id, { onDelete: 'cascade' }),
@@ -418,12 +418,33 @@ export const detectionState = pgTable(
     data: jsonb('data'),
     /** Event time after which the row is of no use to its rule (pruned by the detection step). */
     expiresAt: ts('expires_at').notNull(),
-  },
+  };
+}
+
+/**
+ * What stateful detection rules remember between hourly runs (detections/kinds/state.ts): first-seen terms of
+ * baselines, the last sign-in for geo-velocity, detections a chain waits on, absences already reported.
+ * Upserts merge (first_seen = least, last_seen = greatest), so re-running an hour writes the same rows.
+ */
+export const detectionState = pgTable(
+  'detection_state',
+  stateRowColumns(),
   (t) => [
     primaryKey({ columns: [t.integrationId, t.ruleId, t.entity, t.value] }),
     index('detection_state_expiry_idx').on(t.integrationId, t.expiresAt),
   ],
 );
+
+/**
+ * A detection pass's own rule-state changes, from chunk to chunk, until its final transaction merges them into
+ * `detection_state` with the detections (detections/run/state.ts). Kept here rather than in the worker's memory, so a
+ * pass holds the state of one chunk, however many entities its hour touches. One pass per integration at a time (an
+ * advisory lock); a pass starts by deleting what an attempt that died left. UNLOGGED (migration 0012): nothing in it
+ * outlives the pass that wrote it.
+ */
+export const detectionStatePending = pgTable('detection_state_pending', stateRowColumns(), (t) => [
+  primaryKey({ columns: [t.integrationId, t.ruleId, t.entity, t.value] }),
+]);
 
 export const notificationStatus = pgEnum('notification_status', ['pending', 'sent', 'failed']);
 

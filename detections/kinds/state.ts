@@ -111,6 +111,21 @@ export interface StateDelta extends StateKey {
   readonly expiresAt: number;
 }
 
+/** Two changes of one key merged as the upsert merges them (b is the later write; expiry = the later of both). */
+export function mergeDelta(a: StateDelta, b: StateDelta): StateDelta {
+  return { ...b, ...mergeLoaded(a, b), expiresAt: Math.max(a.expiresAt, b.expiresAt) };
+}
+
+/**
+ * A stored row (or none) as a chunk of a detection pass sees it, with the pass's change to it so far (or none): merged,
+ * and marked with the stored last_seen, from which a later change's slack is measured (`storedLastSeen`).
+ */
+export function overlay(stored: LoadedRow | null, change: StateDelta | undefined): LoadedRow | null {
+  if (!change) return stored;
+  const merged = stored ? mergeLoaded(stored, change) : { firstSeen: change.firstSeen, lastSeen: change.lastSeen, data: change.data };
+  return { ...merged, storedLastSeen: stored ? stored.lastSeen : null };
+}
+
 /** A delta being merged during one evaluation. */
 type PendingChange = StateKey & { -readonly [K in 'firstSeen' | 'lastSeen' | 'data' | 'expiresAt']: StateDelta[K] } & {
   /** Skip the write when the loaded row already has last_seen this close (learning clocks need no precision). */

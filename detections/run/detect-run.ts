@@ -11,7 +11,7 @@ import type { detectionBacklog, detections, RawInsert, RawRow } from '../../sche
 import type { DetectionSettings, Rule } from '../index.js';
 import { EVIDENCE_CAP, mergeMatches, type MergedDetection } from './merge.js';
 import { runDetectionPass, type EventSource, type LoadGroup } from './pass.js';
-import { loadDetectionState, pruneDetectionState, saveDetectionState } from './state.js';
+import { discardPassState, persistPassState, pruneDetectionState, stagedPassState } from './state.js';
 import type { OktaLogEvent } from '../../okta/envelope.js';
 
 export interface DetectRunResult {
@@ -35,10 +35,14 @@ export async function detectForRun(
   // quarantine replay beside the Schedule): two runs working from one snapshot would each write back a state
   // missing the other's sightings.
   return withDetectionLock(sql, integrationId, () => onProgress({ chunks: 0, evaluatedEvents: 0 }), async () => {
-    const source = backlogEvents(sql, integrationId);
-    const pass = await runDetectionPass(rules, source, {
-      load: (keys) => loadDetectionState(sql, integrationId, keys),
-    }, { settings, onProgress, ...opts });
+    // What an attempt that died mid-pass left: its state changes, and the backlog rows it had taken as new.
+    await discardPassState(sql, integrationId);
+    await releaseBacklog(sql, integrationId);
+    const pass = await runDetectionPass(rules, backlogEvents(sql, integrationId), stagedPassState(sql, integrationId), {
+      settings,
+      onProgress,
+      ...opts,
+    });
     // A burst across a chunk edge is matched on both sides; merging makes it one detection.
     const detections = mergeMatches(pass.matches);
 
@@ -49,9 +53,9 @@ export async function detectForRun(
       for (const d of detections) {
         (await persistDetection(tx, integrationId, ingestRunId, d)) === 'created' ? created++ : updated++;
       }
-      await saveDetectionState(tx, integrationId, pass.stateChanges);
+      await persistPassState(tx, integrationId);
       if (pass.watermark) await pruneDetectionState(tx, integrationId, pass.watermark);
-      await clearBacklog(tx, integrationId, source.analysed());
+      await clearBacklog(tx, integrationId);
     });
     return { created, updated, evaluatedEvents: pass.evaluatedEvents };
   });
@@ -83,13 +87,13 @@ async function withDetectionLock<T>(sql: postgres.Sql, integrationId: string, on
   }
 }
 
-/** The integration's stored events as the detection pass reads them: new = in the backlog. */
-export function backlogEvents(sql: postgres.Sql, integrationId: string): EventSource & { analysed(): string[][] } {
-  // The backlog rows taken as new, per chunk: exactly these are cleared with the results. Rows that arrive while
-  // the pass runs are left for the next one.
-  const analysed: string[][] = [];
+/**
+ * The integration's stored events as the detection pass reads them: new = in the backlog. The backlog rows a chunk takes
+ * as new are marked `analysed`, and exactly these are cleared with the results (`clearBacklog`); rows that arrive while
+ * the pass runs are left for the next one.
+ */
+export function backlogEvents(sql: postgres.Sql, integrationId: string): EventSource {
   return {
-    analysed: () => analysed,
     async newEventMinutes() {
       // Minutes of UTC, whatever the session's time zone, so that they are the pass's minutes. The backlog's
       // (integration_id, published) index serves the scan: only this integration's pending rows are read.
@@ -105,12 +109,11 @@ export function backlogEvents(sql: postgres.Sql, integrationId: string): EventSo
     async load(groups, newFrom, newTo, relevant) {
       const newUuids = new Set<string>();
       if (newFrom < newTo) {
-        const pending = await sql<Pick<RawRow<typeof detectionBacklog>, 'uuid'>[]>`
-          select uuid from detection_backlog where integration_id = ${integrationId}
-            and published >= ${new Date(newFrom).toISOString()} and published < ${new Date(newTo).toISOString()}`;
-        const uuids = pending.map((r) => r.uuid);
-        for (const u of uuids) newUuids.add(u);
-        analysed.push(uuids);
+        const taken = await sql<Pick<RawRow<typeof detectionBacklog>, 'uuid'>[]>`
+          update detection_backlog set analysed = true where integration_id = ${integrationId}
+            and published >= ${new Date(newFrom).toISOString()} and published < ${new Date(newTo).toISOString()}
+          returning uuid`;
+        for (const r of taken) newUuids.add(r.uuid);
       }
       const events: OktaLogEvent[] = [];
       for (const group of groups) {
@@ -138,17 +141,17 @@ export function backlogEvents(sql: postgres.Sql, integrationId: string): EventSo
   };
 }
 
-const CLEAR_CHUNK = 10_000;
 /** Rows read at a time when loading a chunk's events: the raw JSON of a batch is held, not of the whole load. */
 const LOAD_BATCH = 2_000;
 
 /** Removes the analysed events from the backlog (in the transaction that stores what they raised). */
-async function clearBacklog(tx: postgres.TransactionSql, integrationId: string, analysed: string[][]): Promise<void> {
-  for (const uuids of analysed) {
-    for (let i = 0; i < uuids.length; i += CLEAR_CHUNK) {
-      await tx`delete from detection_backlog where integration_id = ${integrationId} and uuid = any(${uuids.slice(i, i + CLEAR_CHUNK)}::text[])`;
-    }
-  }
+async function clearBacklog(tx: postgres.TransactionSql, integrationId: string): Promise<void> {
+  await tx`delete from detection_backlog where integration_id = ${integrationId} and analysed`;
+}
+
+/** Hands back the backlog rows an attempt that died had taken as new: the pass starting now analyses them. */
+async function releaseBacklog(sql: postgres.Sql, integrationId: string): Promise<void> {
+  await sql`update detection_backlog set analysed = false where integration_id = ${integrationId} and analysed`;
 }
 
 /**

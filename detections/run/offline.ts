@@ -3,11 +3,11 @@
 // It runs exactly what the hourly run runs: the same rule set, engine and merging.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { catalogue, typeMatches, type DetectionSettings, type OktaLogEvent, type Rule, type StateRow } from '../index.js';
+import { catalogue, typeMatches, type DetectionSettings, type OktaLogEvent, type Rule } from '../index.js';
 import { loadSigmaSources, ruleFiles, type SigmaSource } from '../sigma/index.js';
 import { mergeMatches, type MergedDetection } from './merge.js';
 import type { ParsedEvents, SkipReason } from './offline-input.js';
-import { runDetectionPass, type EventSource } from './pass.js';
+import { passStateInMemory, runDetectionPass, type EventSource } from './pass.js';
 
 export { EventsFileError, parseEventsFile, SKIP_REASONS, type ParsedEvents, type SkipReason, type SkippedEntry } from './offline-input.js';
 
@@ -108,8 +108,7 @@ export async function detectOffline(
   events: readonly OktaLogEvent[],
   settings: DetectionSettings = {},
 ): Promise<MergedDetection[]> {
-  const noState = { load: async (): Promise<StateRow[]> => [] };
-  const pass = await runDetectionPass(rules, eventsInMemory(events), noState, { settings });
+  const pass = await runDetectionPass(rules, eventsInMemory(events), passStateInMemory(), { settings });
   return mergeMatches(pass.matches);
 }
 

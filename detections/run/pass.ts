@@ -10,7 +10,7 @@
 // not the wall clock: a re-run or an offline replay of the same events decides the same way.
 import { prepareEvaluation } from '../engine.js';
 import { lookbackRelevance, type EventLoadGroup, type LookbackFilter } from '../load-plan.js';
-import { formatDelta, mergeLoaded, readRows, stateRowId, StateView, type LoadedRow, type StateDelta } from '../kinds/state.js';
+import { formatDelta, mergeDelta, overlay, readRows, stateRowId, StateView, type LoadedRow, type StateDelta } from '../kinds/state.js';
 import {
   decidesByClock,
   eventLoadPlan,
@@ -69,10 +69,22 @@ export interface StateSource {
   load(keys: readonly StateKey[]): Promise<StateRow[]>;
 }
 
+/**
+ * Rule state through a pass: the stored rows overlaid with the pass's own changes so far, so that a later chunk sees
+ * what an earlier one learnt. The pass's changes are persisted with its detections, at its end. The hourly run keeps
+ * them in PostgreSQL meanwhile (`stagedPassState`, detections/run/state.ts), so that it holds one chunk's state at a
+ * time however many entities its hour touches; the offline command and in-memory callers in memory
+ * (`passStateInMemory`).
+ */
+export interface PassState {
+  /** The rows of these keys as a chunk sees them (`overlay`). */
+  viewFor(keys: readonly StateKey[]): Promise<StateView>;
+  /** Adds a chunk's changes to the pass's own, merged per key (`mergeDelta`). */
+  apply(deltas: readonly StateDelta[]): Promise<void>;
+}
+
 export interface PassResult {
   matches: DetectionMatch[];
-  /** Every state upsert of the pass, merged per key: persist them with the detections. */
-  stateChanges: StateChange[];
   /** The clock absence rules were decided by (ISO), if there were events. */
   watermark?: string;
   evaluatedEvents: number;
@@ -89,17 +101,16 @@ export interface PassOptions {
 export async function runDetectionPass(
   rules: readonly Rule[],
   events: EventSource,
-  stored: StateSource,
+  state: PassState,
   opts: PassOptions = {},
 ): Promise<PassResult> {
   const settings = opts.settings ?? {};
   const plan = eventLoadPlan(rules, settings);
   const rings = loadRings(plan);
   const watermark = await events.watermark();
-  const empty: PassResult = { matches: [], stateChanges: [], evaluatedEvents: 0, chunks: 0 };
+  const empty: PassResult = { matches: [], evaluatedEvents: 0, chunks: 0 };
   if (plan.length === 0 || watermark === undefined) return empty;
 
-  const state = new PassState(stored);
   const now = new Date(watermark);
   const result: PassResult = { ...empty, watermark: now.toISOString() };
 
@@ -110,7 +121,7 @@ export async function runDetectionPass(
     const prepared = prepareEvaluation(subset, loaded, base);
     const run = prepared.evaluateLoaded(await state.viewFor(prepared.stateKeys()));
     result.matches.push(...run.matches);
-    state.apply(run.stateDeltas);
+    await state.apply(run.stateDeltas);
     result.evaluatedEvents += loaded.length;
     result.chunks += 1;
     opts.onProgress?.({ chunks: result.chunks, evaluatedEvents: result.evaluatedEvents });
@@ -132,7 +143,6 @@ export async function runDetectionPass(
     await evaluateChunk(absenceRules, lookbackRelevance(absenceRules, settings), groups, watermark + 1, watermark + 1);
   }
 
-  result.stateChanges = state.changes();
   return result;
 }
 
@@ -266,11 +276,18 @@ export function loadGroups(rings: readonly LoadRing[], start: number, end: numbe
   return groups.filter((g) => g.from < g.to);
 }
 
+/** The rows stored before a pass, for in-memory callers that start from nothing. */
+export const NOTHING_STORED: StateSource = { load: async () => [] };
+
 /**
- * Stored rows overlaid with this pass's own changes, so a later chunk sees what an earlier one learnt. Rows and
- * changes stay in epoch ms from chunk to chunk (merged as `mergeStateRows` would) and are formatted once at the end.
+ * A pass's state in memory: the stored rows read once and the pass's changes, kept from chunk to chunk in epoch ms and
+ * formatted once by `changes()`. For callers whose events are in memory anyway (the offline command, tests, benches).
  */
-class PassState {
+export function passStateInMemory(stored: StateSource = NOTHING_STORED): PassState & { changes(): StateChange[] } {
+  return new InMemoryPassState(stored);
+}
+
+class InMemoryPassState implements PassState {
   private readonly loaded = new Map<string, LoadedRow | null>();
   private readonly pending = new Map<string, StateDelta>();
   /** Stored row merged with the pending change, per key, until the next change to it: chunks ask for the same keys. */
@@ -292,9 +309,7 @@ class PassState {
     for (const id of ids) {
       let row = this.current.get(id);
       if (row === undefined) {
-        const base = this.loaded.get(id) ?? null;
-        const change = this.pending.get(id);
-        row = change ? { ...(base ? mergeLoaded(base, change) : change), storedLastSeen: base ? base.lastSeen : null } : base;
+        row = overlay(this.loaded.get(id) ?? null, this.pending.get(id));
         this.current.set(id, row);
       }
       if (row) rows.set(id, row);
@@ -302,17 +317,12 @@ class PassState {
     return StateView.ofLoaded(rows);
   }
 
-  apply(deltas: readonly StateDelta[]): void {
+  async apply(deltas: readonly StateDelta[]): Promise<void> {
     for (const delta of deltas) {
       const id = stateRowId(delta);
       this.current.delete(id);
       const previous = this.pending.get(id);
-      if (!previous) {
-        this.pending.set(id, delta);
-        continue;
-      }
-      const merged = mergeLoaded(previous, delta);
-      this.pending.set(id, { ...delta, ...merged, expiresAt: Math.max(previous.expiresAt, delta.expiresAt) });
+      this.pending.set(id, previous ? mergeDelta(previous, delta) : delta);
     }
   }
 

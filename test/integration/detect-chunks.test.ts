@@ -1,7 +1,8 @@
 // The hourly run's detection step on PostgreSQL over an hour with more new events than its chunk limit: the backlog
 // counted per minute, the hour cut at minute starts, each chunk's new events read from the backlog by `published`.
 // Two integrations hold the same events; one is evaluated in one chunk, the other in many: they must store the same
-// detections and rule state and clear the same backlog.
+// detections and rule state and clear the same backlog. A pass whose attempt dies between chunks must end, once
+// retried, in the same rows.
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import { createIntegration } from '../../integrations/create.js';
 import { openRun } from '../../ingest/runs.js';
 import { insertEvents, toEventRow } from '../../ingest/store-batch.js';
 import { backlogEvents, detectForRun } from '../../detections/run/detect-run.js';
-import { runDetectionPass } from '../../detections/run/pass.js';
+import { passStateInMemory, runDetectionPass } from '../../detections/run/pass.js';
 import { loadRuleSet } from '../../detections/run/rule-set.js';
 import type { OktaLogEvent as EnvelopeEvent } from '../../okta/envelope.js';
 import { createWorld, type World } from '../support/world.js';
@@ -59,9 +60,8 @@ describe('the detection step over an hour cut into chunks', () => {
     const cut = await integrationWith(all);
 
     // Read from the backlog chunk by chunk, every new event is judged new once, also those on a cut.
-    const noState = { load: async () => [] };
     const reading = judgingNew(backlogEvents(world.db.$client, cut.integrationId));
-    await runDetectionPass(rules, reading.source, noState, { chunkNewEvents: Math.ceil(fresh / 7) });
+    await runDetectionPass(rules, reading.source, passStateInMemory(), { chunkNewEvents: Math.ceil(fresh / 7) });
     expect(reading.judgedNew).toHaveLength(fresh);
     expect(new Set(reading.judgedNew)).toEqual(new Set(all.filter(isNew).map((e) => e.uuid)));
 
@@ -82,5 +82,50 @@ describe('the detection step over an hour cut into chunks', () => {
     expect(sprayRows).toEqual([expect.objectContaining({ count: spray.length })]);
     expect(a.detections.length).toBeGreaterThan(5);
     expect(a.state.length).toBeGreaterThan(100);
+    expect(await pendingState(cut.integrationId)).toBe(0);
+  });
+
+  it('ends, after an attempt that died between chunks, in the rows of an attempt that did not', async () => {
+    const { all, isNew } = busyHour();
+    const limit = Math.ceil(all.filter(isNew).length / 7);
+    // Between the attempts the tenant turned a stateful rule off (settings are read by each attempt): what the dead
+    // attempt carried for it must not reach the stored state.
+    const dropped = 'okta-impossible-travel-velocity';
+    const remaining = rules.filter((r) => r.id !== dropped);
+    const whole = await integrationWith(all);
+    const broken = await integrationWith(all);
+    await detectForRun(world.db, whole.integrationId, whole.ingestRunId, remaining, {}, () => {}, { chunkNewEvents: limit });
+
+    // The worker dies after the third chunk: what the pass carried so far is in PostgreSQL, nothing is stored yet.
+    const died = new Error('worker lost after chunk 3');
+    await expect(
+      detectForRun(world.db, broken.integrationId, broken.ingestRunId, rules, {}, (p) => {
+        if (p.chunks === 3) throw died;
+      }, { chunkNewEvents: limit }),
+    ).rejects.toBe(died);
+    const sql = world.db.$client;
+    const [{ taken, carried }] = await sql<{ taken: number; carried: number }[]>`
+      select (select count(*)::int from detection_backlog where integration_id = ${broken.integrationId} and analysed) as taken,
+        (select count(*)::int from detection_state_pending where integration_id = ${broken.integrationId} and rule_id = ${dropped}) as carried`;
+    expect(taken).toBeGreaterThan(0);
+    expect(carried).toBeGreaterThan(0);
+    expect((await stored(broken.integrationId)).detections).toEqual([]);
+    expect((await stored(broken.integrationId)).state).toEqual([]);
+
+    // The retry starts over from what is stored and ends where the uninterrupted pass did.
+    await detectForRun(world.db, broken.integrationId, broken.ingestRunId, remaining, {}, () => {}, { chunkNewEvents: limit });
+    const a = await stored(whole.integrationId);
+    const b = await stored(broken.integrationId);
+    expect(b).toEqual(a);
+    expect(b.state.length).toBeGreaterThan(10);
+    expect(b.backlog).toBe(0);
+    expect(await pendingState(broken.integrationId)).toBe(0);
   });
 });
+
+/** Rule-state changes a pass left in PostgreSQL between its chunks (none once it has stored them). */
+async function pendingState(integrationId: string): Promise<number> {
+  const [{ n }] = await world.db.$client<{ n: number }[]>`
+    select count(*)::int as n from detection_state_pending where integration_id = ${integrationId}`;
+  return n;
+}

@@ -3,7 +3,7 @@
 // engine's own merge rule (the table's upsert) and matches merged as the detection step merges them.
 import { mergeStateRows, type DetectionSettings, type OktaLogEvent, type Rule, type StateRow } from '../../detections/index.js';
 import { mergeMatches, type MergedDetection } from '../../detections/run/merge.js';
-import { runDetectionPass } from '../../detections/run/pass.js';
+import { passStateInMemory, runDetectionPass } from '../../detections/run/pass.js';
 import { eventsInMemory } from '../../detections/run/offline.js';
 
 export interface MemoryRuns {
@@ -25,13 +25,14 @@ export function memoryRuns(rules: readonly Rule[], settings: DetectionSettings =
       delivered.push(...fresh);
       const newUuids = new Set(fresh.map((e) => e.uuid));
       const stored = rows;
-      const pass = await runDetectionPass(rules, eventsInMemory(delivered, (e) => newUuids.has(e.uuid)), {
+      const state = passStateInMemory({
         load: async (keys) => {
           const wanted = new Set(keys.map((k) => `${k.ruleId}\u0000${k.entity}\u0000${k.value}`));
           return stored.filter((r) => wanted.has(`${r.ruleId}\u0000${r.entity}\u0000${r.value}`));
         },
-      }, { settings });
-      rows = mergeStateRows(rows, pass.stateChanges);
+      });
+      const pass = await runDetectionPass(rules, eventsInMemory(delivered, (e) => newUuids.has(e.uuid)), state, { settings });
+      rows = mergeStateRows(rows, state.changes());
       all.push(...pass.matches);
       return mergeMatches(pass.matches);
     },

@@ -6,7 +6,7 @@ import { lookbackRelevance, type OktaLogEvent, type Rule, type SequenceRule, typ
 import type { AnomalyRule } from '../../detections/types.js';
 import { mergeMatches } from '../../detections/run/merge.js';
 import { eventsInMemory } from '../../detections/run/offline.js';
-import { runDetectionPass, type EventSource } from '../../detections/run/pass.js';
+import { passStateInMemory, runDetectionPass, type EventSource } from '../../detections/run/pass.js';
 import { loadRuleSet } from '../../detections/run/rule-set.js';
 import { busyHour } from '../support/busy-hour.js';
 
@@ -148,7 +148,6 @@ describe('which look-back events a chunk keeps', () => {
 
 describe('a pass that keeps only the relevant look-back', () => {
   const rules = loadRuleSet(fileURLToPath(new URL('../../sigma-rules/', import.meta.url))).rules;
-  const noState = { load: async () => [] };
 
   it('finds the same detections as one that loads every event of the plan, whole or split, from fewer events', async () => {
     const { all, isNew } = busyHour();
@@ -157,8 +156,8 @@ describe('a pass that keeps only the relevant look-back', () => {
       const narrowed = eventsInMemory(all, isNew);
       const wide = eventsInMemory(all, isNew);
       const everything: EventSource = { ...wide, load: (groups, from, to) => wide.load(groups, from, to, () => true) };
-      const kept = await runDetectionPass(rules, narrowed, noState, { chunkNewEvents: limit });
-      const full = await runDetectionPass(rules, everything, noState, { chunkNewEvents: limit });
+      const kept = await runDetectionPass(rules, narrowed, passStateInMemory(), { chunkNewEvents: limit });
+      const full = await runDetectionPass(rules, everything, passStateInMemory(), { chunkNewEvents: limit });
       expect(mergeMatches(kept.matches)).toEqual(mergeMatches(full.matches));
       expect(kept.matches.length).toBeGreaterThan(0);
       expect(kept.evaluatedEvents).toBeLessThan(full.evaluatedEvents);
