@@ -159,9 +159,9 @@ async function readTenant(file: string, users: number): Promise<OktaLogEvent[]> 
 
 /**
  * The hourly run's pass over the tenant's hour (new) with its look-back (delivered before), from empty rule state, with
- * this chunk limit: the sources in memory (bench/detect-driver.ts), wrapped to count what each chunk holds and to
- * sample the heap when a chunk's events are loaded, when its state keys are asked for (its timeline built) and when
- * it is evaluated.
+ * this chunk limit: the events in memory (bench/detect-driver.ts), the rule state where `stateIn` says
+ * (bench/detect-hour-state.ts), wrapped to count what each chunk holds and to sample the heap when a chunk's events are
+ * loaded, before and after it reads its state (its timeline built; then its state held too) and when it is evaluated.
  */
 export async function measureHourPass(
   rules: readonly Rule[],
@@ -209,8 +209,7 @@ export async function measureHourPass(
       return loaded;
     },
   };
-  const stateSource = { load: (keys: Parameters<MemoryState['load']>[0]) => (sampleHeap(), state.load(keys)) };
-  const passState = await benchPassState(stateIn, stateSource, () => sampleHeap());
+  const passState = await benchPassState(stateIn, state, () => sampleHeap());
   try {
     const errors = new Set<string>();
 

@@ -27,27 +27,28 @@ export interface BenchPassState {
 }
 
 /**
- * `stored`: the rows stored before the pass, for the memory state. `onRead` is called as each chunk reads its state
- * from PostgreSQL (the bench samples the heap there; `stored` does so for the memory state).
+ * `stored`: the rows stored before the pass, for the memory state. `onRead` is called before and after each chunk reads
+ * its state (the bench samples the heap there).
  */
 export async function benchPassState(place: StatePlace, stored: StateSource, onRead: () => void): Promise<BenchPassState> {
-  return place === 'memory' ? inMemory(stored) : inPostgres(onRead);
+  return place === 'memory' ? inMemory(stored, onRead) : inPostgres(onRead);
 }
 
 /** The stored rows are read through `stored`, which times itself (bench/detect-driver.ts MemoryState). */
-function inMemory(stored: StateSource): BenchPassState {
+function inMemory(stored: StateSource, onRead: () => void): BenchPassState {
   let state = passStateInMemory(stored);
-  return {
+  const bench: BenchPassState = {
     seconds: 0,
     async open() {
       state = passStateInMemory(stored);
-      return state;
+      return sampled(state, bench, onRead, false);
     },
     async changes() {
       return state.changes();
     },
     async close() {},
   };
+  return bench;
 }
 
 async function inPostgres(onRead: () => void): Promise<BenchPassState> {
@@ -74,7 +75,7 @@ async function inPostgres(onRead: () => void): Promise<BenchPassState> {
     seconds: 0,
     async open() {
       await discardPassState(sql, integrationId);
-      return timed(stagedPassState(sql, integrationId), bench, onRead);
+      return sampled(stagedPassState(sql, integrationId), bench, onRead, true);
     },
     async changes() {
       const rows = await sql<{ rule_id: string; entity: string; value: string; first_seen: string; last_seen: string; data: string | null; expires_at: string }[]>`
@@ -98,24 +99,26 @@ async function inPostgres(onRead: () => void): Promise<BenchPassState> {
   return bench;
 }
 
-function timed(state: PassState, bench: BenchPassState, onRead: () => void): PassState {
+/**
+ * `state` with the heap sampled before and after each chunk reads its rows (the view then held), and with its time
+ * counted in `bench.seconds` if `timed` (PostgreSQL's; the memory state's stored rows time themselves).
+ */
+function sampled(state: PassState, bench: BenchPassState, onRead: () => void, timed: boolean): PassState {
+  const clock = async <T>(work: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await work();
+    } finally {
+      if (timed) bench.seconds += secondsSince(t0);
+    }
+  };
   return {
     async viewFor(keys) {
       onRead();
-      const t0 = performance.now();
-      try {
-        return await state.viewFor(keys);
-      } finally {
-        bench.seconds += secondsSince(t0);
-      }
+      const view = await clock(() => state.viewFor(keys));
+      onRead();
+      return view;
     },
-    async apply(deltas) {
-      const t0 = performance.now();
-      try {
-        await state.apply(deltas);
-      } finally {
-        bench.seconds += secondsSince(t0);
-      }
-    },
+    apply: (deltas) => clock(() => state.apply(deltas)),
   };
 }
