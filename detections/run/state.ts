@@ -4,6 +4,7 @@
 // another order, leaves the same rows. Timestamps travel as text: drizzle makes the client's timestamp codecs
 // pass-through, which postgres.js cannot apply to arrays.
 import type postgres from 'postgres';
+import type { detectionState, RawRow } from '../../schema/tables.js';
 import type { StateChange } from '../index.js';
 import { formatDelta, overlay, stateRowId, StateView, type LoadedRow } from '../kinds/state.js';
 import type { PassState } from './pass.js';
@@ -103,10 +104,8 @@ function onConflictMerge(sql: postgres.Sql | postgres.TransactionSql) {
       data = case when excluded.last_seen >= s.last_seen and excluded.data is not null then excluded.data else s.data end`;
 }
 
-interface StagedRow {
-  rule_id: string;
-  entity: string;
-  value: string;
+/** A key with its stored row and the pass's change to it, each if any (`stagedPassState`'s read). */
+type StagedRow = Pick<RawRow<typeof detectionState>, 'rule_id' | 'entity' | 'value'> & {
   stored: boolean;
   stored_data: string | null;
   stored_first: number;
@@ -116,7 +115,7 @@ interface StagedRow {
   changed_first: number;
   changed_last: number;
   changed_expires: number;
-}
+};
 
 const ms = (epochMs: number): number => Math.round(epochMs);
 const json = (text: string | null): Record<string, unknown> | null => (text === null ? null : (JSON.parse(text) as Record<string, unknown>));
