@@ -246,6 +246,9 @@ export async function runTenants(opts: RunOptions) {
     // Benign traffic: every detection here is noise a tenant would be sent.
     const detections = await db.$client<{ severity: string; n: number }[]>`
       select severity::text, count(*)::int as n from detections group by severity order by severity`;
+    const byRule = await db.$client<{ rule: string; severity: string; n: number; tenants: number }[]>`
+      select rule_id as rule, severity::text, count(*)::int as n, count(distinct integration_id)::int as tenants
+      from detections group by rule_id, severity order by n desc, rule_id`;
 
     const stats = (rows: typeof timed) => {
       const s = rows.map((r) => r.seconds).sort((a, b) => a - b);
@@ -278,6 +281,7 @@ export async function runTenants(opts: RunOptions) {
       actionsPerTenantHour: actionsPerRun.scheduleAction + actionsPerRun.start + actionsPerRun.activities + actionsPerRun.timers + actionsPerRun.signals,
       sqsRequestsDuringSlot: sqsDuring,
       detectionsBySeverity: Object.fromEntries(detections.map((d) => [d.severity, d.n])),
+      detectionsByRule: byRule,
       refresh: refreshResult,
     };
   } finally {

@@ -38,6 +38,7 @@ function printRun(r: TenantsFigures): void {
   log(`  SQS requests during the slot: ${sqs} (${f(Object.values(r.sqsRequestsDuringSlot).reduce((x, y) => x + y, 0) / r.tenants, 1)} per tenant-hour)`);
   const bySeverity = Object.entries(r.detectionsBySeverity).map(([k, n]) => `${k} ${f(n)}`).join(', ');
   log(`  detections in the slot's benign traffic: ${bySeverity || 'none'} (tenant-wide counts follow each tenant's directory)`);
+  for (const d of r.detectionsByRule) log(`    ${d.rule} (${d.severity}): ${f(d.n)} in ${f(d.tenants)} tenants`);
   log(`  events table: ${f(r.eventsTable.rows)} rows, ${f(r.eventsTable.bytes / 2 ** 20, 1)} MiB with indexes and TOAST, ${f(r.eventsTable.bytesPerRow)} bytes/row`);
   const rf = r.refresh;
   log(rf ? `  refreshUser started with ${rf.runningAtStart} hourly runs running: ${rf.ok ? 'completed' : `FAILED (${rf.error})`} in ${f(rf.latencySeconds, 2)} s` : '  refreshUser: not started');
