@@ -72,7 +72,7 @@ export function detectCommand(program: Command): void {
     .option('--no-catalogue', 'leave the built-in rule catalogue out (Sigma rules only)')
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('jsonl'))
     .option('--strict', 'exit 2 when any entry of the file is skipped (nothing is detected then)')
-    .option('--tenant-users <n>', "people in the org's directory, as the hourly run reads them: tenant-wide counts grow with it above 10,000", positiveInt)
+    .option('--tenant-users <n>', "people in the org's directory, as the hourly run reads them: tenant-wide counts grow with it above 5,000", positiveInt)
     .addHelpText('after', HELP)
     .action(
       plainAction(async (out: Output, opts: DetectOptions, cmd: Command) => {

@@ -1,5 +1,5 @@
 // Tenant-wide counts follow the directory. The same quarter hour of failed sign-ins (27 attempts on 9 accounts from
-// 20 addresses) is a password spray for an org of 10,000 people, and everyday mistyped passwords for an org of 30,000.
+// 20 addresses) is a password spray for an org of 5,000 people, and everyday mistyped passwords for an org of 30,000.
 // The hourly run reads the size from the directory sync's rows (deprovisioned people left out).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishEnvelopes, toEventBridgeEnvelopes, type OktaLogEvent as SimulatedEvent } from '../../simulator/index.js';
@@ -37,11 +37,11 @@ async function detectedRules(tenant: string, active: number, deprovisioned: numb
 }
 
 describe('tenant-wide counts and the directory size', () => {
-  it('reports the spray for an org of 10,000 people (20,000 deprovisioned do not count)', async () => {
-    expect(await detectedRules('initech', 10_000, 20_000)).toContain(RULE);
+  it('reports the spray for an org of 5,000 people (20,000 deprovisioned do not count)', async () => {
+    expect(await detectedRules('initech', 5_000, 20_000)).toContain(RULE);
   });
 
-  it('does not for an org of 30,000 people, whose counts are three times as high', async () => {
+  it('does not for an org of 30,000 people, whose counts are six times as high', async () => {
     const rules = await detectedRules('hooli', 30_000, 0);
     expect(rules).not.toContain(RULE);
   });

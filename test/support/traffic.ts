@@ -18,7 +18,7 @@ export function recentTraffic(org: SimulatedOrg, seed: string, n: number, fromMi
 
 /**
  * A tenant-wide burst of failed sign-ins from `start`: 27 attempts on 9 accounts of `domain`, 18 s apart, from 20
- * addresses. A distributed password spray for an org of up to 10,000 people (25 attempts on 8 accounts), everyday
+ * addresses. A distributed password spray for an org of up to 5,000 people (25 attempts on 8 accounts), everyday
  * mistyped passwords for a larger one.
  */
 export function failedSignInsAcrossTenant(start: string, domain: string): DetectionEvent[] {

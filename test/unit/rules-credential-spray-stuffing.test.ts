@@ -63,17 +63,17 @@ describe('okta-password-spray-distributed (B40)', () => {
     expect(matchesOf('okta-password-spray-distributed', [...heavy, ...distributed(8, 3, 20)])).toEqual([]); // 9 for one account
   });
 
-  it("scales its counts with the directory above 10,000 people: a large org's everyday typos are not a spray", () => {
+  it("scales its counts with the directory above 5,000 people: a large org's everyday typos are not a spray", () => {
     const staff = Array.from({ length: 30 }, (_, i) => oktaUser(`staff${i}@example.com`));
     /** `accounts` of the staff, `rounds` attempts each, 6 seconds apart, from 20 addresses. */
     const failures = (accounts: number, rounds: number) =>
       Array.from({ length: accounts * rounds }, (_, i) => failed(staff[i % accounts], i * 0.1, { ip: `45.89.${i % 20}.10` }));
     const fires = (events: OktaLogEvent[], settings: DetectionSettings) =>
       evaluate(catalogue, events, { settings }).some((match) => match.ruleId === 'okta-password-spray-distributed');
-    // Up to 10,000 people (and when the size is unknown) the catalogue's counts: 25 attempts on 8 accounts.
-    for (const settings of [{}, { tenantUsers: 10_000 }]) expect(fires(failures(9, 3), settings)).toBe(true);
-    // At 30,000: 75 attempts on 24 accounts.
-    const large = { tenantUsers: 30_000 };
+    // Up to 5,000 people (and when the size is unknown) the catalogue's counts: 25 attempts on 8 accounts.
+    for (const settings of [{}, { tenantUsers: 5_000 }]) expect(fires(failures(9, 3), settings)).toBe(true);
+    // At 15,000: 75 attempts on 24 accounts.
+    const large = { tenantUsers: 15_000 };
     expect(fires(failures(9, 3), large)).toBe(false);
     expect(fires(failures(25, 3), large)).toBe(true);
     expect(fires(failures(24, 3), large)).toBe(false); // 72 attempts

@@ -84,8 +84,8 @@ export const passwordSprayDistributed: ThresholdRule = withSettingsBinder({
     'At least 25 failed sign-ins against at least 8 different accounts within 15 minutes, tenant-wide, with no ' +
     'account failing more than 5 times: a spray spread over many IP addresses (residential proxies, botnets) so ' +
     'that no single address stands out. Medium when the failures come from 5 or more IPs, low otherwise (also when ' +
-    'the events carry no client IP). These counts are for an org of up to 10,000 people; above that, both grow in ' +
-    'proportion to the directory (250 attempts on 80 accounts for 100,000 people), because everyday mistyped ' +
+    'the events carry no client IP). These counts are for an org of up to 5,000 people; above that, both grow in ' +
+    'proportion to the directory (500 attempts on 160 accounts for 100,000 people), because everyday mistyped ' +
     'passwords do: a smaller spray of a large org is left to the per-IP and per-account rules.' +
     FAILURES_NEED_OUTCOME,
   severity: distributedSpraySeverity,
