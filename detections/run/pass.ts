@@ -277,7 +277,7 @@ export function loadGroups(rings: readonly LoadRing[], start: number, end: numbe
 }
 
 /** The rows stored before a pass, for in-memory callers that start from nothing. */
-export const NOTHING_STORED: StateSource = { load: async () => [] };
+const NOTHING_STORED: StateSource = { load: async () => [] };
 
 /**
  * A pass's state in memory: the stored rows read once and the pass's changes, kept from chunk to chunk in epoch ms and

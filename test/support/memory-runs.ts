@@ -4,6 +4,7 @@
 import { mergeStateRows, type DetectionSettings, type OktaLogEvent, type Rule, type StateRow } from '../../detections/index.js';
 import { mergeMatches, type MergedDetection } from '../../detections/run/merge.js';
 import { passStateInMemory, runDetectionPass } from '../../detections/run/pass.js';
+import { stateRowId } from '../../detections/kinds/state.js';
 import { eventsInMemory } from '../../detections/run/offline.js';
 
 export interface MemoryRuns {
@@ -27,8 +28,8 @@ export function memoryRuns(rules: readonly Rule[], settings: DetectionSettings =
       const stored = rows;
       const state = passStateInMemory({
         load: async (keys) => {
-          const wanted = new Set(keys.map((k) => `${k.ruleId}\u0000${k.entity}\u0000${k.value}`));
-          return stored.filter((r) => wanted.has(`${r.ruleId}\u0000${r.entity}\u0000${r.value}`));
+          const wanted = new Set(keys.map(stateRowId));
+          return stored.filter((r) => wanted.has(stateRowId(r)));
         },
       });
       const pass = await runDetectionPass(rules, eventsInMemory(delivered, (e) => newUuids.has(e.uuid)), state, { settings });
