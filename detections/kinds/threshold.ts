@@ -1,6 +1,9 @@
 /**
  * Threshold rules: count (or distinct count) of filtered events per group within a sliding window.
  * Events are grouped first, then one two-pointer pass per group: O(events) overall, with O(1) window updates.
+ * A group is closed (its windows slid) once the scan is a window past its last event: no later event can share a
+ * window with it. The open groups are then those of the last windows, not of the whole span, so their map stays
+ * small enough to be looked up in cache (a month of sessions is hundreds of thousands of groups).
  */
 import { field, normalisedText, perFocusedEvent } from '../fields.js';
 import type { MatchCandidate } from '../match.js';
@@ -30,9 +33,29 @@ export function thresholdScan(rule: ThresholdRule): KindScan {
   const keyOf = perFocusedEvent(rule.dedupe.key);
   /** Attempt ids already counted, per group (nested: no key string per event). */
   const seenAttempts = new Map<string, Set<string>>();
+  const windowMs = rule.window * 60_000;
   const groups = new Map<string, Counted[]>();
+  const candidates: MatchCandidate[] = [];
+  let nextSweepAt = -Infinity;
+
+  const close = (groupKey: string, items: readonly Counted[]): void => {
+    // A window holds at most the group's events, and distinct values are never more than events: most groups
+    // (one user's few sign-ins) can be passed over without sliding a window.
+    if (items.length < rule.threshold) return;
+    for (const run of findRuns(rule, items)) candidates.push(toCandidate(rule, groupKey, items, run));
+  };
+  /** Closes the groups whose last event is more than a window before `time` (entries arrive in time order). */
+  const sweep = (time: number): void => {
+    for (const [groupKey, items] of groups) {
+      if (time - items[items.length - 1].entry.time <= windowMs) continue;
+      close(groupKey, items);
+      groups.delete(groupKey);
+    }
+    nextSweepAt = time + windowMs;
+  };
   return {
     visit(entry) {
+      if (entry.time >= nextSweepAt) sweep(entry.time);
       if (!filter(entry.event)) return;
       const groupKey = keyOf(entry.event);
       if (!groupKey) return;
@@ -54,13 +77,8 @@ export function thresholdScan(rule: ThresholdRule): KindScan {
       else groups.set(groupKey, [item]);
     },
     finish() {
-      const candidates: MatchCandidate[] = [];
-      for (const [groupKey, items] of groups) {
-        // A window holds at most the group's events, and distinct values are never more than events: most groups
-        // (one user's few sign-ins) can be passed over without sliding a window.
-        if (items.length < rule.threshold) continue;
-        for (const run of findRuns(rule, items)) candidates.push(toCandidate(rule, groupKey, items, run));
-      }
+      for (const [groupKey, items] of groups) close(groupKey, items);
+      groups.clear();
       return candidates;
     },
   };

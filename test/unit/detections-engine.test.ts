@@ -113,6 +113,28 @@ describe('merging windows into matches', () => {
     expect(new Set(matches.map((match) => match.dedupeKey)).size).toBe(1);
   });
 
+  it('keeps a group open while its next event can still share a window, across the scan closing quiet groups', () => {
+    // Two sign-ins in 10 minutes, per user. The scan closes a group once it is a window past the group's last
+    // event; a crowd signing in every minute moves the scan past every such point.
+    const probe: ThresholdRule = {
+      ...(catalogue.find((rule) => rule.id === 'okta-mfa-push-bombing') as ThresholdRule),
+      id: 'okta-window-probe',
+      eventTypes: ['user.session.start'],
+      filter: () => true,
+      dedupe: { periodMinutes: 60, key: (event) => groupKeys.user(commonFields.actorId.text(event)) },
+      window: 10,
+      threshold: 2,
+    };
+    const signIn = (user: TestPrincipal, minute: number) => oktaEvent({ eventType: 'user.session.start', at: minutesAfter(T0, minute), actor: user });
+    const crowd = Array.from({ length: 90 }, (_, i) => signIn(oktaUser(`crowd${i % 7}@example.com`), i * 0.75 + 0.5));
+    const chained = [0, 10, 20, 30].map((minute) => signIn(dana, minute)); // each exactly one window after the last
+    const apart = [0, 10.01, 40, 40.5].map((minute) => signIn(admin, minute)); // a hundredth too late, then a pair
+    const matches = evaluate([probe], [...crowd, ...chained, ...apart]);
+    const ofUser = (user: TestPrincipal) => matches.filter((match) => match.groupKey === `user:${user.id}`);
+    expect(ofUser(dana).map((match) => match.evidenceUuids)).toEqual([chained.map((event) => event.uuid)]);
+    expect(ofUser(admin).map((match) => match.evidenceUuids)).toEqual([apart.slice(2).map((event) => event.uuid)]);
+  });
+
   it('merges single-rule hits of one group within the dedupe period only', () => {
     const matches = evaluate(catalogue, [apiTokenCreated(0), apiTokenCreated(10), apiTokenCreated(200)]);
     expect(matches.map((match) => match.count)).toEqual([2, 1]);
