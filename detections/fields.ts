@@ -27,8 +27,8 @@ interface Segment {
 /** A compiled path. Compile once (module load or rule load), call per event. */
 export interface Field {
   readonly path: string;
-  /** Every non-null value at the path, arrays flattened. */
-  all(event: unknown): unknown[];
+  /** Every non-null value at the path, arrays flattened (kept for the focused event: do not change the array). */
+  all(event: unknown): readonly unknown[];
   /** The first non-null value, or undefined. */
   first(event: unknown): unknown;
   /** The first scalar value as a string, or undefined. */
@@ -49,7 +49,7 @@ export function field(path: string): Field {
   return result;
 }
 
-export function getAll(event: unknown, path: string): unknown[] {
+export function getAll(event: unknown, path: string): readonly unknown[] {
   return field(path).all(event);
 }
 
@@ -164,7 +164,10 @@ function compileField(path: string): Field {
   const segments = parsePath(path);
   const walkAll = (event: unknown): unknown[] => {
     const out: unknown[] = [];
-    walk(event, segments, 0, out);
+    walkFirst(event, segments, 0, (value) => {
+      out.push(value);
+      return false;
+    });
     return out;
   };
   // Most paths are plain keys (`actor.alternateId`) and most events hold plain objects along them: follow the keys
@@ -194,7 +197,13 @@ function compileField(path: string): Field {
   let allValue: readonly unknown[] = [];
   let textsStamp = -1;
   let textsValue: readonly string[] = [];
-  const walkTexts = (event: unknown): string[] => {
+  const walkTexts = (event: unknown): readonly string[] => {
+    // A plain path's single scalar (the usual answer) needs no walk.
+    const value = direct ? direct(event) : UNDECIDED;
+    if (value !== UNDECIDED) {
+      const text = textOf(value);
+      return text === undefined ? NO_TEXTS : [text];
+    }
     const out: string[] = [];
     for (const value of walkAll(event)) {
       const text = textOf(value);
@@ -203,14 +212,13 @@ function compileField(path: string): Field {
     return out;
   };
 
-  const all = (event: unknown): unknown[] => {
+  const all = (event: unknown): readonly unknown[] => {
     if (event !== focused) return walkAll(event);
     if (allStamp !== focusStamp) {
       allValue = walkAll(event);
       allStamp = focusStamp;
     }
-    // A copy: callers may sort or extend what they get.
-    return allValue.slice();
+    return allValue;
   };
   return {
     path,
@@ -242,6 +250,7 @@ function compileField(path: string): Field {
   };
 }
 
+const NO_TEXTS: readonly string[] = [];
 const isPresent = (value: unknown): boolean => value !== null && value !== undefined;
 const isScalar = (value: unknown): boolean => textOf(value) !== undefined;
 
@@ -283,41 +292,47 @@ function splitPath(path: string): string[] {
   return parts;
 }
 
-/** Depth-first walk collecting every value at the path. */
-function walk(value: unknown, segments: readonly Segment[], i: number, out: unknown[]): void {
-  if (value === null || value === undefined) return;
-  if (Array.isArray(value)) {
-    for (const element of value) walk(element, segments, i, out);
-    return;
-  }
-  if (i === segments.length) {
-    out.push(value);
-    return;
-  }
-  for (const child of children(value, segments[i])) walk(child, segments, i + 1, out);
-}
-
-/** The same walk, stopping at the first accepted value without allocating (the per-event hot path). */
+/**
+ * Depth-first walk over the values at the path, in order, until `accept` takes one (returned); undefined if none
+ * is taken. Allocates nothing: it is the per-event hot path, and `walkAll` collects with an accept that never takes.
+ */
 function walkFirst(value: unknown, segments: readonly Segment[], i: number, accept: (value: unknown) => boolean): unknown {
   if (value === null || value === undefined) return undefined;
   if (Array.isArray(value)) {
-    for (const element of value) {
-      const found = walkFirst(element, segments, i, accept);
+    for (let k = 0; k < value.length; k++) {
+      const found = walkFirst(value[k], segments, i, accept);
       if (found !== undefined) return found;
     }
     return undefined;
   }
   if (i === segments.length) return accept(value) ? value : undefined;
   const segment = segments[i];
-  // Plain objects with no element selector: the common case, one property read.
-  if (typeof value === 'object' && segment.index === undefined && !segment.where) {
-    return walkFirst(property(value as Record<string, unknown>, segment.key, segment.lowerKey, segment.inherited), segments, i + 1, accept);
+  // A path that continues into a string continues into what the string packs.
+  const container = typeof value === 'string' ? decodePackedString(value) : value;
+  if (container === null || typeof container !== 'object') return undefined;
+  if (Array.isArray(container)) return walkFirst(container, segments, i, accept);
+  let child = property(container as Record<string, unknown>, segment.key, segment.lowerKey, segment.inherited);
+  // No element selector: the common case, one property read.
+  if (segment.index === undefined && !segment.where) return walkFirst(child, segments, i + 1, accept);
+  if (typeof child === 'string') child = decodePackedString(child);
+  if (segment.index !== undefined) {
+    const element = Array.isArray(child) ? child[segment.index] : segment.index === 0 ? child : undefined;
+    return walkFirst(element, segments, i + 1, accept);
   }
-  for (const child of children(value, segment)) {
-    const found = walkFirst(child, segments, i + 1, accept);
+  if (!Array.isArray(child)) return isSelected(child, segment.where!) ? walkFirst(child, segments, i + 1, accept) : undefined;
+  for (let k = 0; k < child.length; k++) {
+    if (!isSelected(child[k], segment.where!)) continue;
+    const found = walkFirst(child[k], segments, i + 1, accept);
     if (found !== undefined) return found;
   }
   return undefined;
+}
+
+/** Does an element pass a `[key=value]` selector (case-insensitively)? */
+function isSelected(element: unknown, where: NonNullable<Segment['where']>): boolean {
+  if (element === null || typeof element !== 'object') return false;
+  const actual = textOf(property(element as Record<string, unknown>, where.key, where.lowerKey));
+  return actual !== undefined && actual.toLowerCase() === where.lowerValue;
 }
 
 /** What a direct reader returns when the event is not the plain shape it reads (the general walk then decides). */
@@ -351,31 +366,6 @@ function walkPlain(event: unknown, segments: readonly Segment[], accept: (value:
   if (value === null || value === undefined) return undefined;
   if (Array.isArray(value)) return walkFirst(value, segments, segments.length, accept);
   return accept(value) ? value : undefined;
-}
-
-const NONE: readonly unknown[] = [];
-
-/** The values one segment leads to from a non-array value; packed strings are decoded first. */
-function children(value: unknown, segment: Segment): readonly unknown[] {
-  let container = value;
-  if (typeof container === 'string') container = decodePackedString(container);
-  if (container === null || typeof container !== 'object') return NONE;
-  if (Array.isArray(container)) return container.flatMap((element) => children(element, segment));
-
-  let child = property(container as Record<string, unknown>, segment.key, segment.lowerKey, segment.inherited);
-  if (typeof child === 'string' && (segment.index !== undefined || segment.where)) child = decodePackedString(child);
-  if (segment.index !== undefined) {
-    const element = Array.isArray(child) ? child[segment.index] : segment.index === 0 ? child : undefined;
-    return element === undefined ? NONE : [element];
-  }
-  if (!segment.where) return [child];
-  const { key, lowerKey, lowerValue } = segment.where;
-  const elements = Array.isArray(child) ? child : [child];
-  return elements.filter((element) => {
-    if (element === null || typeof element !== 'object') return false;
-    const actual = textOf(property(element as Record<string, unknown>, key, lowerKey));
-    return actual !== undefined && actual.toLowerCase() === lowerValue;
-  });
 }
 
 /**

@@ -26,6 +26,9 @@ interface Run {
   maxDistinct: number;
 }
 
+/** A sweep reads every open group: at most one an hour, so a short window does not mean a sweep a minute. */
+const SWEEP_EVERY_MS = 60 * 60_000;
+
 export function thresholdScan(rule: ThresholdRule): KindScan {
   const distinct = rule.distinct ? normalisedText(rule.distinct) : undefined;
   const attempt = rule.countOnceBy ? field(rule.countOnceBy) : undefined;
@@ -51,7 +54,7 @@ export function thresholdScan(rule: ThresholdRule): KindScan {
       close(groupKey, items);
       groups.delete(groupKey);
     }
-    nextSweepAt = time + windowMs;
+    nextSweepAt = time + Math.max(windowMs, SWEEP_EVERY_MS);
   };
   return {
     visit(entry) {

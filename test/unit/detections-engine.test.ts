@@ -114,8 +114,8 @@ describe('merging windows into matches', () => {
   });
 
   it('keeps a group open while its next event can still share a window, across the scan closing quiet groups', () => {
-    // Two sign-ins in 10 minutes, per user. The scan closes a group once it is a window past the group's last
-    // event; a crowd signing in every minute moves the scan past every such point.
+    // Two sign-ins in 10 minutes, per user. The scan closes groups a window past their last event, sweeping once an
+    // hour of events (here at minute 0, then at the first event from minute 60: dana's, one window after her last).
     const probe: ThresholdRule = {
       ...(catalogue.find((rule) => rule.id === 'okta-mfa-push-bombing') as ThresholdRule),
       id: 'okta-window-probe',
@@ -126,8 +126,8 @@ describe('merging windows into matches', () => {
       threshold: 2,
     };
     const signIn = (user: TestPrincipal, minute: number) => oktaEvent({ eventType: 'user.session.start', at: minutesAfter(T0, minute), actor: user });
-    const crowd = Array.from({ length: 90 }, (_, i) => signIn(oktaUser(`crowd${i % 7}@example.com`), i * 0.75 + 0.5));
-    const chained = [0, 10, 20, 30].map((minute) => signIn(dana, minute)); // each exactly one window after the last
+    const crowd = Array.from({ length: 120 }, (_, i) => signIn(oktaUser(`crowd${i % 7}@example.com`), i * 0.75 + 0.5));
+    const chained = [0, 10, 20, 30, 40, 50, 60, 70].map((minute) => signIn(dana, minute)); // each one window after the last
     const apart = [0, 10.01, 40, 40.5].map((minute) => signIn(admin, minute)); // a hundredth too late, then a pair
     const matches = evaluate([probe], [...crowd, ...chained, ...apart]);
     const ofUser = (user: TestPrincipal) => matches.filter((match) => match.groupKey === `user:${user.id}`);

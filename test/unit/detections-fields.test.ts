@@ -212,6 +212,7 @@ describe('plain paths read directly', () => {
         const all = f.all(event);
         expect(f.first(event), `${path} first of ${JSON.stringify(event)}`).toEqual(all[0]);
         expect(f.text(event), `${path} text of ${JSON.stringify(event)}`).toEqual(all.map(textOf).find((text) => text !== undefined));
+        expect(f.texts(event), `${path} texts of ${JSON.stringify(event)}`).toEqual(all.map(textOf).filter((text) => text !== undefined));
         compared++;
       }
     }

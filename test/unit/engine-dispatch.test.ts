@@ -223,11 +223,12 @@ describe('event-by-event dispatch', () => {
     expect(result.text(event)).toBe('SUCCESS');
     evaluateRun([rule], [event]);
     expect(results).toEqual(['FAILURE/FAILURE/FAILURE', 'FAILURE/FAILURE/FAILURE', 'SUCCESS/SUCCESS/SUCCESS']);
-    // all() hands out copies: a caller sorting or extending its array changes nobody else's.
-    const copies: unknown[][] = [];
-    const mutating = (id: string): SingleRule => ({ ...rule, id, match: (e) => (copies.push(result.all(e)), copies[copies.length - 1].push('x'), false) });
-    evaluateRun([mutating('mutating'), mutating('second-mutating')], [event]);
-    expect(copies).toEqual([['SUCCESS', 'x'], ['SUCCESS', 'x']]);
+    // all() is walked once per shown event: every rule reading it gets the same (read-only) array.
+    const answers: (readonly unknown[])[] = [];
+    const collecting = (id: string): SingleRule => ({ ...rule, id, match: (e) => (answers.push(result.all(e)), false) });
+    evaluateRun([collecting('collecting'), collecting('second-collecting')], [event]);
+    expect(answers).toEqual([['SUCCESS'], ['SUCCESS']]);
+    expect(answers[0]).toBe(answers[1]);
   });
 });
 
