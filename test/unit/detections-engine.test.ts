@@ -40,6 +40,16 @@ const newOnes = (events: OktaLogEvent[]) => {
 const pushBombing = (events: OktaLogEvent[], opts: Parameters<typeof evaluate>[2] = {}) =>
   evaluate(catalogue, events, opts).filter((match) => match.ruleId === 'okta-mfa-push-bombing');
 
+/** A threshold rule over every session event, grouped by the actor: what each window test sets is its own. */
+const windowProbe = (settings: Pick<ThresholdRule, 'window' | 'threshold'> & Partial<ThresholdRule>): ThresholdRule => ({
+  ...(catalogue.find((rule) => rule.id === 'okta-mfa-push-bombing') as ThresholdRule),
+  id: 'okta-window-probe',
+  eventTypes: ['user.session.*'],
+  filter: () => true,
+  dedupe: { periodMinutes: 60, key: (event) => groupKeys.user(commonFields.actorId.text(event)) },
+  ...settings,
+});
+
 describe('run boundaries and look-back', () => {
   const burst = [0, 1, 2, 3, 4, 5, 6].map((minute) => rejectedPush(dana, minute));
 
@@ -116,15 +126,7 @@ describe('merging windows into matches', () => {
   it('keeps a group open while its next event can still share a window, across the scan closing quiet groups', () => {
     // Two sign-ins in 10 minutes, per user. The scan closes groups a window past their last event, sweeping once an
     // hour of events (here at minute 0, then at the first event from minute 60: dana's, one window after her last).
-    const probe: ThresholdRule = {
-      ...(catalogue.find((rule) => rule.id === 'okta-mfa-push-bombing') as ThresholdRule),
-      id: 'okta-window-probe',
-      eventTypes: ['user.session.start'],
-      filter: () => true,
-      dedupe: { periodMinutes: 60, key: (event) => groupKeys.user(commonFields.actorId.text(event)) },
-      window: 10,
-      threshold: 2,
-    };
+    const probe = windowProbe({ window: 10, threshold: 2 });
     const signIn = (user: TestPrincipal, minute: number) => oktaEvent({ eventType: 'user.session.start', at: minutesAfter(T0, minute), actor: user });
     const crowd = Array.from({ length: 120 }, (_, i) => signIn(oktaUser(`crowd${i % 7}@example.com`), i * 0.75 + 0.5));
     const chained = [0, 10, 20, 30, 40, 50, 60, 70].map((minute) => signIn(dana, minute)); // each one window after the last
@@ -255,17 +257,7 @@ describe('sliding window statistics', () => {
       }
       return true;
     };
-    const probe: ThresholdRule = {
-      ...(catalogue.find((rule) => rule.id === 'okta-mfa-push-bombing') as ThresholdRule),
-      id: 'okta-window-probe',
-      eventTypes: ['user.session.*'],
-      filter: () => true,
-      dedupe: { periodMinutes: 60, key: (event) => groupKeys.user(commonFields.actorId.text(event)) },
-      window: 3,
-      threshold: 1,
-      distinct: 'client.ipAddress',
-      having: audit,
-    };
+    const probe = windowProbe({ window: 3, threshold: 1, distinct: 'client.ipAddress', having: audit });
     const matches = evaluate([probe], events);
     expect(problems).toEqual([]);
     expect(matches.reduce((total, match) => total + match.count, 0)).toBe(400);
