@@ -223,13 +223,13 @@ export async function processingStage(stack: Stack, a: BenchIntegration, bodies:
   return { figures: aFigures, commitRows: commitSum.n };
 }
 
-/** (b) `bodies` published to the emulator, drained by drainQueue + commitBatch, then by a bare receive/delete loop. */
 /** The integration's queue filled with the bodies and emptied by the bare loop once, untimed (bench/ingest.ts). */
 export async function warmQueue(stack: Stack, a: BenchIntegration, bodies: readonly string[]): Promise<void> {
   await publish(stack.sqs, a.queueUrl, bodies);
   await bareReceiveDelete(stack.sqs, a.queueUrl, DEFAULT_DRAIN_OPTIONS.receivers, DEFAULT_DRAIN_OPTIONS.waitTimeSeconds);
 }
 
+/** (b) `bodies` published to the emulator, drained by drainQueue + commitBatch, then by a bare receive/delete loop. */
 export async function drainStage(stack: Stack, a: BenchIntegration, bodies: readonly string[]) {
   const { db } = stack;
   const bFigures = await stage('b.drain', async () => {
