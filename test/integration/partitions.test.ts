@@ -17,6 +17,7 @@ import type { EnvelopeExpectation } from '../../okta/envelope.js';
 import type { ReceivedMessage } from '../../ingest/drain.js';
 import { ensureMaintenanceSchedule, MAINTENANCE_SCHEDULE_ID, maintenanceScheduleOptions } from '../../temporal/maintenance-schedule.js';
 import { createWorld } from '../support/world.js';
+import { waitFor } from '../support/wait.js';
 
 const DAY = 86_400_000;
 const INTEGRATION = 'int-partitions';
@@ -243,13 +244,10 @@ describe('time-partitioned tables', () => {
       await ensureMaintenanceSchedule(world.client, world.config.TEMPORAL_TASK_QUEUE);
       const schedule = world.client.schedule.getHandle(MAINTENANCE_SCHEDULE_ID);
       await schedule.trigger();
-      let started: { workflowId: string; firstExecutionRunId: string } | undefined;
-      for (let i = 0; i < 100 && !started; i++) {
-        started = (await schedule.describe()).info.recentActions.at(-1)?.action.workflow;
-        if (!started) await new Promise((r) => setTimeout(r, 100));
-      }
-      expect(started?.workflowId).toMatch(/^oort-database-maintenance/);
-      const scheduled = await world.client.workflow.getHandle(started!.workflowId, started!.firstExecutionRunId).result();
+      // The trigger returns before the Schedule starts the run; on a busy machine that can take seconds.
+      const started = await waitFor('the triggered run', async () => (await schedule.describe()).info.recentActions.at(-1)?.action.workflow, 30_000, 100);
+      expect(started.workflowId).toMatch(/^oort-database-maintenance/);
+      const scheduled = await world.client.workflow.getHandle(started.workflowId, started.firstExecutionRunId).result();
       expect(scheduled.dropped).toEqual([]);
       await schedule.delete();
     } finally {
