@@ -3,7 +3,7 @@
 // step; temporal/shared/task-queues.ts), each with its own activity slots. Applies the database migrations at
 // start-up. Configuration: environment (lib/config.ts).
 import { fileURLToPath } from 'node:url';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { loadRuleSet } from '../detections/run/rule-set.js';
 import { activityInterceptors } from './activity-interceptor.js';
@@ -91,8 +91,9 @@ export async function startWorker(config: Config, log: Logger, opts: { workflowB
       interceptors: { activity: [activityInterceptors(log)] },
       shutdownGraceTime: '20s',
     };
-    // Both queues carry workflows: interactive ones on the main queue, the Schedules' runs on the heavy one.
-    const workflows = opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH };
+    // Both queues carry workflows: interactive ones on the main queue, the Schedules' runs on the heavy one. One bundle
+    // serves both (webpack otherwise runs once per Worker: seconds of a start, tens of seconds on a busy machine).
+    const workflows = { workflowBundle: opts.workflowBundle ?? (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: Runtime.instance().logger })) };
     if (config.WORKER_TASK_QUEUES !== 'heavy') {
       workers.push(await Worker.create({
         ...common,
