@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateOrg, startOktaSimulator, type OktaSimulator } from '../../simulator/index.js';
 import { createWorld, type World } from '../support/world.js';
-import { jsonOf, runCli } from '../support/cli.js';
+import { jsonOf, runCli, runEach } from '../support/cli.js';
 
 const TOKEN = 'ssws-door-7f3a';
 let world: World;
@@ -51,7 +51,7 @@ describe('integrations create, refused at the door', () => {
       [test, create('d14', 'http://127.0.0.1:1'), /^error: the Okta org 127\.0\.0\.1:1 could not be reached \(.*ECONNREFUSED.*\); check the domain\. Nothing was stored\.$/],
     ];
     cases[12][0] = { ...test, OKTA_API_TOKEN: 'not-the-door-token' };
-    const results = await Promise.all(cases.map(([env, args]) => runCli(env, args)));
+    const results = await runEach(cases.map(([env, args]) => [env, args]));
     results.forEach((r, i) => {
       const [, args, message] = cases[i];
       expect({ args: args.join(' '), code: r.code, stdout: r.stdout }).toEqual({ args: args.join(' '), code: i >= 12 ? 1 : 2, stdout: '' });

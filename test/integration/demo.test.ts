@@ -95,19 +95,29 @@ function json<T>(stdout: string): T {
 
 async function stackEnv(databaseUrl: string, dataDir: string) {
   const stack = inject('stack');
+  // Nine draws: each is free when drawn, but only a set of distinct ones can all be listened on.
+  const taken = new Set<number>();
+  const distinctPort = async (): Promise<number> => {
+    for (;;) {
+      const port = await freeLoopbackPort();
+      if (taken.has(port)) continue;
+      taken.add(port);
+      return port;
+    }
+  };
   return {
     DATABASE_URL: databaseUrl,
     OORT_DATA_DIR: dataDir,
-    TEMPORAL_ADDRESS: `127.0.0.1:${await freeLoopbackPort()}`,
-    OORT_TEMPORAL_UI_PORT: String(await freeLoopbackPort()),
-    SQS_ENDPOINT: `http://127.0.0.1:${await freeLoopbackPort()}`,
-    OORT_OKTA_SIMULATOR_PORT: String(await freeLoopbackPort()),
-    EVENTBRIDGE_ENDPOINT: `http://127.0.0.1:${await freeLoopbackPort()}`,
-    OORT_WEBHOOK_RECEIVER_PORT: String(await freeLoopbackPort()),
-    OORT_SLACK_RECEIVER_PORT: String(await freeLoopbackPort()),
+    TEMPORAL_ADDRESS: `127.0.0.1:${await distinctPort()}`,
+    OORT_TEMPORAL_UI_PORT: String(await distinctPort()),
+    SQS_ENDPOINT: `http://127.0.0.1:${await distinctPort()}`,
+    OORT_OKTA_SIMULATOR_PORT: String(await distinctPort()),
+    EVENTBRIDGE_ENDPOINT: `http://127.0.0.1:${await distinctPort()}`,
+    OORT_WEBHOOK_RECEIVER_PORT: String(await distinctPort()),
+    OORT_SLACK_RECEIVER_PORT: String(await distinctPort()),
     TEMPORAL_CLI_PATH: stack.temporalCliPath,
-    METRICS_PORT: String(await freeLoopbackPort()),
-    FINDINGS_PORT: String(await freeLoopbackPort()),
+    METRICS_PORT: String(await distinctPort()),
+    FINDINGS_PORT: String(await distinctPort()),
   };
 }
 

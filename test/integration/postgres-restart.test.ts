@@ -6,6 +6,7 @@
 // Sizes (for a larger bench): PG_RESTART_EVENTS (default 6000), PG_RESTART_DRAIN_RESTARTS (2),
 // PG_RESTART_DETECTION_RESTARTS (1).
 import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -138,7 +139,7 @@ describe('PostgreSQL restarted under a running worker', () => {
     progress(`queues filled: ${uniqueEvents} events, 200 redeliveries, ${malformedCount} malformed bodies each`);
 
     worker = await startWorkerProcess(w.env);
-    worker.child.stderr!.on('data', (c: Buffer) => stderr.push(...c.toString().split('\n').filter(Boolean)));
+    createInterface({ input: worker.child.stderr!, crlfDelay: Infinity }).on('line', (l) => l && stderr.push(l));
     const pid = worker.child.pid;
     progress(`worker started (pid ${pid})`);
     // Should the worker die, every wait below fails at once with its last words rather than at the test's timeout.

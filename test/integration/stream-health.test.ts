@@ -19,7 +19,7 @@ import { onboardingStatus, signalEventBridgeInPlace, startOnboarding } from '../
 import { verifySignature } from '../../notify/webhook.js';
 import { oktaEventBridge } from '../support/aws.js';
 import { createWorld, type World } from '../support/world.js';
-import { runHourly } from '../support/fixtures.js';
+import { pauseSchedules, runHourly } from '../support/fixtures.js';
 import { recentTraffic } from '../support/traffic.js';
 import { waitFor } from '../support/wait.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
@@ -104,6 +104,7 @@ describe('stream health', () => {
     everything.push(...fresh);
     await signalEventBridgeInPlace(world.client, integrationId);
     await handle.result();
+    await pauseSchedules(world, integrationId);
 
     const run = await runHourly(world, integrationId);
     expect(run.received).toBe(overlap.length + fresh.length);

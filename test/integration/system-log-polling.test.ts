@@ -18,7 +18,7 @@ import { getIntegration } from '../../integrations/repository.js';
 import { onboardingStatus, startOnboarding } from '../../temporal/client.js';
 import { scheduleId } from '../../temporal/shared/ids.js';
 import { createWorld, type World } from '../support/world.js';
-import { runHourly, streamingIntegration } from '../support/fixtures.js';
+import { pauseSchedules, runHourly, streamingIntegration } from '../support/fixtures.js';
 import { recentTraffic } from '../support/traffic.js';
 
 const TOKEN = 'ssws-polling-5e1f';
@@ -101,6 +101,7 @@ describe('a polling tenant', () => {
 
     const schedule = await world.client.schedule.getHandle(scheduleId('hourly', integrationId)).describe();
     expect(schedule.action).toMatchObject({ workflowType: 'hourlyAnalysis' });
+    await pauseSchedules(world, integrationId);
   });
 
   it('stores new, late and rate-limited events once each, and an empty page changes nothing', async () => {

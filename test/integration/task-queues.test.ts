@@ -18,8 +18,9 @@ const QUICK_TOKEN = 'ssws-quickco-2be4';
 beforeAll(async () => {
   world = await createWorld({ WORKER_HEAVY_ACTIVITY_SLOTS: '1' });
   await world.startWorker();
-  // Every answer of this org takes a second and a half: its directory sync holds the one heavy slot for a minute.
-  slow = await startOktaSimulator({ token: SLOW_TOKEN, org: generateOrg({ seed: 'slow', users: 40, orgName: 'slowco', logStream: false }), latencyMs: 1500 });
+  // Every answer of this org takes five seconds: its directory sync (40 users' factors, four reads at a time) holds the
+  // one heavy slot for about a minute, until the test makes Okta quick again.
+  slow = await startOktaSimulator({ token: SLOW_TOKEN, org: generateOrg({ seed: 'slow', users: 40, orgName: 'slowco', logStream: false }), latencyMs: 5000 });
   quick = await startOktaSimulator({ token: QUICK_TOKEN, org: generateOrg({ seed: 'quick', users: 10, orgName: 'quickco', logStream: false }) });
 });
 

@@ -6,6 +6,7 @@ import { startRefreshUser } from '../../temporal/client.js';
 import { refreshUserWorkflowId } from '../../temporal/shared/ids.js';
 import { createWorld, type World } from '../support/world.js';
 import { runHourly, streamingIntegration } from '../support/fixtures.js';
+import { waitFor } from '../support/wait.js';
 
 let world: World;
 let sim: OktaSimulator;
@@ -118,8 +119,12 @@ describe('refreshUser', () => {
     const expectedForUser = new Map([...expected].filter(([k]) => k.startsWith(`${userId}|`)));
     expect(new Map(rows.map((r) => [`${r.user_id}|${r.event_uuid}`, r.role]))).toEqual(expectedForUser);
 
-    const executions = [];
-    for await (const wf of world.client.workflow.list({ query: `WorkflowId = "${a.workflowId}"` })) executions.push(wf.runId);
+    // The list is eventually consistent: wait until it shows the run, then count.
+    const executions = await waitFor('the refresh in the workflow list', async () => {
+      const runIds = [];
+      for await (const wf of world.client.workflow.list({ query: `WorkflowId = "${a.workflowId}"` })) runIds.push(wf.runId);
+      return runIds.length > 0 ? runIds : undefined;
+    }, 30_000, 200);
     expect(executions).toHaveLength(1);
 
     // A second refresh reads only what is newer than the latest Activity row.

@@ -50,13 +50,18 @@ function run(command: string, argv: string[], env: Record<string, string | undef
 
 /** Runs many invocations, a few at a time (each is a Node process with tsx). */
 export async function runAll(env: Record<string, string | undefined>, invocations: string[][], concurrency = 4): Promise<CliRun[]> {
+  return runEach(invocations.map((args) => [env, args]), concurrency);
+}
+
+/** Runs many invocations, each with its own environment, a few at a time; the results in the invocations' order. */
+export async function runEach(invocations: [env: Record<string, string | undefined>, args: string[]][], concurrency = 4): Promise<CliRun[]> {
   const results: CliRun[] = new Array(invocations.length);
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < invocations.length) {
         const i = next++;
-        results[i] = await runCli(env, invocations[i]);
+        results[i] = await runCli(...invocations[i]);
       }
     }),
   );

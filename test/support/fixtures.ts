@@ -5,6 +5,7 @@ import { createIntegration, type NewIntegration } from '../../integrations/creat
 import { createIntegrationQueues } from '../../aws/queues.js';
 import type { EventBridgeDestination } from '../../simulator/index.js';
 import type { HourlyAnalysisResult } from '../../workflows/types.js';
+import { scheduleId, SCHEDULE_KINDS } from '../../temporal/shared/ids.js';
 import type { World } from './world.js';
 
 export interface StreamingIntegration {
@@ -48,6 +49,14 @@ export async function runHourly(world: World, integrationId: string): Promise<Ho
     workflowId: `okta-hourly:${integrationId}:test-${randomBytes(3).toString('hex')}`,
     args: [{ integrationId }],
   });
+}
+
+/**
+ * Pauses the Schedules onboarding made for the integration. A test that starts the hourly runs itself and counts what
+ * each drained must not meet a scheduled one: it fires every hour, up to 4 min late, and would drain the queue first.
+ */
+export async function pauseSchedules(world: World, integrationId: string): Promise<void> {
+  for (const kind of SCHEDULE_KINDS) await world.client.schedule.getHandle(scheduleId(kind, integrationId)).pause('the test starts the runs itself');
 }
 
 /** How many events the integration has stored. */

@@ -166,7 +166,7 @@ describe('where the reason points', () => {
     const deep = JSON.stringify(e).replace('"__DEEP__"', `${'{"a":'.repeat(40_000)}1${'}'.repeat(40_000)}`);
     const started = performance.now();
     expect(parseEnvelope(deep, expectation, { now })).toMatchObject({ ok: false, code: 'too_deep' });
-    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(performance.now() - started).toBeLessThan(2_000);
   });
 });
 

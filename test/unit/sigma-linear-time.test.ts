@@ -38,7 +38,7 @@ describe('wildcards match without backtracking', () => {
     const elapsed = performance.now() - started;
     expect(verdict).toBe(false);
     expect(runs).toBe(0);
-    expect(elapsed).toBeLessThan(1000); // a backtracking RegExp takes minutes here
+    expect(elapsed).toBeLessThan(5_000); // a backtracking RegExp takes minutes here
     expect(rule.match(event({ displayMessage: `${'a'.repeat(50_000)}b` }))).toBe(true);
   });
 
@@ -125,7 +125,7 @@ describe('|re runs on RE2', () => {
     `);
     const started = performance.now();
     expect(rule.match(event({ displayMessage: `${'a'.repeat(30)}!` }))).toBe(false);
-    expect(performance.now() - started).toBeLessThan(1000); // V8's backtracking engine needs 2^30 steps here
+    expect(performance.now() - started).toBeLessThan(5_000); // V8's backtracking engine needs 2^30 steps here
     expect(rule.match(event({ displayMessage: 'aaa' }))).toBe(true);
   });
 
