@@ -94,6 +94,5 @@ describe('a worker killed mid-drain and at random moments after', () => {
     expect(a.raws).toEqual(b.raws);
     expect(a.detections.length).toBeGreaterThan(0);
     expect(a.detections).toEqual(b.detections);
-    // A kill that lands in the detection step costs its 2-minute heartbeat timeout before the retry.
-  }, 480_000);
+  }, 480_000); // a kill that lands in the detection step costs its 2-minute heartbeat timeout before the retry
 });
