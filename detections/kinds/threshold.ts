@@ -49,11 +49,12 @@ export function thresholdScan(rule: ThresholdRule): KindScan {
   };
   /** Closes the groups whose last event is more than a window before `time` (entries arrive in time order). */
   const sweep = (time: number): void => {
-    for (const [groupKey, items] of groups) {
-      if (time - items[items.length - 1].entry.time <= windowMs) continue;
+    // forEach, not for…of: an entries iterator allocates a [key, value] pair per open group, every sweep.
+    groups.forEach((items, groupKey) => {
+      if (time - items[items.length - 1].entry.time <= windowMs) return;
       close(groupKey, items);
       groups.delete(groupKey);
-    }
+    });
     nextSweepAt = time + Math.max(windowMs, SWEEP_EVERY_MS);
   };
   return {
