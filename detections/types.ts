@@ -104,6 +104,12 @@ export interface ThresholdRule extends RuleBase {
   readonly countOnceBy?: string;
   /** Extra condition on a window that already meets the threshold (two-level and ratio rules). */
   readonly having?: (stats: WindowStats) => boolean;
+  /**
+   * Fewest events a window holds to meet the rule (default: no bound beyond `threshold`). For a `having` that needs
+   * more events than `threshold` says (3 challenges, when 1 distinct outcome is the threshold): groups with fewer
+   * events are passed over without sliding a window.
+   */
+  readonly minEvents?: number;
 }
 
 /** Whether tenant allow-lists (`DetectionSettings.allow`) hide allow-listed events from a rule. */

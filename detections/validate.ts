@@ -47,6 +47,7 @@ export function validateRules(rules: readonly Rule[]): void {
       case 'threshold':
         if (!(rule.window > 0)) problem('window must be > 0 minutes');
         if (!Number.isInteger(rule.threshold) || rule.threshold < 1) problem('threshold must be a positive integer');
+        if (rule.minEvents !== undefined && (!Number.isInteger(rule.minEvents) || rule.minEvents < 1)) problem('minEvents must be a positive integer');
         checkPath(rule.distinct);
         checkPath(rule.countOnceBy);
         break;

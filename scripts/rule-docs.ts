@@ -147,6 +147,8 @@ function meaningOf(rule: Rule, path: string): { unit?: string; meaning: string }
         : { meaning: 'minimum number of matching events per group in one window' };
     case 'distinct':
       return { meaning: 'field whose distinct values are counted (case-insensitively); events without it are skipped' };
+    case 'minEvents':
+      return { meaning: 'minimum number of matching events per group in one window (implied by the extra condition)' };
     case 'countOnceBy':
       return { meaning: "events of one group sharing this field's value count once (one attempt logged as several events)" };
     case 'within':

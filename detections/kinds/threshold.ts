@@ -41,10 +41,11 @@ export function thresholdScan(rule: ThresholdRule): KindScan {
   const candidates: MatchCandidate[] = [];
   let nextSweepAt = -Infinity;
 
+  // A window holds at most the group's events, and distinct values are never more than events: most groups
+  // (one user's few sign-ins) can be passed over without sliding a window.
+  const fewestEvents = Math.max(rule.threshold, rule.minEvents ?? 1);
   const close = (groupKey: string, items: readonly Counted[]): void => {
-    // A window holds at most the group's events, and distinct values are never more than events: most groups
-    // (one user's few sign-ins) can be passed over without sliding a window.
-    if (items.length < rule.threshold) return;
+    if (items.length < fewestEvents) return;
     for (const run of findRuns(rule, items)) candidates.push(toCandidate(rule, groupKey, items, run));
   };
   /** Closes the groups whose last event is more than a window before `time` (entries arrive in time order). */
@@ -95,8 +96,11 @@ export function thresholdScan(rule: ThresholdRule): KindScan {
 function findRuns(rule: ThresholdRule, items: readonly Counted[]): Run[] {
   const windowMs = rule.window * 60_000;
   const counter = new WindowCounter();
+  const minEvents = rule.minEvents ?? 1;
   const meets = (): boolean =>
-    (rule.distinct ? counter.distinct : counter.count) >= rule.threshold && (!rule.having || rule.having(counter));
+    (rule.distinct ? counter.distinct : counter.count) >= rule.threshold &&
+    counter.count >= minEvents &&
+    (!rule.having || rule.having(counter));
   const runs: Run[] = [];
   let current: Run | undefined;
   let left = 0;

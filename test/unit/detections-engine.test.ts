@@ -137,6 +137,25 @@ describe('merging windows into matches', () => {
     expect(ofUser(admin).map((match) => match.evidenceUuids)).toEqual([apart.slice(2).map((event) => event.uuid)]);
   });
 
+  it('gives the same matches with minEvents set to what having needs, and meets no window with fewer events', () => {
+    // Distinct outcomes, at least 3 events with a failure among them: `minEvents: 3` only lets the engine skip groups.
+    const atLeastThree = (stats: WindowStats) => stats.count >= 3 && (stats.perValue.get('failure') ?? 0) > 0;
+    const probe = windowProbe({ window: 10, threshold: 1, distinct: 'outcome.result', having: atLeastThree });
+    const attempt = (user: TestPrincipal, minute: number, result: 'SUCCESS' | 'FAILURE') =>
+      oktaEvent({ eventType: 'user.session.start', at: minutesAfter(T0, minute), actor: user, result });
+    // User k makes k attempts a minute apart, the first one failing: groups of 1 to 6 events, 4 of them matching.
+    const events = [1, 2, 3, 4, 5, 6].flatMap((k) =>
+      Array.from({ length: k }, (_, i) => attempt(oktaUser(`u${k}@example.com`), k * 0.1 + i, i === 0 ? 'FAILURE' : 'SUCCESS')));
+    const without = evaluate([probe], events);
+    expect(without.map((match) => match.count)).toEqual([3, 4, 5, 6]);
+    expect(evaluate([{ ...probe, minEvents: 3 }], events)).toEqual(without);
+    // A bound, not a hint: two events meet `having: () => true`, and not with minEvents 3.
+    const pair = [attempt(dana, 0, 'FAILURE'), attempt(dana, 1, 'SUCCESS')];
+    expect(evaluate([{ ...probe, having: () => true }], pair)).toHaveLength(1);
+    expect(evaluate([{ ...probe, having: () => true, minEvents: 3 }], pair)).toEqual([]);
+    expect(() => validateRules([{ ...probe, minEvents: 0 }])).toThrow(/minEvents must be a positive integer/);
+  });
+
   it('merges single-rule hits of one group within the dedupe period only', () => {
     const matches = evaluate(catalogue, [apiTokenCreated(0), apiTokenCreated(10), apiTokenCreated(200)]);
     expect(matches.map((match) => match.count)).toEqual([2, 1]);

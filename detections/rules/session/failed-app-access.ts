@@ -54,4 +54,6 @@ export const failedAppAccessInSession: ThresholdRule = {
   threshold: 1,
   distinct: 'outcome.result',
   having: failsMostChallenges,
+  // failsMostChallenges needs MIN_CHALLENGES events: a session's lone SSO is passed over without a window.
+  minEvents: MIN_CHALLENGES,
 };
