@@ -26,12 +26,12 @@ export function printDrain(b: DrainFigures): void {
   row('  same, without the final empty long poll', `${fmt(b.drain.eventsPerSecExclTail)} / ${fmt(b.bare.eventsPerSecExclTail)}`, `ratio ${fmt(b.ratioExclTail, 2)}`);
 }
 
-/** The ratios of repeated (b) stages, with their median and how many met the target. */
-export function printDrainRepeats(ratios: readonly number[], target: number): void {
+/** The ratios of a repeated stage ((a) or (b)), with their median and how many met the target. */
+export function printRepeats(label: string, ratios: readonly number[], target: number): void {
   const sorted = [...ratios].sort((x, y) => x - y);
   const mid = sorted.length / 2;
   const median = sorted.length % 2 ? sorted[Math.floor(mid)] : (sorted[mid - 1] + sorted[mid]) / 2;
-  row(`ratio drain / bare, ${ratios.length} runs`, `median ${fmt(median, 2)}`, `${ratios.map((r) => fmt(r, 2)).join(' ')}; ≥ ${target} in ${ratios.filter((r) => r >= target).length}`);
+  row(`${label}, ${ratios.length} runs`, `median ${fmt(median, 2)}`, `${ratios.map((r) => fmt(r, 2)).join(' ')}; ≥ ${target} in ${ratios.filter((r) => r >= target).length}`);
 }
 
 /** The N/10 and N runs side by side. */

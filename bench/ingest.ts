@@ -6,7 +6,7 @@
 // bench/ingest-stages.ts, the printing in bench/ingest-report.ts.
 //
 //   npm run bench:ingest -- --events 100000 [--emulator inline|process] [--store-threads N (0: on the drain's thread)]
-//                           [--drain-repeats K (stage (b) K times, each ratio printed)]
+//                           [--store-repeats K (stage (a) K times), --drain-repeats K (stage (b) K times): each ratio printed]
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -15,12 +15,16 @@ import { DEFAULT_DRAIN_OPTIONS } from '../ingest/drain.js';
 import { defaultStoreThreads } from '../ingest/batch-store.js';
 import { applyMigrations } from '../schema/migrate.js';
 import { cpuByStage, memory, stage, timed, trackEmulatorProcess } from './ingest-measure.js';
-import { fmt, log, printDrain, printDrainRepeats, printHourly, printProcessing, printResources } from './ingest-report.js';
+import { fmt, log, printDrain, printRepeats, printHourly, printProcessing, printResources } from './ingest-report.js';
 import { DAYS, SEED, bodiesFor, drainStage, generateEvents, hourlyStage, processingStage, warmQueue } from './ingest-stages.js';
 import { startStack, stopStack, streamingIntegration, type EmulatorPlacement } from './stack.js';
 
-function parseArguments(): { n: number; emulatorIn: EmulatorPlacement; storeThreads: number; drainRepeats: number } {
-  const { values } = parseArgs({ options: { events: { type: 'string', short: 'n' }, emulator: { type: 'string' }, 'store-threads': { type: 'string' }, 'drain-repeats': { type: 'string' } }, allowPositionals: true, strict: false });
+function parseArguments(): { n: number; emulatorIn: EmulatorPlacement; storeThreads: number; storeRepeats: number; drainRepeats: number } {
+  const { values } = parseArgs({
+    options: { events: { type: 'string', short: 'n' }, emulator: { type: 'string' }, 'store-threads': { type: 'string' }, 'store-repeats': { type: 'string' }, 'drain-repeats': { type: 'string' } },
+    allowPositionals: true,
+    strict: false,
+  });
   const raw = values.events;
   const n = raw === undefined || raw === true ? 100_000 : Number(String(raw).replace(/_/g, ''));
   if (!Number.isInteger(n) || n < 100) throw new Error(`--events must be an integer ≥ 100 (got ${String(raw)}).`);
@@ -29,14 +33,17 @@ function parseArguments(): { n: number; emulatorIn: EmulatorPlacement; storeThre
   const threadsArg = values['store-threads'];
   const storeThreads = threadsArg === undefined || threadsArg === true ? defaultStoreThreads() : Number(threadsArg);
   if (!Number.isInteger(storeThreads) || storeThreads < 0) throw new Error(`--store-threads must be an integer ≥ 0 (got ${String(threadsArg)}).`);
-  const repeatsArg = values['drain-repeats'];
-  const drainRepeats = repeatsArg === undefined || repeatsArg === true ? 1 : Number(repeatsArg);
-  if (!Number.isInteger(drainRepeats) || drainRepeats < 1) throw new Error(`--drain-repeats must be an integer ≥ 1 (got ${String(repeatsArg)}).`);
-  return { n, emulatorIn, storeThreads, drainRepeats };
+  const repeats = (name: string): number => {
+    const arg = values[name];
+    const k = arg === undefined || arg === true ? 1 : Number(arg);
+    if (!Number.isInteger(k) || k < 1) throw new Error(`--${name} must be an integer ≥ 1 (got ${String(arg)}).`);
+    return k;
+  };
+  return { n, emulatorIn, storeThreads, storeRepeats: repeats('store-repeats'), drainRepeats: repeats('drain-repeats') };
 }
 
 async function main() {
-  const { n, emulatorIn, storeThreads, drainRepeats } = parseArguments();
+  const { n, emulatorIn, storeThreads, storeRepeats, drainRepeats } = parseArguments();
   const started = Date.now();
   const suffix = randomBytes(4).toString('hex');
   const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
@@ -109,6 +116,10 @@ async function main() {
     log('(a) envelope bodies → committed rows (no SQS)');
     const processing = await processingStage(stack, a, bodies);
     printProcessing(processing);
+    // Like (b)'s: on a shared machine one (a) ratio moves with whatever else runs; K runs give the spread (the summary keeps the first).
+    const storeRatios = [processing.figures.ratio];
+    for (let i = 1; i < storeRepeats; i++) storeRatios.push((await processingStage(stack, a, bodies)).figures.ratio);
+    if (storeRepeats > 1) printRepeats('ratio commitBatch / COPY', storeRatios, processing.figures.target);
 
     // --- (b) end-to-end drain from the emulator ---
     log('');
@@ -119,11 +130,9 @@ async function main() {
     const b = await drainStage(stack, a, bodies);
     printDrain(b);
     // One (b) ratio moves by ±10 % from run to run: --drain-repeats K measures it K times (the summary keeps the first).
-    if (drainRepeats > 1) {
-      const ratios = [b.ratio];
-      for (let i = 1; i < drainRepeats; i++) ratios.push((await drainStage(stack, a, bodies)).ratio);
-      printDrainRepeats(ratios, b.target);
-    }
+    const drainRatios = [b.ratio];
+    for (let i = 1; i < drainRepeats; i++) drainRatios.push((await drainStage(stack, a, bodies)).ratio);
+    if (drainRepeats > 1) printRepeats('ratio drain / bare', drainRatios, b.target);
     // The bodies are not needed any more: let (c) run without them in memory.
     bodies = [];
 
@@ -149,6 +158,7 @@ async function main() {
       a: processing.figures,
       b,
       c: { small: c[0], full: c[1], arriving: c[2] },
+      repeats: { storingRatios: storeRatios, drainRatios },
       peakRssMb: Object.fromEntries(Object.entries(memory).map(([k, v]) => [k, v.peakMb])),
       cpuPercentOfOneCore: cpuByStage,
       totalSeconds: total,
