@@ -162,13 +162,19 @@ export function normalisedText(path: string): (event: unknown) => string | undef
 
 function compileField(path: string): Field {
   const segments = parsePath(path);
-  const walkAll = (event: unknown): unknown[] => {
-    const out: unknown[] = [];
-    walkFirst(event, segments, 0, (value) => {
-      out.push(value);
-      return false;
-    });
-    return out;
+  // One collector per path, not a closure and an array per call: most events hold nothing at most paths, and get the
+  // shared empty answer. walkFirst runs no caller code, so a collection is never interrupted by another of this path.
+  let collected: unknown[] = [];
+  const collect = (value: unknown): boolean => {
+    collected.push(value);
+    return false;
+  };
+  const walkAll = (event: unknown): readonly unknown[] => {
+    walkFirst(event, segments, 0, collect);
+    if (collected.length === 0) return NO_VALUES;
+    const found = collected;
+    collected = [];
+    return found;
   };
   // Most paths are plain keys (`actor.alternateId`) and most events hold plain objects along them: follow the keys
   // in a loop, and fall back to the general walk only where an array or a packed string appears.
@@ -204,8 +210,10 @@ function compileField(path: string): Field {
       const text = textOf(value);
       return text === undefined ? NO_TEXTS : [text];
     }
+    const values = walkAll(event);
+    if (values.length === 0) return NO_TEXTS;
     const out: string[] = [];
-    for (const value of walkAll(event)) {
+    for (const value of values) {
       const text = textOf(value);
       if (text !== undefined) out.push(text);
     }
@@ -250,6 +258,8 @@ function compileField(path: string): Field {
   };
 }
 
+// Shared empty answers (callers never change an answer: see Field). Not frozen: loops over frozen arrays are slower.
+const NO_VALUES: readonly unknown[] = [];
 const NO_TEXTS: readonly string[] = [];
 const isPresent = (value: unknown): boolean => value !== null && value !== undefined;
 const isScalar = (value: unknown): boolean => textOf(value) !== undefined;

@@ -158,32 +158,39 @@ const userBehaviors = field('securityContext.userBehaviors');
  */
 export const positiveBehaviors: (event: OktaLogEvent) => ReadonlySet<string> = perFocusedEvent(collectPositiveBehaviors);
 
+/** Most events carry no positive behaviour: they share this empty set instead of making one each. */
+const NO_BEHAVIORS: ReadonlySet<string> = new Set();
+
 /** positiveBehaviors, computed: several rules ask for every sign-in, so the answer is kept for the event being shown. */
 function collectPositiveBehaviors(event: OktaLogEvent): ReadonlySet<string> {
-  const names = new Set<string>();
   const raw = behaviorsRaw.first(event);
-  addPositive(names, typeof raw === 'string' ? decodePackedString(raw) : raw);
-  for (const map of logOnlyBehaviors.all(event)) addPositive(names, map);
+  let names = addPositive(undefined, typeof raw === 'string' ? decodePackedString(raw) : raw);
+  for (const map of logOnlyBehaviors.all(event)) names = addPositive(names, map);
   for (const entry of userBehaviors.all(event)) {
     if (!entry || typeof entry !== 'object') continue;
     const record = entry as Record<string, unknown>;
     const name = textOf(record.name);
-    if (name && textIs(textOf(record.result), 'POSITIVE')) names.add(name.trim());
+    if (name && textIs(textOf(record.result), 'POSITIVE')) (names ??= new Set()).add(name.trim());
+  }
+  return names ?? NO_BEHAVIORS;
+}
+
+/** `names` with the behaviours `map` rates POSITIVE added (a set is made for the first one). */
+function addPositive(names: Set<string> | undefined, map: unknown): Set<string> | undefined {
+  if (!map || typeof map !== 'object' || Array.isArray(map)) return names;
+  for (const name in map) {
+    if (!Object.prototype.hasOwnProperty.call(map, name)) continue;
+    const result = textOf((map as Record<string, unknown>)[name]);
+    if (result !== undefined && textIs(result.trim(), 'POSITIVE')) (names ??= new Set()).add(name.trim());
   }
   return names;
 }
 
-function addPositive(names: Set<string>, map: unknown): void {
-  if (!map || typeof map !== 'object' || Array.isArray(map)) return;
-  for (const name in map) {
-    if (!Object.prototype.hasOwnProperty.call(map, name)) continue;
-    const result = textOf((map as Record<string, unknown>)[name]);
-    if (result !== undefined && textIs(result.trim(), 'POSITIVE')) names.add(name.trim());
-  }
-}
-
 export function hasPositiveBehavior(event: OktaLogEvent, name: string): boolean {
-  for (const behavior of positiveBehaviors(event)) if (equalsIgnoreCase(behavior, name)) return true;
+  const names = positiveBehaviors(event);
+  // Checked first: iterating even an empty set allocates an iterator, and this is asked of every sign-in.
+  if (names.size === 0) return false;
+  for (const behavior of names) if (equalsIgnoreCase(behavior, name)) return true;
   return false;
 }
 
