@@ -70,7 +70,6 @@ export function warmer(ask: (entry: TimelineEntry) => void): KindScan {
   };
 }
 
-
 /**
  * What pure rule functions (predicates, entity keys, terms) returned for each loaded entry of one evaluation, by
  * timeline position. Listing the state keys and evaluating ask the same functions about the same new events (which
