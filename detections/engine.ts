@@ -34,14 +34,9 @@
  * eventType, then per rule only the events of its types; threshold rules slide a two-pointer window per group and
  * sequences a range per entity, so the work is linear (sequences: n log n) in the events.
  */
-import { anomalyScan, anomalyStateKeys, anomalyWarmer } from './kinds/anomaly.js';
-import { baselineScan, baselineStateKeys, baselineWarmer } from './kinds/baseline.js';
-import { EntryMemo, scanAll, type AlertCandidate, type KeyContext, type KindContext, type KindScan } from './kinds/context.js';
-import { geoScan, geoStateKeys, geoWarmer } from './kinds/geo.js';
-import { evaluateSequence, sequenceStateKeys, sequenceWarmer } from './kinds/sequence.js';
-import { singleScan } from './kinds/single.js';
+import { EntryMemo, type AlertCandidate, type KeyContext, type KindContext, type KindScan } from './kinds/context.js';
+import { candidatesFor, listKindStateKeys, scanFor, statelessScan, warmerFor } from './kinds/dispatch.js';
 import { StateChangeSet, StateKeyList, StateView, type StateDelta } from './kinds/state.js';
-import { thresholdScan } from './kinds/threshold.js';
 import { clearFocus, focusEvent } from './fields.js';
 import { DEFAULT_EVIDENCE_CAP, isReportable, severityOf, toDetectionMatch, type MatchCandidate } from './match.js';
 import { alertSteps, compileAllowList, resolveRules, type ResolvedRule } from './settings.js';
@@ -76,7 +71,8 @@ export function evaluateRun(rules: readonly Rule[], events: readonly OktaLogEven
  * list errs on the side of completeness.
  */
 export function stateKeys(rules: readonly Rule[], events: readonly OktaLogEvent[], opts: EvaluateOptions = {}): StateKey[] {
-  return prepareEvaluation(rules, events, opts).stateKeys();
+  // No evaluation follows here: the rules that read no state are not shown the events.
+  return listStateKeys(prepare(rules, events, opts), opts, false);
 }
 
 /**
@@ -103,7 +99,7 @@ export function prepareEvaluation(
 ): PreparedEvaluation {
   const run = prepare(rules, events, opts);
   return {
-    stateKeys: () => listStateKeys(run, opts),
+    stateKeys: () => listStateKeys(run, opts, true),
     evaluate: (loaded) => {
       const state = StateView.of(loaded);
       const { matches, changes } = evaluatePrepared(run, opts, state);
@@ -122,15 +118,25 @@ function evaluatePrepared(run: PreparedRun, opts: Omit<EvaluateOptions, 'state'>
   const alerts = new Map<string, AlertCandidate[]>();
   const chains = run.rules.some((resolved) => isChain(resolved.rule));
 
-  // Rules whose kind reads its events in one forward pass are shown the timeline event by event, all at once.
+  // Rules whose kind reads its events in one forward pass are shown the timeline event by event, all at once
+  // (those that read no state may have been shown it already, while the state keys were listed).
   const scans = new Map<ResolvedRule, ScanSlot>();
+  const toScan: ScanSlot[] = [];
   for (const resolved of run.rules) {
     if (isChain(resolved.rule)) continue;
+    const scanned = run.takeScanned(resolved);
+    if (scanned) {
+      scans.set(resolved, scanned);
+      continue;
+    }
     const ruleChanges = new StateChangeSet();
     const scan = scanFor(resolved.rule, { ...(run.now === undefined ? {} : { now: run.now }), memo: run.memo, state, changes: ruleChanges, alerts });
-    if (scan) scans.set(resolved, { resolved, scan, changes: ruleChanges, count: 0, failed: false, error: undefined });
+    if (!scan) continue;
+    const slot: ScanSlot = { resolved, scan, changes: ruleChanges, count: 0, failed: false, error: undefined };
+    scans.set(resolved, slot);
+    toScan.push(slot);
   }
-  const slots = [...scans.values(), ...run.takeWarmers()];
+  const slots = [...toScan, ...run.takeWarmers()];
   if (slots.length > 0) run.scan(slots);
 
   const matches: DetectionMatch[] = [];
@@ -176,12 +182,13 @@ function evaluatePrepared(run: PreparedRun, opts: Omit<EvaluateOptions, 'state'>
   return { matches, changes };
 }
 
-function listStateKeys(run: PreparedRun, opts: Omit<EvaluateOptions, 'state'>): StateKey[] {
+function listStateKeys(run: PreparedRun, opts: Omit<EvaluateOptions, 'state'>, evaluationFollows: boolean): StateKey[] {
   const keys = new StateKeyList();
   // Sequences, baselines, geo and anomaly rules list their keys from rule-function answers the evaluation reuses:
-  // ask them in one focused scan first (warmerFor).
-  const warmers = run.takeWarmers();
-  if (warmers.length > 0) run.scan(warmers);
+  // ask them in one focused scan first (warmerFor). When an evaluation follows, the rules that read no state are shown
+  // the timeline in the same scan: it then scans again only for the rules that need the state these keys load.
+  const slots = [...(evaluationFollows ? run.scanWithoutState() : []), ...run.takeWarmers()];
+  if (slots.length > 0) run.scan(slots);
   const ctx: KeyContext = {
     ...(run.now === undefined ? {} : { now: run.now }),
     memo: run.memo,
@@ -194,25 +201,7 @@ function listStateKeys(run: PreparedRun, opts: Omit<EvaluateOptions, 'state'>): 
     const { rule } = resolved;
     try {
       const entries = run.entriesFor(resolved);
-      switch (rule.kind) {
-        case 'single':
-        case 'threshold':
-          break;
-        case 'sequence':
-          sequenceStateKeys(rule, entries, ctx, keys);
-          break;
-        case 'baseline':
-          baselineStateKeys(rule, entries, keys, run.memo);
-          break;
-        case 'geo':
-          geoStateKeys(rule, entries, keys, run.memo);
-          break;
-        case 'anomaly':
-          anomalyStateKeys(rule, entries, keys, run.memo);
-          break;
-        default:
-          unknownKind(rule);
-      }
+      listKindStateKeys(rule, entries, ctx, keys);
     } catch (error) {
       if (!opts.onRuleError) throw error;
       opts.onRuleError(rule.id, error);
@@ -231,6 +220,13 @@ interface PreparedRun {
   scan(slots: readonly ScanSlot[]): void;
   /** The rules' memo-filling scans (`warmerFor`), the first time only: their answers stay in the memo. */
   takeWarmers(): ScanSlot[];
+  /**
+   * Slots for the rules whose scan reads no state (`statelessScan`), to be shown the timeline before the state is
+   * loaded; the first evaluation takes them (`takeScanned`) instead of scanning for those rules again. Once only.
+   */
+  scanWithoutState(): ScanSlot[];
+  /** The slot `scanWithoutState` made for this rule, if any and not taken yet. */
+  takeScanned(resolved: ResolvedRule): ScanSlot | undefined;
 }
 
 /** A rule evaluated by a forward scan, and what the scan met. */
@@ -266,6 +262,7 @@ function prepare(rules: readonly Rule[], events: readonly OktaLogEvent[], opts: 
   };
   const memo = new EntryMemo(timeline.entries.length);
   let warmed = false;
+  let scannedEarly: Map<ResolvedRule, ScanSlot> | undefined;
   return {
     rules: resolved,
     timeline,
@@ -288,6 +285,20 @@ function prepare(rules: readonly Rule[], events: readonly OktaLogEvent[], opts: 
         if (scan) slots.push({ resolved: rule, scan, changes: new StateChangeSet(), count: 0, failed: false, error: undefined });
       }
       return slots;
+    },
+    scanWithoutState() {
+      if (scannedEarly) return [];
+      scannedEarly = new Map();
+      for (const rule of resolved) {
+        const scan = isChain(rule.rule) ? undefined : statelessScan(rule.rule);
+        if (scan) scannedEarly.set(rule, { resolved: rule, scan, changes: new StateChangeSet(), count: 0, failed: false, error: undefined });
+      }
+      return [...scannedEarly.values()];
+    },
+    takeScanned(rule) {
+      const slot = scannedEarly?.get(rule);
+      if (slot) scannedEarly!.delete(rule);
+      return slot;
     },
   };
 }
@@ -336,69 +347,9 @@ function readsType(patterns: readonly string[], lowerType: string): boolean {
   return patterns.includes('*') || patterns.some((pattern) => typeMatches(lowerType, pattern));
 }
 
-/** The forward scan of a rule whose kind reads its events in one pass; undefined for sequences (which do not). */
-function scanFor(rule: Rule, ctx: KindContext): KindScan | undefined {
-  switch (rule.kind) {
-    case 'single':
-      return singleScan(rule);
-    case 'threshold':
-      return thresholdScan(rule);
-    case 'baseline':
-      return baselineScan(rule, ctx);
-    case 'geo':
-      return geoScan(rule, ctx);
-    case 'anomaly':
-      return anomalyScan(rule, ctx);
-    case 'sequence':
-      return undefined;
-    default:
-      return unknownKind(rule);
-  }
-}
-
-/** The memo-filling scan of a rule whose state keys and evaluation ask rule functions of each entry, if any. */
-function warmerFor(rule: Rule, memo: EntryMemo): KindScan | undefined {
-  switch (rule.kind) {
-    case 'sequence':
-      return sequenceWarmer(rule, memo);
-    case 'baseline':
-      return baselineWarmer(rule, memo);
-    case 'geo':
-      return geoWarmer(rule, memo);
-    case 'anomaly':
-      return anomalyWarmer(rule, memo);
-    default:
-      return undefined;
-  }
-}
-
 /** A sequence consuming other rules' detections: evaluated after them. */
 function isChain(rule: Rule): boolean {
   return alertSteps(rule).length > 0;
-}
-
-/** Kinds evaluated over their list of entries rather than by a scan. */
-function candidatesFor(rule: Rule, entries: readonly TimelineEntry[], ctx: KindContext): MatchCandidate[] {
-  switch (rule.kind) {
-    case 'sequence':
-      return evaluateSequence(rule, entries, ctx);
-    case 'single':
-      return scanAll(singleScan(rule), entries);
-    case 'threshold':
-      return scanAll(thresholdScan(rule), entries);
-    case 'baseline':
-      return scanAll(baselineScan(rule, ctx), entries);
-    case 'geo':
-      return scanAll(geoScan(rule, ctx), entries);
-    case 'anomaly':
-      return scanAll(anomalyScan(rule, ctx), entries);
-    default:
-      return unknownKind(rule);
-  }
-}
-
-function unknownKind(rule: never): never {
-  throw new Error(`Unsupported rule kind: ${(rule as { kind?: unknown }).kind}`);
 }
 
 function compare(a: string, b: string): number {

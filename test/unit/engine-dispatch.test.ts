@@ -273,6 +273,60 @@ describe('prepared evaluation', () => {
     expect(prepared.stateKeys()).toEqual(stateKeys(catalogue, events, opts));
     expect(prepared.evaluate()).toEqual(evaluateRun(catalogue, events, opts));
   });
+
+  it('shows the rules that read no state their events while the keys are listed; their errors come at evaluation', () => {
+    const events = stream();
+    const result = field('outcome.result');
+    const actorId = field('actor.id');
+    let visits = 0;
+    const failures: ThresholdRule = {
+      ...base,
+      id: 'failures',
+      kind: 'threshold',
+      eventTypes: ['user.session.start', 'user.authentication.*'],
+      dedupe: { periodMinutes: 60, key: (e) => `user:${actorId.text(e) ?? ''}` },
+      filter: (e) => (visits++, result.text(e) === 'FAILURE'),
+      window: 60,
+      threshold: 2,
+    };
+    const broken: SingleRule = {
+      ...base,
+      id: 'broken',
+      kind: 'single',
+      eventTypes: ['user.account.lock'],
+      dedupe: { periodMinutes: 60, key: () => 'x' },
+      match: () => {
+        throw new Error('broken rule');
+      },
+    };
+    const expected = evaluateRun([failures], events).matches;
+    expect(expected.length).toBeGreaterThan(0);
+
+    const prepared = prepareEvaluation([broken, failures], events);
+    visits = 0;
+    expect(() => prepared.stateKeys()).not.toThrow();
+    const shown = visits;
+    expect(shown).toBeGreaterThan(0);
+    const reported: string[] = [];
+    const opts = { onRuleError: (id: string, err: unknown) => reported.push(`${id}: ${(err as Error).message}`) };
+    const first = prepareEvaluation([broken, failures], events, opts);
+    first.stateKeys();
+    visits = 0;
+    const run = first.evaluate();
+    // Not shown again: the evaluation took the scan made while the keys were listed.
+    expect(visits).toBe(0);
+    expect(run.matches).toEqual(expected);
+    expect(reported).toEqual(['broken: broken rule']);
+    // A second evaluation of the same preparation scans anew, with the same answer.
+    expect(first.evaluate().matches).toEqual(expected);
+    expect(visits).toBe(shown);
+    // Without a handler, the broken rule's error is raised where it is evaluated.
+    expect(() => prepared.evaluate()).toThrow('broken rule');
+    // stateKeys alone (no evaluation follows) shows them nothing.
+    visits = 0;
+    stateKeys([broken, failures], events);
+    expect(visits).toBe(0);
+  });
 });
 
 describe('EntryMemo', () => {
