@@ -132,7 +132,7 @@ function evaluatePrepared(run: PreparedRun, opts: Omit<EvaluateOptions, 'state'>
     const ruleChanges = new StateChangeSet();
     const scan = scanFor(resolved.rule, { ...(run.now === undefined ? {} : { now: run.now }), memo: run.memo, state, changes: ruleChanges, alerts });
     if (!scan) continue;
-    const slot: ScanSlot = { resolved, scan, changes: ruleChanges, count: 0, failed: false, error: undefined };
+    const slot = newSlot(resolved, scan, ruleChanges);
     scans.set(resolved, slot);
     toScan.push(slot);
   }
@@ -241,6 +241,11 @@ interface ScanSlot {
   error: unknown;
 }
 
+/** A slot not yet shown anything. */
+function newSlot(resolved: ResolvedRule, scan: KindScan, changes = new StateChangeSet()): ScanSlot {
+  return { resolved, scan, changes, count: 0, failed: false, error: undefined };
+}
+
 function prepare(rules: readonly Rule[], events: readonly OktaLogEvent[], opts: Omit<EvaluateOptions, 'state'>): PreparedRun {
   const resolved = resolveRules(rules, opts.settings);
   const allowed = compileAllowList(opts.settings?.allow);
@@ -282,7 +287,7 @@ function prepare(rules: readonly Rule[], events: readonly OktaLogEvent[], opts: 
       const slots: ScanSlot[] = [];
       for (const rule of resolved) {
         const scan = warmerFor(rule.rule, memo);
-        if (scan) slots.push({ resolved: rule, scan, changes: new StateChangeSet(), count: 0, failed: false, error: undefined });
+        if (scan) slots.push(newSlot(rule, scan));
       }
       return slots;
     },
@@ -291,7 +296,7 @@ function prepare(rules: readonly Rule[], events: readonly OktaLogEvent[], opts: 
       scannedEarly = new Map();
       for (const rule of resolved) {
         const scan = isChain(rule.rule) ? undefined : statelessScan(rule.rule);
-        if (scan) scannedEarly.set(rule, { resolved: rule, scan, changes: new StateChangeSet(), count: 0, failed: false, error: undefined });
+        if (scan) scannedEarly.set(rule, newSlot(rule, scan));
       }
       return [...scannedEarly.values()];
     },

@@ -75,24 +75,11 @@ export function listKindStateKeys(rule: Rule, entries: readonly TimelineEntry[],
   }
 }
 
-/** Kinds evaluated over their list of entries rather than by a scan. */
+/** A rule's candidates over a list of its entries: sequences evaluate it whole, the other kinds scan it. */
 export function candidatesFor(rule: Rule, entries: readonly TimelineEntry[], ctx: KindContext): MatchCandidate[] {
-  switch (rule.kind) {
-    case 'sequence':
-      return evaluateSequence(rule, entries, ctx);
-    case 'single':
-      return scanAll(singleScan(rule), entries);
-    case 'threshold':
-      return scanAll(thresholdScan(rule), entries);
-    case 'baseline':
-      return scanAll(baselineScan(rule, ctx), entries);
-    case 'geo':
-      return scanAll(geoScan(rule, ctx), entries);
-    case 'anomaly':
-      return scanAll(anomalyScan(rule, ctx), entries);
-    default:
-      return unknownKind(rule);
-  }
+  if (rule.kind === 'sequence') return evaluateSequence(rule, entries, ctx);
+  // Every kind but the sequence has a scan (scanFor throws on an unknown kind).
+  return scanAll(scanFor(rule, ctx)!, entries);
 }
 
 function unknownKind(rule: never): never {
