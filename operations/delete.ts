@@ -33,13 +33,18 @@ export interface DeletionReport extends DeletionPlan {
   workflowsTerminated: number;
 }
 
-/** Tables whose rows belong to one integration: every table with a foreign key to integrations. */
+/**
+ * Tables whose rows belong to one integration: every table with a foreign key to integrations, and the detection
+ * backlog, which has none (schema/tables.ts `detectionBacklog`: a trigger deletes its rows with the integration's).
+ */
 async function integrationTables(db: Database): Promise<Array<{ table: string; column: string }>> {
   const rows = await db.$client<{ table: string; column: string }[]>`
     select c.conrelid::regclass::text as table, a.attname as column
     from pg_constraint c
     join pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
     where c.contype = 'f' and c.confrelid = 'integrations'::regclass
+    union
+    select 'detection_backlog', 'integration_id'
     order by 1`;
   return rows;
 }
@@ -145,7 +150,8 @@ export async function deleteIntegrationWithData(
       onProgress(`${table}: ${done}/${total} rows deleted`);
     }
   }
-  // Whatever a still-running activity wrote meanwhile goes with the row (every reference cascades).
+  // Whatever a still-running activity wrote meanwhile goes with the row (every reference cascades, and the backlog's
+  // rows go by its trigger).
   await sql`delete from integrations where id = ${integrationId}`;
   onProgress(`integration ${integrationId} deleted`);
   return { ...plan, deleted: true, workflowsTerminated: stopped.workflows };

@@ -95,8 +95,8 @@ async function withDetectionLock<T>(sql: postgres.Sql, integrationId: string, on
 export function backlogEvents(sql: postgres.Sql, integrationId: string): EventSource {
   return {
     async newEventMinutes() {
-      // Minutes of UTC, whatever the session's time zone, so that they are the pass's minutes. The backlog's
-      // (integration_id, published) index serves the scan: only this integration's pending rows are read.
+      // Minutes of UTC, whatever the session's time zone, so that they are the pass's minutes. The backlog's key
+      // (integration_id, published, uuid) serves the scan: only this integration's pending rows are read.
       const minutes = await sql<{ minute: Date; n: number }[]>`
         select date_trunc('minute', published, 'UTC') as minute, count(*)::int as n from detection_backlog
         where integration_id = ${integrationId} group by 1 order by 1`;
@@ -124,7 +124,8 @@ export function backlogEvents(sql: postgres.Sql, integrationId: string): EventSo
         await sql<{ raw: string; pending: boolean }[]>`
           select raw::text as raw,
             (published >= ${new Date(newTo).toISOString()} and exists (
-              select 1 from detection_backlog b where b.integration_id = events.integration_id and b.uuid = events.uuid)) as pending
+              select 1 from detection_backlog b
+              where b.integration_id = events.integration_id and b.published = events.published and b.uuid = events.uuid)) as pending
           from events
           where integration_id = ${integrationId}
             and published >= ${new Date(group.from).toISOString()} and published < ${new Date(group.to).toISOString()}

@@ -61,7 +61,7 @@ function settingsFile(): string {
 async function rowsOf(integrationId: string): Promise<Record<string, number>> {
   const sql = world.db.$client;
   const counts: Record<string, number> = {};
-  for (const table of ['events', 'user_activity', 'okta_users', 'okta_devices', 'okta_factors', 'okta_user_devices', 'quarantine', 'ingest_runs', 'detections', 'detection_state', 'notification_channels', 'digests']) {
+  for (const table of ['events', 'detection_backlog', 'user_activity', 'okta_users', 'okta_devices', 'okta_factors', 'okta_user_devices', 'quarantine', 'ingest_runs', 'detections', 'detection_state', 'notification_channels', 'digests']) {
     const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from ${sql(table)} where integration_id = ${integrationId}`;
     counts[table] = n;
   }
@@ -253,7 +253,7 @@ describe('oort-okta CLI: integrations', () => {
     });
     const plan = JSON.parse(dry.stdout) as { rows: Record<string, number>; queues: string[]; deleted: boolean };
     expect(plan.deleted).toBe(false);
-    expect(plan.rows).toMatchObject({ okta_users: 12, user_activity: before.user_activity, okta_factors: before.okta_factors, events: before.events, ingest_runs: before.ingest_runs });
+    expect(plan.rows).toMatchObject({ okta_users: 12, user_activity: before.user_activity, okta_factors: before.okta_factors, events: before.events, detection_backlog: before.detection_backlog, ingest_runs: before.ingest_runs });
     expect(plan.queues).toHaveLength(2);
     expect(await rowsOf(integrationId)).toEqual(before);
 
