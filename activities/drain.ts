@@ -39,6 +39,7 @@ export function drainActivities(deps: ActivityDeps) {
           deadline,
           maxMessages: deps.config.DRAIN_MAX_MESSAGES,
           signal: ctx.cancellationSignal,
+          deleteStored: deps.batchStore.deleterFor(row.queueUrl),
           // Counted per batch, like the other counters, so deletions of an attempt that later fails are not lost.
           onDeleted: (n) => countDeleted(deps.db, ingestRunId, n),
         },

@@ -24,6 +24,8 @@ export function printDrain(b: DrainFigures): void {
   row('bare Receive(10) + DeleteMessageBatch', `${fmt(b.bare.eventsPerSec)} ev/s`, `${fmt(b.bare.received)} in ${fmt(b.bare.seconds, 1)} s`);
   row('ratio drain / bare', fmt(b.ratio, 2), `target ≥ ${b.target} ${b.ratio >= b.target ? '(met)' : '(NOT met)'}`);
   row('  same, without the final empty long poll', `${fmt(b.drain.eventsPerSecExclTail)} / ${fmt(b.bare.eventsPerSecExclTail)}`, `ratio ${fmt(b.ratioExclTail, 2)}`);
+  // The receiving thread's own CPU (the emulator's work included when it runs inline): what a drain leaves to the rest.
+  row('  CPU of the receiving thread, drain / bare', `${fmt(b.drain.threadCpuSeconds, 1)} s / ${fmt(b.bare.threadCpuSeconds, 1)} s`);
 }
 
 /** The ratios of a repeated stage ((a) or (b)), with their median and how many met the target. */

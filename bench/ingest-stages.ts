@@ -238,6 +238,7 @@ export async function drainStage(stack: Stack, a: BenchIntegration, bodies: read
     const runB = await openRun(db, a.integrationId, 'b');
     let lastDeleteAt = performance.now();
     let deletedSoFar = 0;
+    const cpu0 = process.threadCpuUsage();
     const t0 = performance.now();
     const progress = await drainQueue(
       stack.sqs,
@@ -245,7 +246,7 @@ export async function drainStage(stack: Stack, a: BenchIntegration, bodies: read
       async (batch) => {
         await stack.batchStore.commit(a.expect, runB, batch);
       },
-      DEFAULT_DRAIN_OPTIONS,
+      { ...DEFAULT_DRAIN_OPTIONS, deleteStored: stack.batchStore.deleterFor(a.queueUrl) },
       (p) => {
         // Progress is also reported after every receive, the final empty long poll included: time the last delete.
         if (p.deleted > deletedSoFar) lastDeleteAt = performance.now();
@@ -253,15 +254,18 @@ export async function drainStage(stack: Stack, a: BenchIntegration, bodies: read
       },
     );
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.threadCpuUsage(cpu0);
     const [{ n: stored }] = await db.$client<{ n: number }[]>`select count(*)::int as n from events where integration_id = ${a.integrationId}`;
-    return { publishPerSec: rate(pub.sent, pub.seconds), received: progress.received, deleted: progress.deleted, stored, seconds, busySeconds: (lastDeleteAt - t0) / 1000 };
+    return { publishPerSec: rate(pub.sent, pub.seconds), received: progress.received, deleted: progress.deleted, stored, seconds, busySeconds: (lastDeleteAt - t0) / 1000, threadCpuSeconds: (cpu.user + cpu.system) / 1e6 };
   });
   const bare = await stage('b.bare', async () => {
     const pub = await publish(stack.sqs, a.queueUrl, bodies);
+    const cpu0 = process.threadCpuUsage();
     const t0 = performance.now();
     const r = await bareReceiveDelete(stack.sqs, a.queueUrl, DEFAULT_DRAIN_OPTIONS.receivers, DEFAULT_DRAIN_OPTIONS.waitTimeSeconds);
     const seconds = (performance.now() - t0) / 1000;
-    return { publishPerSec: rate(pub.sent, pub.seconds), received: r.received, seconds, busySeconds: (r.lastDeleteAt - t0) / 1000 };
+    const cpu = process.threadCpuUsage(cpu0);
+    return { publishPerSec: rate(pub.sent, pub.seconds), received: r.received, seconds, busySeconds: (r.lastDeleteAt - t0) / 1000, threadCpuSeconds: (cpu.user + cpu.system) / 1e6 };
   });
   const drainRate = rate(bFigures.deleted, bFigures.seconds);
   const bareRate = rate(bare.received, bare.seconds);

@@ -65,7 +65,7 @@ export async function startStack(
   await ensureDatabase(databaseUrl);
   const config = loadConfig(benchEnv({ databaseUrl, emulator, env }));
   const db = connectDatabase(databaseUrl, { max: 10 });
-  const batchStore = openBatchStore(db, { databaseUrl, threads: storeThreads, connections: 10 });
+  const batchStore = openBatchStore(db, { databaseUrl, threads: storeThreads, connections: 10, sqs: config });
   return { config, databaseUrl, db, batchStore, emulator, sqs: createSqsClient(config), secretKey: parseSecretKey(config.OORT_SECRET_KEY), env, progress };
 }
 

@@ -1,13 +1,15 @@
-// Where a drain's batches are parsed and committed. A drain's own thread has enough to do receiving and deleting:
-// the AWS SDK's work per message (signing, JSON, checksums) is most of a bare receive/delete loop's. Parsing the
-// envelopes, binding the rows and talking to PostgreSQL run on store threads, each with its own connections, so that
-// a drain keeps near the pace of the queue (bench/README.md, "the drain off its thread").
+// Where a drain's batches are parsed and committed, and then deleted from the queue. A drain's own thread has enough to
+// do receiving: the AWS SDK's work per message (signing, JSON, checksums) is most of a bare receive/delete loop's.
+// Parsing the envelopes, binding the rows and talking to PostgreSQL run on store threads, each with its own
+// connections, and so do the deletes of stored batches when the threads have SQS settings, so that a drain keeps pace
+// with the queue (bench/README.md, "the drain off its thread").
 //
 // The metrics of each batch are recorded here, on the activity's thread, whose registry `/metrics` serves.
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { recordBatch } from '../lib/metrics.js';
 import type { EnvelopeExpectation } from '../okta/envelope.js';
+import type { Config } from '../lib/config.js';
 import type { Database } from '../schema/db.js';
 import type { ReceivedMessage } from './drain.js';
 import { commitBatch, type ParseOptions, type StoredBatch } from './store-batch.js';
@@ -25,11 +27,24 @@ export interface StoreThreadSetup {
   databaseUrl: string;
   /** Its PostgreSQL pool's size. */
   connections: number;
+  /** Its SQS client's settings: with them, the threads also delete stored batches (`BatchStore.deleterFor`). */
+  sqs?: Pick<Config, 'SQS_ENDPOINT' | 'AWS_REGION'>;
+}
+
+/** A stored batch's messages to delete, as they cross to a store thread (the receipt handles only). */
+export interface DeleteTask {
+  queueUrl: string;
+  receiptHandles: string[];
 }
 
 export interface BatchStore {
   /** Commits one batch in one transaction (ingest/store-batch.ts) and records its metrics. */
   commit(expect: StoreTask['expect'], ingestRunId: number, messages: ReceivedMessage[], opts?: ParseOptions): Promise<StoredBatch>;
+  /**
+   * Deletes stored messages from `queueUrl` on a store thread and says how many it deleted (DrainOptions.deleteStored);
+   * undefined when this store has no SQS client (the drain deletes on its own thread).
+   */
+  deleterFor(queueUrl: string): ((messages: readonly ReceivedMessage[]) => Promise<number>) | undefined;
   /** Waits for the batches being committed, then stops the threads (if any). */
   close(): Promise<void>;
 }
@@ -40,6 +55,7 @@ export function storeOnThisThread(db: Database): BatchStore {
     async commit(expect, ingestRunId, messages, opts = {}) {
       return recorded(expect.integrationId, await commitBatch(db, expect, ingestRunId, messages, opts));
     },
+    deleterFor: () => undefined,
     async close() {},
   };
 }
@@ -49,7 +65,7 @@ export function storeOnThisThread(db: Database): BatchStore {
  * that batch only: the drain hands its messages back to the queue for the retry, as for any failed commit.
  */
 export function startStoreThreads(setup: StoreThreadSetup & { threads: number }): BatchStore {
-  const pool = new Piscina<StoreTask, StoredBatch>({
+  const pool = new Piscina<StoreTask | DeleteTask, StoredBatch | number>({
     filename: new URL('./store-thread-entry.mjs', import.meta.url).href,
     minThreads: setup.threads,
     maxThreads: setup.threads,
@@ -57,11 +73,24 @@ export function startStoreThreads(setup: StoreThreadSetup & { threads: number })
     concurrentTasksPerWorker: setup.connections,
     // Idle threads wait for messages on their event loop (not in Atomics.wait), so their connections' timers run.
     atomics: 'disabled',
-    workerData: { databaseUrl: setup.databaseUrl, connections: setup.connections } satisfies StoreThreadSetup,
+    // Only what a thread needs crosses over (a config holds secrets).
+    workerData: {
+      databaseUrl: setup.databaseUrl,
+      connections: setup.connections,
+      sqs: setup.sqs && { SQS_ENDPOINT: setup.sqs.SQS_ENDPOINT, AWS_REGION: setup.sqs.AWS_REGION },
+    } satisfies StoreThreadSetup,
   });
   return {
     async commit(expect, ingestRunId, messages, opts = {}) {
-      return recorded(expect.integrationId, await pool.run({ expect, ingestRunId, messages, opts }));
+      const task: StoreTask = { expect, ingestRunId, messages, opts };
+      return recorded(expect.integrationId, (await pool.run(task, { name: 'commitBatch' })) as StoredBatch);
+    },
+    deleterFor(queueUrl) {
+      if (!setup.sqs) return undefined;
+      return async (messages) => {
+        const task: DeleteTask = { queueUrl, receiptHandles: messages.map((m) => m.receiptHandle) };
+        return (await pool.run(task, { name: 'deleteMessages' })) as number;
+      };
     },
     async close() {
       await pool.close();

@@ -1,8 +1,9 @@
 // Drains one SQS queue: several concurrent long-polling receivers feed a shared batch; each batch
 // is committed by `commit` and only then deleted from the queue (at-least-once in, effectively
 // once stored). A few batches are committed at once (`commitsInFlight`), each in its own transaction,
-// so that parsing and binding one batch overlap the database's work on another; receivers wait while
-// that many are being written (back-pressure that keeps the number of in-flight messages bounded).
+// so that parsing and binding one batch overlap the database's work on another; while that many are
+// being written, receivers fill one batch ahead and then wait (back-pressure that keeps the number of
+// in-flight messages bounded).
 //
 // A drain is bounded: it takes what is in the queue plus what arrives until a deadline or a message
 // budget, then stops cleanly and the next run continues. A batch is committed when it is full or
@@ -37,6 +38,12 @@ export interface DrainOptions {
   /** Stop taking new messages after this many; the rest waits for the next run. */
   maxMessages?: number;
   signal?: AbortSignal;
+  /**
+   * Deletes a stored batch's messages from the queue and says how many it deleted; by default on the drain's own
+   * thread (`deleteMessages`). A store thread can do it instead (ingest/batch-store.ts), leaving the drain's thread to
+   * receive.
+   */
+  deleteStored?: (messages: ReceivedMessage[]) => Promise<number>;
   /** Called with the number of messages of each batch deleted from the queue (awaited before the drain ends). */
   onDeleted?: (deleted: number) => Promise<void>;
   /** The clock (tests). */
@@ -83,6 +90,7 @@ export async function drainQueue(
   const now = options.now ?? Date.now;
   const progress: DrainProgress = { received: 0, deleted: 0, batches: 0, released: 0, waitingForHidden: 0 };
   const report = () => onProgress({ ...progress });
+  const deleteStored = options.deleteStored ?? ((messages: ReceivedMessage[]) => deleteMessages(sqs, queueUrl, messages));
   let pending: ReceivedMessage[] = [];
   let pendingSince = 0;
   // At most commitsInFlight commits run at once; a batch's deletes run beside the next batches' commits.
@@ -102,8 +110,8 @@ export async function drainQueue(
     while (committing.size >= lanes) await Promise.race(committing);
     // Nothing awaited from here on: taking the batch and its lane is one step.
     if (pending.length < Math.max(1, least)) return;
-    const batch = pending;
-    pending = [];
+    const batch = pending.splice(0, options.batchSize);
+    if (pending.length > 0) pendingSince = now();
     const committed = (async () => {
       if (failure) return false;
       try {
@@ -115,7 +123,11 @@ export async function drainQueue(
       }
     })();
     committing.add(committed);
-    void committed.then(() => committing.delete(committed));
+    void committed.then(() => {
+      committing.delete(committed);
+      // The batch filled ahead while every lane was busy goes now.
+      if (pending.length >= options.batchSize) void flush(options.batchSize);
+    });
     settling.push(
       committed.then(async (ok) => {
         if (!ok) {
@@ -126,7 +138,7 @@ export async function drainQueue(
         }
         try {
           // Read the counter after the await: deletions of several batches overlap.
-          const deleted = await deleteMessages(sqs, queueUrl, batch);
+          const deleted = await deleteStored(batch);
           progress.deleted += deleted;
           progress.batches += 1;
           report();
@@ -182,7 +194,11 @@ export async function drainQueue(
         if (waitSeconds < options.waitTimeSeconds) stoppedBy ??= 'deadline';
         return;
       }
-      if (pending.length >= options.batchSize) await flush(options.batchSize);
+      // A full batch goes as soon as a lane is free. While none is, receiving goes on into one batch ahead, so that a
+      // slow commit does not stall the queue; with that one full too, receivers wait for a lane.
+      if (pending.length >= options.batchSize && (committing.size < lanes || pending.length >= 2 * options.batchSize)) {
+        await flush(options.batchSize);
+      }
     }
   };
 
@@ -197,7 +213,7 @@ export async function drainQueue(
     for (;;) {
       const results = await Promise.allSettled(Array.from({ length: options.receivers }, receiver));
       rejected ??= results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason;
-      await flush();
+      while (pending.length > 0 && !failure) await flush();
       await Promise.all(settling);
       if (failure || rejected || stoppedBy || options.signal?.aborted) break;
       // Every receiver found the queue empty. Messages still hidden were taken by an earlier attempt that died
@@ -239,14 +255,14 @@ function isComplete(m: Message): m is Message & { MessageId: string; ReceiptHand
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function chunksOf<T>(items: T[], size: number): T[][] {
+function chunksOf<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];
   for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
   return chunks;
 }
 
 /** Deletes in batches of 10, several at once; a failed entry only means a harmless redelivery. */
-async function deleteMessages(sqs: SQSClient, queueUrl: string, messages: ReceivedMessage[]): Promise<number> {
+export async function deleteMessages(sqs: SQSClient, queueUrl: string, messages: readonly Pick<ReceivedMessage, 'receiptHandle'>[]): Promise<number> {
   let deleted = 0;
   const chunks = chunksOf(messages, 10);
   const concurrency = 8;

@@ -2,6 +2,6 @@
 // (tsx) on Node 20, so each registers its own before it loads the thread's module.
 import { tsImport } from 'tsx/esm/api';
 
-const { default: commitOnStoreThread } = await tsImport('./store-thread.ts', import.meta.url);
+const { commitBatch, deleteMessages } = await tsImport('./store-thread.ts', import.meta.url);
 
-export default commitOnStoreThread;
+export { commitBatch, deleteMessages };

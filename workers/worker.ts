@@ -79,7 +79,7 @@ export async function startWorker(config: Config, log: Logger, opts: { workflowB
   let findings: FindingsServer | undefined;
   let batchStore: BatchStore | undefined;
   try {
-    batchStore = openBatchStore(db, { databaseUrl: config.DATABASE_URL, threads: config.INGEST_STORE_THREADS, connections: config.WORKER_HEAVY_ACTIVITY_SLOTS });
+    batchStore = openBatchStore(db, { databaseUrl: config.DATABASE_URL, threads: config.INGEST_STORE_THREADS, connections: config.WORKER_HEAVY_ACTIVITY_SLOTS, sqs: config });
     findings = await startFindings(config, log);
     const temporal = temporalConnectionOptions(config);
     log.info({ temporal: describeTemporalSecurity(temporal) }, 'connecting to Temporal');

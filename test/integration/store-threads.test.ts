@@ -1,8 +1,10 @@
 // The drains' batches are parsed and committed on store threads (ingest/batch-store.ts), with their own PostgreSQL
 // connections. What users rely on: the rows, the counts and the metrics are those of a commit on the activity's own
-// thread; and a store that cannot reach PostgreSQL fails its batch, whose messages go back to the queue for the retry.
+// thread; a thread deletes the messages it stored; and a store that cannot reach PostgreSQL fails its batch, whose
+// messages go back to the queue for the retry.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { startStoreThreads, storeOnThisThread, type BatchStore } from '../../ingest/batch-store.js';
 import { DEFAULT_DRAIN_OPTIONS, drainQueue, type ReceivedMessage } from '../../ingest/drain.js';
 import { openRun } from '../../ingest/runs.js';
@@ -98,4 +100,68 @@ describe('store threads', () => {
       select count(*)::int as n, count(distinct uuid)::int as distinct from events where integration_id = ${integration.integrationId}`;
     expect({ n, distinct }).toEqual({ n: bodies.length, distinct: bodies.length });
   });
+
+  it('a store thread deletes the messages it stored: the queue is left empty and every event is stored once', async () => {
+    const { integration, bodies, expect: expectation, runId } = await tenant('store-deletes', 700);
+    await publishEnvelopes(world.sqs, integration.queueUrl, bodies);
+    const deleting = startStoreThreads({ databaseUrl: world.config.DATABASE_URL, threads: 1, connections: 2, sqs: world.config });
+    const deleter = deleting.deleterFor(integration.queueUrl);
+    expect(deleter).toBeDefined();
+    let deletedByThread = 0;
+    try {
+      const outcome = await drainQueue(world.sqs, integration.queueUrl, (batch) => deleting.commit(expectation, runId, batch).then(() => {}), {
+        ...DEFAULT_DRAIN_OPTIONS,
+        batchSize: 100,
+        waitTimeSeconds: 1,
+        deleteStored: async (batch) => {
+          const n = await deleter!(batch);
+          deletedByThread += n;
+          return n;
+        },
+      });
+      expect(outcome).toMatchObject({ received: bodies.length, deleted: bodies.length, released: 0, stoppedBy: 'empty' });
+    } finally {
+      await deleting.close();
+    }
+    expect(deletedByThread).toBe(bodies.length);
+    expect(await queueCounts(integration.queueUrl)).toEqual({ visible: 0, hidden: 0 });
+    expect(threads.deleterFor(integration.queueUrl)).toBeUndefined(); // no SQS settings: the drain deletes
+    const [{ n, distinct }] = await world.db.$client<{ n: number; distinct: number }[]>`
+      select count(*)::int as n, count(distinct uuid)::int as distinct from events where integration_id = ${integration.integrationId}`;
+    expect({ n, distinct }).toEqual({ n: bodies.length, distinct: bodies.length });
+  });
+
+  it('a thread that stores a batch but cannot delete it fails the drain, and keeps the stored rows', async () => {
+    const { integration, bodies, expect: expectation, runId } = await tenant('store-no-delete', 200);
+    await publishEnvelopes(world.sqs, integration.queueUrl, bodies);
+    const closedPort = await freeLoopbackPort();
+    const cannotDelete = startStoreThreads({
+      databaseUrl: world.config.DATABASE_URL,
+      threads: 1,
+      connections: 2,
+      sqs: { SQS_ENDPOINT: `http://127.0.0.1:${closedPort}`, AWS_REGION: world.config.AWS_REGION },
+    });
+    try {
+      const drained = drainQueue(world.sqs, integration.queueUrl, (batch) => cannotDelete.commit(expectation, runId, batch).then(() => {}), {
+        ...DEFAULT_DRAIN_OPTIONS,
+        batchSize: 100,
+        waitTimeSeconds: 1,
+        deleteStored: cannotDelete.deleterFor(integration.queueUrl),
+      });
+      await expect(drained).rejects.toThrow(/ECONNREFUSED/);
+    } finally {
+      await cannotDelete.close();
+    }
+    const [{ n }] = await world.db.$client<{ n: number }[]>`select count(*)::int as n from events where integration_id = ${integration.integrationId}`;
+    expect(n).toBeGreaterThan(0);
+    // Not released: stored messages come back only after their visibility timeout, and then dedupe on uuid.
+    expect((await queueCounts(integration.queueUrl)).hidden).toBeGreaterThanOrEqual(n);
+  });
 });
+
+async function queueCounts(queueUrl: string): Promise<{ visible: number; hidden: number }> {
+  const res = await world.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+  );
+  return { visible: Number(res.Attributes?.ApproximateNumberOfMessages), hidden: Number(res.Attributes?.ApproximateNumberOfMessagesNotVisible) };
+}
