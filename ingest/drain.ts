@@ -1,9 +1,8 @@
 // Drains one SQS queue: several concurrent long-polling receivers feed a shared batch; each batch
 // is committed by `commit` and only then deleted from the queue (at-least-once in, effectively
 // once stored). A few batches are committed at once (`commitsInFlight`), each in its own transaction,
-// so that parsing and binding one batch overlap the database's work on another; while that many are
-// being written, receivers fill one batch ahead and then wait (back-pressure that keeps the number of
-// in-flight messages bounded).
+// so that parsing and binding one batch overlap the database's work on another; receivers wait while
+// that many are being written (back-pressure that keeps the number of in-flight messages bounded).
 //
 // A drain is bounded: it takes what is in the queue plus what arrives until a deadline or a message
 // budget, then stops cleanly and the next run continues. A batch is committed when it is full or
@@ -110,8 +109,8 @@ export async function drainQueue(
     while (committing.size >= lanes) await Promise.race(committing);
     // Nothing awaited from here on: taking the batch and its lane is one step.
     if (pending.length < Math.max(1, least)) return;
-    const batch = pending.splice(0, options.batchSize);
-    if (pending.length > 0) pendingSince = now();
+    const batch = pending;
+    pending = [];
     const committed = (async () => {
       if (failure) return false;
       try {
@@ -123,11 +122,7 @@ export async function drainQueue(
       }
     })();
     committing.add(committed);
-    void committed.then(() => {
-      committing.delete(committed);
-      // The batch filled ahead while every lane was busy goes now.
-      if (pending.length >= options.batchSize) void flush(options.batchSize);
-    });
+    void committed.then(() => committing.delete(committed));
     settling.push(
       committed.then(async (ok) => {
         if (!ok) {
@@ -194,11 +189,7 @@ export async function drainQueue(
         if (waitSeconds < options.waitTimeSeconds) stoppedBy ??= 'deadline';
         return;
       }
-      // A full batch goes as soon as a lane is free. While none is, receiving goes on into one batch ahead, so that a
-      // slow commit does not stall the queue; with that one full too, receivers wait for a lane.
-      if (pending.length >= options.batchSize && (committing.size < lanes || pending.length >= 2 * options.batchSize)) {
-        await flush(options.batchSize);
-      }
+      if (pending.length >= options.batchSize) await flush(options.batchSize);
     }
   };
 
@@ -213,7 +204,7 @@ export async function drainQueue(
     for (;;) {
       const results = await Promise.allSettled(Array.from({ length: options.receivers }, receiver));
       rejected ??= results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason;
-      while (pending.length > 0 && !failure) await flush();
+      await flush();
       await Promise.all(settling);
       if (failure || rejected || stoppedBy || options.signal?.aborted) break;
       // Every receiver found the queue empty. Messages still hidden were taken by an earlier attempt that died
