@@ -96,9 +96,7 @@ describe('store threads', () => {
     }
     const outcome = await drainQueue(world.sqs, integration.queueUrl, (batch) => threads.commit(expectation, runId, batch).then(() => {}), options);
     expect(outcome).toMatchObject({ received: bodies.length, deleted: bodies.length, stoppedBy: 'empty' });
-    const [{ n, distinct }] = await world.db.$client<{ n: number; distinct: number }[]>`
-      select count(*)::int as n, count(distinct uuid)::int as distinct from events where integration_id = ${integration.integrationId}`;
-    expect({ n, distinct }).toEqual({ n: bodies.length, distinct: bodies.length });
+    expect(await storedCounts(integration.integrationId)).toEqual({ n: bodies.length, distinct: bodies.length });
   });
 
   it('a store thread deletes the messages it stored: the queue is left empty and every event is stored once', async () => {
@@ -126,9 +124,7 @@ describe('store threads', () => {
     expect(deletedByThread).toBe(bodies.length);
     expect(await queueCounts(integration.queueUrl)).toEqual({ visible: 0, hidden: 0 });
     expect(threads.deleterFor(integration.queueUrl)).toBeUndefined(); // no SQS settings: the drain deletes
-    const [{ n, distinct }] = await world.db.$client<{ n: number; distinct: number }[]>`
-      select count(*)::int as n, count(distinct uuid)::int as distinct from events where integration_id = ${integration.integrationId}`;
-    expect({ n, distinct }).toEqual({ n: bodies.length, distinct: bodies.length });
+    expect(await storedCounts(integration.integrationId)).toEqual({ n: bodies.length, distinct: bodies.length });
   });
 
   it('a thread that stores a batch but cannot delete it fails the drain, and keeps the stored rows', async () => {
@@ -158,6 +154,13 @@ describe('store threads', () => {
     expect((await queueCounts(integration.queueUrl)).hidden).toBeGreaterThanOrEqual(n);
   });
 });
+
+/** The integration's stored events, and how many distinct uuids they hold. */
+async function storedCounts(integrationId: string): Promise<{ n: number; distinct: number }> {
+  const [counts] = await world.db.$client<{ n: number; distinct: number }[]>`
+    select count(*)::int as n, count(distinct uuid)::int as distinct from events where integration_id = ${integrationId}`;
+  return counts;
+}
 
 async function queueCounts(queueUrl: string): Promise<{ visible: number; hidden: number }> {
   const res = await world.sqs.send(
