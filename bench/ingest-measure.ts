@@ -110,3 +110,9 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; second
 
 export const rate = (n: number, seconds: number) => (seconds > 0 ? n / seconds : 0);
 
+/** CPU seconds this thread has used since `since` (a `process.threadCpuUsage()` reading). */
+export function threadCpuSecondsSince(since: NodeJS.CpuUsage): number {
+  const cpu = process.threadCpuUsage(since);
+  return (cpu.user + cpu.system) / 1e6;
+}
+

@@ -20,7 +20,7 @@ import {
 } from '../simulator/index.js';
 import type { HourlyAnalysisResult } from '../workflows/types.js';
 import { historyFigures } from './ingest-history.js';
-import { rate, stage, timed } from './ingest-measure.js';
+import { rate, stage, threadCpuSecondsSince, timed } from './ingest-measure.js';
 import { ORG, ensureTemporal, eventsChecksum, openRun, resetEvents, streamingIntegration, type BenchIntegration, type Stack } from './stack.js';
 
 export const SEED = 'bench-ingest';
@@ -254,9 +254,9 @@ export async function drainStage(stack: Stack, a: BenchIntegration, bodies: read
       },
     );
     const seconds = (performance.now() - t0) / 1000;
-    const cpu = process.threadCpuUsage(cpu0);
+    const threadCpuSeconds = threadCpuSecondsSince(cpu0);
     const [{ n: stored }] = await db.$client<{ n: number }[]>`select count(*)::int as n from events where integration_id = ${a.integrationId}`;
-    return { publishPerSec: rate(pub.sent, pub.seconds), received: progress.received, deleted: progress.deleted, stored, seconds, busySeconds: (lastDeleteAt - t0) / 1000, threadCpuSeconds: (cpu.user + cpu.system) / 1e6 };
+    return { publishPerSec: rate(pub.sent, pub.seconds), received: progress.received, deleted: progress.deleted, stored, seconds, busySeconds: (lastDeleteAt - t0) / 1000, threadCpuSeconds };
   });
   const bare = await stage('b.bare', async () => {
     const pub = await publish(stack.sqs, a.queueUrl, bodies);
@@ -264,8 +264,8 @@ export async function drainStage(stack: Stack, a: BenchIntegration, bodies: read
     const t0 = performance.now();
     const r = await bareReceiveDelete(stack.sqs, a.queueUrl, DEFAULT_DRAIN_OPTIONS.receivers, DEFAULT_DRAIN_OPTIONS.waitTimeSeconds);
     const seconds = (performance.now() - t0) / 1000;
-    const cpu = process.threadCpuUsage(cpu0);
-    return { publishPerSec: rate(pub.sent, pub.seconds), received: r.received, seconds, busySeconds: (r.lastDeleteAt - t0) / 1000, threadCpuSeconds: (cpu.user + cpu.system) / 1e6 };
+    const threadCpuSeconds = threadCpuSecondsSince(cpu0);
+    return { publishPerSec: rate(pub.sent, pub.seconds), received: r.received, seconds, busySeconds: (r.lastDeleteAt - t0) / 1000, threadCpuSeconds };
   });
   const drainRate = rate(bFigures.deleted, bFigures.seconds);
   const bareRate = rate(bare.received, bare.seconds);

@@ -8,8 +8,8 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { recordBatch } from '../lib/metrics.js';
-import type { EnvelopeExpectation } from '../okta/envelope.js';
 import type { Config } from '../lib/config.js';
+import type { EnvelopeExpectation } from '../okta/envelope.js';
 import type { Database } from '../schema/db.js';
 import type { ReceivedMessage } from './drain.js';
 import { commitBatch, type ParseOptions, type StoredBatch } from './store-batch.js';
@@ -34,7 +34,7 @@ export interface StoreThreadSetup {
 /** A stored batch's messages to delete, as they cross to a store thread (the receipt handles only). */
 export interface DeleteTask {
   queueUrl: string;
-  receiptHandles: string[];
+  messages: Array<Pick<ReceivedMessage, 'receiptHandle'>>;
 }
 
 export interface BatchStore {
@@ -88,7 +88,7 @@ export function startStoreThreads(setup: StoreThreadSetup & { threads: number })
     deleterFor(queueUrl) {
       if (!setup.sqs) return undefined;
       return async (messages) => {
-        const task: DeleteTask = { queueUrl, receiptHandles: messages.map((m) => m.receiptHandle) };
+        const task: DeleteTask = { queueUrl, messages: messages.map(({ receiptHandle }) => ({ receiptHandle })) };
         return (await pool.run(task, { name: 'deleteMessages' })) as number;
       };
     },

@@ -19,5 +19,5 @@ export function commitBatch(task: StoreTask): Promise<StoredBatch> {
 
 export function deleteMessages(task: DeleteTask): Promise<number> {
   if (!sqs) throw new Error('this store thread was started without SQS settings');
-  return deleteFromQueue(sqs, task.queueUrl, task.receiptHandles.map((receiptHandle) => ({ receiptHandle })));
+  return deleteFromQueue(sqs, task.queueUrl, task.messages);
 }
