@@ -108,6 +108,8 @@ export interface RunActions {
   workflowTasks: number;
   /** Activity attempts (a retried activity counts each attempt). */
   activities: number;
+  /** Local activities (their markers; counted as one action each, like a queued activity). */
+  localActivities: number;
   timers: number;
   signals: number;
 }
@@ -115,12 +117,13 @@ export interface RunActions {
 /** The Temporal actions of one run, from its history. Heartbeats are not in the history and are not counted. */
 export function runActions(history: Parameters<typeof historyToJSON>[0]): RunActions {
   const parsed = JSON.parse(historyToJSON(history)) as { events?: Array<Record<string, unknown>> };
-  const a: RunActions = { start: 0, workflowTasks: 0, activities: 0, timers: 0, signals: 0 };
+  const a: RunActions = { start: 0, workflowTasks: 0, activities: 0, localActivities: 0, timers: 0, signals: 0 };
   for (const e of parsed.events ?? []) {
     const type = String(e.eventType ?? '');
     if (type.endsWith('WORKFLOW_EXECUTION_STARTED')) a.start += 1;
     else if (type.endsWith('WORKFLOW_TASK_COMPLETED')) a.workflowTasks += 1;
     else if (type.endsWith('ACTIVITY_TASK_STARTED')) a.activities += Number((e.activityTaskStartedEventAttributes as { attempt?: number } | undefined)?.attempt ?? 1);
+    else if (type.endsWith('MARKER_RECORDED')) a.localActivities += (e.markerRecordedEventAttributes as { markerName?: string } | undefined)?.markerName === 'core_local_activity' ? 1 : 0;
     else if (type.endsWith('TIMER_STARTED')) a.timers += 1;
     else if (type.endsWith('WORKFLOW_EXECUTION_SIGNALED')) a.signals += 1;
   }
@@ -137,20 +140,33 @@ export interface TimeSpent {
   workflowTaskWaitSeconds: number;
   activityWaitSeconds: number;
   activityRunSeconds: number;
+  /** Running time per activity type (the workflow's steps), summed over its attempts. */
+  activityRunSecondsByStep: Record<string, number>;
 }
 
 export function timeSpent(history: Parameters<typeof historyToJSON>[0]): TimeSpent {
   const parsed = JSON.parse(historyToJSON(history)) as { events?: Array<Record<string, unknown>> };
   const at = new Map<string, number>();
-  const spent: TimeSpent = { workflowTaskWaitSeconds: 0, activityWaitSeconds: 0, activityRunSeconds: 0 };
+  const stepOf = new Map<string, string>();
+  const spent: TimeSpent = { workflowTaskWaitSeconds: 0, activityWaitSeconds: 0, activityRunSeconds: 0, activityRunSecondsByStep: {} };
   for (const e of parsed.events ?? []) {
     const time = Date.parse(String(e.eventTime));
     at.set(String(e.eventId), time);
     const type = String(e.eventType ?? '');
     const since = (id: unknown) => (time - (at.get(String(id)) ?? time)) / 1000;
     if (type.endsWith('WORKFLOW_TASK_STARTED')) spent.workflowTaskWaitSeconds += since((e.workflowTaskStartedEventAttributes as { scheduledEventId?: string }).scheduledEventId);
-    else if (type.endsWith('ACTIVITY_TASK_STARTED')) spent.activityWaitSeconds += since((e.activityTaskStartedEventAttributes as { scheduledEventId?: string }).scheduledEventId);
-    else if (type.endsWith('ACTIVITY_TASK_COMPLETED')) spent.activityRunSeconds += since((e.activityTaskCompletedEventAttributes as { startedEventId?: string }).startedEventId);
+    else if (type.endsWith('ACTIVITY_TASK_SCHEDULED')) stepOf.set(String(e.eventId), String((e.activityTaskScheduledEventAttributes as { activityType?: { name?: string } }).activityType?.name));
+    else if (type.endsWith('ACTIVITY_TASK_STARTED')) {
+      const started = e.activityTaskStartedEventAttributes as { scheduledEventId?: string };
+      spent.activityWaitSeconds += since(started.scheduledEventId);
+      stepOf.set(String(e.eventId), stepOf.get(String(started.scheduledEventId)) ?? '?');
+    } else if (type.endsWith('ACTIVITY_TASK_COMPLETED')) {
+      const startedEventId = String((e.activityTaskCompletedEventAttributes as { startedEventId?: string }).startedEventId);
+      const run = since(startedEventId);
+      const step = stepOf.get(startedEventId) ?? '?';
+      spent.activityRunSeconds += run;
+      spent.activityRunSecondsByStep[step] = (spent.activityRunSecondsByStep[step] ?? 0) + run;
+    }
   }
   return spent;
 }

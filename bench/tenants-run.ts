@@ -173,8 +173,11 @@ export async function runTenants(opts: RunOptions) {
     const pids = workers.map((w) => w.child.pid!);
     const cpu0 = cpuSample(pids, database);
     const slotStart = Date.now();
+    // When each Schedule was asked to start its run: the run's start time minus this is the Schedules' lag.
+    const triggeredAt = new Map<string, number>();
     const triggers = tenants.map((t, i) => new Promise<void>((resolve, reject) => {
       setTimeout(() => {
+        triggeredAt.set(t.integrationId, Date.now());
         client.schedule.getHandle(scheduleId('hourly', t.integrationId)).trigger(ScheduleOverlapPolicy.SKIP).then(resolve, reject);
       }, offsets[i]);
     }));
@@ -226,11 +229,17 @@ export async function runTenants(opts: RunOptions) {
     const byIntegration = new Map(tenants.map((t) => [t.integrationId, t] as const));
     const timed: Array<{ users: number; seconds: number; status: string }> = [];
     const actions: RunActions[] = [];
+    const startLags: number[] = [];
+    const spentInRuns: TimeSpent[] = [];
     await pool(runs, 16, async (w) => {
       const integrationId = String(w.typedSearchAttributes.getAll().find((p) => p.key.name === 'IntegrationId')?.value ?? '');
       const t = byIntegration.get(integrationId);
       timed.push({ users: t?.users ?? 0, seconds: seconds((w.closeTime?.getTime() ?? Date.now()) - w.startTime.getTime()), status: w.status.name });
-      actions.push(runActions(await client.workflow.getHandle(w.workflowId, w.runId).fetchHistory()));
+      const triggered = triggeredAt.get(integrationId);
+      if (triggered !== undefined) startLags.push(seconds(w.startTime.getTime() - triggered));
+      const history = await client.workflow.getHandle(w.workflowId, w.runId).fetchHistory();
+      actions.push(runActions(history));
+      spentInRuns.push(timeSpent(history));
     });
     const lastClose = Math.max(...runs.map((w) => w.closeTime?.getTime() ?? 0));
     const firstStart = Math.min(...runs.map((w) => w.startTime.getTime()));
@@ -248,12 +257,13 @@ export async function runTenants(opts: RunOptions) {
       select rule_id as rule, severity::text, count(*)::int as n, count(distinct integration_id)::int as tenants
       from detections group by rule_id, severity order by n desc, rule_id`;
 
-    const stats = (rows: typeof timed) => {
-      const s = rows.map((r) => r.seconds).sort((a, b) => a - b);
+    const spread = (values: number[]) => {
+      const s = [...values].sort((a, b) => a - b);
       return { n: s.length, p50: percentile(s, 50), p95: percentile(s, 95), max: s.at(-1) ?? 0 };
     };
+    const stats = (rows: typeof timed) => spread(rows.map((r) => r.seconds));
     const mean = (k: keyof RunActions) => actions.reduce((s, a) => s + a[k], 0) / Math.max(1, actions.length);
-    const actionsPerRun = { scheduleAction: 1, start: mean('start'), activities: mean('activities'), timers: mean('timers'), signals: mean('signals'), workflowTasks: mean('workflowTasks') };
+    const actionsPerRun = { scheduleAction: 1, start: mean('start'), activities: mean('activities'), localActivities: mean('localActivities'), timers: mean('timers'), signals: mean('signals'), workflowTasks: mean('workflowTasks') };
     return {
       tenants: opts.tenants,
       workers: opts.workers,
@@ -269,6 +279,18 @@ export async function runTenants(opts: RunOptions) {
       completed: timed.filter((r) => r.status === 'COMPLETED').length,
       runs: runs.length,
       storedOnce,
+      startLag: spread(startLags),
+      runSpent: {
+        workflowTaskWait: spread(spentInRuns.map((x) => x.workflowTaskWaitSeconds)),
+        activityWait: spread(spentInRuns.map((x) => x.activityWaitSeconds)),
+        activityRun: spread(spentInRuns.map((x) => x.activityRunSeconds)),
+        // Slot-seconds each step held over the slot: where the workers' activity slots went.
+        activityRunTotalByStep: Object.fromEntries(
+          [...new Set(spentInRuns.flatMap((x) => Object.keys(x.activityRunSecondsByStep)))]
+            .map((step) => [step, spentInRuns.reduce((sum, x) => sum + (x.activityRunSecondsByStep[step] ?? 0), 0)] as const)
+            .sort((a, b) => b[1] - a[1]),
+        ),
+      },
       runTime: { all: stats(timed), small: stats(timed.filter((r) => r.users < SMALL)), large: stats(timed.filter((r) => r.users >= LARGE)) },
       peakRunning,
       eventsPerSec: published / Math.max(0.001, seconds(lastClose - firstStart)),
@@ -276,7 +298,7 @@ export async function runTenants(opts: RunOptions) {
       workerPeakRssMb: workers.map((w) => peakRssMb(w.child.pid!)),
       eventsTable: { bytes: Number(size.bytes), rows: Number(size.rows), bytesPerRow: Number(size.rows) > 0 ? Number(size.bytes) / Number(size.rows) : 0 },
       actionsPerRun,
-      actionsPerTenantHour: actionsPerRun.scheduleAction + actionsPerRun.start + actionsPerRun.activities + actionsPerRun.timers + actionsPerRun.signals,
+      actionsPerTenantHour: actionsPerRun.scheduleAction + actionsPerRun.start + actionsPerRun.activities + actionsPerRun.localActivities + actionsPerRun.timers + actionsPerRun.signals,
       sqsRequestsDuringSlot: sqsDuring,
       detectionsBySeverity: totalsBySeverity(byRule),
       detectionsByRule: byRule,
