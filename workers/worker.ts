@@ -109,6 +109,8 @@ export async function startWorker(config: Config, log: Logger, opts: { workflowB
         ...workflows,
         taskQueue: heavyTaskQueue(config.TEMPORAL_TASK_QUEUE),
         maxConcurrentActivityTaskExecutions: config.WORKER_HEAVY_ACTIVITY_SLOTS,
+        // The hourly runs' quick steps (local activities) share the pool with the heavy slots: as many at once.
+        maxConcurrentLocalActivityExecutions: config.WORKER_HEAVY_ACTIVITY_SLOTS,
       }));
     }
   } catch (err) {

@@ -1,6 +1,6 @@
 // Timeouts and retry policies of activities, as presets named for the kind of step, so every workflow
 // retries the same kind of step the same way. Pure: imported by workflows.
-import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
+import type { ActivityOptions, LocalActivityOptions, RetryPolicy } from '@temporalio/common';
 import { CREDENTIALS_REJECTED, OKTA_USER_NOT_FOUND } from './failures.js';
 
 /** Steps that heartbeat: a lost worker is noticed within the heartbeat timeout and another attempt resumes. */
@@ -8,15 +8,17 @@ const patient: RetryPolicy = { initialInterval: '2s', maximumInterval: '1 minute
 /** Okta calls: the same, but a rejected token stops the workflow at once (the operator must rotate it). */
 const okta: RetryPolicy = { ...patient, maximumInterval: '2 minutes', nonRetryableErrorTypes: [CREDENTIALS_REJECTED] };
 
+/**
+ * Short database steps (open or close a run, create queues and Schedules). Many quick attempts, so a restarted
+ * PostgreSQL costs a minute, not the run.
+ */
+const shortStep = {
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 20 },
+} satisfies ActivityOptions & LocalActivityOptions;
+
 export const ACTIVITY_OPTIONS = {
-  /**
-   * Short database steps (open or close a run, create queues and Schedules). Many quick attempts, so a restarted
-   * PostgreSQL costs a minute, not the run.
-   */
-  shortStep: {
-    startToCloseTimeout: '1 minute',
-    retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 20 },
-  },
+  shortStep,
   /** Draining the queue: heartbeats after every committed batch; bounded by its own deadline (DRAIN_DEADLINE). */
   drain: { startToCloseTimeout: '50 minutes', heartbeatTimeout: '30 seconds', retry: patient },
   /** Reading the System Log API: one page may wait out a rate-limit window, so a longer heartbeat timeout. */
@@ -47,3 +49,8 @@ export const ACTIVITY_OPTIONS = {
     retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5, nonRetryableErrorTypes: [CREDENTIALS_REJECTED, OKTA_USER_NOT_FOUND] },
   },
 } satisfies Record<string, ActivityOptions>;
+
+export const LOCAL_ACTIVITY_OPTIONS = {
+  /** The hourly run's quick database steps, run on the worker of its workflow task: the same timeout and retries. */
+  shortStep,
+} satisfies Record<string, LocalActivityOptions>;
