@@ -114,11 +114,17 @@ export interface RunActions {
   signals: number;
 }
 
+/** A history's events as plain JSON objects (read once, then by `runActions` and `timeSpent`). */
+export type HistoryEvents = ReadonlyArray<Record<string, unknown>>;
+
+export function historyEvents(history: Parameters<typeof historyToJSON>[0]): HistoryEvents {
+  return (JSON.parse(historyToJSON(history)) as { events?: Array<Record<string, unknown>> }).events ?? [];
+}
+
 /** The Temporal actions of one run, from its history. Heartbeats are not in the history and are not counted. */
-export function runActions(history: Parameters<typeof historyToJSON>[0]): RunActions {
-  const parsed = JSON.parse(historyToJSON(history)) as { events?: Array<Record<string, unknown>> };
+export function runActions(events: HistoryEvents): RunActions {
   const a: RunActions = { start: 0, workflowTasks: 0, activities: 0, localActivities: 0, timers: 0, signals: 0 };
-  for (const e of parsed.events ?? []) {
+  for (const e of events) {
     const type = String(e.eventType ?? '');
     if (type.endsWith('WORKFLOW_EXECUTION_STARTED')) a.start += 1;
     else if (type.endsWith('WORKFLOW_TASK_COMPLETED')) a.workflowTasks += 1;
@@ -144,12 +150,11 @@ export interface TimeSpent {
   activityRunSecondsByStep: Record<string, number>;
 }
 
-export function timeSpent(history: Parameters<typeof historyToJSON>[0]): TimeSpent {
-  const parsed = JSON.parse(historyToJSON(history)) as { events?: Array<Record<string, unknown>> };
+export function timeSpent(events: HistoryEvents): TimeSpent {
   const at = new Map<string, number>();
   const stepOf = new Map<string, string>();
   const spent: TimeSpent = { workflowTaskWaitSeconds: 0, activityWaitSeconds: 0, activityRunSeconds: 0, activityRunSecondsByStep: {} };
-  for (const e of parsed.events ?? []) {
+  for (const e of events) {
     const time = Date.parse(String(e.eventTime));
     at.set(String(e.eventId), time);
     const type = String(e.eventType ?? '');

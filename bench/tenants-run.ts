@@ -19,7 +19,7 @@ import { Random, generateActivity, generateOrg, publishEnvelopes, startOktaSimul
 import { dropDatabase, ensureDatabase } from '../workers/local-stack/postgres.js';
 import { ensureTemporalCli, startTemporalDevServer } from '../workers/local-stack/temporal-cli.js';
 import { startWorkerProcess, type WorkerProcess } from '../test/support/worker-process.js';
-import { cpuBetween, cpuSample, peakRssMb, percentile, runActions, startCountingSqsEmulator, timeSpent, type RunActions, type TimeSpent } from './tenants-measure.js';
+import { cpuBetween, cpuSample, historyEvents, peakRssMb, percentile, runActions, startCountingSqsEmulator, timeSpent, type RunActions, type TimeSpent } from './tenants-measure.js';
 import { SEED, tenantHour, tenantSizes, trafficHour, trafficPool } from './tenants-traffic.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -192,7 +192,7 @@ export async function runTenants(opts: RunOptions) {
         try {
           const handle = await startRefreshUser(client, db, config.TEMPORAL_TASK_QUEUE, refresh.integrationId, refreshUserId);
           await handle.result();
-          refreshResult = { latencySeconds: seconds(performance.now() - r0), runningAtStart, ok: true, spent: timeSpent(await handle.fetchHistory()) };
+          refreshResult = { latencySeconds: seconds(performance.now() - r0), runningAtStart, ok: true, spent: timeSpent(historyEvents(await handle.fetchHistory())) };
         } catch (err) {
           refreshResult = { latencySeconds: seconds(performance.now() - r0), runningAtStart, ok: false, error: String(err) };
         }
@@ -237,7 +237,7 @@ export async function runTenants(opts: RunOptions) {
       timed.push({ users: t?.users ?? 0, seconds: seconds((w.closeTime?.getTime() ?? Date.now()) - w.startTime.getTime()), status: w.status.name });
       const triggered = triggeredAt.get(integrationId);
       if (triggered !== undefined) startLags.push(seconds(w.startTime.getTime() - triggered));
-      const history = await client.workflow.getHandle(w.workflowId, w.runId).fetchHistory();
+      const history = historyEvents(await client.workflow.getHandle(w.workflowId, w.runId).fetchHistory());
       actions.push(runActions(history));
       spentInRuns.push(timeSpent(history));
     });
