@@ -9,6 +9,9 @@ import { envelopeExpectation, getIntegration } from '../integrations/repository.
 import type { DrainResult, IngestRunRef } from '../workflows/types.js';
 import type { ActivityDeps } from './deps.js';
 
+/** Heartbeats at most this often (the step's heartbeat timeout is 30 s). */
+const HEARTBEAT_EVERY_MS = 1_000;
+
 export function drainActivities(deps: ActivityDeps) {
   return {
     async drainQueue({ integrationId, ingestRunId }: IngestRunRef): Promise<DrainResult> {
@@ -25,6 +28,7 @@ export function drainActivities(deps: ActivityDeps) {
       );
       const futureSkewMs = msToNumber(deps.config.FUTURE_SKEW_TOLERANCE as Duration);
       let eventsStored = 0; // this attempt's, shown with the drain's counts in the heartbeat details
+      let lastHeartbeatAt = 0;
       const outcome = await drain(
         deps.sqs,
         row.queueUrl,
@@ -43,7 +47,14 @@ export function drainActivities(deps: ActivityDeps) {
           // Counted per batch, like the other counters, so deletions of an attempt that later fails are not lost.
           onDeleted: (n) => countDeleted(deps.db, ingestRunId, n),
         },
-        (p) => ctx.heartbeat({ ...p, eventsStored }),
+        (p) => {
+          // The drain reports after every receive, many times a second; the SDK encodes each heartbeat and
+          // hands it to its core, which sends one to the server every few seconds at most. One a second is plenty.
+          const at = Date.now();
+          if (at - lastHeartbeatAt < HEARTBEAT_EVERY_MS) return;
+          lastHeartbeatAt = at;
+          ctx.heartbeat({ ...p, eventsStored });
+        },
       );
       const totals = await runTotals(deps.db, ingestRunId);
       recordDrain(integrationId, row.lastEventAt);

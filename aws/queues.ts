@@ -65,7 +65,8 @@ export async function approximateDepth(sqs: SQSClient, queueUrl: string, opts: {
         QueueUrl: queueUrl,
         AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
       }),
-      opts.timeoutMs ? { abortSignal: AbortSignal.timeout(opts.timeoutMs) } : {},
+      // No options object without a timeout: a call with options drops the client's middleware cache (lib/sqs.ts).
+      opts.timeoutMs ? { abortSignal: AbortSignal.timeout(opts.timeoutMs) } : undefined,
     );
     return Number(res.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(res.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
   } catch (err) {

@@ -36,6 +36,7 @@ export interface DrainOptions {
   deadline?: number;
   /** Stop taking new messages after this many; the rest waits for the next run. */
   maxMessages?: number;
+  /** Cancels the drain: checked between receives, so a long poll in flight comes back first (≤ waitTimeSeconds). */
   signal?: AbortSignal;
   /**
    * Deletes a stored batch's messages from the queue and says how many it deleted; by default on the drain's own
@@ -167,10 +168,10 @@ export async function drainQueue(
       reserved += ask;
       let res;
       try {
-        res = await sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: ask, WaitTimeSeconds: waitSeconds }),
-          { abortSignal: options.signal },
-        );
+        // No abort signal: a cancelled drain lets its long polls (≤ waitTimeSeconds) come back and keeps what they bring
+        // (stored, or released if storing fails), where an aborted receive could leave messages hidden for the
+        // visibility timeout. And a call without options keeps the client's middleware cache (lib/sqs.ts).
+        res = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: ask, WaitTimeSeconds: waitSeconds }));
       } finally {
         reserved -= ask;
       }
