@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
+import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { evaluateRun, typeMatches, type DetectionMatch, type OktaLogEvent, type Rule, type StateChange } from '../detections/index.js';
 
@@ -47,6 +48,44 @@ export function startRssSampler(intervalMs = 25): RssSampler {
     },
     async stop() {
       await worker.terminate();
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Garbage-collection pauses inside a timed stage: a pass over a million held events can include a full collection that
+// marks all of them (bench/README.md), so the figure is printed beside the wall time.
+
+export interface GcPauses {
+  /** Seconds the main thread spent in collections, all kinds. */
+  seconds: number;
+  /** Of which full (mark-compact) collections: their count and seconds. */
+  full: number;
+  fullSeconds: number;
+}
+
+/**
+ * Counts the collections from now until `stop()`, which waits 50 ms: the entries of collections made during a
+ * synchronous stage are delivered after it, and not on the next tick.
+ */
+export function startGcTally(): { stop(): Promise<GcPauses> } {
+  const tally: GcPauses = { seconds: 0, full: 0, fullSeconds: 0 };
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const seconds = entry.duration / 1000;
+      tally.seconds += seconds;
+      if ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) {
+        tally.full++;
+        tally.fullSeconds += seconds;
+      }
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    async stop() {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      observer.disconnect();
+      return tally;
     },
   };
 }

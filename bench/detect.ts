@@ -12,7 +12,7 @@ import { catalogue, type OktaLogEvent } from '../detections/index.js';
 import { mergeMatches, type MergedDetection } from '../detections/run/merge.js';
 import { loadRuleSet } from '../detections/run/rule-set.js';
 import { MemoryEvents, MemoryState, backlogRun, hourlyRuns, type DriverResult } from './detect-driver.js';
-import { Checksum, onePass, perRuleTimings, profiled, secondsSince, startRssSampler } from './detect-engine.js';
+import { Checksum, onePass, perRuleTimings, profiled, secondsSince, startGcTally, startRssSampler, type GcPauses } from './detect-engine.js';
 import { byRule, fmt, log, mb, row, secs, severities, table } from './detect-report.js';
 import { benignWeekReport } from './detect-week.js';
 import { DAY_MS, START, backgroundEvents, benchOrg, benignDays, buildInjections, mixIn, roundTripJson } from './detect-traffic.js';
@@ -56,6 +56,9 @@ function parseOptions() {
 // Run with --expose-gc (the npm script does): generator garbage is collected before each timed stage, as a
 // worker's detection step would not inherit it.
 const collect = () => (globalThis as { gc?: () => void }).gc?.();
+
+/** A full collection marks every held event (~2.7 GB at 1,000,000): see bench/README.md. */
+const gcNote = (g: GcPauses) => `${g.full} full collection${g.full === 1 ? '' : 's'} (${secs(g.fullSeconds)})`;
 
 const timed = <T>(fn: () => T): { value: T; seconds: number } => {
   const t0 = performance.now();
@@ -125,14 +128,17 @@ async function main() {
   collect();
   const rssBefore = sampler.reset();
   const cpu0 = process.cpuUsage();
+  const gc = startGcTally();
   const pass = await profiled(opts.profile, 'one-pass', () => onePass(rules, events));
   const cpu = process.cpuUsage(cpu0);
+  const passGc = await gc.stop();
   const passPeak = sampler.peak();
   const passDetections = mergeMatches(pass.matches);
   const passChecksum = new Checksum().matches(pass.matches).digest();
   printErrors('one pass', pass.errors);
   row('wall time', secs(pass.seconds), `target < ${TARGET_SECONDS} s ${pass.seconds < TARGET_SECONDS ? '(met)' : '(NOT met)'}; ${fmt(pass.seconds / parseSeconds, 2)} × JSON.parse`);
   row('events/s', fmt(events.length / pass.seconds));
+  row('of which garbage-collection pauses', secs(passGc.seconds), gcNote(passGc));
   // CPU below wall time means the process waited for a core (the machine is shared); above it, GC threads helped.
   row('CPU time of this process during it', secs((cpu.user + cpu.system) / 1e6), `load average now ${fmt(os.loadavg()[0], 2)}`);
   row('matches → detections (mergeMatches)', `${fmt(pass.matches.length)} → ${fmt(passDetections.length)}`);
@@ -156,10 +162,13 @@ async function main() {
 
   // Further repetitions, alternating, so both figures see the same machine load; the summary takes medians.
   const passTimes = [pass.seconds];
+  const passGcs = [passGc];
   const backlogTimes = [backlog.engineSeconds];
   for (let k = 2; k <= opts.repeat; k++) {
     collect();
+    const gcAgain = startGcTally();
     const again = onePass(rules, events);
+    passGcs.push(await gcAgain.stop());
     collect();
     const backlogAgain = await backlogRun(rules, store);
     passTimes.push(again.seconds);
@@ -182,6 +191,7 @@ async function main() {
   row('JSON.parse of the same events (the floor)', secs(parseSeconds), `${fmt(events.length / parseSeconds)} ev/s`);
   row('whole catalogue, one evaluateRun', secs(onePassSeconds),
     `${fmt(events.length / onePassSeconds)} ev/s; ${fmt(onePassSeconds / parseSeconds, 2)} × parse; target < ${TARGET_SECONDS} s ${onePassSeconds < TARGET_SECONDS ? '(met)' : '(NOT met)'}`);
+  row('GC pauses inside each one pass', passGcs.map((g) => secs(g.seconds)).join(' / '), passGcs.map(gcNote).join('; '));
   row('chunked hourly pass (engine time)', secs(chunkedSeconds),
     `${fmt(events.length / chunkedSeconds)} ev/s; ${fmt(chunkedSeconds / parseSeconds, 2)} × parse; ${fmt(chunkedRatio, 2)} × one pass, target ≤ ${TARGET_CHUNKED_RATIO} ${chunkedRatio <= TARGET_CHUNKED_RATIO ? '(met)' : '(NOT met)'}`);
   row('peak RSS: one pass / chunked pass', `${mb(passPeak)} / ${mb(backlogPeak)}`, `${fmt(events.length)} parsed events held; load average ${fmt(os.loadavg()[0], 2)}`);
@@ -272,11 +282,11 @@ async function main() {
     meanEventBytes: json.value.meanBytes,
     injections: injections.length,
     injectedEvents: inj.value.events.length,
-    onePass: { seconds: pass.seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, eventsPerSec: events.length / pass.seconds, detections: passDetections.length, peakRssMb: passPeak, rssAtStartMb: rssBefore },
+    onePass: { seconds: pass.seconds, gcPauses: passGc, cpuSeconds: (cpu.user + cpu.system) / 1e6, eventsPerSec: events.length / pass.seconds, detections: passDetections.length, peakRssMb: passPeak, rssAtStartMb: rssBefore },
     backlog: { engineSeconds: backlog.engineSeconds, chunks: backlog.chunks, evaluatedEvents: backlog.evaluatedEvents, detections: backlogDetections.length, peakRssMb: backlogPeak },
     parseSeconds,
     checksums: { onePass: passChecksum, chunked: backlogChecksum },
-    repeats: { onePassSeconds: passTimes, chunkedSeconds: backlogTimes },
+    repeats: { onePassSeconds: passTimes, onePassGcPauses: passGcs, chunkedSeconds: backlogTimes },
     summary: { parseSeconds, onePassSeconds, chunkedSeconds, chunkedRatio, onePassOverParse: onePassSeconds / parseSeconds },
     expectedDetections: { raised: expectedRaised, total: expectedTotal },
     perRule: Object.fromEntries(ruleRows.map((r) => [r.id, { pass: r.pass, backlog: r.backlog, scenario: r.fromScenarios }])),
