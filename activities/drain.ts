@@ -9,7 +9,7 @@ import { envelopeExpectation, getIntegration } from '../integrations/repository.
 import type { DrainResult, IngestRunRef } from '../workflows/types.js';
 import type { ActivityDeps } from './deps.js';
 
-/** Heartbeats at most this often (the step's heartbeat timeout is 30 s). */
+/** Heartbeats at most this often (far below the step's heartbeat timeout: ACTIVITY_OPTIONS.drain). */
 const HEARTBEAT_EVERY_MS = 1_000;
 
 export function drainActivities(deps: ActivityDeps) {
@@ -48,8 +48,8 @@ export function drainActivities(deps: ActivityDeps) {
           onDeleted: (n) => countDeleted(deps.db, ingestRunId, n),
         },
         (p) => {
-          // The drain reports after every receive, many times a second; the SDK encodes each heartbeat and
-          // hands it to its core, which sends one to the server every few seconds at most. One a second is plenty.
+          // The drain reports after every receive, many times a second; the SDK encodes each heartbeat and hands it
+          // to its core, which sends one to the server every 0.8 × the heartbeat timeout at most. One a second is plenty.
           const at = Date.now();
           if (at - lastHeartbeatAt < HEARTBEAT_EVERY_MS) return;
           lastHeartbeatAt = at;

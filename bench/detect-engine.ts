@@ -57,7 +57,7 @@ export function startRssSampler(intervalMs = 25): RssSampler {
 // marks all of them (bench/README.md), so the figure is printed beside the wall time.
 
 export interface GcPauses {
-  /** Seconds the main thread spent in collections, all kinds. */
+  /** Seconds of collection pauses (as perf_hooks reports them: not concurrent marking on other threads). */
   seconds: number;
   /** Of which full (mark-compact) collections: their count and seconds. */
   full: number;
@@ -65,13 +65,16 @@ export interface GcPauses {
 }
 
 /**
- * Counts the collections from now until `stop()`, which waits 50 ms: the entries of collections made during a
- * synchronous stage are delivered after it, and not on the next tick.
+ * Tallies the collection pauses that start while `around(fn)` runs `fn`. `stop()` waits 50 ms, since the entries of
+ * collections made during a synchronous stage are delivered after it, and not on the next tick.
  */
-export function startGcTally(): { stop(): Promise<GcPauses> } {
+export function startGcTally(): { around<T>(fn: () => T): T; stop(): Promise<GcPauses> } {
   const tally: GcPauses = { seconds: 0, full: 0, fullSeconds: 0 };
+  let from = Infinity;
+  let to = Infinity;
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
+      if (entry.startTime < from || entry.startTime > to) continue;
       const seconds = entry.duration / 1000;
       tally.seconds += seconds;
       if ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) {
@@ -82,6 +85,14 @@ export function startGcTally(): { stop(): Promise<GcPauses> } {
   });
   observer.observe({ entryTypes: ['gc'] });
   return {
+    around(fn) {
+      from = performance.now();
+      try {
+        return fn();
+      } finally {
+        to = performance.now();
+      }
+    },
     async stop() {
       await new Promise((resolve) => setTimeout(resolve, 50));
       observer.disconnect();

@@ -129,10 +129,10 @@ async function main() {
   const rssBefore = sampler.reset();
   const cpu0 = process.cpuUsage();
   const gc = startGcTally();
-  const pass = await profiled(opts.profile, 'one-pass', () => onePass(rules, events));
+  const pass = await profiled(opts.profile, 'one-pass', () => gc.around(() => onePass(rules, events)));
   const cpu = process.cpuUsage(cpu0);
-  const passGc = await gc.stop();
   const passPeak = sampler.peak();
+  const passGc = await gc.stop();
   const passDetections = mergeMatches(pass.matches);
   const passChecksum = new Checksum().matches(pass.matches).digest();
   printErrors('one pass', pass.errors);
@@ -167,7 +167,7 @@ async function main() {
   for (let k = 2; k <= opts.repeat; k++) {
     collect();
     const gcAgain = startGcTally();
-    const again = onePass(rules, events);
+    const again = gcAgain.around(() => onePass(rules, events));
     passGcs.push(await gcAgain.stop());
     collect();
     const backlogAgain = await backlogRun(rules, store);

@@ -36,7 +36,11 @@ export interface DrainOptions {
   deadline?: number;
   /** Stop taking new messages after this many; the rest waits for the next run. */
   maxMessages?: number;
-  /** Cancels the drain: checked between receives, so a long poll in flight comes back first (≤ waitTimeSeconds). */
+  /**
+   * Cancels the drain: checked between receives. A receive in flight is not aborted: it comes back within its long
+   * poll (bounded by the client's socket timeout, lib/sqs.ts), and what it brings is committed or released; commits
+   * in flight finish first.
+   */
   signal?: AbortSignal;
   /**
    * Deletes a stored batch's messages from the queue and says how many it deleted; by default on the drain's own
@@ -168,9 +172,9 @@ export async function drainQueue(
       reserved += ask;
       let res;
       try {
-        // No abort signal: a cancelled drain lets its long polls (≤ waitTimeSeconds) come back and keeps what they bring
-        // (stored, or released if storing fails), where an aborted receive could leave messages hidden for the
-        // visibility timeout. And a call without options keeps the client's middleware cache (lib/sqs.ts).
+        // No abort signal: a cancelled drain lets its long polls come back and keeps what they bring (stored, or
+        // released if storing fails), where an aborted receive could leave messages hidden for the visibility timeout.
+        // And a call without options keeps the client's middleware cache (lib/sqs.ts).
         res = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: ask, WaitTimeSeconds: waitSeconds }));
       } finally {
         reserved -= ask;
@@ -227,7 +231,7 @@ export async function drainQueue(
     }
   } finally {
     clearInterval(ageCheck);
-    // Whatever was received but not committed (a receiver failed, or the run was cancelled) goes back now.
+    // Anything received and still not committed here (something above threw) goes back now.
     if (pending.length > 0) {
       const rest = pending;
       pending = [];
