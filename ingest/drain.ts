@@ -185,7 +185,7 @@ export async function drainQueue(
         progress.received += messages.length;
         pending.push(...messages.map((m) => ({ messageId: m.MessageId, receiptHandle: m.ReceiptHandle, body: m.Body ?? '' })));
       }
-      report(); // a heartbeat after every receive
+      report(); // progress after every receive (the drain activity heartbeats it at most once a second)
       if (messages.length === 0) {
         // Only a poll that waited its whole time proves the queue empty: a long poll can also come back early and
         // empty when another receiver took the message that woke it (the emulator does this).

@@ -16,7 +16,7 @@ import type { ApiReadResult, DrainResult, HourlyAnalysisResult, IntegrationRef }
 // activities"). Runs started before that change queued them, and replay so.
 const quick = proxyLocalActivities<Activities>(LOCAL_ACTIVITY_OPTIONS.shortStep);
 const queued = proxyHeavyActivities(ACTIVITY_OPTIONS.shortStep);
-// Draining heartbeats after every committed batch; a dead worker is noticed within the heartbeat
+// Draining heartbeats as it goes (at most once a second); a dead worker is noticed within the heartbeat
 // timeout and another attempt resumes (committed rows are no-ops, undeleted messages come back).
 const drain = proxyHeavyActivities(ACTIVITY_OPTIONS.drain);
 // The API read heartbeats after every committed page; one page may wait out a rate-limit window and

@@ -19,7 +19,7 @@ const shortStep = {
 
 export const ACTIVITY_OPTIONS = {
   shortStep,
-  /** Draining the queue: heartbeats after every committed batch; bounded by its own deadline (DRAIN_DEADLINE). */
+  /** Draining the queue: heartbeats as it goes (at most once a second); bounded by its own deadline (DRAIN_DEADLINE). */
   drain: { startToCloseTimeout: '50 minutes', heartbeatTimeout: '30 seconds', retry: patient },
   /** Reading the System Log API: one page may wait out a rate-limit window, so a longer heartbeat timeout. */
   systemLogRead: { startToCloseTimeout: '50 minutes', heartbeatTimeout: '2 minutes', retry: patient },
