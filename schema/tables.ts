@@ -266,7 +266,7 @@ export const events = pgTable(
     actorId: text('actor_id'),
     actorAlternateId: text('actor_alternate_id'),
     actorType: text('actor_type'),
-    /** Ids of every target, so "events about this user" is an index lookup. */
+    /** Ids of every target, to filter on in SQL without reading `raw`. */
     targetIds: text('target_ids').array().notNull().default(sql`'{}'::text[]`),
     /** The targets of type User: whose Activity an event belongs to besides the actor's. */
     targetUserIds: text('target_user_ids').array().notNull().default(sql`'{}'::text[]`),
@@ -286,10 +286,10 @@ export const events = pgTable(
     // The partition key is part of the key (PostgreSQL requires it of a partitioned table's unique indexes): a
     // redelivered Okta event carries the same uuid and the same `published`, so it still meets its stored copy.
     primaryKey({ columns: [t.integrationId, t.uuid, t.published] }),
-    index('events_actor_timeline_idx').on(t.integrationId, t.actorId, t.published.desc()),
-    index('events_target_users_idx').using('gin', t.targetUserIds),
+    // The one other index: every reader of events (the detection pass, the daily Activity, the evidence of a
+    // detection by uuid through the key) reads an integration's time range. Each index is written for every stored
+    // event, so none is kept without a reader (migration 0014 dropped three that had none).
     index('events_published_idx').on(t.integrationId, t.published),
-    index('events_run_idx').on(t.ingestRunId),
   ],
 );
 
@@ -312,8 +312,8 @@ export const detectionBacklog = pgTable(
     uuid: text('uuid').notNull(),
     published: ts('published').notNull(),
     /**
-     * Taken as new by the detection pass under way (set chunk by chunk, deleted with its results; an attempt that died
-     * leaves it set, and the next pass starts by clearing it): the pass need not hold the hour's uuids.
+     * Taken as new by the detection pass under way (set chunk by chunk, deleted with its results): the pass need not
+     * hold the hour's uuids. An attempt that died leaves it set; the next pass takes those rows again with their chunk.
      */
     analysed: boolean('analysed').notNull().default(false),
   },
