@@ -35,9 +35,10 @@ export async function detectForRun(
   // quarantine replay beside the Schedule): two runs working from one snapshot would each write back a state
   // missing the other's sightings.
   return withDetectionLock(sql, integrationId, () => onProgress({ chunks: 0, evaluatedEvents: 0 }), async () => {
-    // What an attempt that died mid-pass left: its state changes, and the backlog rows it had taken as new.
+    // What an attempt that died mid-pass left: its state changes. The backlog rows it had taken as new need no handing
+    // back: this pass's chunks cover every backlog row (newEventMinutes counts them all, marked or not), and each chunk
+    // takes the rows of its range as new whatever their mark, so they are analysed and cleared by this pass.
     await discardPassState(sql, integrationId);
-    await releaseBacklog(sql, integrationId);
     const pass = await runDetectionPass(rules, backlogEvents(sql, integrationId), stagedPassState(sql, integrationId), {
       settings,
       onProgress,
@@ -148,11 +149,6 @@ const LOAD_BATCH = 2_000;
 /** Removes the analysed events from the backlog (in the transaction that stores what they raised). */
 async function clearBacklog(tx: postgres.TransactionSql, integrationId: string): Promise<void> {
   await tx`delete from detection_backlog where integration_id = ${integrationId} and analysed`;
-}
-
-/** Hands back the backlog rows an attempt that died had taken as new: the pass starting now analyses them. */
-async function releaseBacklog(sql: postgres.Sql, integrationId: string): Promise<void> {
-  await sql`update detection_backlog set analysed = false where integration_id = ${integrationId} and analysed`;
 }
 
 /**
