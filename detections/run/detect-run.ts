@@ -11,7 +11,7 @@ import type { detectionBacklog, detections, RawInsert, RawRow } from '../../sche
 import type { DetectionSettings, Rule } from '../index.js';
 import { EVIDENCE_CAP, mergeMatches, type MergedDetection } from './merge.js';
 import { runDetectionPass, type EventSource, type LoadGroup } from './pass.js';
-import { discardPassState, persistPassState, pruneDetectionState, stagedPassState } from './state.js';
+import { discardPassState, pruneDetectionState, stagedPassState } from './state.js';
 import type { OktaLogEvent } from '../../okta/envelope.js';
 
 export interface DetectRunResult {
@@ -28,7 +28,7 @@ export async function detectForRun(
   rules: readonly Rule[],
   settings: DetectionSettings = {},
   onProgress: (p: { chunks: number; evaluatedEvents: number }) => void = () => {},
-  opts: { chunkNewEvents?: number } = {},
+  opts: { chunkNewEvents?: number; changesInMemory?: number } = {},
 ): Promise<DetectRunResult> {
   const sql = db.$client;
   // From reading the rule state to writing it back, one run per integration at a time (a manual trigger or a
@@ -39,10 +39,11 @@ export async function detectForRun(
     // back: this pass's chunks cover every backlog row (newEventMinutes counts them all, marked or not), and each chunk
     // takes the rows of its range as new whatever their mark, so they are analysed and cleared by this pass.
     await discardPassState(sql, integrationId);
-    const pass = await runDetectionPass(rules, backlogEvents(sql, integrationId), stagedPassState(sql, integrationId), {
+    const state = stagedPassState(sql, integrationId, opts.changesInMemory);
+    const pass = await runDetectionPass(rules, backlogEvents(sql, integrationId), state, {
       settings,
       onProgress,
-      ...opts,
+      ...(opts.chunkNewEvents === undefined ? {} : { chunkNewEvents: opts.chunkNewEvents }),
     });
     // A burst across a chunk edge is matched on both sides; merging makes it one detection.
     const detections = mergeMatches(pass.matches);
@@ -54,7 +55,7 @@ export async function detectForRun(
       for (const d of detections) {
         (await persistDetection(tx, integrationId, ingestRunId, d)) === 'created' ? created++ : updated++;
       }
-      await persistPassState(tx, integrationId);
+      await state.persist(tx);
       if (pass.watermark) await pruneDetectionState(tx, integrationId, pass.watermark);
       await clearBacklog(tx, integrationId);
     });
