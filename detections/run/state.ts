@@ -1,7 +1,7 @@
 // The `detection_state` table: what stateful rules remember between hourly runs, and `detection_state_pending`, where a
-// detection pass with more changes than it holds in memory stages them until it stores them with its detections. Rows are read by exact key (the engine
-// lists the keys a chunk may read) and written with the engine's merge rule, so writing the same changes twice, or in
-// another order, leaves the same rows. Timestamps travel as text: drizzle makes the client's timestamp codecs
+// detection pass with more changes than it holds in memory stages them until it stores them with its detections. Rows
+// are read by exact key (the engine lists the keys a chunk may read) and written with the engine's merge rule, so
+// writing the same changes twice, or in another order, leaves the same rows. Timestamps travel as text: drizzle makes the client's timestamp codecs
 // pass-through, which postgres.js cannot apply to arrays.
 import type postgres from 'postgres';
 import type { detectionState, RawRow } from '../../schema/tables.js';
@@ -15,8 +15,8 @@ const PAGE = 5_000;
 /**
  * Changes a pass holds in memory, merged per key, before it stages them in `detection_state_pending`. Most passes
  * (the hourly run of all but the largest tenants: one chunk, a few thousand changes) never reach it and write their
- * changes once, in the final transaction; a pass beyond it holds at most this many, however many entities its hour
- * touches (bench/README.md, "Rule state of a pass").
+ * changes once, in the final transaction. A pass that does stages them after the chunk that passed it, so it holds at
+ * most this many plus one chunk's, however many entities its hour touches (bench/README.md, `bench/detect-hour.ts`).
  */
 export const PASS_CHANGES_IN_MEMORY = 25_000;
 
