@@ -116,6 +116,14 @@ export function mergeDelta(a: StateDelta, b: StateDelta): StateDelta {
   return { ...b, ...mergeLoaded(a, b), expiresAt: Math.max(a.expiresAt, b.expiresAt) };
 }
 
+/** Adds a later change to the changes kept per key (`stateRowId`), merged into the one kept; returns the key's id. */
+export function addDelta(kept: Map<string, StateDelta>, delta: StateDelta): string {
+  const id = stateRowId(delta);
+  const previous = kept.get(id);
+  kept.set(id, previous ? mergeDelta(previous, delta) : delta);
+  return id;
+}
+
 /**
  * A stored row (or none) as a chunk of a detection pass sees it, with the pass's change to it so far (or none): merged,
  * and marked with the stored last_seen, from which a later change's slack is measured (`storedLastSeen`).

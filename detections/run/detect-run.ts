@@ -39,12 +39,9 @@ export async function detectForRun(
     // back: this pass's chunks cover every backlog row (newEventMinutes counts them all, marked or not), and each chunk
     // takes the rows of its range as new whatever their mark, so they are analysed and cleared by this pass.
     await discardPassState(sql, integrationId);
-    const state = stagedPassState(sql, integrationId, opts.changesInMemory);
-    const pass = await runDetectionPass(rules, backlogEvents(sql, integrationId), state, {
-      settings,
-      onProgress,
-      ...(opts.chunkNewEvents === undefined ? {} : { chunkNewEvents: opts.chunkNewEvents }),
-    });
+    const { changesInMemory, ...passOptions } = opts;
+    const state = stagedPassState(sql, integrationId, changesInMemory);
+    const pass = await runDetectionPass(rules, backlogEvents(sql, integrationId), state, { settings, onProgress, ...passOptions });
     // A burst across a chunk edge is matched on both sides; merging makes it one detection.
     const detections = mergeMatches(pass.matches);
 

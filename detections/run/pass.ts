@@ -10,7 +10,7 @@
 // not the wall clock: a re-run or an offline replay of the same events decides the same way.
 import { prepareEvaluation } from '../engine.js';
 import { lookbackRelevance, type EventLoadGroup, type LookbackFilter } from '../load-plan.js';
-import { formatDelta, mergeDelta, overlay, readRows, stateRowId, StateView, type LoadedRow, type StateDelta } from '../kinds/state.js';
+import { addDelta, formatDelta, overlay, readRows, stateRowId, StateView, type LoadedRow, type StateDelta } from '../kinds/state.js';
 import {
   decidesByClock,
   eventLoadPlan,
@@ -318,12 +318,7 @@ class InMemoryPassState implements PassState {
   }
 
   async apply(deltas: readonly StateDelta[]): Promise<void> {
-    for (const delta of deltas) {
-      const id = stateRowId(delta);
-      this.current.delete(id);
-      const previous = this.pending.get(id);
-      this.pending.set(id, previous ? mergeDelta(previous, delta) : delta);
-    }
+    for (const delta of deltas) this.current.delete(addDelta(this.pending, delta));
   }
 
   changes(): StateChange[] {

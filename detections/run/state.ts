@@ -1,12 +1,12 @@
 // The `detection_state` table: what stateful rules remember between hourly runs, and `detection_state_pending`, where a
 // detection pass with more changes than it holds in memory stages them until it stores them with its detections. Rows
 // are read by exact key (the engine lists the keys a chunk may read) and written with the engine's merge rule, so
-// writing the same changes twice, or in another order, leaves the same rows. Timestamps travel as text: drizzle makes the client's timestamp codecs
-// pass-through, which postgres.js cannot apply to arrays.
+// writing the same changes twice, or in another order, leaves the same rows. Timestamps travel as text: drizzle makes
+// the client's timestamp codecs pass-through, which postgres.js cannot apply to arrays.
 import type postgres from 'postgres';
 import type { detectionState, RawRow } from '../../schema/tables.js';
 import type { StateChange, StateKey } from '../index.js';
-import { formatDelta, mergeDelta, overlay, stateRowId, StateView, type LoadedRow, type StateDelta } from '../kinds/state.js';
+import { addDelta, formatDelta, mergeDelta, overlay, stateRowId, StateView, type LoadedRow, type StateDelta } from '../kinds/state.js';
 import type { PassState } from './pass.js';
 
 /** Keys or rows per query: large runs list tens of thousands. */
@@ -48,7 +48,7 @@ export function stagedPassState(sql: postgres.Sql, integrationId: string, change
       const read = new Set<string>();
       for (let i = 0; i < keys.length; i += PAGE) {
         const page = keys.slice(i, i + PAGE);
-        for (const r of await readStateRows(sql, integrationId, page, staged)) {
+        for (const r of await readStateRows(sql, integrationId, page)) {
           const key = { ruleId: r.rule_id, entity: r.entity, value: r.value };
           const id = stateRowId(key);
           read.add(id);
@@ -70,11 +70,7 @@ export function stagedPassState(sql: postgres.Sql, integrationId: string, change
       return StateView.ofLoaded(rows);
     },
     async apply(deltas) {
-      for (const delta of deltas) {
-        const id = stateRowId(delta);
-        const previous = held.get(id);
-        held.set(id, previous ? mergeDelta(previous, delta) : delta);
-      }
+      for (const delta of deltas) addDelta(held, delta);
       if (held.size > changesInMemory) await stage(sql);
     },
     async persist(tx) {
@@ -101,18 +97,8 @@ function latest(stagedChange: StateDelta | undefined, heldChange: StateDelta | u
   return stagedChange && heldChange ? mergeDelta(stagedChange, heldChange) : (heldChange ?? stagedChange);
 }
 
-/** The stored rows of these keys, and their staged changes if the pass has staged any (`stagedPassState`'s read). */
-async function readStateRows(sql: postgres.Sql, integrationId: string, page: readonly StateKey[], staged: boolean): Promise<StagedRow[]> {
-  const keys = sql`unnest(${page.map((k) => k.ruleId)}::text[], ${page.map((k) => k.entity)}::text[], ${page.map((k) => k.value)}::text[])
-    as k(rule_id, entity, value)`;
-  if (!staged) {
-    return sql<StagedRow[]>`
-      select k.rule_id, k.entity, k.value, true as stored, s.data::text as stored_data,
-        (extract(epoch from s.first_seen) * 1000)::float8 as stored_first, (extract(epoch from s.last_seen) * 1000)::float8 as stored_last,
-        false as changed, null as changed_data, null as changed_first, null as changed_last, null as changed_expires
-      from ${keys}
-      join detection_state s on s.integration_id = ${integrationId} and s.rule_id = k.rule_id and s.entity = k.entity and s.value = k.value`;
-  }
+/** The stored rows of these keys and their staged changes, each if any (`stagedPassState`'s read). */
+async function readStateRows(sql: postgres.Sql, integrationId: string, page: readonly StateKey[]): Promise<StagedRow[]> {
   return sql<StagedRow[]>`
     select k.rule_id, k.entity, k.value,
       s.rule_id is not null as stored, s.data::text as stored_data,
@@ -120,7 +106,8 @@ async function readStateRows(sql: postgres.Sql, integrationId: string, page: rea
       p.rule_id is not null as changed, p.data::text as changed_data,
       (extract(epoch from p.first_seen) * 1000)::float8 as changed_first, (extract(epoch from p.last_seen) * 1000)::float8 as changed_last,
       (extract(epoch from p.expires_at) * 1000)::float8 as changed_expires
-    from ${keys}
+    from unnest(${page.map((k) => k.ruleId)}::text[], ${page.map((k) => k.entity)}::text[], ${page.map((k) => k.value)}::text[])
+      as k(rule_id, entity, value)
     left join detection_state s
       on s.integration_id = ${integrationId} and s.rule_id = k.rule_id and s.entity = k.entity and s.value = k.value
     left join detection_state_pending p

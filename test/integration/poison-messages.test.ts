@@ -3,7 +3,7 @@
 // stored, the run completes and the queue ends empty — nothing waits for the dead-letter queue.
 import { randomBytes } from 'node:crypto';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { generateOrg, toEventBridgeEnvelopes } from '../../simulator/index.js';
 import { approximateDepth } from '../../aws/queues.js';
 import { envelopeExpectation, getIntegration } from '../../integrations/repository.js';
@@ -55,6 +55,9 @@ describe('poison messages mixed with valid ones', () => {
     const sql = world.db.$client;
     const operatorIndex = `events_actor_${integration.integrationId.replace(/\W/g, '_')}`;
     await sql`create index ${sql(operatorIndex)} on events (actor_id) where integration_id = ${sql.unsafe(`'${integration.integrationId}'`)}`;
+    onTestFinished(async () => {
+      await sql`drop index ${sql(operatorIndex)}`;
+    });
     const valid = validBodies(integration, 'poison-split', 300);
     // Passes every envelope rule, but its actor id (8 KB, incompressible) cannot go into that index.
     const poison = JSON.parse(valid[150]) as { detail: { uuid: string; actor: { id: string } } };
@@ -71,7 +74,6 @@ describe('poison messages mixed with valid ones', () => {
     const [q] = await world.db.$client<{ reason: string }[]>`select reason from quarantine where integration_id = ${integration.integrationId}`;
     expect(q.reason).toMatch(/PostgreSQL refused the event \(54000/);
     expect(await approximateDepth(world.sqs, integration.queueUrl)).toBe(0);
-    await sql`drop index ${sql(operatorIndex)}`;
   });
 
   it('quarantines every kind of bad message with its reason, stores every valid one, and empties the queue', async () => {
