@@ -59,6 +59,14 @@ export interface RunningWorker {
   shutdown(): Promise<void>;
 }
 
+/**
+ * The longest the SDK holds back an activity's heartbeats before sending the latest to the server. Its default is
+ * 0.8 × the step's heartbeat timeout (24 s of the drain's 30 s): the server then heard from a live drain every 24 s,
+ * 6 s from being declared dead, a margin that a saturated machine can eat. Every 5 s leaves 25 s, at one heartbeat
+ * call per 5 s per running step; a cancellation also reaches the step sooner (it comes back with a heartbeat).
+ */
+export const HEARTBEAT_THROTTLE = '5s';
+
 export async function startWorker(config: Config, log: Logger, opts: { workflowBundle?: { code: string } } = {}): Promise<RunningWorker> {
   const secretKey = parseSecretKeyring(config.OORT_SECRET_KEY, config.OORT_SECRET_KEYS_PREVIOUS);
   // More connections than activity slots: a detection step holds a reserved connection for its advisory lock and takes
@@ -90,6 +98,7 @@ export async function startWorker(config: Config, log: Logger, opts: { workflowB
       activities: createActivities({ db, batchStore, config, secretKey, sqs, eventBridge: createEventBridgeClient(config), log }),
       interceptors: { activity: [activityInterceptors(log)] },
       shutdownGraceTime: '20s',
+      maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
     };
     // Both queues carry workflows: interactive ones on the main queue, the Schedules' runs on the heavy one. One bundle
     // serves both (webpack otherwise runs once per Worker: seconds of a start, tens of seconds on a busy machine).

@@ -1,13 +1,17 @@
 // A busy queue: envelopes keep arriving for the whole run, so the queue is never empty. The hourly
 // run takes what arrives until its drain deadline, commits batches on time rather than on count,
-// completes, and the next run picks up the rest. An empty queue still ends after one empty poll.
+// heartbeats to the server every few seconds as it goes, completes, and the next run picks up the rest. An empty
+// queue still ends after one empty poll.
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import type { WorkflowHandle } from '@temporalio/client';
+import { msToNumber, optionalTsToMs } from '@temporalio/common/lib/time.js';
+import { HEARTBEAT_THROTTLE } from '../../workers/worker.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateOrg, toEventBridgeEnvelopes } from '../../simulator/index.js';
 import { approximateDepth } from '../../aws/queues.js';
 import { DEFAULT_DRAIN_OPTIONS } from '../../ingest/drain.js';
 import { createWorld, type World } from '../support/world.js';
-import { runHourly, streamingIntegration, storedEventCount } from '../support/fixtures.js';
+import { runHourly, startHourly, streamingIntegration, storedEventCount } from '../support/fixtures.js';
 import { recentTraffic } from '../support/traffic.js';
 import { waitFor } from '../support/wait.js';
 
@@ -42,6 +46,22 @@ async function publishSteadily(queueUrl: string, bodies: string[], perSecond: nu
 }
 
 
+/** The distinct last-heartbeat times the server recorded for the run's pending `activity`, sampled until `until` settles. */
+async function heartbeatsHeard(run: WorkflowHandle, activity: string, until: Promise<unknown>): Promise<number[]> {
+  let settled = false;
+  void until.finally(() => (settled = true)).catch(() => {});
+  const heard = new Set<number>();
+  while (!settled) {
+    const { raw } = await run.describe();
+    for (const pending of raw.pendingActivities ?? []) {
+      const at = optionalTsToMs(pending.lastHeartbeatTime);
+      if (pending.activityType?.name === activity && at !== undefined) heard.add(at);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return [...heard].sort((a, b) => a - b);
+}
+
 describe('an hourly run on a queue that never empties', () => {
   it('stops at its deadline with everything it received stored and deleted, and the next run continues', async () => {
     const integration = await streamingIntegration(world, { oktaDomain: 'http://127.0.0.1:9', oktaOrg: 'initech', apiToken: 'unused' });
@@ -51,7 +71,9 @@ describe('an hourly run on a queue that never empties', () => {
     const publishing = publishSteadily(integration.queueUrl, bodies, RATE_PER_S);
 
     const started = Date.now();
-    const running = runHourly(world, integration.integrationId);
+    const run = await startHourly(world, integration.integrationId);
+    const running = run.result();
+    const heartbeats = heartbeatsHeard(run, 'drainQueue', running);
     // Batches go out on time, not on count: the first commit holds far fewer than a full batch (500 messages).
     const firstStored = await waitFor('the first batch to be committed', async () => {
       const n = await storedEventCount(world, integration.integrationId);
@@ -67,6 +89,11 @@ describe('an hourly run on a queue that never empties', () => {
     expect(first.deleted).toBe(first.received);
     expect(first.stored).toBe(first.received);
     expect(await storedEventCount(world, integration.integrationId)).toBe(first.stored);
+    // The server heard from the live drain every few seconds (the worker's heartbeat throttle), not only every
+    // 0.8 × its 30-s heartbeat timeout: a 12-s drain would otherwise reach it once.
+    const heard = await heartbeats;
+    expect(heard.length).toBeGreaterThanOrEqual(2);
+    for (let i = 1; i < heard.length; i++) expect(heard[i] - heard[i - 1]).toBeLessThan(msToNumber(HEARTBEAT_THROTTLE) + 2_000);
 
     expect(await publishing).toBe(total);
     const second = await runHourly(world, integration.integrationId);

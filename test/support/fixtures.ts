@@ -4,7 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { createIntegration, type NewIntegration } from '../../integrations/create.js';
 import { createIntegrationQueues } from '../../aws/queues.js';
 import type { EventBridgeDestination } from '../../simulator/index.js';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { HourlyAnalysisResult } from '../../workflows/types.js';
+import type { hourlyAnalysis } from '../../workflows/hourly-analysis.js';
 import { scheduleId, SCHEDULE_KINDS } from '../../temporal/shared/ids.js';
 import type { World } from './world.js';
 
@@ -44,7 +46,12 @@ export async function streamingIntegration(
 }
 
 export async function runHourly(world: World, integrationId: string): Promise<HourlyAnalysisResult> {
-  return world.client.workflow.execute('hourlyAnalysis', {
+  return (await startHourly(world, integrationId)).result();
+}
+
+/** Starts an hourly run of the integration, as its Schedule would, and returns its handle. */
+export function startHourly(world: World, integrationId: string): Promise<WorkflowHandle<typeof hourlyAnalysis>> {
+  return world.client.workflow.start<typeof hourlyAnalysis>('hourlyAnalysis', {
     taskQueue: world.config.TEMPORAL_TASK_QUEUE,
     workflowId: `okta-hourly:${integrationId}:test-${randomBytes(3).toString('hex')}`,
     args: [{ integrationId }],
