@@ -136,6 +136,32 @@ export function runActions(events: HistoryEvents): RunActions {
   return a;
 }
 
+/**
+ * The queued steps of one run that needed more than one attempt: the step, its attempts, and why the attempt before
+ * the last one ended (the server keeps only that one: `lastFailure` of the started event). Local activities retry
+ * inside the worker and are not here.
+ */
+export function retriedSteps(events: HistoryEvents): Array<{ step: string; attempts: number; lastFailure: string }> {
+  const stepOf = new Map<string, string>();
+  const retried: Array<{ step: string; attempts: number; lastFailure: string }> = [];
+  for (const e of events) {
+    const type = String(e.eventType ?? '');
+    if (type.endsWith('ACTIVITY_TASK_SCHEDULED')) {
+      stepOf.set(String(e.eventId), String((e.activityTaskScheduledEventAttributes as { activityType?: { name?: string } }).activityType?.name));
+    } else if (type.endsWith('ACTIVITY_TASK_STARTED')) {
+      const started = e.activityTaskStartedEventAttributes as { scheduledEventId?: string; attempt?: number; lastFailure?: { message?: string; timeoutFailureInfo?: { timeoutType?: string } } };
+      if ((started.attempt ?? 1) <= 1) continue;
+      const timeout = started.lastFailure?.timeoutFailureInfo?.timeoutType;
+      retried.push({
+        step: stepOf.get(String(started.scheduledEventId)) ?? '?',
+        attempts: started.attempt ?? 1,
+        lastFailure: timeout ? `timeout ${timeout.replace(/^TIMEOUT_TYPE_/, '').toLowerCase().replace(/_/g, '-')}` : (started.lastFailure?.message ?? 'unknown').slice(0, 120),
+      });
+    }
+  }
+  return retried;
+}
+
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];

@@ -19,7 +19,7 @@ import { Random, generateActivity, generateOrg, publishEnvelopes, startOktaSimul
 import { dropDatabase, ensureDatabase } from '../workers/local-stack/postgres.js';
 import { ensureTemporalCli, startTemporalDevServer } from '../workers/local-stack/temporal-cli.js';
 import { startWorkerProcess, type WorkerProcess } from '../test/support/worker-process.js';
-import { cpuBetween, cpuSample, historyEvents, peakRssMb, percentile, runActions, startCountingSqsEmulator, timeSpent, type RunActions, type TimeSpent } from './tenants-measure.js';
+import { cpuBetween, cpuSample, historyEvents, peakRssMb, percentile, retriedSteps, runActions, startCountingSqsEmulator, timeSpent, type RunActions, type TimeSpent } from './tenants-measure.js';
 import { SEED, tenantHour, tenantSizes, trafficHour, trafficPool } from './tenants-traffic.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -231,6 +231,7 @@ export async function runTenants(opts: RunOptions) {
     const actions: RunActions[] = [];
     const startLags: number[] = [];
     const spentInRuns: TimeSpent[] = [];
+    const retried: ReturnType<typeof retriedSteps> = [];
     await pool(runs, 16, async (w) => {
       const integrationId = String(w.typedSearchAttributes.getAll().find((p) => p.key.name === 'IntegrationId')?.value ?? '');
       const t = byIntegration.get(integrationId);
@@ -240,6 +241,7 @@ export async function runTenants(opts: RunOptions) {
       const history = historyEvents(await client.workflow.getHandle(w.workflowId, w.runId).fetchHistory());
       actions.push(runActions(history));
       spentInRuns.push(timeSpent(history));
+      retried.push(...retriedSteps(history));
     });
     const lastClose = Math.max(...runs.map((w) => w.closeTime?.getTime() ?? 0));
     const firstStart = Math.min(...runs.map((w) => w.startTime.getTime()));
@@ -299,6 +301,8 @@ export async function runTenants(opts: RunOptions) {
       eventsTable: { bytes: Number(size.bytes), rows: Number(size.rows), bytesPerRow: Number(size.rows) > 0 ? Number(size.bytes) / Number(size.rows) : 0 },
       actionsPerRun,
       actionsPerTenantHour: actionsPerRun.scheduleAction + actionsPerRun.start + actionsPerRun.activities + actionsPerRun.localActivities + actionsPerRun.timers + actionsPerRun.signals,
+      // Why steps were retried: by step and the cause of the attempt before the last.
+      retriedSteps: countBy(retried.map((r) => `${r.step}: ${r.lastFailure}`)),
       sqsRequestsDuringSlot: sqsDuring,
       detectionsBySeverity: totalsBySeverity(byRule),
       detectionsByRule: byRule,
@@ -312,6 +316,13 @@ export async function runTenants(opts: RunOptions) {
 }
 
 export type TenantsFigures = Awaited<ReturnType<typeof runTenants>>;
+
+/** How many times each value occurs, most frequent first. */
+function countBy(values: readonly string[]): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]));
+}
 
 /** The slot's detections per severity, in severity order, from the counts per rule. */
 function totalsBySeverity(byRule: ReadonlyArray<{ severity: string; n: number }>): Record<string, number> {

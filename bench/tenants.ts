@@ -38,6 +38,8 @@ function printRun(r: TenantsFigures): void {
   log(`  worker peak RSS: ${r.workerPeakRssMb.map((m) => `${m} MB`).join(', ')}`);
   const a = r.actionsPerRun;
   log(`  Temporal actions per tenant-hour: ${f(r.actionsPerTenantHour, 1)} (schedule action 1 + start ${f(a.start, 1)} + activity attempts ${f(a.activities, 1)} + local activities ${f(a.localActivities, 1)} + timers ${f(a.timers, 1)} + signals ${f(a.signals, 1)}; workflow tasks ${f(a.workflowTasks, 1)} more, heartbeats not counted)`);
+  const retried = Object.entries(r.retriedSteps).map(([why, n]) => `${why} ×${n}`).join('; ');
+  log(`  steps retried: ${retried || 'none'}`);
   const sqs = Object.entries(r.sqsRequestsDuringSlot).map(([k, v]) => `${k} ${f(v)}`).join(', ');
   log(`  SQS requests during the slot: ${sqs} (${f(Object.values(r.sqsRequestsDuringSlot).reduce((x, y) => x + y, 0) / r.tenants, 1)} per tenant-hour)`);
   const bySeverity = Object.entries(r.detectionsBySeverity).map(([k, n]) => `${k} ${f(n)}`).join(', ');
