@@ -6,6 +6,7 @@
 // attempts, last error) and the other channels still get theirs; after all were tried, a failure is
 // thrown so Temporal retries the step, which then sends only what is not marked sent. Webhooks are
 // signed with the channel's current secret and, during a rotation, its previous one (Standard Webhooks).
+import type postgres from 'postgres';
 import type { Database } from '../schema/db.js';
 import type { detections, digests, events, integrations, notificationChannels, RawRow } from '../schema/tables.js';
 import { recordNotificationFailure } from '../lib/metrics.js';
@@ -39,6 +40,27 @@ type PendingRow = { detection_id: RawRow<typeof detections>['id']; channel_id: R
   Pick<RawRow<typeof notificationChannels>, 'kind' | 'url' | 'secret_encrypted' | 'previous_secret_encrypted'> &
   Pick<RawRow<typeof events>, 'client_ip' | 'city' | 'country'>;
 
+/**
+ * The (detection `d`, enabled channel `c`) pairs of the integration still to be notified: recent enough, at or above the
+ * channel's threshold, and not marked sent. One condition for the delivery and for the check before it.
+ */
+function unsent(sql: postgres.Sql, integrationId: string): postgres.PendingQuery<postgres.Row[]> {
+  return sql`d.integration_id = ${integrationId}
+      and d.created_at > now() - make_interval(days => ${NOTIFY_WINDOW_DAYS})
+      and array_position(${SEVERITIES as string[]}::text[], d.severity::text) >= array_position(${SEVERITIES as string[]}::text[], c.min_severity::text)
+      and not exists (select 1 from notifications n where n.detection_id = d.id and n.channel_id = c.id and n.status = 'sent')`;
+}
+
+/** Whether `deliverPendingNotifications` has anything to send for the integration now. */
+export async function hasPendingNotifications(db: Database, integrationId: string): Promise<boolean> {
+  const sql = db.$client;
+  const [{ pending }] = await sql<{ pending: boolean }[]>`
+    select exists (
+      select 1 from detections d join notification_channels c on c.integration_id = d.integration_id and c.enabled
+      where ${unsent(sql, integrationId)}) as pending`;
+  return pending;
+}
+
 export async function deliverPendingNotifications(
   db: Database,
   secretKey: SecretKeys,
@@ -55,10 +77,7 @@ export async function deliverPendingNotifications(
     from detections d
     join notification_channels c on c.integration_id = d.integration_id and c.enabled
     left join events e on e.integration_id = d.integration_id and e.uuid = d.evidence_uuids[cardinality(d.evidence_uuids)]
-    where d.integration_id = ${integrationId}
-      and d.created_at > now() - make_interval(days => ${NOTIFY_WINDOW_DAYS})
-      and array_position(${SEVERITIES as string[]}::text[], d.severity::text) >= array_position(${SEVERITIES as string[]}::text[], c.min_severity::text)
-      and not exists (select 1 from notifications n where n.detection_id = d.id and n.channel_id = c.id and n.status = 'sent')
+    where ${unsent(sql, integrationId)}
     order by d.id, c.id`;
 
   const result: DeliveryResult = { sent: 0, digests: 0, failed: 0 };

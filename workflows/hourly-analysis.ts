@@ -26,6 +26,7 @@ const api = proxyHeavyActivities(ACTIVITY_OPTIONS.systemLogRead);
 const analyse = proxyHeavyActivities(ACTIVITY_OPTIONS.analysis);
 
 const NOTHING_DRAINED: DrainResult = { received: 0, stored: 0, duplicates: 0, quarantined: 0, deleted: 0 };
+const NOTHING_SENT = { sent: 0 };
 const NOTHING_READ: ApiReadResult = { pages: 0, read: 0, stored: 0, duplicates: 0, caughtUp: true };
 
 export async function hourlyAnalysis({ integrationId }: IntegrationRef): Promise<HourlyAnalysisResult> {
@@ -47,8 +48,11 @@ export async function hourlyAnalysis({ integrationId }: IntegrationRef): Promise
     } else {
       drained = await drain.drainQueue(run);
     }
-    const { detections } = await analyse.detectForRun(run);
-    const { sent } = await analyse.notifyForRun(run);
+    const { detections, notificationsPending } = await analyse.detectForRun(run);
+    // The notification step only when something waits to be sent: in most hours nothing does, and the step would be a
+    // queued activity, a workflow task and an action for nothing. A detection step recorded before it said so
+    // (no `notificationsPending`) is followed by the step, as it was then, so such histories replay.
+    const { sent } = notificationsPending === false ? NOTHING_SENT : await analyse.notifyForRun(run);
     await steps.closeIngestRun({ ...run, status: 'completed' });
     return {
       ingestRunId,

@@ -1,11 +1,13 @@
 // Notifications people rely on, on the real stack: a signed webhook and a Slack channel with their
-// own severity thresholds, each detection delivered once per channel; and one digest per channel
-// when an hourly run finds more detections than the tenant's digest threshold.
+// own severity thresholds, each detection delivered once per channel, the run's notification step only when something
+// waits to be sent; and one digest per channel when an hourly run finds more detections than the tenant's digest
+// threshold.
+import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildScenario, generateOrg, publishEnvelopes, toEventBridgeEnvelopes, type OktaLogEvent } from '../../simulator/index.js';
 import { receiverSecret, verifySignature } from '../../notify/webhook.js';
 import { createWorld, type World } from '../support/world.js';
-import { runHourly, streamingIntegration } from '../support/fixtures.js';
+import { runHourly, startHourly, streamingIntegration } from '../support/fixtures.js';
 import { startWebhookReceiver, verifyDelivery, type WebhookReceiver } from '../support/webhook-receiver.js';
 
 let world: World;
@@ -38,6 +40,12 @@ const attackEvents: OktaLogEvent[] = [
   ...buildScenario(org, 'userReportedSuspicious', { seed: 5, at: at(13) }).events,
 ];
 
+/** The queued steps a run scheduled, from its history. */
+async function stepsOf(run: WorkflowHandle): Promise<string[]> {
+  const { events } = await run.fetchHistory();
+  return (events ?? []).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+}
+
 async function detectionsOf(integrationId: string) {
   return world.db.$client<{ id: number; severity: string; rule_id: string }[]>`
     select id, severity::text as severity, rule_id from detections where integration_id = ${integrationId} order by id`;
@@ -58,7 +66,9 @@ describe('notification channels', () => {
 
     await publishEnvelopes(world.sqs, integration.queueUrl, toEventBridgeEnvelopes(attackEvents, integration.destination, 'n1'));
     slack.failNext(1); // Slack is down for the first message: retried, sent once
-    const run = await runHourly(world, integration.integrationId);
+    const first = await startHourly(world, integration.integrationId);
+    const run = await first.result();
+    expect(await stepsOf(first)).toContain('notifyForRun');
     const detections = await detectionsOf(integration.integrationId);
     const severe = detections.filter((d) => d.severity === 'high' || d.severity === 'critical');
     expect(severe.length).toBeGreaterThan(0);
@@ -83,9 +93,27 @@ describe('notification channels', () => {
       where c.integration_id = ${integration.integrationId} and c.kind = 'slack' and n.attempts = 2 and n.status = 'sent'`;
     expect(retried).toBe(1);
 
-    const again = await runHourly(world, integration.integrationId);
-    expect(again.notificationsSent).toBe(0);
+    // Nothing waits to be sent: the run has no notification step at all.
+    const quiet = await startHourly(world, integration.integrationId);
+    expect((await quiet.result()).notificationsSent).toBe(0);
+    expect(await stepsOf(quiet)).not.toContain('notifyForRun');
     expect(slack.deliveries).toHaveLength(severe.length);
+
+    // A delivery an earlier run gave up on (Slack down through every attempt) is still waiting: the next run has the
+    // step again and sends it.
+    const [lost] = await world.db.$client<{ detection_id: number }[]>`
+      update notifications n set status = 'failed', sent_at = null, last_error = 'Slack answered 503'
+      from notification_channels c where c.id = n.channel_id and c.integration_id = ${integration.integrationId} and c.kind = 'slack'
+        and n.detection_id = (select min(detection_id) from notifications where channel_id = c.id)
+      returning n.detection_id`;
+    const next = await startHourly(world, integration.integrationId);
+    expect((await next.result()).notificationsSent).toBe(1);
+    expect(await stepsOf(next)).toContain('notifyForRun');
+    expect(slack.deliveries).toHaveLength(severe.length + 1);
+    const [{ status }] = await world.db.$client`
+      select n.status::text as status from notifications n join notification_channels c on c.id = n.channel_id
+      where c.integration_id = ${integration.integrationId} and c.kind = 'slack' and n.detection_id = ${lost.detection_id}`;
+    expect(status).toBe('sent');
   });
 
   it('sends one digest per channel when a run finds more detections than the threshold', async () => {
