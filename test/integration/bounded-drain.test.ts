@@ -93,7 +93,8 @@ describe('an hourly run on a queue that never empties', () => {
     // 0.8 × its 30-s heartbeat timeout: a 12-s drain would otherwise reach it once.
     const heard = await heartbeats;
     expect(heard.length).toBeGreaterThanOrEqual(2);
-    for (let i = 1; i < heard.length; i++) expect(heard[i] - heard[i - 1]).toBeLessThan(msToNumber(HEARTBEAT_THROTTLE) + 2_000);
+    // Twice the throttle: room for a late send on a busy machine, far below the 24 s it would otherwise be.
+    for (let i = 1; i < heard.length; i++) expect(heard[i] - heard[i - 1]).toBeLessThan(2 * msToNumber(HEARTBEAT_THROTTLE));
 
     expect(await publishing).toBe(total);
     const second = await runHourly(world, integration.integrationId);
