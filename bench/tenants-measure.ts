@@ -136,25 +136,29 @@ export function runActions(events: HistoryEvents): RunActions {
   return a;
 }
 
+/** The step (activity type) an ACTIVITY_TASK_SCHEDULED event schedules. */
+function scheduledStep(e: HistoryEvents[number]): string {
+  return String((e.activityTaskScheduledEventAttributes as { activityType?: { name?: string } }).activityType?.name);
+}
+
 /**
- * The queued steps of one run that needed more than one attempt: the step, its attempts, and why the attempt before
+ * The queued steps of one run that needed more than one attempt: the step, and why the attempt before
  * the last one ended (the server keeps only that one: `lastFailure` of the started event). Local activities retry
  * inside the worker and are not here.
  */
-export function retriedSteps(events: HistoryEvents): Array<{ step: string; attempts: number; lastFailure: string }> {
+export function retriedSteps(events: HistoryEvents): Array<{ step: string; lastFailure: string }> {
   const stepOf = new Map<string, string>();
-  const retried: Array<{ step: string; attempts: number; lastFailure: string }> = [];
+  const retried: Array<{ step: string; lastFailure: string }> = [];
   for (const e of events) {
     const type = String(e.eventType ?? '');
     if (type.endsWith('ACTIVITY_TASK_SCHEDULED')) {
-      stepOf.set(String(e.eventId), String((e.activityTaskScheduledEventAttributes as { activityType?: { name?: string } }).activityType?.name));
+      stepOf.set(String(e.eventId), scheduledStep(e));
     } else if (type.endsWith('ACTIVITY_TASK_STARTED')) {
       const started = e.activityTaskStartedEventAttributes as { scheduledEventId?: string; attempt?: number; lastFailure?: { message?: string; timeoutFailureInfo?: { timeoutType?: string } } };
       if ((started.attempt ?? 1) <= 1) continue;
       const timeout = started.lastFailure?.timeoutFailureInfo?.timeoutType;
       retried.push({
         step: stepOf.get(String(started.scheduledEventId)) ?? '?',
-        attempts: started.attempt ?? 1,
         lastFailure: timeout ? `timeout ${timeout.replace(/^TIMEOUT_TYPE_/, '').toLowerCase().replace(/_/g, '-')}` : (started.lastFailure?.message ?? 'unknown').slice(0, 120),
       });
     }
@@ -186,7 +190,7 @@ export function timeSpent(events: HistoryEvents): TimeSpent {
     const type = String(e.eventType ?? '');
     const since = (id: unknown) => (time - (at.get(String(id)) ?? time)) / 1000;
     if (type.endsWith('WORKFLOW_TASK_STARTED')) spent.workflowTaskWaitSeconds += since((e.workflowTaskStartedEventAttributes as { scheduledEventId?: string }).scheduledEventId);
-    else if (type.endsWith('ACTIVITY_TASK_SCHEDULED')) stepOf.set(String(e.eventId), String((e.activityTaskScheduledEventAttributes as { activityType?: { name?: string } }).activityType?.name));
+    else if (type.endsWith('ACTIVITY_TASK_SCHEDULED')) stepOf.set(String(e.eventId), scheduledStep(e));
     else if (type.endsWith('ACTIVITY_TASK_STARTED')) {
       const started = e.activityTaskStartedEventAttributes as { scheduledEventId?: string };
       spent.activityWaitSeconds += since(started.scheduledEventId);
