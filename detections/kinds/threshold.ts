@@ -11,10 +11,20 @@ import type { TimelineEntry } from '../timeline.js';
 import type { ThresholdRule, WindowStats } from '../types.js';
 import type { KindScan } from './context.js';
 
-interface Counted {
-  readonly entry: TimelineEntry;
-  /** Normalised distinct value (only when the rule counts distinct values). */
-  readonly value?: string;
+/**
+ * One group's counted events, in time order, and (when the rule counts distinct values) each one's normalised value at
+ * the same index: two arrays rather than an object per counted event. `last` is the time of the latest, read by every
+ * sweep without touching the entries.
+ */
+interface Group {
+  readonly entries: TimelineEntry[];
+  readonly values: string[] | undefined;
+  last: number;
+  /**
+   * Attempt ids already counted in this group (`countOnceBy`), let go with the group: an id seen again after its group
+   * closed is more than a window from its first count, so no window can hold both.
+   */
+  attempts: Set<string> | undefined;
 }
 
 /** A run of overlapping windows that all met the rule, as indexes into one group's events. */
@@ -34,26 +44,24 @@ export function thresholdScan(rule: ThresholdRule): KindScan {
   const attempt = rule.countOnceBy ? field(rule.countOnceBy) : undefined;
   const filter = perFocusedEvent(rule.filter);
   const keyOf = perFocusedEvent(rule.dedupe.key);
-  /** Attempt ids already counted, per group (nested: no key string per event). */
-  const seenAttempts = new Map<string, Set<string>>();
   const windowMs = rule.window * 60_000;
-  const groups = new Map<string, Counted[]>();
+  const groups = new Map<string, Group>();
   const candidates: MatchCandidate[] = [];
   let nextSweepAt = -Infinity;
 
   // A window holds at most the group's events, and distinct values are never more than events: most groups
   // (one user's few sign-ins) can be passed over without sliding a window.
   const fewestEvents = Math.max(rule.threshold, rule.minEvents ?? 1);
-  const close = (groupKey: string, items: readonly Counted[]): void => {
-    if (items.length < fewestEvents) return;
-    for (const run of findRuns(rule, items)) candidates.push(toCandidate(rule, groupKey, items, run));
+  const close = (groupKey: string, group: Group): void => {
+    if (group.entries.length < fewestEvents) return;
+    for (const run of findRuns(rule, group)) candidates.push(toCandidate(rule, groupKey, group, run));
   };
   /** Closes the groups whose last event is more than a window before `time` (entries arrive in time order). */
   const sweep = (time: number): void => {
     // forEach, not for…of: an entries iterator allocates a [key, value] pair per open group, every sweep.
-    groups.forEach((items, groupKey) => {
-      if (time - items[items.length - 1].entry.time <= windowMs) return;
-      close(groupKey, items);
+    groups.forEach((group, groupKey) => {
+      if (time - group.last <= windowMs) return;
+      close(groupKey, group);
       groups.delete(groupKey);
     });
     nextSweepAt = time + Math.max(windowMs, SWEEP_EVERY_MS);
@@ -70,19 +78,16 @@ export function thresholdScan(rule: ThresholdRule): KindScan {
         if (!value) return;
       }
       const attemptId = attempt?.text(entry.event);
-      if (attemptId) {
-        let seen = seenAttempts.get(groupKey);
-        if (!seen) seenAttempts.set(groupKey, (seen = new Set()));
-        if (seen.has(attemptId)) return;
-        seen.add(attemptId);
-      }
-      const item: Counted = value === undefined ? { entry } : { entry, value };
-      const group = groups.get(groupKey);
-      if (group) group.push(item);
-      else groups.set(groupKey, [item]);
+      let group = groups.get(groupKey);
+      if (attemptId && group?.attempts?.has(attemptId)) return;
+      if (!group) groups.set(groupKey, (group = { entries: [], values: distinct ? [] : undefined, last: entry.time, attempts: undefined }));
+      if (attemptId) (group.attempts ??= new Set()).add(attemptId);
+      group.entries.push(entry);
+      group.values?.push(value!);
+      group.last = entry.time;
     },
     finish() {
-      for (const [groupKey, items] of groups) close(groupKey, items);
+      for (const [groupKey, group] of groups) close(groupKey, group);
       groups.clear();
       return candidates;
     },
@@ -93,7 +98,7 @@ export function thresholdScan(rule: ThresholdRule): KindScan {
  * Slides the window over one group (events in time order) and merges windows that meet the rule and share events
  * into one run, so a long burst gives one match.
  */
-function findRuns(rule: ThresholdRule, items: readonly Counted[]): Run[] {
+function findRuns(rule: ThresholdRule, { entries, values }: Group): Run[] {
   const windowMs = rule.window * 60_000;
   const counter = new WindowCounter();
   const minEvents = rule.minEvents ?? 1;
@@ -104,9 +109,12 @@ function findRuns(rule: ThresholdRule, items: readonly Counted[]): Run[] {
   const runs: Run[] = [];
   let current: Run | undefined;
   let left = 0;
-  for (let right = 0; right < items.length; right++) {
-    counter.add(items[right].value);
-    while (items[right].entry.time - items[left].entry.time > windowMs) counter.remove(items[left++].value);
+  for (let right = 0; right < entries.length; right++) {
+    counter.add(values?.[right]);
+    while (entries[right].time - entries[left].time > windowMs) {
+      counter.remove(values?.[left]);
+      left++;
+    }
     if (!meets()) continue;
     if (current && left <= current.end) {
       current.end = right;
@@ -119,21 +127,20 @@ function findRuns(rule: ThresholdRule, items: readonly Counted[]): Run[] {
   return runs;
 }
 
-function toCandidate(rule: ThresholdRule, groupKey: string, items: readonly Counted[], run: Run): MatchCandidate {
-  const entries = items.slice(run.start, run.end + 1).map((item) => item.entry);
-  const triggerItems = items.slice(run.triggerStart, run.triggerEnd + 1);
+function toCandidate(rule: ThresholdRule, groupKey: string, { entries, values }: Group, run: Run): MatchCandidate {
+  const trigger = entries.slice(run.triggerStart, run.triggerEnd + 1);
   return {
     groupKey,
-    entries,
-    trigger: rule.distinct ? latestPerValue(triggerItems) : triggerItems.map((item) => item.entry),
+    entries: entries.slice(run.start, run.end + 1),
+    trigger: values ? latestPerValue(trigger, values.slice(run.triggerStart, run.triggerEnd + 1)) : trigger,
     ...(rule.distinct ? { distinctCount: run.maxDistinct } : {}),
   };
 }
 
 /** One event per distinct value (its latest), enough to prove the distinct count. */
-function latestPerValue(items: readonly Counted[]): TimelineEntry[] {
+function latestPerValue(entries: readonly TimelineEntry[], values: readonly string[]): TimelineEntry[] {
   const byValue = new Map<string, TimelineEntry>();
-  for (const item of items) byValue.set(item.value ?? '', item.entry);
+  for (let i = 0; i < entries.length; i++) byValue.set(values[i], entries[i]);
   return [...byValue.values()].sort((a, b) => a.seq - b.seq);
 }
 
