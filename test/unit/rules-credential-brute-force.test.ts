@@ -90,6 +90,15 @@ describe('okta-brute-force-by-user (B35)', () => {
     expect(matchesOf('okta-brute-force-by-user', doubled)).toEqual([]);
   });
 
+  it('counts a transaction id again in a later window, once its first window is long past', () => {
+    // Attempt ids are remembered per group of nearby attempts; one seen hours earlier cannot share a window with this one.
+    const earlier = failed(dana, 0, { transactionId: 'ZvojReused' });
+    const burst = Array.from({ length: 20 }, (_, i) => failed(dana, 200 + i * 2.5, { transactionId: i === 0 ? 'ZvojReused' : `ZvojLater${i}` }));
+    const [match, ...rest] = matchesOf('okta-brute-force-by-user', [earlier, ...burst]);
+    expect(rest).toEqual([]);
+    expect(match).toMatchObject({ groupKey: `user:${dana.id}`, count: 20 });
+  });
+
   it('ignores policy denials, rejected pushes and successes', () => {
     const events = Array.from({ length: 25 }, (_, i) => [
       failed(dana, i, { reason: 'NETWORK_ZONE_BLACKLIST' }),
