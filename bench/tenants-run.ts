@@ -175,10 +175,15 @@ export async function runTenants(opts: RunOptions) {
     const slotStart = Date.now();
     // When each Schedule was asked to start its run: the run's start time minus this is the Schedules' lag.
     const triggeredAt = new Map<string, number>();
+    // …and when the server accepted the trigger: a lag before that is the trigger call's, after it the scheduler's.
+    const acceptedAt = new Map<string, number>();
     const triggers = tenants.map((t, i) => new Promise<void>((resolve, reject) => {
       setTimeout(() => {
         triggeredAt.set(t.integrationId, Date.now());
-        client.schedule.getHandle(scheduleId('hourly', t.integrationId)).trigger(ScheduleOverlapPolicy.SKIP).then(resolve, reject);
+        client.schedule.getHandle(scheduleId('hourly', t.integrationId)).trigger(ScheduleOverlapPolicy.SKIP).then(() => {
+          acceptedAt.set(t.integrationId, Date.now());
+          resolve();
+        }, reject);
       }, offsets[i]);
     }));
     let refreshResult: { latencySeconds: number; runningAtStart: number; ok: boolean; error?: string; spent?: TimeSpent } | undefined;
@@ -230,6 +235,8 @@ export async function runTenants(opts: RunOptions) {
     const timed: Array<{ users: number; seconds: number; status: string }> = [];
     const actions: RunActions[] = [];
     const startLags: number[] = [];
+    const acceptLags: number[] = [];
+    const startTimes: number[] = [];
     const spentInRuns: TimeSpent[] = [];
     const retried: ReturnType<typeof retriedSteps> = [];
     await pool(runs, 16, async (w) => {
@@ -238,6 +245,9 @@ export async function runTenants(opts: RunOptions) {
       timed.push({ users: t?.users ?? 0, seconds: seconds((w.closeTime?.getTime() ?? Date.now()) - w.startTime.getTime()), status: w.status.name });
       const triggered = triggeredAt.get(integrationId);
       if (triggered !== undefined) startLags.push(seconds(w.startTime.getTime() - triggered));
+      const accepted = acceptedAt.get(integrationId);
+      if (triggered !== undefined && accepted !== undefined) acceptLags.push(seconds(accepted - triggered));
+      startTimes.push(w.startTime.getTime());
       const history = historyEvents(await client.workflow.getHandle(w.workflowId, w.runId).fetchHistory());
       actions.push(runActions(history));
       spentInRuns.push(timeSpent(history));
@@ -282,6 +292,9 @@ export async function runTenants(opts: RunOptions) {
       runs: runs.length,
       storedOnce,
       startLag: spread(startLags),
+      triggerAccepted: spread(acceptLags),
+      // Runs started in each 15 s of the slot: when the Schedules let the runs in.
+      startsPer15s: countPerWindow(startTimes.map((t) => t - slotStart), 15_000),
       runSpent: {
         workflowTaskWait: spread(spentInRuns.map((x) => x.workflowTaskWaitSeconds)),
         activityWait: spread(spentInRuns.map((x) => x.activityWaitSeconds)),
@@ -316,6 +329,17 @@ export async function runTenants(opts: RunOptions) {
 }
 
 export type TenantsFigures = Awaited<ReturnType<typeof runTenants>>;
+
+/** How many of the offsets (ms) fall in each window of `windowMs`, from 0 to the last. */
+function countPerWindow(offsetsMs: readonly number[], windowMs: number): number[] {
+  const counts: number[] = [];
+  for (const t of offsetsMs) {
+    const w = Math.max(0, Math.floor(t / windowMs));
+    while (counts.length <= w) counts.push(0);
+    counts[w]++;
+  }
+  return counts;
+}
 
 /** How many times each value occurs, most frequent first. */
 function countBy(values: readonly string[]): Record<string, number> {

@@ -27,6 +27,8 @@ function printRun(r: TenantsFigures): void {
   log(`  slot: starts spread over ${f(r.jitterSeconds, 0)} s (the hourly jitter × ${r.jitterScale}); complete after ${f(r.slotCompleteSeconds, 1)} s (target < 300 s for 1,000 tenants)`);
   log(`  runs: ${r.completed} of ${r.runs} completed (of ${r.tenants} triggered); every event stored once for ${r.storedOnce} of ${r.tenants} tenants; peak ${r.peakRunning} running at once`);
   log(`  start lag (trigger → run started, the Schedules' share): ${t(r.startLag)}`);
+  log(`    of which the trigger call (trigger → accepted by the server): ${t(r.triggerAccepted)}`);
+  log(`    runs started per 15 s of the slot: ${r.startsPer15s.join(' ')}`);
   log(`  run time, all:                 ${t(r.runTime.all)}`);
   log(`  run time, small (< ${f(SMALL)} users): ${t(r.runTime.small)}`);
   log(`  run time, large (≥ ${f(LARGE)} users): ${t(r.runTime.large)}`);
