@@ -22,9 +22,10 @@ interface Group {
   last: number;
   /**
    * Attempt ids already counted in this group (`countOnceBy`), let go with the group: an id seen again after its group
-   * closed is more than a window from its first count, so no window can hold both.
+   * closed is more than a window from its first count, so no window can hold both. A lone id is held as it is: most
+   * groups count one attempt and close unmet, and a set per group was a fifth of what the kind allocated.
    */
-  attempts: Set<string> | undefined;
+  attempts: string | Set<string> | undefined;
 }
 
 /** A run of overlapping windows that all met the rule, as indexes into one group's events. */
@@ -77,11 +78,21 @@ export function thresholdScan(rule: ThresholdRule): KindScan {
         value = distinct(entry.event);
         if (!value) return;
       }
-      const attemptId = attempt?.text(entry.event);
-      let group = groups.get(groupKey);
-      if (attemptId && group?.attempts?.has(attemptId)) return;
-      if (!group) groups.set(groupKey, (group = { entries: [], values: distinct ? [] : undefined, last: entry.time, attempts: undefined }));
-      if (attemptId) (group.attempts ??= new Set()).add(attemptId);
+      const attemptId = attempt?.text(entry.event) || undefined;
+      const group = groups.get(groupKey);
+      if (!group) {
+        // Arrays made with their first element hold one slot; an empty array's first push reserves seventeen, and most
+        // groups never get a second event.
+        groups.set(groupKey, { entries: [entry], values: distinct ? [value!] : undefined, last: entry.time, attempts: attemptId });
+        return;
+      }
+      if (attemptId) {
+        const seen = group.attempts;
+        if (seen === attemptId || (typeof seen === 'object' && seen.has(attemptId))) return;
+        if (seen === undefined) group.attempts = attemptId;
+        else if (typeof seen === 'string') group.attempts = new Set([seen, attemptId]);
+        else seen.add(attemptId);
+      }
       group.entries.push(entry);
       group.values?.push(value!);
       group.last = entry.time;
