@@ -23,7 +23,7 @@ interface Group {
   /**
    * Attempt ids already counted in this group (`countOnceBy`), let go with the group: an id seen again after its group
    * closed is more than a window from its first count, so no window can hold both. A lone id is held as it is: most
-   * groups count one attempt and close unmet, and a set per group was a fifth of what the kind allocated.
+   * groups count one attempt and close unmet, and need no set.
    */
   attempts: string | Set<string> | undefined;
 }
