@@ -21,7 +21,11 @@ import {
 
 export interface DrainOptions {
   receivers: number;
-  /** Long-poll wait; a receive that waited this long and got nothing means the queue is empty. */
+  /**
+   * Long-poll wait; a receive that waited this long and got nothing means the queue is empty. Any wait above zero is a
+   * long poll, which SQS answers from all its servers, so one second proves it as well as twenty: the wait only decides
+   * how long a drain lingers on an empty queue, and every drain ends with one such wait, holding its activity slot.
+   */
   waitTimeSeconds: number;
   /** Commit when this many messages are waiting. */
   batchSize: number;
@@ -77,7 +81,7 @@ export interface DrainOutcome extends DrainProgress {
   stoppedBy: DrainStop;
 }
 
-export const DEFAULT_DRAIN_OPTIONS: DrainOptions = { receivers: 6, waitTimeSeconds: 2, batchSize: 500, maxBatchAgeMs: 2_000, commitsInFlight: 2 };
+export const DEFAULT_DRAIN_OPTIONS: DrainOptions = { receivers: 6, waitTimeSeconds: 1, batchSize: 500, maxBatchAgeMs: 2_000, commitsInFlight: 2 };
 
 const RECEIVE_MAX = 10;
 const AGE_CHECK_MS = 200;

@@ -111,7 +111,7 @@ describe('an hourly run on a queue that never empties', () => {
     const result = await runHourly(world, integration.integrationId);
     expect(result.stoppedBy).toBe('empty');
     expect(result.received).toBe(0);
-    // One long poll (2 s) plus the run's other steps; far from the deadline.
+    // One long poll (DEFAULT_DRAIN_OPTIONS.waitTimeSeconds) plus the run's other steps; far from the deadline.
     expect(Date.now() - started).toBeLessThan(DEADLINE_S * 1000);
   });
 });
