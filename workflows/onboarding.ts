@@ -51,8 +51,9 @@ export async function onboarding(input: OnboardingInput): Promise<void> {
   setHandler(credentialsUpdatedSignal, () => void (credentialUpdates += 1));
   setHandler(ingestModeChangedSignal, () => void (modeChanges += 1));
 
-  // The query shows a status only once the integration's row holds it, so the query, the CLI and the UI never
-  // disagree. Updating the state after the activity issues the same commands, so replay is unaffected.
+  // The query shows a status only once the integration's row holds it: a reader of the query never finds the row
+  // behind it (the row may be a step ahead for a moment). Updating the state after the activity issues the same
+  // commands, so replay is unaffected.
   const setStatus = async (status: OnboardingState['status'], detail: string | null = null) => {
     await platform.setIntegrationStatus({ integrationId, status, detail });
     state.status = status;
